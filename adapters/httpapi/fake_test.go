@@ -1,0 +1,119 @@
+package httpapi_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"faqbot/bot"
+)
+
+// fakeBot is a hand-written Answerer and Admin: it answers from a tiny
+// table, records what it was asked, and counts reindexes.
+type fakeBot struct {
+	mu        sync.Mutex
+	questions []bot.Question
+
+	answerErr  error
+	reindexErr error
+	ready      atomic.Bool
+	reindexes  atomic.Int32
+	statusHits atomic.Int32
+}
+
+func newFakeBot() *fakeBot {
+	f := &fakeBot{}
+	f.ready.Store(true)
+	return f
+}
+
+var errBroken = errors.New("fake: index is broken")
+
+func (f *fakeBot) Answer(ctx context.Context, q bot.Question) (bot.Reply, error) {
+	f.mu.Lock()
+	f.questions = append(f.questions, q)
+	err := f.answerErr
+	f.mu.Unlock()
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	return fakeReply(q.Text), nil
+}
+
+// fakeReply is the fake's answer to text; cheap enough for the load test.
+func fakeReply(text string) bot.Reply {
+	r := bot.Reply{
+		Question:   text,
+		Related:    []bot.Ref{{ID: "stretch", Title: "Which stretches help?"}},
+		Disclaimer: "General information, not medical advice.",
+	}
+	switch t := strings.ToLower(text); {
+	case strings.Contains(t, "massage"):
+		r.Kind, r.Text, r.Score = bot.KindAnswer, "Massage can ease lower back pain by relaxing muscles.", 0.82
+		r.Source = bot.Source{ID: "massage-help", Title: "Can massage help lower back pain?", Type: "faq"}
+	case strings.Contains(t, "numb"):
+		r.Kind, r.Text, r.Score = bot.KindUrgent, "Numbness with back pain needs a doctor today.", 1
+		r.Source = bot.Source{ID: "red-flag-numbness", Title: "Numbness", Type: "safety"}
+	case strings.Contains(t, "hello"):
+		r.Kind, r.Text = bot.KindGreeting, "Hello! Ask me about lower back pain."
+	default:
+		r.Kind, r.Text = bot.KindFallback, "I don't know that one yet."
+		r.Topics = []bot.Ref{{ID: "massage-help", Title: "Can massage help lower back pain?"}}
+	}
+	return r
+}
+
+func (f *fakeBot) Topics(ctx context.Context) []bot.Ref {
+	return []bot.Ref{
+		{ID: "massage-help", Title: "Can massage help lower back pain?"},
+		{ID: "stretch", Title: "Which stretches help?"},
+	}
+}
+
+func (f *fakeBot) asked() []bot.Question {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]bot.Question(nil), f.questions...)
+}
+
+// fakeReport mimics the lead's reindex report.
+type fakeReport struct {
+	OK      bool     `json:"ok"`
+	Entries int      `json:"entries"`
+	Errors  []string `json:"errors,omitempty"`
+}
+
+func (f *fakeBot) Reindex(ctx context.Context) (any, error) {
+	f.reindexes.Add(1)
+	if f.reindexErr != nil {
+		return fakeReport{Errors: []string{"content/broken.yaml:3: mapping values are not allowed here"}}, f.reindexErr
+	}
+	return fakeReport{OK: true, Entries: 42}, nil
+}
+
+func (f *fakeBot) Status(ctx context.Context) any {
+	f.statusHits.Add(1)
+	return map[string]any{"version": "sha256:abc", "entries": map[string]int{"faq.yaml": 42}}
+}
+
+func (f *fakeBot) Ready() bool { return f.ready.Load() }
+
+// logBuffer collects log output from server goroutines.
+type logBuffer struct {
+	mu  sync.Mutex
+	buf strings.Builder
+}
+
+func (l *logBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.Write(p)
+}
+
+func (l *logBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.buf.String()
+}

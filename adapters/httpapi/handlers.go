@@ -1,0 +1,292 @@
+package httpapi
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"faqbot/bot"
+)
+
+// platform is the bot.Question.Platform of every question asked over HTTP.
+const platform = "http"
+
+// routes builds the handler. Paths are matched exactly; methods are checked
+// in the handlers so that every refusal carries a JSON body.
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/v1/ask", allow(s.handleAsk, http.MethodPost))
+	mux.Handle("/v1/topics", allow(s.handleTopics, http.MethodGet, http.MethodHead))
+	mux.Handle("/healthz", allow(s.handleHealth, http.MethodGet, http.MethodHead))
+	mux.Handle("/readyz", allow(s.handleReady, http.MethodGet, http.MethodHead))
+	mux.Handle("/admin/reindex", s.adminOnly(allow(s.handleReindex, http.MethodPost)))
+	mux.Handle("/admin/status", s.adminOnly(allow(s.handleStatus, http.MethodGet, http.MethodHead)))
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "not found")
+	})
+	return s.recoverPanics(mux)
+}
+
+// allow refuses methods other than methods with 405 and an Allow header.
+func allow(h http.HandlerFunc, methods ...string) http.Handler {
+	allowed := strings.Join(methods, ", ")
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for _, m := range methods {
+			if r.Method == m {
+				h(w, r)
+				return
+			}
+		}
+		w.Header().Set("Allow", allowed)
+		writeError(w, http.StatusMethodNotAllowed, "method not allowed; use "+allowed)
+	})
+}
+
+// adminOnly answers 404 when the admin endpoints are off and 401 unless the
+// request carries the admin token; only then does it call h.
+func (s *Server) adminOnly(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.adminOn {
+			writeError(w, http.StatusNotFound, "not found")
+			return
+		}
+		if !s.authorized(r) {
+			s.log.Warn("admin request refused", "path", r.URL.Path, "remote", r.RemoteAddr)
+			w.Header().Set("WWW-Authenticate", `Bearer realm="faqbot admin"`)
+			writeError(w, http.StatusUnauthorized, "missing or wrong admin token")
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
+}
+
+// authorized compares the bearer token with the admin token in constant
+// time. Both sides are hashed first so that the comparison does not leak the
+// token's length either.
+func (s *Server) authorized(r *http.Request) bool {
+	scheme, token, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return false
+	}
+	got := sha256.Sum256([]byte(strings.TrimSpace(token)))
+	return subtle.ConstantTimeCompare(got[:], s.tokenHash[:]) == 1
+}
+
+// recoverPanics turns a panic in a handler into a logged 500 instead of a
+// dropped connection.
+func (s *Server) recoverPanics(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("handler panic", "path", r.URL.Path, "panic", fmt.Sprint(v))
+				writeError(w, http.StatusInternalServerError, "internal error")
+			}
+		}()
+		h.ServeHTTP(w, r)
+	})
+}
+
+// askRequest is the body of POST /v1/ask.
+type askRequest struct {
+	Question *string `json:"question"`
+}
+
+func (s *Server) handleAsk(w http.ResponseWriter, r *http.Request) {
+	var req askRequest
+	if status, msg := s.decodeJSON(w, r, &req); status != 0 {
+		writeError(w, status, msg)
+		return
+	}
+	if req.Question == nil {
+		writeError(w, http.StatusBadRequest, `missing "question"`)
+		return
+	}
+	q := strings.TrimSpace(*req.Question)
+	if q == "" {
+		writeError(w, http.StatusBadRequest, `"question" is empty`)
+		return
+	}
+	if n := utf8.RuneCountInString(q); n > s.cfg.MaxQuestionChars {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf(`"question" is too long: %d characters, at most %d`, n, s.cfg.MaxQuestionChars))
+		return
+	}
+
+	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.AnswerTimeout)
+	defer cancel()
+	reply, err := s.answerer.Answer(ctx, bot.Question{Text: q, Platform: platform})
+	if err != nil {
+		if r.Context().Err() != nil {
+			// The client went away; nobody reads the answer.
+			s.log.Info("ask abandoned by client", "err", err)
+			return
+		}
+		s.log.Error("answer failed", "err", err)
+		writeError(w, http.StatusInternalServerError, "sorry, the bot could not answer; please try again later")
+		return
+	}
+	s.respond(w, r, http.StatusOK, reply)
+}
+
+// topicsResponse is the body of GET /v1/topics.
+type topicsResponse struct {
+	Topics []bot.Ref `json:"topics"`
+}
+
+func (s *Server) handleTopics(w http.ResponseWriter, r *http.Request) {
+	topics := s.answerer.Topics(r.Context())
+	if topics == nil {
+		topics = []bot.Ref{}
+	}
+	s.respond(w, r, http.StatusOK, topicsResponse{Topics: topics})
+}
+
+// statusBody is the body of the health and readiness probes.
+type statusBody struct {
+	Status string `json:"status"`
+}
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	s.respond(w, r, http.StatusOK, statusBody{Status: "ok"})
+}
+
+func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
+	if s.admin != nil && !s.admin.Ready() {
+		s.respond(w, r, http.StatusServiceUnavailable, statusBody{Status: "not ready"})
+		return
+	}
+	s.respond(w, r, http.StatusOK, statusBody{Status: "ready"})
+}
+
+// reindexFailure is the body of a failed POST /admin/reindex.
+type reindexFailure struct {
+	Error  string `json:"error"`
+	Report any    `json:"report,omitempty"`
+}
+
+func (s *Server) handleReindex(w http.ResponseWriter, r *http.Request) {
+	// A reindex may outlast WriteTimeout; extend this response's deadline.
+	// (Not every ResponseWriter supports it, httptest's recorder does not.)
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(s.cfg.ReindexTimeout + 5*time.Second))
+
+	// A started reindex finishes even if the operator's client hangs up.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), s.cfg.ReindexTimeout)
+	defer cancel()
+	start := time.Now()
+	report, err := s.admin.Reindex(ctx)
+	if err != nil {
+		s.log.Warn("reindex failed", "via", "http", "took", time.Since(start), "err", err)
+		s.respond(w, r, http.StatusUnprocessableEntity, reindexFailure{Error: "reindex failed: " + err.Error(), Report: report})
+		return
+	}
+	s.log.Info("reindexed", "via", "http", "took", time.Since(start))
+	s.respond(w, r, http.StatusOK, report)
+}
+
+func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
+	s.respond(w, r, http.StatusOK, s.admin.Status(r.Context()))
+}
+
+// decodeJSON reads one JSON object from a body of at most MaxBodyBytes into
+// v. It returns status 0 on success, else the status and message to send.
+func (s *Server) decodeJSON(w http.ResponseWriter, r *http.Request, v any) (status int, msg string) {
+	ct := r.Header.Get("Content-Type")
+	if ct == "" {
+		return http.StatusUnsupportedMediaType, "Content-Type must be application/json"
+	}
+	mt, params, err := mime.ParseMediaType(ct)
+	if err != nil || mt != "application/json" {
+		return http.StatusUnsupportedMediaType, "Content-Type must be application/json"
+	}
+	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
+		return http.StatusUnsupportedMediaType, "charset must be utf-8"
+	}
+	if r.ContentLength > s.cfg.MaxBodyBytes {
+		return http.StatusRequestEntityTooLarge, fmt.Sprintf("body is too large: at most %d bytes", s.cfg.MaxBodyBytes)
+	}
+
+	body := http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
+	dec := json.NewDecoder(body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return decodeStatus(err, s.cfg.MaxBodyBytes)
+	}
+	// Exactly one value: anything but trailing space is an error.
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		if err != nil {
+			return decodeStatus(err, s.cfg.MaxBodyBytes)
+		}
+		return http.StatusBadRequest, "body must hold a single JSON object"
+	}
+	return 0, ""
+}
+
+// decodeStatus maps a JSON decoding error to a status and a message that
+// names the problem without echoing the body.
+func decodeStatus(err error, maxBytes int64) (int, string) {
+	var tooLarge *http.MaxBytesError
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &tooLarge):
+		return http.StatusRequestEntityTooLarge, fmt.Sprintf("body is too large: at most %d bytes", maxBytes)
+	case errors.Is(err, io.EOF):
+		return http.StatusBadRequest, "body is empty; send a JSON object"
+	case errors.Is(err, io.ErrUnexpectedEOF), errors.As(err, &syntax):
+		return http.StatusBadRequest, "body is not valid JSON"
+	case errors.As(err, &typ):
+		if typ.Field != "" {
+			return http.StatusBadRequest, fmt.Sprintf("%q must be a %s", typ.Field, typ.Type)
+		}
+		return http.StatusBadRequest, "body must be a JSON object"
+	default:
+		// Unknown fields: encoding/json has no typed error for them, and its
+		// message names only the field (`json: unknown field "x"`).
+		return http.StatusBadRequest, strings.TrimPrefix(err.Error(), "json: ")
+	}
+}
+
+// errorBody is the body of every error response.
+type errorBody struct {
+	Error string `json:"error"`
+}
+
+func writeError(w http.ResponseWriter, status int, msg string) {
+	_ = writeJSON(w, status, errorBody{Error: msg})
+}
+
+// respond writes v as JSON and logs a value that does not encode.
+func (s *Server) respond(w http.ResponseWriter, r *http.Request, status int, v any) {
+	if err := writeJSON(w, status, v); err != nil {
+		s.log.Error("encode response", "path", r.URL.Path, "err", err)
+	}
+}
+
+// writeJSON encodes v fully before writing, so that an encoding failure
+// becomes a clean 500 instead of a truncated body; it returns that failure.
+func writeJSON(w http.ResponseWriter, status int, v any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		status = http.StatusInternalServerError
+		b = []byte(`{"error":"internal error"}`)
+		err = fmt.Errorf("encode json: %w", err)
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_, _ = w.Write(append(b, '\n'))
+	return err
+}

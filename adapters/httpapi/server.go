@@ -1,0 +1,228 @@
+package httpapi
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"faqbot/bot"
+)
+
+// Answerer answers questions; *bot.Bot satisfies it. The adapter sets
+// q.Platform to "http".
+type Answerer interface {
+	// Answer returns the reply to q. "No match" is a reply, not an error;
+	// an error means the bot failed and the caller gets a 500.
+	Answer(ctx context.Context, q bot.Question) (bot.Reply, error)
+	// Topics lists the questions the bot can answer.
+	Topics(ctx context.Context) []bot.Ref
+}
+
+// Admin is the operator side of the bot, wired by cmd.
+type Admin interface {
+	// Reindex rebuilds the index from the content. The report is
+	// JSON-encoded to the caller (on failure it lists errors with file and
+	// line); err != nil means the reindex failed and the previous index
+	// keeps serving.
+	Reindex(ctx context.Context) (report any, err error)
+	// Status describes what is loaded (content version hash, entries per
+	// file, last reindex time and outcome); it is JSON-encoded.
+	Status(ctx context.Context) any
+	// Ready reports whether content is indexed and the bot can answer.
+	Ready() bool
+}
+
+// Config holds the adapter's settings. Zero fields take the defaults listed
+// on each field; DefaultConfig returns them all.
+type Config struct {
+	// Listen is the TCP address to listen on. Default "127.0.0.1:8080".
+	Listen string
+	// AdminToken guards /admin/*. Empty turns the admin endpoints off (404).
+	// cmd reads it from the FAQBOT_ADMIN_TOKEN environment variable; it is
+	// never logged.
+	AdminToken string
+	// MaxBodyBytes caps request bodies; larger bodies get 413. Default 8 KiB.
+	MaxBodyBytes int64
+	// MaxQuestionChars caps the question length in characters (runes);
+	// longer questions get 400. Default 500.
+	MaxQuestionChars int
+	// ReadHeaderTimeout bounds reading request headers. Default 5s.
+	ReadHeaderTimeout time.Duration
+	// ReadTimeout bounds reading a whole request. Default 10s.
+	ReadTimeout time.Duration
+	// WriteTimeout bounds handling a request and writing the response.
+	// Default 15s. POST /admin/reindex extends its own deadline to
+	// ReindexTimeout.
+	WriteTimeout time.Duration
+	// IdleTimeout bounds how long a keep-alive connection may sit idle.
+	// Default 60s.
+	IdleTimeout time.Duration
+	// AnswerTimeout bounds one Answerer call. Default 5s.
+	AnswerTimeout time.Duration
+	// ReindexTimeout bounds one Admin.Reindex call. Default 2m.
+	ReindexTimeout time.Duration
+	// ShutdownTimeout bounds the graceful shutdown in Run; connections still
+	// open after it are closed. Default 10s.
+	ShutdownTimeout time.Duration
+}
+
+// DefaultConfig returns the default settings (no admin token).
+func DefaultConfig() Config {
+	return Config{
+		Listen:            "127.0.0.1:8080",
+		MaxBodyBytes:      8 << 10,
+		MaxQuestionChars:  500,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      15 * time.Second,
+		IdleTimeout:       60 * time.Second,
+		AnswerTimeout:     5 * time.Second,
+		ReindexTimeout:    2 * time.Minute,
+		ShutdownTimeout:   10 * time.Second,
+	}
+}
+
+// withDefaults fills zero fields from DefaultConfig and rejects negative ones.
+func (c Config) withDefaults() (Config, error) {
+	d := DefaultConfig()
+	if c.Listen == "" {
+		c.Listen = d.Listen
+	}
+	if c.MaxBodyBytes < 0 || c.MaxQuestionChars < 0 {
+		return c, errors.New("max body bytes and max question chars must not be negative")
+	}
+	if c.MaxBodyBytes == 0 {
+		c.MaxBodyBytes = d.MaxBodyBytes
+	}
+	if c.MaxQuestionChars == 0 {
+		c.MaxQuestionChars = d.MaxQuestionChars
+	}
+	durations := []struct {
+		name string
+		v    *time.Duration
+		def  time.Duration
+	}{
+		{"read header timeout", &c.ReadHeaderTimeout, d.ReadHeaderTimeout},
+		{"read timeout", &c.ReadTimeout, d.ReadTimeout},
+		{"write timeout", &c.WriteTimeout, d.WriteTimeout},
+		{"idle timeout", &c.IdleTimeout, d.IdleTimeout},
+		{"answer timeout", &c.AnswerTimeout, d.AnswerTimeout},
+		{"reindex timeout", &c.ReindexTimeout, d.ReindexTimeout},
+		{"shutdown timeout", &c.ShutdownTimeout, d.ShutdownTimeout},
+	}
+	for _, f := range durations {
+		if *f.v < 0 {
+			return c, fmt.Errorf("%s %v must not be negative", f.name, *f.v)
+		}
+		if *f.v == 0 {
+			*f.v = f.def
+		}
+	}
+	return c, nil
+}
+
+// Server is the HTTP adapter. Create it with New; it is safe for concurrent
+// use.
+type Server struct {
+	cfg       Config
+	answerer  Answerer
+	admin     Admin
+	tokenHash [sha256.Size]byte // sha256 of the admin token; zero when admin is off
+	adminOn   bool
+	log       *slog.Logger
+	handler   http.Handler
+}
+
+// New returns a Server answering with a. admin may be nil: the admin
+// endpoints are then off and /readyz always reports ready. The admin
+// endpoints are also off when cfg.AdminToken is empty. New returns an error
+// when a is nil, when a token is set without an admin, or when cfg holds a
+// negative limit. A nil logger discards logs.
+func New(cfg Config, a Answerer, admin Admin, logger *slog.Logger) (*Server, error) {
+	if a == nil {
+		return nil, errors.New("httpapi: new: nil answerer")
+	}
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, fmt.Errorf("httpapi: new: %w", err)
+	}
+	if cfg.AdminToken != "" && admin == nil {
+		return nil, errors.New("httpapi: new: admin token set but no admin to call")
+	}
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{
+		cfg:      cfg,
+		answerer: a,
+		admin:    admin,
+		adminOn:  cfg.AdminToken != "",
+		log:      logger.With("adapter", "http"),
+	}
+	if s.adminOn {
+		s.tokenHash = sha256.Sum256([]byte(cfg.AdminToken))
+		if len(cfg.AdminToken) < 16 {
+			s.log.Warn("admin token is short; use at least 16 random characters", "token_len", len(cfg.AdminToken))
+		}
+	}
+	s.handler = s.routes()
+	return s, nil
+}
+
+// Handler returns the API's http.Handler, for tests and for mounting the API
+// in another server. It applies no connection timeouts; Run and Serve do.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Run listens on cfg.Listen and serves until ctx is done, then shuts down
+// gracefully within cfg.ShutdownTimeout. It returns nil after a clean
+// shutdown, and an error when it cannot listen, when serving fails or when
+// the shutdown deadline passes.
+func (s *Server) Run(ctx context.Context) error {
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", s.cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("httpapi: listen on %s: %w", s.cfg.Listen, err)
+	}
+	return s.Serve(ctx, ln)
+}
+
+// Serve is Run on a listener the caller opened (tests and load generators
+// use 127.0.0.1:0). It takes ownership of ln and closes it.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: s.cfg.ReadHeaderTimeout,
+		ReadTimeout:       s.cfg.ReadTimeout,
+		WriteTimeout:      s.cfg.WriteTimeout,
+		IdleTimeout:       s.cfg.IdleTimeout,
+		MaxHeaderBytes:    16 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	s.log.Info("listening", "addr", ln.Addr().String(), "admin", s.adminOn)
+
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+
+	select {
+	case err := <-errc:
+		return fmt.Errorf("httpapi: serve: %w", err)
+	case <-ctx.Done():
+	}
+
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.cfg.ShutdownTimeout)
+	defer cancel()
+	err := srv.Shutdown(sctx)
+	<-errc // Serve returns ErrServerClosed as soon as Shutdown starts.
+	if err != nil {
+		_ = srv.Close()
+		return fmt.Errorf("httpapi: shutdown: %w", err)
+	}
+	s.log.Info("stopped")
+	return nil
+}
