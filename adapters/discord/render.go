@@ -1,0 +1,313 @@
+package discord
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/bwmarrin/discordgo"
+
+	"faqbot/bot"
+)
+
+// Discord limits that shape the rendering.
+const (
+	maxContent    = 2000 // characters of message content
+	maxLabel      = 80   // characters of a button label
+	maxCustomID   = 100  // characters of a component custom_id
+	maxRowButtons = 5
+	maxRows       = 5
+	maxRelated    = 3
+	maxFooter     = 600 // longest disclaimer footer we render in full
+	maxTitle      = 256
+)
+
+// Custom IDs of our buttons. They carry everything needed to handle a click,
+// so any instance (gateway or HTTP endpoint) can serve it statelessly.
+const (
+	idPrefixEntry = "faq:e:" // answer this entry
+	idPrefixYes   = "faq:y:" // 👍 for this entry
+	idPrefixNo    = "faq:n:" // 👎 for this entry
+)
+
+// outMessage is one Discord message to send.
+type outMessage struct {
+	Content    string
+	Components []discordgo.MessageComponent
+}
+
+// noMentions is the allowed_mentions of every message: parse nothing, do not
+// ping the replied-to user.
+func noMentions() *discordgo.MessageAllowedMentions {
+	return &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{}}
+}
+
+// ulen is the length Discord counts, in UTF-16 code units (a conservative
+// upper bound of characters).
+func ulen(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= 0x10000 {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	return n
+}
+
+// truncate shortens s to at most max UTF-16 units, ending with "…" when cut.
+func truncate(s string, max int) string {
+	if ulen(s) <= max {
+		return s
+	}
+	n := 0
+	for i, r := range s {
+		w := 1
+		if r >= 0x10000 {
+			w = 2
+		}
+		if n+w > max-1 {
+			return strings.TrimRightFunc(s[:i], unicode.IsSpace) + "…"
+		}
+		n += w
+	}
+	return s
+}
+
+// prefixFitting returns the byte length of the longest prefix of s that fits
+// in max UTF-16 units.
+func prefixFitting(s string, max int) int {
+	n := 0
+	for i, r := range s {
+		w := 1
+		if r >= 0x10000 {
+			w = 2
+		}
+		if n+w > max {
+			return i
+		}
+		n += w
+	}
+	return len(s)
+}
+
+// splitText cuts s into chunks of at most max UTF-16 units, preferring
+// paragraph breaks, then line breaks, then sentence ends, then spaces; only a
+// single unbroken run longer than max is cut mid-word.
+func splitText(s string, max int) []string {
+	s = strings.TrimSpace(s)
+	var out []string
+	for ulen(s) > max {
+		end := prefixFitting(s, max)
+		head := s[:end]
+		cut := -1
+		for _, sep := range []string{"\n\n", "\n", ". ", "! ", "? ", "; ", ", ", " "} {
+			i := strings.LastIndex(head, sep)
+			if i <= 0 || ulen(head[:i]) < max/3 {
+				continue
+			}
+			// Keep the punctuation with the first chunk; drop the space.
+			cut = i + len(strings.TrimRight(sep, " \n"))
+			break
+		}
+		if cut <= 0 {
+			cut = end
+			// Do not cut inside a UTF-8 sequence (prefixFitting already
+			// returns rune boundaries) nor leave an empty chunk.
+			if cut == 0 {
+				_, w := utf8.DecodeRuneInString(s)
+				cut = w
+			}
+		}
+		chunk := strings.TrimRightFunc(s[:cut], unicode.IsSpace)
+		if chunk != "" {
+			out = append(out, chunk)
+		}
+		s = strings.TrimLeftFunc(s[cut:], unicode.IsSpace)
+	}
+	if s != "" {
+		out = append(out, s)
+	}
+	return out
+}
+
+// footer renders the disclaimer as Discord subtext lines.
+func footer(disclaimer string) string {
+	d := truncate(strings.TrimSpace(disclaimer), maxFooter)
+	if d == "" {
+		return ""
+	}
+	lines := strings.Split(d, "\n")
+	for i, l := range lines {
+		l = strings.TrimSpace(l)
+		if l == "" {
+			continue
+		}
+		lines[i] = "-# " + l
+	}
+	return strings.Join(lines, "\n")
+}
+
+// renderReply turns a reply into one or more messages, each within Discord's
+// limits and each carrying the disclaimer; buttons go on the last message.
+// list, when non-empty, is extra body text (the /topics list).
+func renderReply(r bot.Reply) []outMessage {
+	var header string
+	if r.Kind != bot.KindUrgent && r.Source.Title != "" {
+		header = "**" + escapeMarkdown(truncate(r.Source.Title, maxTitle)) + "**"
+	}
+	body := strings.TrimSpace(r.Text)
+	if len(r.DidYouMean) > 0 && r.Kind != bot.KindUrgent {
+		body += "\n\nDid you mean one of these?"
+	}
+	return assemble(header, body, footer(r.Disclaimer), components(r))
+}
+
+// assemble splits header+body into messages of at most maxContent units, each
+// ending with foot; comps go on the last message.
+func assemble(header, body, foot string, comps []discordgo.MessageComponent) []outMessage {
+	budget := maxContent - ulen(foot) - 2 // "\n\n" before the footer
+	if header != "" {
+		budget -= ulen(header) + 1
+	}
+	text := body
+	if strings.TrimSpace(text) == "" {
+		text = "…"
+	}
+	chunks := splitText(text, budget)
+	msgs := make([]outMessage, 0, len(chunks))
+	for i, c := range chunks {
+		var b strings.Builder
+		if i == 0 && header != "" {
+			b.WriteString(header)
+			b.WriteByte('\n')
+		}
+		b.WriteString(c)
+		if foot != "" {
+			b.WriteString("\n\n")
+			b.WriteString(foot)
+		}
+		msgs = append(msgs, outMessage{Content: b.String()})
+	}
+	if len(msgs) > 0 {
+		msgs[len(msgs)-1].Components = comps
+	}
+	return msgs
+}
+
+// escapeMarkdown neutralises Discord markdown in a short title.
+func escapeMarkdown(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `*`, `\*`, `_`, `\_`, "`", "\\`", `~`, `\~`, `|`, `\|`, `>`, `\>`)
+	return r.Replace(s)
+}
+
+// components builds the button rows for a reply: none for urgent replies.
+func components(r bot.Reply) []discordgo.MessageComponent {
+	if r.Kind == bot.KindUrgent {
+		return nil
+	}
+	seen := map[string]bool{}
+	if r.Source.ID != "" {
+		seen[r.Source.ID] = true
+	}
+	var rows []discordgo.MessageComponent
+	add := func(refs []bot.Ref, limit int) {
+		row := refButtons(refs, limit, seen)
+		for len(row) > 0 && len(rows) < maxRows-1 {
+			n := min(len(row), maxRowButtons)
+			rows = append(rows, discordgo.ActionsRow{Components: row[:n]})
+			row = row[n:]
+		}
+	}
+	add(r.DidYouMean, maxRowButtons)
+	add(r.Related, maxRelated)
+	add(r.Topics, maxRowButtons*(maxRows-1))
+	if r.Kind == bot.KindAnswer && r.Source.ID != "" && len(idPrefixYes)+len(r.Source.ID) <= maxCustomID {
+		rows = append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{
+			discordgo.Button{Label: "Helpful", Style: discordgo.SecondaryButton,
+				Emoji: &discordgo.ComponentEmoji{Name: "👍"}, CustomID: idPrefixYes + r.Source.ID},
+			discordgo.Button{Label: "Not helpful", Style: discordgo.SecondaryButton,
+				Emoji: &discordgo.ComponentEmoji{Name: "👎"}, CustomID: idPrefixNo + r.Source.ID},
+		}})
+	}
+	return rows
+}
+
+// refButtons makes up to limit buttons answering refs, skipping IDs already
+// shown and IDs too long for a custom_id.
+func refButtons(refs []bot.Ref, limit int, seen map[string]bool) []discordgo.MessageComponent {
+	var out []discordgo.MessageComponent
+	for _, ref := range refs {
+		if len(out) == limit {
+			break
+		}
+		if ref.ID == "" || seen[ref.ID] || len(idPrefixEntry)+len(ref.ID) > maxCustomID {
+			continue
+		}
+		seen[ref.ID] = true
+		label := strings.TrimSpace(ref.Title)
+		if label == "" {
+			label = ref.ID
+		}
+		out = append(out, discordgo.Button{
+			Label: truncate(label, maxLabel), Style: discordgo.PrimaryButton, CustomID: idPrefixEntry + ref.ID,
+		})
+	}
+	return out
+}
+
+// renderTopics renders the /topics list: every title in the text (split over
+// messages when long) and buttons for the first ones.
+func renderTopics(topics []bot.Ref, disclaimer string) []outMessage {
+	var b strings.Builder
+	if len(topics) == 0 {
+		b.WriteString("I have no topics loaded right now.")
+	} else {
+		b.WriteString("Here is what I can answer. Tap one, or ask in your own words:\n")
+		for _, t := range topics {
+			b.WriteString("\n• ")
+			b.WriteString(escapeMarkdown(t.Title))
+		}
+	}
+	seen := map[string]bool{}
+	var rows []discordgo.MessageComponent
+	btns := refButtons(topics, maxRowButtons*maxRows, seen)
+	for len(btns) > 0 && len(rows) < maxRows {
+		n := min(len(btns), maxRowButtons)
+		rows = append(rows, discordgo.ActionsRow{Components: btns[:n]})
+		btns = btns[n:]
+	}
+	return assemble("", b.String(), footer(disclaimer), rows)
+}
+
+// plain renders a short adapter message (errors, notices) as one message.
+func plain(text string) outMessage {
+	return outMessage{Content: truncate(text, maxContent)}
+}
+
+// entryLabel finds the label of the button with customID in a message's
+// components, so a related-question click can be recorded with its text.
+func entryLabel(comps []discordgo.MessageComponent, customID string) string {
+	for _, c := range comps {
+		switch v := c.(type) {
+		case *discordgo.ActionsRow:
+			if l := entryLabel(v.Components, customID); l != "" {
+				return l
+			}
+		case discordgo.ActionsRow:
+			if l := entryLabel(v.Components, customID); l != "" {
+				return l
+			}
+		case *discordgo.Button:
+			if v.CustomID == customID {
+				return v.Label
+			}
+		case discordgo.Button:
+			if v.CustomID == customID {
+				return v.Label
+			}
+		}
+	}
+	return ""
+}
