@@ -16,6 +16,9 @@ type fakeBot struct {
 	mu        sync.Mutex
 	questions []bot.Question
 
+	// noRecord skips recording questions (load tests).
+	noRecord bool
+
 	answerErr  error
 	reindexErr error
 	ready      atomic.Bool
@@ -32,6 +35,9 @@ func newFakeBot() *fakeBot {
 var errBroken = errors.New("fake: index is broken")
 
 func (f *fakeBot) Answer(ctx context.Context, q bot.Question) (bot.Reply, error) {
+	if f.noRecord {
+		return fakeReply(q.Text), nil
+	}
 	f.mu.Lock()
 	f.questions = append(f.questions, q)
 	err := f.answerErr

@@ -1,0 +1,259 @@
+// Package loadtest is a small HTTP load generator for faqbot's POST /v1/ask:
+// N concurrent workers on keep-alive connections send a mix of questions
+// until a request count or a time limit is reached, and the result reports
+// throughput and latency percentiles.
+//
+// It knows nothing about the server: point Config.URL at any running
+// handler (the real httpapi.Server over the real core, a fake, or a remote
+// deployment). A benchmark reports the result with Result.Report:
+//
+//	ln, _ := net.Listen("tcp", "127.0.0.1:0")
+//	go srv.Serve(ctx, ln) // *httpapi.Server
+//	res, err := loadtest.Run(ctx, loadtest.Config{URL: "http://" + ln.Addr().String() + "/v1/ask", Requests: b.N})
+//	res.Report(b)
+package loadtest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// DefaultQuestions is a mix of what people ask a lower-back-pain FAQ bot:
+// answerable questions, paraphrases, small talk, red flags and questions the
+// bot cannot answer.
+var DefaultQuestions = []string{
+	"Can massage help lower back pain?",
+	"does massage help with back pain",
+	"What is massage therapy?",
+	"Which type of massage is best for lower back pain?",
+	"How often should I get a massage for my back?",
+	"Is deep tissue massage safe for a bad back?",
+	"What causes lower back pain?",
+	"Can I massage my own lower back at home?",
+	"hello",
+	"help",
+	"I have back pain and numbness in my legs and can't control my bladder",
+	"What is the capital of France?",
+	"back pain after sitting all day at a desk",
+	"Are there risks or side effects of massage?",
+	"massage pregnant lower back",
+	"thanks!",
+}
+
+// Config describes one load run. Run stops at whichever of Requests and
+// Duration comes first; at least one must be set.
+type Config struct {
+	// URL is the full address of POST /v1/ask, e.g.
+	// "http://127.0.0.1:8080/v1/ask".
+	URL string
+	// Questions are sent round-robin across workers. Default DefaultQuestions.
+	Questions []string
+	// Workers is the number of concurrent clients, each sending one request
+	// at a time on its own keep-alive connection. Default 32.
+	Workers int
+	// Requests bounds the number of requests sent; 0 means no count bound.
+	Requests int
+	// Duration bounds the run's time; 0 means no time bound.
+	Duration time.Duration
+	// Client sends the requests. Nil means a keep-alive client with one idle
+	// connection per worker and a 10s timeout.
+	Client *http.Client
+}
+
+// Result is the outcome of a load run. Latencies cover successful requests
+// (status 200) only.
+type Result struct {
+	// Requests is the number of completed requests, successful or not.
+	Requests int
+	// Errors counts transport failures and non-200 answers.
+	Errors int
+	// FirstError describes the first error, if any.
+	FirstError string
+	// Status counts answers by HTTP status.
+	Status map[int]int
+	// Elapsed is the wall time of the run.
+	Elapsed time.Duration
+	// RPS is completed requests per second.
+	RPS float64
+	// P50, P90, P99 and Max are latency percentiles of successful requests.
+	P50, P90, P99, Max time.Duration
+}
+
+// String formats r on one line.
+func (r Result) String() string {
+	s := fmt.Sprintf("%d requests in %v: %.0f req/s, p50 %v, p90 %v, p99 %v, max %v, %d errors",
+		r.Requests, r.Elapsed.Round(time.Millisecond), r.RPS,
+		r.P50.Round(time.Microsecond), r.P90.Round(time.Microsecond), r.P99.Round(time.Microsecond), r.Max.Round(time.Microsecond), r.Errors)
+	if r.FirstError != "" {
+		s += " (first: " + r.FirstError + ")"
+	}
+	return s
+}
+
+// MetricReporter is satisfied by *testing.B.
+type MetricReporter interface {
+	ReportMetric(n float64, unit string)
+}
+
+// Report records r as benchmark metrics: req/s, p50-ms, p90-ms, p99-ms and
+// errors.
+func (r Result) Report(m MetricReporter) {
+	ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+	m.ReportMetric(r.RPS, "req/s")
+	m.ReportMetric(ms(r.P50), "p50-ms")
+	m.ReportMetric(ms(r.P90), "p90-ms")
+	m.ReportMetric(ms(r.P99), "p99-ms")
+	m.ReportMetric(float64(r.Errors), "errors")
+}
+
+// Run sends load as cfg describes and returns the result. It returns an
+// error only for an unusable cfg; failed requests are counted in the result.
+// Cancelling ctx ends the run early; requests cut short by the end of the
+// run are not counted.
+func Run(ctx context.Context, cfg Config) (Result, error) {
+	if cfg.URL == "" {
+		return Result{}, errors.New("loadtest: no URL")
+	}
+	if cfg.Requests <= 0 && cfg.Duration <= 0 {
+		return Result{}, errors.New("loadtest: set Requests or Duration")
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = 32
+	}
+	if cfg.Requests > 0 && cfg.Workers > cfg.Requests {
+		cfg.Workers = cfg.Requests
+	}
+	if len(cfg.Questions) == 0 {
+		cfg.Questions = DefaultQuestions
+	}
+	bodies := make([][]byte, len(cfg.Questions))
+	for i, q := range cfg.Questions {
+		b, err := json.Marshal(map[string]string{"question": q})
+		if err != nil {
+			return Result{}, fmt.Errorf("loadtest: encode question %d: %w", i, err)
+		}
+		bodies[i] = b
+	}
+	client := cfg.Client
+	if client == nil {
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.MaxIdleConns = cfg.Workers
+		tr.MaxIdleConnsPerHost = cfg.Workers
+		tr.DisableCompression = true
+		client = &http.Client{Transport: tr, Timeout: 10 * time.Second}
+		defer tr.CloseIdleConnections()
+	}
+	if cfg.Duration > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, cfg.Duration)
+		defer cancel()
+	}
+
+	var (
+		next    atomic.Int64
+		wg      sync.WaitGroup
+		workers = make([]worker, cfg.Workers)
+	)
+	start := time.Now()
+	for i := range workers {
+		w := &workers[i]
+		w.status = map[int]int{}
+		if cfg.Requests > 0 {
+			w.lat = make([]time.Duration, 0, cfg.Requests/cfg.Workers+1)
+		}
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				n := next.Add(1)
+				if cfg.Requests > 0 && n > int64(cfg.Requests) {
+					return
+				}
+				w.do(ctx, client, cfg.URL, bodies[int(n-1)%len(bodies)])
+			}
+		})
+	}
+	wg.Wait()
+	elapsed := time.Since(start)
+
+	res := Result{Elapsed: elapsed, Status: map[int]int{}}
+	var lat []time.Duration
+	for i := range workers {
+		w := &workers[i]
+		res.Requests += w.done
+		res.Errors += w.errors
+		if res.FirstError == "" {
+			res.FirstError = w.firstErr
+		}
+		for code, n := range w.status {
+			res.Status[code] += n
+		}
+		lat = append(lat, w.lat...)
+	}
+	if elapsed > 0 {
+		res.RPS = float64(res.Requests) / elapsed.Seconds()
+	}
+	if len(lat) > 0 {
+		slices.Sort(lat)
+		pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
+		res.P50, res.P90, res.P99, res.Max = pct(0.50), pct(0.90), pct(0.99), lat[len(lat)-1]
+	}
+	return res, nil
+}
+
+// worker is one client's tally; only its goroutine touches it until Wait.
+type worker struct {
+	lat      []time.Duration
+	status   map[int]int
+	done     int
+	errors   int
+	firstErr string
+}
+
+func (w *worker) do(ctx context.Context, client *http.Client, url string, body []byte) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		w.fail(err.Error())
+		return
+	}
+	req.Header.Set("Content-Type", "application/json")
+	t0 := time.Now()
+	resp, err := client.Do(req)
+	if err != nil {
+		if ctx.Err() == nil { // not cut short by the end of the run
+			w.fail(err.Error())
+		}
+		return
+	}
+	_, err = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	d := time.Since(t0)
+	if err != nil {
+		if ctx.Err() == nil {
+			w.fail("read body: " + err.Error())
+		}
+		return
+	}
+	w.status[resp.StatusCode]++
+	if resp.StatusCode != http.StatusOK {
+		w.fail(fmt.Sprintf("status %d", resp.StatusCode))
+		return
+	}
+	w.done++
+	w.lat = append(w.lat, d)
+}
+
+func (w *worker) fail(msg string) {
+	w.done++
+	w.errors++
+	if w.firstErr == "" {
+		w.firstErr = msg
+	}
+}
