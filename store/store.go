@@ -1,0 +1,582 @@
+package store
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync/atomic"
+	"time"
+	"unicode/utf8"
+
+	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
+
+	"faqbot/bot"
+)
+
+// Drivers accepted in Config.Driver.
+const (
+	DriverSQLite   = "sqlite"
+	DriverPostgres = "postgres"
+)
+
+// Defaults applied by Open to zero Config fields.
+const (
+	DefaultRetention       = 90 * 24 * time.Hour
+	DefaultBatchSize       = 256
+	DefaultFlushInterval   = time.Second
+	DefaultBufferSize      = 8192
+	DefaultShutdownTimeout = 5 * time.Second
+	DefaultWriteTimeout    = 10 * time.Second
+	DefaultPurgeInterval   = time.Hour
+)
+
+// maxTextBytes bounds the stored question and title text.
+const maxTextBytes = 2000
+
+// Config configures a Store. Zero fields take the defaults above.
+type Config struct {
+	// Driver is DriverSQLite or DriverPostgres. Empty picks by DSN: a
+	// postgres:// or postgresql:// URL means PostgreSQL, anything else is a
+	// SQLite database file path.
+	Driver string
+	// DSN is the PostgreSQL URL, or the SQLite file path (its directory is
+	// created with mode 0700, the file with mode 0600). A SQLite DSN that
+	// already carries query parameters ("file:x.db?...") is used verbatim.
+	DSN string
+	// Salt is the secret key of the HMAC-SHA256 that replaces user IDs. Keep
+	// it out of the config file (an environment variable) and never change
+	// it, or feedback stops linking to earlier replies. When empty, a random
+	// salt is generated once and kept in the database; that works, but
+	// whoever reads the database then has the salt too.
+	Salt string
+	// Retention is how long questions and feedback are kept (default 90 days).
+	Retention time.Duration
+	// BatchSize is the most records written in one transaction (default 256).
+	BatchSize int
+	// FlushInterval is the longest a buffered record waits before it is
+	// written (default 1s).
+	FlushInterval time.Duration
+	// BufferSize is the capacity of the in-memory buffer; records arriving
+	// when it is full are dropped and counted (default 8192).
+	BufferSize int
+	// ShutdownTimeout bounds the final flush when Run's context ends
+	// (default 5s).
+	ShutdownTimeout time.Duration
+	// WriteTimeout bounds one batch write (default 10s).
+	WriteTimeout time.Duration
+	// PurgeInterval is how often Run deletes expired records (default 1h).
+	PurgeInterval time.Duration
+	// Logger receives write failures and drops; nil means slog.Default().
+	Logger *slog.Logger
+}
+
+// Stats are the store's counters since Open.
+type Stats struct {
+	// Written is the number of records (questions and feedback) stored.
+	Written uint64 `json:"written"`
+	// Dropped is the number of records lost: buffer full, store shut down,
+	// or their batch failed to write.
+	Dropped uint64 `json:"dropped"`
+	// WriteErrors is the number of failed batch writes.
+	WriteErrors uint64 `json:"write_errors"`
+	// Queued is the number of records waiting in the buffer now.
+	Queued int `json:"queued"`
+}
+
+// Store records questions and feedback and builds reports. It implements
+// bot.Recorder. Create it with Open, run its writer with Run, and Close it
+// after Run has returned.
+type Store struct {
+	db      *sql.DB
+	dialect dialect
+	cfg     Config
+	log     *slog.Logger
+	q       queries
+	salt    []byte
+
+	queue   chan item
+	running atomic.Bool
+	closed  atomic.Bool
+
+	written     atomic.Uint64
+	dropped     atomic.Uint64
+	writeErrors atomic.Uint64
+	// reportedDrops is the Dropped value last logged by the writer.
+	reportedDrops uint64
+}
+
+var _ bot.Recorder = (*Store)(nil)
+
+// item is one buffered question or feedback, still with the raw user ID: it
+// is hashed by the writer, off the reply path, and never leaves memory raw.
+type item struct {
+	feedback bool
+	helpful  bool
+	at       time.Time
+	platform string
+	userID   string
+	text     string
+	kind     string
+	entryID  string
+	title    string
+	score    float64
+	latency  time.Duration
+}
+
+// Open connects to the database named by cfg, creates or migrates its
+// schema, and returns a Store ready to Run. It fails when the database
+// cannot be reached or migrated, or cfg is invalid; the caller decides
+// whether to run without a store.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	cfg = cfg.withDefaults()
+	driverName, err := cfg.driver()
+	if err != nil {
+		return nil, err
+	}
+	var db *sql.DB
+	var d dialect
+	switch driverName {
+	case DriverPostgres:
+		conn, err := newPGConnector(cfg.DSN)
+		if err != nil {
+			return nil, fmt.Errorf("store: %w", err)
+		}
+		db = sql.OpenDB(conn)
+		db.SetMaxOpenConns(8)
+		d = postgresDialect
+	case DriverSQLite:
+		dsn, err := sqliteDSN(cfg.DSN)
+		if err != nil {
+			return nil, err
+		}
+		db, err = sql.Open("sqlite", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("store: open sqlite %q: %w", cfg.DSN, err)
+		}
+		db.SetMaxOpenConns(4)
+		d = sqliteDialect
+	}
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("store: connect %s: %w", driverName, err)
+	}
+	if err := migrate(ctx, db, d); err != nil {
+		db.Close()
+		return nil, err
+	}
+	s := &Store{
+		db:      db,
+		dialect: d,
+		cfg:     cfg,
+		log:     cfg.Logger.With("component", "store", "driver", driverName),
+		q:       d.queries(),
+		queue:   make(chan item, cfg.BufferSize),
+	}
+	if cfg.Salt != "" {
+		s.salt = []byte(cfg.Salt)
+	} else {
+		salt, err := s.storedSalt(ctx)
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		s.log.Warn("no salt configured for user ID hashes: using a random salt kept in the database")
+		s.salt = salt
+	}
+	return s, nil
+}
+
+func (c Config) withDefaults() Config {
+	if c.Retention <= 0 {
+		c.Retention = DefaultRetention
+	}
+	if c.BatchSize <= 0 {
+		c.BatchSize = DefaultBatchSize
+	}
+	if c.FlushInterval <= 0 {
+		c.FlushInterval = DefaultFlushInterval
+	}
+	if c.BufferSize <= 0 {
+		c.BufferSize = DefaultBufferSize
+	}
+	if c.ShutdownTimeout <= 0 {
+		c.ShutdownTimeout = DefaultShutdownTimeout
+	}
+	if c.WriteTimeout <= 0 {
+		c.WriteTimeout = DefaultWriteTimeout
+	}
+	if c.PurgeInterval <= 0 {
+		c.PurgeInterval = DefaultPurgeInterval
+	}
+	if c.Logger == nil {
+		c.Logger = slog.Default()
+	}
+	return c
+}
+
+func (c Config) driver() (string, error) {
+	if c.DSN == "" {
+		return "", errors.New("store: empty DSN: want a postgres:// URL or a SQLite file path")
+	}
+	isPG := strings.HasPrefix(c.DSN, "postgres://") || strings.HasPrefix(c.DSN, "postgresql://")
+	switch c.Driver {
+	case "":
+		if isPG {
+			return DriverPostgres, nil
+		}
+		return DriverSQLite, nil
+	case DriverPostgres, "pgx", "postgresql":
+		return DriverPostgres, nil
+	case DriverSQLite, "sqlite3":
+		if isPG {
+			return "", fmt.Errorf("store: driver %q with a postgres DSN", c.Driver)
+		}
+		return DriverSQLite, nil
+	default:
+		return "", fmt.Errorf("store: unknown driver %q: want %q or %q", c.Driver, DriverSQLite, DriverPostgres)
+	}
+}
+
+// sqliteDSN turns a file path into a modernc.org/sqlite DSN with WAL, a busy
+// timeout and immediate transactions, creating the directory and the file
+// with owner-only permissions.
+func sqliteDSN(path string) (string, error) {
+	if strings.Contains(path, "?") {
+		return path, nil
+	}
+	path = strings.TrimPrefix(path, "file:")
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return "", fmt.Errorf("store: create data directory %q: %w", dir, err)
+		}
+	}
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return "", fmt.Errorf("store: create sqlite file %q: %w", path, err)
+	}
+	f.Close()
+	return "file:" + path + "?_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate", nil
+}
+
+// storedSalt returns the salt kept in the settings table, creating it once.
+func (s *Store) storedSalt(ctx context.Context) ([]byte, error) {
+	b := make([]byte, 32)
+	if _, err := io.ReadFull(rand.Reader, b); err != nil {
+		return nil, fmt.Errorf("store: generate salt: %w", err)
+	}
+	if _, err := s.db.ExecContext(ctx, s.q.insertSetting, "user_hash_salt", hex.EncodeToString(b)); err != nil {
+		return nil, fmt.Errorf("store: save salt: %w", err)
+	}
+	var v string
+	if err := s.db.QueryRowContext(ctx, s.q.selectSetting, "user_hash_salt").Scan(&v); err != nil {
+		return nil, fmt.Errorf("store: read salt: %w", err)
+	}
+	return []byte(v), nil
+}
+
+// RecordQuestion buffers r for the writer and returns at once. When the
+// buffer is full or the store has shut down, r is dropped and counted.
+func (s *Store) RecordQuestion(r bot.Record) {
+	if r.Time.IsZero() {
+		r.Time = time.Now()
+	}
+	s.enqueue(item{
+		at:       r.Time,
+		platform: r.Platform,
+		userID:   r.UserID,
+		text:     r.Question,
+		kind:     string(r.Kind),
+		entryID:  r.EntryID,
+		title:    r.Title,
+		score:    r.Score,
+		latency:  r.Latency,
+	})
+}
+
+// RecordFeedback buffers f, given at time at, for the writer and returns at
+// once. It is stored linked to the most recent question by the same user
+// that was answered with f.EntryID. When the buffer is full or the store has
+// shut down, f is dropped and counted.
+func (s *Store) RecordFeedback(f bot.Feedback, at time.Time) {
+	if at.IsZero() {
+		at = time.Now()
+	}
+	s.enqueue(item{
+		feedback: true,
+		helpful:  f.Helpful,
+		at:       at,
+		platform: f.Platform,
+		userID:   f.UserID,
+		entryID:  f.EntryID,
+	})
+}
+
+func (s *Store) enqueue(it item) {
+	if s.closed.Load() {
+		s.dropped.Add(1)
+		return
+	}
+	select {
+	case s.queue <- it:
+	default:
+		s.dropped.Add(1)
+	}
+}
+
+// Stats returns the store's counters. It is safe to call at any time, for
+// example from a metrics collector.
+func (s *Store) Stats() Stats {
+	return Stats{
+		Written:     s.written.Load(),
+		Dropped:     s.dropped.Load(),
+		WriteErrors: s.writeErrors.Load(),
+		Queued:      len(s.queue),
+	}
+}
+
+// Run writes buffered records in batches and purges expired ones until ctx
+// is done, then flushes what is still buffered within Config.ShutdownTimeout
+// and returns nil. Write failures are logged and counted, never returned.
+// Run may be called once; it does not close the database (Close does).
+func (s *Store) Run(ctx context.Context) error {
+	if !s.running.CompareAndSwap(false, true) {
+		return errors.New("store: Run called twice")
+	}
+	s.purge(ctx)
+	purge := time.NewTicker(s.cfg.PurgeInterval)
+	defer purge.Stop()
+	flush := time.NewTimer(s.cfg.FlushInterval)
+	flush.Stop()
+	defer flush.Stop()
+	var flushC <-chan time.Time
+
+	batch := make([]item, 0, s.cfg.BatchSize)
+	h := hmac.New(sha256.New, s.salt)
+	// Writes outlive ctx so that an in-flight batch is not torn at shutdown.
+	wctx := context.WithoutCancel(ctx)
+	for {
+		select {
+		case <-ctx.Done():
+			s.shutdown(wctx, h, batch)
+			return nil
+		case it := <-s.queue:
+			batch = append(batch, it)
+			if len(batch) < s.cfg.BatchSize {
+				if flushC == nil {
+					flush.Reset(s.cfg.FlushInterval)
+					flushC = flush.C
+				}
+				continue
+			}
+			flush.Stop()
+			flushC = nil
+			s.writeBatch(wctx, h, batch, s.cfg.WriteTimeout)
+			batch = batch[:0]
+		case <-flushC:
+			flushC = nil
+			s.writeBatch(wctx, h, batch, s.cfg.WriteTimeout)
+			batch = batch[:0]
+		case <-purge.C:
+			s.purge(ctx)
+		}
+	}
+}
+
+// shutdown stops accepting records, then writes the batch and everything
+// buffered until the shutdown deadline; what is left is counted as dropped.
+func (s *Store) shutdown(ctx context.Context, h hash.Hash, batch []item) {
+	s.closed.Store(true)
+	ctx, cancel := context.WithTimeout(ctx, s.cfg.ShutdownTimeout)
+	defer cancel()
+	for {
+	fill:
+		for len(batch) < s.cfg.BatchSize {
+			select {
+			case it := <-s.queue:
+				batch = append(batch, it)
+			default:
+				break fill
+			}
+		}
+		if len(batch) == 0 {
+			return
+		}
+		if ctx.Err() != nil {
+			n := len(batch) + len(s.queue)
+			s.dropped.Add(uint64(n))
+			s.log.Error("store shutdown deadline passed: records not written", "records", n)
+			for len(s.queue) > 0 {
+				<-s.queue
+			}
+			return
+		}
+		s.writeBatch(ctx, h, batch, s.cfg.WriteTimeout)
+		batch = batch[:0]
+	}
+}
+
+// writeBatch writes batch in one transaction. A failure drops the batch:
+// it is logged and counted.
+func (s *Store) writeBatch(ctx context.Context, h hash.Hash, batch []item, timeout time.Duration) {
+	if len(batch) == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	if err := s.insert(ctx, h, batch); err != nil {
+		s.writeErrors.Add(1)
+		s.dropped.Add(uint64(len(batch)))
+		s.log.Error("store write failed: records dropped", "records", len(batch), "err", err)
+	} else {
+		s.written.Add(uint64(len(batch)))
+	}
+	if d := s.dropped.Load(); d != s.reportedDrops {
+		if n := d - s.reportedDrops; n > 0 {
+			s.log.Warn("store dropped records", "dropped", n, "dropped_total", d)
+		}
+		s.reportedDrops = d
+	}
+}
+
+func (s *Store) insert(ctx context.Context, h hash.Hash, batch []item) (err error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	var qStmt, fStmt *sql.Stmt
+	for _, it := range batch {
+		uh := userHash(h, it.platform, it.userID)
+		ms := it.at.UnixMilli()
+		if it.feedback {
+			if fStmt == nil {
+				if fStmt, err = tx.PrepareContext(ctx, s.q.insertFeedback); err != nil {
+					return fmt.Errorf("prepare feedback insert: %w", err)
+				}
+				defer fStmt.Close()
+			}
+			helpful := 0
+			if it.helpful {
+				helpful = 1
+			}
+			if _, err = fStmt.ExecContext(ctx, ms, it.platform, uh, it.entryID, helpful, uh, it.entryID, ms); err != nil {
+				return fmt.Errorf("insert feedback: %w", err)
+			}
+			continue
+		}
+		if qStmt == nil {
+			if qStmt, err = tx.PrepareContext(ctx, s.q.insertQuestion); err != nil {
+				return fmt.Errorf("prepare question insert: %w", err)
+			}
+			defer qStmt.Close()
+		}
+		if _, err = qStmt.ExecContext(ctx, ms, it.platform, uh, clip(it.text), it.kind, it.entryID, clip(it.title), it.score, it.latency.Microseconds()); err != nil {
+			return fmt.Errorf("insert question: %w", err)
+		}
+	}
+	if err = tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// userHash is the hex HMAC-SHA256 (first 128 bits) of the platform and user
+// ID; "" stays "" so anonymous records never link to each other.
+func userHash(h hash.Hash, platform, userID string) string {
+	if userID == "" {
+		return ""
+	}
+	h.Reset()
+	h.Write([]byte(platform))
+	h.Write([]byte{0})
+	h.Write([]byte(userID))
+	var sum [sha256.Size]byte
+	return hex.EncodeToString(h.Sum(sum[:0])[:16])
+}
+
+// clip cuts s to at most maxTextBytes on a rune boundary, and replaces
+// invalid UTF-8, which PostgreSQL rejects.
+func clip(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	s = strings.ReplaceAll(s, "\x00", "")
+	if len(s) <= maxTextBytes {
+		return s
+	}
+	i := maxTextBytes
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i]
+}
+
+func (s *Store) purge(ctx context.Context) {
+	n, err := s.Purge(ctx, time.Now())
+	if err != nil {
+		if ctx.Err() == nil {
+			s.log.Error("store purge failed", "err", err)
+		}
+		return
+	}
+	if n > 0 {
+		s.log.Info("store purged expired records", "records", n, "retention", s.cfg.Retention)
+	}
+}
+
+// Purge deletes the questions and feedback older than the retention period
+// before now, and returns how many records it deleted.
+func (s *Store) Purge(ctx context.Context, now time.Time) (int64, error) {
+	cutoff := now.Add(-s.cfg.Retention).UnixMilli()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("store: purge: begin: %w", err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, s.q.unlinkExpired, cutoff); err != nil {
+		return 0, fmt.Errorf("store: purge: unlink feedback: %w", err)
+	}
+	var total int64
+	for _, q := range []string{s.q.purgeFeedback, s.q.purgeQuestions} {
+		res, err := tx.ExecContext(ctx, q, cutoff)
+		if err != nil {
+			return 0, fmt.Errorf("store: purge: %w", err)
+		}
+		n, _ := res.RowsAffected()
+		total += n
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, fmt.Errorf("store: purge: commit: %w", err)
+	}
+	return total, nil
+}
+
+// Close closes the database. Call it after Run has returned; records
+// buffered but not written are counted as dropped.
+func (s *Store) Close() error {
+	s.closed.Store(true)
+	for len(s.queue) > 0 {
+		<-s.queue
+		s.dropped.Add(1)
+	}
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("store: close: %w", err)
+	}
+	return nil
+}
