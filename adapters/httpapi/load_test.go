@@ -36,11 +36,11 @@ func serveLocal(tb testing.TB, f *fakeBot) string {
 	return "http://" + ln.Addr().String() + "/v1/ask"
 }
 
-// loadWorkers is the number of concurrent clients: FAQBOT_LOAD_WORKERS or 32.
+// loadWorkers is the number of concurrent clients: FAQBOT_LOAD_WORKERS or 16.
 func loadWorkers(tb testing.TB) int {
 	v := os.Getenv("FAQBOT_LOAD_WORKERS")
 	if v == "" {
-		return 32
+		return 16
 	}
 	n, err := strconv.Atoi(v)
 	if err != nil || n <= 0 {
@@ -77,9 +77,11 @@ func BenchmarkAskLoad(b *testing.B) {
 }
 
 // TestLoad is the same load for a fixed time, off unless FAQBOT_LOAD is a
-// duration such as 10s:
+// duration such as 10s. FAQBOT_LOAD_RATE paces it at that many requests per
+// second (open loop, latency measured from when each request was due):
 //
 //	FAQBOT_LOAD=10s go test -run TestLoad -v ./adapters/httpapi/
+//	FAQBOT_LOAD=10s FAQBOT_LOAD_RATE=5000 go test -run TestLoad -v ./adapters/httpapi/
 func TestLoad(t *testing.T) {
 	v := os.Getenv("FAQBOT_LOAD")
 	if v == "" {
@@ -92,11 +94,17 @@ func TestLoad(t *testing.T) {
 	f := newFakeBot()
 	f.noRecord = true
 	url := serveLocal(t, f)
-	res, err := loadtest.Run(context.Background(), loadtest.Config{URL: url, Workers: loadWorkers(t), Duration: d})
+	var rate float64
+	if v := os.Getenv("FAQBOT_LOAD_RATE"); v != "" {
+		if rate, err = strconv.ParseFloat(v, 64); err != nil || rate <= 0 {
+			t.Fatalf("FAQBOT_LOAD_RATE=%q: want a positive number", v)
+		}
+	}
+	res, err := loadtest.Run(context.Background(), loadtest.Config{URL: url, Workers: loadWorkers(t), Duration: d, Rate: rate})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("workers=%d: %v", loadWorkers(t), res)
+	t.Logf("workers=%d rate=%v: %v", loadWorkers(t), rate, res)
 	if res.Errors > 0 {
 		t.Errorf("got %d errors (first: %s), want none", res.Errors, res.FirstError)
 	}

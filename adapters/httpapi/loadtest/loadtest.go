@@ -58,12 +58,18 @@ type Config struct {
 	// Questions are sent round-robin across workers. Default DefaultQuestions.
 	Questions []string
 	// Workers is the number of concurrent clients, each sending one request
-	// at a time on its own keep-alive connection. Default 32.
+	// at a time on its own keep-alive connection. Default 16.
 	Workers int
 	// Requests bounds the number of requests sent; 0 means no count bound.
 	Requests int
 	// Duration bounds the run's time; 0 means no time bound.
 	Duration time.Duration
+	// Rate, when positive, paces the run at that many requests per second
+	// (open loop): request n is due at start + n/Rate, and its latency is
+	// measured from when it was due, so queueing behind slow answers counts.
+	// Zero sends as fast as the workers can (closed loop, maximum
+	// throughput). Use enough Workers to sustain the rate.
+	Rate float64
 	// Client sends the requests. Nil means a keep-alive client with one idle
 	// connection per worker and a 10s timeout.
 	Client *http.Client
@@ -127,7 +133,10 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		return Result{}, errors.New("loadtest: set Requests or Duration")
 	}
 	if cfg.Workers <= 0 {
-		cfg.Workers = 32
+		cfg.Workers = 16
+	}
+	if cfg.Rate < 0 {
+		return Result{}, errors.New("loadtest: negative Rate")
 	}
 	if cfg.Requests > 0 && cfg.Workers > cfg.Requests {
 		cfg.Workers = cfg.Requests
@@ -176,7 +185,18 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 				if cfg.Requests > 0 && n > int64(cfg.Requests) {
 					return
 				}
-				w.do(ctx, client, cfg.URL, bodies[int(n-1)%len(bodies)])
+				var due time.Time
+				if cfg.Rate > 0 {
+					due = start.Add(time.Duration(float64(n-1) / cfg.Rate * float64(time.Second)))
+					if wait := time.Until(due); wait > 0 {
+						select {
+						case <-time.After(wait):
+						case <-ctx.Done():
+							return
+						}
+					}
+				}
+				w.do(ctx, client, cfg.URL, bodies[int(n-1)%len(bodies)], due)
 			}
 		})
 	}
@@ -217,7 +237,8 @@ type worker struct {
 	firstErr string
 }
 
-func (w *worker) do(ctx context.Context, client *http.Client, url string, body []byte) {
+// do sends one request. Its latency runs from due when set, else from now.
+func (w *worker) do(ctx context.Context, client *http.Client, url string, body []byte, due time.Time) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		w.fail(err.Error())
@@ -225,6 +246,9 @@ func (w *worker) do(ctx context.Context, client *http.Client, url string, body [
 	}
 	req.Header.Set("Content-Type", "application/json")
 	t0 := time.Now()
+	if !due.IsZero() {
+		t0 = due
+	}
 	resp, err := client.Do(req)
 	if err != nil {
 		if ctx.Err() == nil { // not cut short by the end of the run
