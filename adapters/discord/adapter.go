@@ -63,6 +63,7 @@ type Adapter struct {
 	bg         sync.WaitGroup // HTTP interaction follow-ups
 
 	started atomic.Bool
+	ready   chan struct{} // closed once start-up is done (tests)
 }
 
 // event is one unit of work for the worker pool.
@@ -95,6 +96,7 @@ func New(cfg Config, a Answerer, logger *slog.Logger) (*Adapter, error) {
 		flood:  bot.NewFloodGuard(cfg.FloodPerMinute, time.Minute),
 		admins: map[string]bool{},
 		quit:   make(chan struct{}),
+		ready:  make(chan struct{}),
 	}
 	for _, id := range cfg.AdminIDs {
 		ad.admins[id] = true
@@ -269,7 +271,11 @@ func (a *Adapter) Run(ctx context.Context) error {
 		}
 		return a.registerCommands(ctx)
 	}()
-	if startErr == nil {
+	if startErr != nil && ctx.Err() != nil {
+		startErr = nil // cancelled during start-up: a clean exit
+	}
+	if startErr == nil && ctx.Err() == nil {
+		close(a.ready)
 		a.log.Info("running", "shards", len(shards), "guild_commands", a.cfg.GuildID != "")
 		select {
 		case <-ctx.Done():

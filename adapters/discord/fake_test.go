@@ -502,8 +502,12 @@ func startFull(t *testing.T, ans *fakeAnswerer, fmod func(*fakeDiscord), mod fun
 	if !cfg.DisableGateway {
 		h.conn = f.nextConn(t)
 	}
-	if !cfg.SkipCommandRegistration {
-		f.waitCalls(t, "PUT /api/v9/applications/", 1)
+	select {
+	case <-ad.ready:
+	case err := <-done:
+		t.Fatalf("Run returned during start-up: %v", err)
+	case <-time.After(10 * time.Second):
+		t.Fatal("adapter not running within 10s")
 	}
 	return h
 }
