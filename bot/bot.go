@@ -1,0 +1,407 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"faqbot/faq"
+)
+
+// Searcher finds entries for a question. *search.Index satisfies it.
+type Searcher interface {
+	// Search returns matches best first, each with a confidence in [0,1].
+	Search(ctx context.Context, query string, limit int) ([]faq.Match, error)
+	// Entry returns one entry by ID.
+	Entry(id string) (faq.Entry, bool)
+	// Entries returns every entry, in content order.
+	Entries() []faq.Entry
+}
+
+// Config holds the core's thresholds and texts. Zero values take defaults.
+type Config struct {
+	// Disclaimer is added to every reply.
+	Disclaimer string
+	// MinConfidence is the confidence below which the bot falls back.
+	MinConfidence float64
+	// TieMargin: a different entry within this confidence of the best is
+	// offered as "did you mean".
+	TieMargin float64
+	// MaxAnswerChars caps the answer text (never cut mid-sentence).
+	MaxAnswerChars int
+	// ShortAnswerChars: a passage shorter than this is followed by the
+	// next passages of its section, up to this length.
+	ShortAnswerChars int
+	// MaxQuestionChars caps a question; longer ones get a clear message.
+	MaxQuestionChars int
+	// Texts are the fixed replies; empty fields take defaults.
+	Texts Texts
+}
+
+// Texts are the bot's fixed reply texts.
+type Texts struct {
+	Fallback       string `yaml:"fallback"`
+	FallbackAbout  string `yaml:"fallback_about"`
+	Greeting       string `yaml:"greeting"`
+	Thanks         string `yaml:"thanks"`
+	Help           string `yaml:"help"`
+	Empty          string `yaml:"empty"`
+	TooLong        string `yaml:"too_long"`
+	NotText        string `yaml:"not_text"`
+	UnknownEntry   string `yaml:"unknown_entry"`
+	FeedbackThanks string `yaml:"feedback_thanks"`
+}
+
+// DefaultConfig returns the defaults used for zero Config fields.
+func DefaultConfig() Config {
+	return Config{
+		Disclaimer:       "This is general information, not medical advice. Please consult a healthcare professional about your situation.",
+		MinConfidence:    0.55,
+		TieMargin:        0.03,
+		MaxAnswerChars:   1200,
+		ShortAnswerChars: 300,
+		MaxQuestionChars: 500,
+		Texts: Texts{
+			Fallback:       "Sorry, I don't have a reliable answer to that in my knowledge base. Here are some questions I can answer:",
+			FallbackAbout:  "Sorry, I don't have information about %s in my knowledge base. Here are some questions I can answer:",
+			Greeting:       "Hello! Ask me a question in your own words and I'll answer from my knowledge base. For example:",
+			Thanks:         "You're welcome! Ask me anything else whenever you like.",
+			Help:           "Ask me a health question in your own words, for example \"%s\". I answer with the best passage from my knowledge base and show which question I matched. I am not a doctor: for anything urgent, contact a healthcare professional or emergency services. Some questions I can answer:",
+			Empty:          "Please type a question, for example \"%s\".",
+			TooLong:        "That message is too long for me (over %d characters). Please ask one question in a sentence or two.",
+			NotText:        "I can only read plain text questions. Please type your question in words.",
+			UnknownEntry:   "Sorry, that question is no longer in my knowledge base. Please ask it in your own words.",
+			FeedbackThanks: "Thanks for your feedback!",
+		},
+	}
+}
+
+func (c Config) withDefaults() Config {
+	d := DefaultConfig()
+	if c.Disclaimer == "" {
+		c.Disclaimer = d.Disclaimer
+	}
+	if c.MinConfidence <= 0 {
+		c.MinConfidence = d.MinConfidence
+	}
+	if c.TieMargin <= 0 {
+		c.TieMargin = d.TieMargin
+	}
+	if c.MaxAnswerChars <= 0 {
+		c.MaxAnswerChars = d.MaxAnswerChars
+	}
+	if c.ShortAnswerChars <= 0 {
+		c.ShortAnswerChars = d.ShortAnswerChars
+	}
+	if c.MaxQuestionChars <= 0 {
+		c.MaxQuestionChars = d.MaxQuestionChars
+	}
+	t, dt := &c.Texts, d.Texts
+	for _, f := range []struct {
+		v   *string
+		def string
+	}{
+		{&t.Fallback, dt.Fallback}, {&t.FallbackAbout, dt.FallbackAbout}, {&t.Greeting, dt.Greeting},
+		{&t.Thanks, dt.Thanks}, {&t.Help, dt.Help}, {&t.Empty, dt.Empty}, {&t.TooLong, dt.TooLong},
+		{&t.NotText, dt.NotText}, {&t.UnknownEntry, dt.UnknownEntry}, {&t.FeedbackThanks, dt.FeedbackThanks},
+	} {
+		if strings.TrimSpace(*f.v) == "" {
+			*f.v = f.def
+		}
+	}
+	return c
+}
+
+// Bot is the answering core. It is safe for concurrent use.
+type Bot struct {
+	cfg    Config
+	search Searcher
+	triage *Triage
+	rec    Recorder
+	log    *slog.Logger
+	now    func() time.Time
+}
+
+// Option configures a Bot.
+type Option func(*Bot)
+
+// WithRecorder hands every question and feedback to r.
+func WithRecorder(r Recorder) Option { return func(b *Bot) { b.rec = r } }
+
+// WithLogger sets the logger (default: slog.Default()).
+func WithLogger(l *slog.Logger) Option { return func(b *Bot) { b.log = l } }
+
+// New returns a Bot answering from s, with triage rules t (nil: the bundled
+// rules). It fails when s is nil.
+func New(s Searcher, t *Triage, cfg Config, opts ...Option) (*Bot, error) {
+	if s == nil {
+		return nil, errors.New("bot: nil searcher")
+	}
+	if t == nil {
+		t = DefaultTriage()
+	}
+	b := &Bot{cfg: cfg.withDefaults(), search: s, triage: t, log: slog.Default(), now: time.Now}
+	for _, o := range opts {
+		o(b)
+	}
+	return b, nil
+}
+
+// Config returns the effective configuration (defaults applied).
+func (b *Bot) Config() Config { return b.cfg }
+
+// Answer answers one question. "No match" is a fallback reply, not an
+// error; an error means the search itself failed (or ctx ended).
+func (b *Bot) Answer(ctx context.Context, q Question) (Reply, error) {
+	start := b.now()
+	r, err := b.answer(ctx, q)
+	if err != nil {
+		return Reply{}, err
+	}
+	b.record(q, r, start)
+	return r, nil
+}
+
+func (b *Bot) answer(ctx context.Context, q Question) (Reply, error) {
+	if !utf8.ValidString(q.Text) {
+		return b.reply(KindInvalid, "", b.cfg.Texts.NotText, nil), nil
+	}
+	text := clean(q.Text)
+	// Safety first, on the whole message, before any length or content check.
+	if a, ok := b.triage.Check(capRunes(text, 20*b.cfg.MaxQuestionChars)); ok {
+		r := b.reply(KindUrgent, text, a.Reply, nil)
+		r.Question = capRunes(text, b.cfg.MaxQuestionChars)
+		r.Source = Source{ID: a.RuleID, Title: a.Title, Type: "safety"}
+		r.Score = 1
+		return r, nil
+	}
+	if text == "" {
+		return b.reply(KindInvalid, "", fmt.Sprintf(b.cfg.Texts.Empty, b.example()), nil), nil
+	}
+	if utf8.RuneCountInString(text) > b.cfg.MaxQuestionChars {
+		return b.reply(KindInvalid, capRunes(text, b.cfg.MaxQuestionChars), fmt.Sprintf(b.cfg.Texts.TooLong, b.cfg.MaxQuestionChars), nil), nil
+	}
+	if !hasLetters(text) {
+		return b.reply(KindInvalid, text, b.cfg.Texts.NotText, nil), nil
+	}
+	switch smallTalk(text) {
+	case talkGreeting:
+		return b.reply(KindGreeting, text, b.cfg.Texts.Greeting, b.topics(3)), nil
+	case talkThanks:
+		return b.reply(KindGreeting, text, b.cfg.Texts.Thanks, nil), nil
+	case talkHelp:
+		return b.Help(ctx), nil
+	}
+	ms, err := b.search.Search(ctx, text, 8)
+	if err != nil {
+		return Reply{}, fmt.Errorf("bot: answer: %w", err)
+	}
+	if len(ms) == 0 || ms[0].Confidence < b.cfg.MinConfidence {
+		return b.fallback(text, ms), nil
+	}
+	best := ms[0]
+	r := b.entryReply(best.Entry, text)
+	r.Score = round(best.Confidence)
+	r.Related = b.related(best.Entry, ms[1:])
+	for _, m := range ms[1:] {
+		if m.Entry.Title != best.Entry.Title && best.Confidence-m.Confidence <= b.cfg.TieMargin {
+			r.DidYouMean = append(r.DidYouMean, Ref{ID: m.Entry.ID, Title: refTitle(m.Entry)})
+		}
+	}
+	return r, nil
+}
+
+// AnswerEntry answers with one entry directly, as when a person taps a
+// related-question button. An unknown ID gives a fallback-kind reply.
+func (b *Bot) AnswerEntry(ctx context.Context, q Question, entryID string) (Reply, error) {
+	if err := ctx.Err(); err != nil {
+		return Reply{}, err
+	}
+	start := b.now()
+	e, ok := b.search.Entry(entryID)
+	if !ok {
+		r := b.reply(KindFallback, "", b.cfg.Texts.UnknownEntry, b.topics(5))
+		b.record(q, r, start)
+		return r, nil
+	}
+	r := b.entryReply(e, e.Title)
+	r.Score = 1
+	r.Related = b.related(e, nil)
+	q.Text = e.Title
+	b.record(q, r, start)
+	return r, nil
+}
+
+// Feedback records a person's rating of a reply.
+func (b *Bot) Feedback(ctx context.Context, f Feedback) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if f.EntryID == "" {
+		return errors.New("bot: feedback without an entry ID")
+	}
+	b.log.Info("feedback", "platform", f.Platform, "entry", f.EntryID, "helpful", f.Helpful)
+	if b.rec != nil {
+		b.rec.RecordFeedback(f, b.now())
+	}
+	return nil
+}
+
+// Topics lists the questions the bot can answer: the FAQ questions, or the
+// section headings when the content has no FAQ entries.
+func (b *Bot) Topics(ctx context.Context) []Ref { return b.topics(0) }
+
+// Help is the reply to /help and /start: how to ask, some topics, the disclaimer.
+func (b *Bot) Help(ctx context.Context) Reply {
+	return b.reply(KindHelp, "", fmt.Sprintf(b.cfg.Texts.Help, b.example()), b.topics(5))
+}
+
+func (b *Bot) topics(n int) []Ref {
+	var faqs, heads []Ref
+	seen := map[string]bool{}
+	for _, e := range b.search.Entries() {
+		if seen[e.Title] {
+			continue
+		}
+		seen[e.Title] = true
+		if e.Type == faq.TypeFAQ {
+			faqs = append(faqs, Ref{ID: e.ID, Title: e.Title})
+		} else {
+			heads = append(heads, Ref{ID: e.ID, Title: e.Title})
+		}
+	}
+	out := faqs
+	if len(out) == 0 {
+		out = heads
+		if len(out) > 1 {
+			out = out[1:] // the first "section" is the document title
+		}
+	}
+	if n > 0 && len(out) > n {
+		out = out[:n]
+	}
+	return out
+}
+
+func (b *Bot) example() string {
+	if t := b.topics(1); len(t) > 0 {
+		return t[0].Title
+	}
+	return "What can you help with?"
+}
+
+func (b *Bot) fallback(text string, ms []faq.Match) Reply {
+	msg := b.cfg.Texts.Fallback
+	if len(ms) > 0 && len(ms[0].Missing) > 0 && len(ms[0].Missing) <= 2 && ms[0].Confidence > 0 {
+		msg = fmt.Sprintf(b.cfg.Texts.FallbackAbout, quoteList(ms[0].Missing))
+	}
+	topics := b.topics(5)
+	r := b.reply(KindFallback, text, msg, topics)
+	if len(ms) > 0 {
+		r.Score = round(ms[0].Confidence)
+	}
+	return r
+}
+
+// entryReply renders an entry as an answer.
+func (b *Bot) entryReply(e faq.Entry, question string) Reply {
+	r := b.reply(KindAnswer, question, composeAnswer(e, b.cfg.ShortAnswerChars, b.cfg.MaxAnswerChars), nil)
+	r.Source = Source{ID: e.ID, Title: refTitle(e), Type: string(e.Type)}
+	return r
+}
+
+// refTitle is how an entry is named to a person: the question or heading,
+// with a bullet's label when it has one.
+func refTitle(e faq.Entry) string {
+	if e.Label != "" && !strings.EqualFold(e.Label, e.Title) {
+		return e.Title + " — " + e.Label
+	}
+	return e.Title
+}
+
+// related picks up to three other entries, preferring search neighbours
+// with their own titles, then FAQ questions.
+func (b *Bot) related(e faq.Entry, ms []faq.Match) []Ref {
+	out := []Ref{}
+	seen := map[string]bool{e.Title: true}
+	add := func(x faq.Entry) {
+		if len(out) < 3 && !seen[x.Title] {
+			seen[x.Title] = true
+			out = append(out, Ref{ID: x.ID, Title: x.Title})
+		}
+	}
+	for _, m := range ms {
+		if m.Confidence >= b.cfg.MinConfidence/2 {
+			add(m.Entry)
+		}
+	}
+	for _, t := range b.topics(0) {
+		if len(out) >= 3 {
+			break
+		}
+		if x, ok := b.search.Entry(t.ID); ok {
+			add(x)
+		}
+	}
+	return out
+}
+
+func (b *Bot) reply(k Kind, question, text string, topics []Ref) Reply {
+	return Reply{Question: question, Kind: k, Text: text, Related: []Ref{}, Topics: topics, Disclaimer: b.cfg.Disclaimer}
+}
+
+func (b *Bot) record(q Question, r Reply, start time.Time) {
+	if b.rec == nil {
+		return
+	}
+	text := q.Text
+	if r.Question != "" {
+		text = r.Question
+	}
+	b.rec.RecordQuestion(Record{
+		Time: start, Platform: q.Platform, UserID: q.UserID, Question: capRunes(text, b.cfg.MaxQuestionChars),
+		Kind: r.Kind, EntryID: r.Source.ID, Title: r.Source.Title, Score: r.Score, Latency: b.now().Sub(start),
+	})
+}
+
+// clean replaces control characters with spaces and collapses whitespace.
+func clean(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '\uFEFF' || r == '\u200B' {
+			return ' '
+		}
+		return r
+	}, s)
+	return strings.Join(strings.Fields(s), " ")
+}
+
+func hasLetters(s string) bool {
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			return true
+		}
+	}
+	return false
+}
+
+func capRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n])
+}
+
+func quoteList(ws []string) string {
+	q := make([]string, len(ws))
+	for i, w := range ws {
+		q[i] = "\"" + w + "\""
+	}
+	return strings.Join(q, " or ")
+}
+
+func round(f float64) float64 { return float64(int(f*1000+0.5)) / 1000 }

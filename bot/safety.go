@@ -1,0 +1,184 @@
+package bot
+
+import (
+	_ "embed"
+	"errors"
+	"fmt"
+	"os"
+	"regexp"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+//go:embed data/safety.yaml
+var defaultSafety []byte
+
+// SafetyKind separates medical red flags from crisis statements.
+type SafetyKind string
+
+// Safety rule kinds.
+const (
+	SafetyRedFlag SafetyKind = "redflag"
+	SafetyCrisis  SafetyKind = "crisis"
+)
+
+// Triage holds the safety rules, loaded and validated from data.
+type Triage struct {
+	rules   []rule
+	replies map[SafetyKind]string
+}
+
+type rule struct {
+	id, title string
+	kind      SafetyKind
+	all       [][]*regexp.Regexp
+}
+
+type triageFile struct {
+	Replies map[SafetyKind]string `yaml:"replies"`
+	Rules   []struct {
+		ID    string     `yaml:"id"`
+		Kind  SafetyKind `yaml:"kind"`
+		Title string     `yaml:"title"`
+		All   [][]string `yaml:"all"`
+	} `yaml:"rules"`
+}
+
+// Alert is a fired safety rule.
+type Alert struct {
+	RuleID string
+	Title  string
+	Kind   SafetyKind
+	// Reply is the urgent reply text.
+	Reply string
+}
+
+// DefaultTriage returns the bundled safety rules.
+func DefaultTriage() *Triage {
+	t, err := ParseTriage("safety.yaml (built in)", defaultSafety)
+	if err != nil {
+		panic("bot: bundled safety rules: " + err.Error()) // covered by tests
+	}
+	return t
+}
+
+// LoadTriage reads safety rules from a YAML file; "" gives the bundled rules.
+func LoadTriage(path string) (*Triage, error) {
+	if path == "" {
+		return DefaultTriage(), nil
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("bot: safety rules: %w", err)
+	}
+	return ParseTriage(path, data)
+}
+
+// ParseTriage parses and validates safety rules. Every problem is reported
+// (unknown keys, bad kinds, empty groups, invalid regular expressions).
+func ParseTriage(name string, data []byte) (*Triage, error) {
+	var f triageFile
+	dec := yaml.NewDecoder(strings.NewReader(string(data)))
+	dec.KnownFields(true)
+	if err := dec.Decode(&f); err != nil {
+		return nil, fmt.Errorf("bot: safety rules %s: %w", name, err)
+	}
+	t := &Triage{replies: map[SafetyKind]string{}}
+	var errs []error
+	for _, k := range []SafetyKind{SafetyRedFlag, SafetyCrisis} {
+		r := strings.TrimSpace(f.Replies[k])
+		if r == "" {
+			errs = append(errs, fmt.Errorf("%s: replies.%s is missing", name, k))
+		}
+		t.replies[k] = r
+	}
+	if len(f.Rules) == 0 {
+		errs = append(errs, fmt.Errorf("%s: no rules", name))
+	}
+	seen := map[string]bool{}
+	for i, r := range f.Rules {
+		where := fmt.Sprintf("%s: rule %d (%s)", name, i+1, r.ID)
+		if r.ID == "" {
+			errs = append(errs, fmt.Errorf("%s: missing id", where))
+		} else if seen[r.ID] {
+			errs = append(errs, fmt.Errorf("%s: duplicate id", where))
+		}
+		seen[r.ID] = true
+		if r.Kind != SafetyRedFlag && r.Kind != SafetyCrisis {
+			errs = append(errs, fmt.Errorf("%s: kind %q must be redflag or crisis", where, r.Kind))
+		}
+		if len(r.All) == 0 {
+			errs = append(errs, fmt.Errorf("%s: \"all\" has no groups", where))
+		}
+		ru := rule{id: r.ID, title: r.Title, kind: r.Kind}
+		for gi, g := range r.All {
+			if len(g) == 0 {
+				errs = append(errs, fmt.Errorf("%s: group %d is empty", where, gi+1))
+			}
+			var res []*regexp.Regexp
+			for _, p := range g {
+				re, err := regexp.Compile(p)
+				if err != nil {
+					errs = append(errs, fmt.Errorf("%s: group %d: %w", where, gi+1, err))
+					continue
+				}
+				res = append(res, re)
+			}
+			ru.all = append(ru.all, res)
+		}
+		t.rules = append(t.rules, ru)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// Len is the number of rules.
+func (t *Triage) Len() int { return len(t.rules) }
+
+var negation = regexp.MustCompile(`\b(no|not|without|never|denies|deny|don't have|do not have|haven't had|hasn't|isn't|wasn't|free of)\b(\s+\S+){0,2}\s*$`)
+
+// Check returns the first rule (crisis rules first) that fires on text.
+func (t *Triage) Check(text string) (Alert, bool) {
+	s := normalizeForRules(text)
+	for _, kind := range []SafetyKind{SafetyCrisis, SafetyRedFlag} {
+		for _, r := range t.rules {
+			if r.kind != kind || !r.fires(s) {
+				continue
+			}
+			reply := strings.ReplaceAll(t.replies[r.kind], "{title}", r.title)
+			return Alert{RuleID: r.id, Title: r.title, Kind: r.kind, Reply: reply}, true
+		}
+	}
+	return Alert{}, false
+}
+
+func (r rule) fires(s string) bool {
+	for _, group := range r.all {
+		if !groupMatches(group, s) {
+			return false
+		}
+	}
+	return true
+}
+
+// groupMatches reports whether some pattern of the group matches s at a
+// place not governed by a negation just before it.
+func groupMatches(group []*regexp.Regexp, s string) bool {
+	for _, re := range group {
+		for _, loc := range re.FindAllStringIndex(s, -1) {
+			if !negation.MatchString(s[:loc[0]]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func normalizeForRules(text string) string {
+	text = strings.NewReplacer("’", "'", "‘", "'", "`", "'").Replace(strings.ToLower(text))
+	text = strings.ReplaceAll(text, "cannot", "can't")
+	return strings.Join(strings.Fields(text), " ")
+}

@@ -1,0 +1,114 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+
+	"faqbot/bot"
+	"faqbot/faq"
+	"faqbot/search"
+)
+
+// pathsFlag is a repeatable -content flag.
+type pathsFlag []string
+
+func (p *pathsFlag) String() string     { return strings.Join(*p, ",") }
+func (p *pathsFlag) Set(v string) error { *p = append(*p, v); return nil }
+
+// common are the flags every command takes.
+type common struct {
+	config  string
+	content pathsFlag
+}
+
+func (m *Main) flags(name string, c *common) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	fs.StringVar(&c.config, "config", "", "config file (default config.yaml if present)")
+	fs.Var(&c.content, "content", "content file or folder (repeatable; overrides content.paths)")
+	return fs
+}
+
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return errUsage
+		}
+		return fmt.Errorf("%w: %v", errUsage, err)
+	}
+	return nil
+}
+
+// loadConfig reads the config named by -config (or config.yaml if present)
+// and applies -content.
+func (m *Main) loadConfig(c common) (Config, error) {
+	path, required := c.config, true
+	if path == "" {
+		path, required = "config.yaml", false
+	}
+	cfg, err := ReadConfig(path, required)
+	if err != nil {
+		return cfg, err
+	}
+	if len(c.content) > 0 {
+		cfg.Content.Paths = nil
+		for _, p := range c.content {
+			abs := p
+			if !strings.HasPrefix(p, "/") {
+				if wd, err := os.Getwd(); err == nil {
+					abs = wd + "/" + p
+				}
+			}
+			cfg.Content.Paths = append(cfg.Content.Paths, abs)
+		}
+	}
+	return cfg, nil
+}
+
+func newLogger(w io.Writer, lc LogConfig, minLevel slog.Level) *slog.Logger {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(lc.Level)); err != nil {
+		level = slog.LevelInfo
+	}
+	if level < minLevel {
+		level = minLevel
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	if lc.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// core is the wired answering stack.
+type core struct {
+	lib    *search.Library
+	bot    *bot.Bot
+	triage *bot.Triage
+}
+
+// buildCore loads rules and content and builds the bot.
+func buildCore(cfg Config, log *slog.Logger, opts ...bot.Option) (*core, error) {
+	triage, err := bot.LoadTriage(cfg.path(cfg.Safety.Rules))
+	if err != nil {
+		return nil, err
+	}
+	lib, _, err := search.OpenLibrary(search.LibraryConfig{
+		Paths: cfg.contentPaths(), SynonymFiles: cfg.synonymPaths(),
+		Options: faq.Options{MaxAnswerChars: cfg.Bot.MaxAnswerChars}, Logger: log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	opts = append([]bot.Option{bot.WithLogger(log)}, opts...)
+	b, err := bot.New(lib.Index(), triage, cfg.botConfig(), opts...)
+	if err != nil {
+		lib.Close()
+		return nil, err
+	}
+	return &core{lib: lib, bot: b, triage: triage}, nil
+}

@@ -1,0 +1,286 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+	"strings"
+
+	"faqbot/bot"
+	"faqbot/faq"
+	"faqbot/search"
+)
+
+// maxStdinLine caps one question line read from standard input.
+const maxStdinLine = 1 << 20
+
+func (m *Main) ask(ctx context.Context, args []string) error {
+	var c common
+	fs := m.flags("ask", &c)
+	asJSON := fs.Bool("json", false, "write replies as JSON lines; with no question, read questions from stdin")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := m.loadConfig(c)
+	if err != nil {
+		return err
+	}
+	log := newLogger(m.Stderr, cfg.Log, slog.LevelWarn)
+	co, err := buildCore(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer co.lib.Close()
+	q := strings.Join(fs.Args(), " ")
+	if fs.NArg() > 0 {
+		r, err := co.bot.Answer(ctx, bot.Question{Text: q, Platform: "cli"})
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return writeJSON(m.Stdout, r)
+		}
+		printReply(m.Stdout, r)
+		return nil
+	}
+	if !*asJSON {
+		return fmt.Errorf("%w: faqbot ask \"question\" (or --json with questions on stdin)", errUsage)
+	}
+	out := bufio.NewWriter(m.Stdout)
+	defer out.Flush()
+	rd := bufio.NewReaderSize(m.Stdin, 64<<10)
+	for {
+		line, err := readLine(rd)
+		if errors.Is(err, io.EOF) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("ask: read stdin: %w", err)
+		}
+		r, err := co.bot.Answer(ctx, bot.Question{Text: line, Platform: "cli"})
+		if err != nil {
+			return err
+		}
+		if err := writeJSON(out, r); err != nil {
+			return err
+		}
+	}
+}
+
+// readLine reads one line of any length, keeping at most maxStdinLine
+// bytes of it, without its line ending. io.EOF only when nothing is left.
+func readLine(rd *bufio.Reader) (string, error) {
+	var b []byte
+	for {
+		chunk, isPrefix, err := rd.ReadLine()
+		if err != nil {
+			if errors.Is(err, io.EOF) && b != nil {
+				return string(b), nil
+			}
+			return "", err
+		}
+		if len(b) < maxStdinLine {
+			b = append(b, chunk...)
+		}
+		if b == nil {
+			b = []byte{}
+		}
+		if !isPrefix {
+			return string(b), nil
+		}
+	}
+}
+
+func writeJSON(w io.Writer, r bot.Reply) error {
+	data, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("ask: encode reply: %w", err)
+	}
+	data = append(data, '\n')
+	_, err = w.Write(data)
+	return err
+}
+
+// printReply renders a reply for a terminal.
+func printReply(w io.Writer, r bot.Reply) {
+	switch r.Kind {
+	case bot.KindUrgent:
+		fmt.Fprintf(w, "⚠️  URGENT — %s\n\n", r.Source.Title)
+	case bot.KindAnswer:
+		fmt.Fprintf(w, "» %s\n\n", r.Source.Title)
+	}
+	fmt.Fprintln(w, r.Text)
+	if len(r.DidYouMean) > 0 {
+		fmt.Fprintf(w, "\n(Or did you mean: %s?)\n", r.DidYouMean[0].Title)
+	}
+	list := func(title string, refs []bot.Ref) {
+		if len(refs) == 0 {
+			return
+		}
+		fmt.Fprintf(w, "\n%s\n", title)
+		for i, t := range refs {
+			fmt.Fprintf(w, "  %d. %s\n", i+1, t.Title)
+		}
+	}
+	list("Related questions:", r.Related)
+	list("You can ask:", r.Topics)
+	fmt.Fprintf(w, "\nℹ️  %s\n", r.Disclaimer)
+}
+
+// chat is an interactive terminal session. Typing the number of a listed
+// question asks it; "quit", "exit" or end of input leaves.
+func (m *Main) chat(ctx context.Context, args []string) error {
+	var c common
+	fs := m.flags("chat", &c)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := m.loadConfig(c)
+	if err != nil {
+		return err
+	}
+	log := newLogger(m.Stderr, cfg.Log, slog.LevelWarn)
+	co, err := buildCore(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer co.lib.Close()
+	fmt.Fprintf(m.Stdout, "faqbot — %d entries loaded. Ask a question; type a number to pick a listed question, \"quit\" to leave.\n\n", co.lib.Index().Len())
+	printReply(m.Stdout, co.bot.Help(ctx))
+	lines := make(chan string)
+	errc := make(chan error, 1)
+	go func() {
+		defer close(lines)
+		rd := bufio.NewReader(m.Stdin)
+		for {
+			l, err := readLine(rd)
+			if err != nil {
+				if !errors.Is(err, io.EOF) {
+					errc <- err
+				}
+				return
+			}
+			select {
+			case lines <- l:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	var choices []bot.Ref
+	for {
+		fmt.Fprint(m.Stdout, "\n> ")
+		var line string
+		var ok bool
+		select {
+		case <-ctx.Done():
+			fmt.Fprintln(m.Stdout)
+			return nil
+		case err := <-errc:
+			return fmt.Errorf("chat: read: %w", err)
+		case line, ok = <-lines:
+		}
+		if !ok {
+			fmt.Fprintln(m.Stdout)
+			return nil
+		}
+		t := strings.TrimSpace(line)
+		if t == "quit" || t == "exit" || t == "/quit" {
+			return nil
+		}
+		q := bot.Question{Text: line, Platform: "cli", UserID: "terminal"}
+		var r bot.Reply
+		if n, err := strconv.Atoi(t); err == nil && n >= 1 && n <= len(choices) {
+			r, err = co.bot.AnswerEntry(ctx, q, choices[n-1].ID)
+			if err != nil {
+				return err
+			}
+		} else {
+			r, err = co.bot.Answer(ctx, q)
+			if err != nil {
+				return err
+			}
+		}
+		fmt.Fprintln(m.Stdout)
+		printReply(m.Stdout, r)
+		choices = r.Related
+		if len(r.Topics) > 0 {
+			choices = r.Topics
+		}
+	}
+}
+
+// validate loads everything an operator can break and reports each problem.
+func (m *Main) validate(ctx context.Context, args []string) error {
+	var c common
+	fs := m.flags("validate", &c)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := m.loadConfig(c)
+	if err != nil {
+		return err
+	}
+	problems := 0
+	res, lerr := faq.Load(cfg.contentPaths(), faq.Options{MaxAnswerChars: cfg.Bot.MaxAnswerChars})
+	for _, f := range res.Files {
+		status := fmt.Sprintf("%d entries", f.Entries)
+		if f.Err != nil {
+			status = "FAILED"
+		}
+		fmt.Fprintf(m.Stdout, "content  %-50s %s\n", f.Path, status)
+	}
+	if lerr != nil {
+		for _, e := range splitErrors(lerr) {
+			fmt.Fprintf(m.Stdout, "  error: %s\n", e)
+			problems++
+		}
+	}
+	syn, serr := search.LoadSynonyms(cfg.synonymPaths())
+	if serr != nil {
+		fmt.Fprintf(m.Stdout, "synonyms FAILED\n  error: %s\n", serr)
+		problems++
+	} else {
+		fmt.Fprintf(m.Stdout, "synonyms %d groups (built in + %d files)\n", syn.Len(), len(cfg.Content.Synonyms))
+	}
+	rulesName := "built in"
+	if cfg.Safety.Rules != "" {
+		rulesName = cfg.path(cfg.Safety.Rules)
+	}
+	if t, err := bot.LoadTriage(cfg.path(cfg.Safety.Rules)); err != nil {
+		fmt.Fprintf(m.Stdout, "safety   %s FAILED\n", rulesName)
+		for _, e := range splitErrors(err) {
+			fmt.Fprintf(m.Stdout, "  error: %s\n", e)
+			problems++
+		}
+	} else {
+		fmt.Fprintf(m.Stdout, "safety   %s: %d rules\n", rulesName, t.Len())
+	}
+	if problems > 0 {
+		fmt.Fprintf(m.Stdout, "\n%d problem(s); %d entries would be served\n", problems, len(res.Entries))
+		return errFailed
+	}
+	fmt.Fprintf(m.Stdout, "\nOK: %d entries, content version %s\n", len(res.Entries), res.Version)
+	return nil
+}
+
+func splitErrors(err error) []string {
+	var out []string
+	var walk func(error)
+	walk = func(e error) {
+		if j, ok := e.(interface{ Unwrap() []error }); ok {
+			for _, x := range j.Unwrap() {
+				walk(x)
+			}
+			return
+		}
+		out = append(out, e.Error())
+	}
+	walk(err)
+	return out
+}

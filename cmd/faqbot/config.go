@@ -1,0 +1,183 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"faqbot/bot"
+)
+
+// Config is config.yaml: every non-secret setting. Secrets (tokens) come
+// from the environment only; there are deliberately no fields for them.
+type Config struct {
+	Content  ContentConfig  `yaml:"content"`
+	Safety   SafetyConfig   `yaml:"safety"`
+	Bot      BotConfig      `yaml:"bot"`
+	Log      LogConfig      `yaml:"log"`
+	HTTP     HTTPConfig     `yaml:"http"`
+	Telegram TelegramConfig `yaml:"telegram"`
+	Discord  DiscordConfig  `yaml:"discord"`
+	Store    StoreConfig    `yaml:"store"`
+	Admin    AdminConfig    `yaml:"admin"`
+
+	// dir is the folder of the config file; relative paths resolve from it.
+	dir string
+}
+
+// ContentConfig says where the knowledge base lives.
+type ContentConfig struct {
+	Paths    []string `yaml:"paths"`
+	Synonyms []string `yaml:"synonyms"`
+	Watch    bool     `yaml:"watch"`
+	Debounce Duration `yaml:"debounce"`
+}
+
+// SafetyConfig points at the red-flag rules ("" = built in).
+type SafetyConfig struct {
+	Rules string `yaml:"rules"`
+}
+
+// BotConfig tunes the answering core.
+type BotConfig struct {
+	Disclaimer       string    `yaml:"disclaimer"`
+	MinConfidence    float64   `yaml:"min_confidence"`
+	TieMargin        float64   `yaml:"tie_margin"`
+	MaxAnswerChars   int       `yaml:"max_answer_chars"`
+	ShortAnswerChars int       `yaml:"short_answer_chars"`
+	MaxQuestionChars int       `yaml:"max_question_chars"`
+	Texts            bot.Texts `yaml:"texts"`
+}
+
+// LogConfig sets the log level and format.
+type LogConfig struct {
+	Level  string `yaml:"level"`  // debug, info, warn, error
+	Format string `yaml:"format"` // text or json
+}
+
+// HTTPConfig is the HTTP API (issue: operators).
+type HTTPConfig struct {
+	Enabled          bool   `yaml:"enabled"`
+	Listen           string `yaml:"listen"`
+	MaxBodyBytes     int64  `yaml:"max_body_bytes"`
+	MaxQuestionChars int    `yaml:"max_question_chars"`
+}
+
+// AdminConfig lists who may run admin chat commands such as /reindex.
+type AdminConfig struct {
+	TelegramUserIDs []int64  `yaml:"telegram_user_ids"`
+	DiscordUserIDs  []string `yaml:"discord_user_ids"`
+}
+
+// Duration is a time.Duration written as "500ms", "2s" in YAML.
+type Duration time.Duration
+
+// UnmarshalYAML parses a Go duration string.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	v, err := time.ParseDuration(n.Value)
+	if err != nil {
+		return fmt.Errorf("line %d: duration %q: %w", n.Line, n.Value, err)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// DefaultConfig is used for everything config.yaml leaves out.
+func DefaultConfig() Config {
+	d := bot.DefaultConfig()
+	return Config{
+		Content: ContentConfig{Paths: []string{"content"}, Debounce: Duration(500 * time.Millisecond)},
+		Bot: BotConfig{Disclaimer: d.Disclaimer, MinConfidence: d.MinConfidence, TieMargin: d.TieMargin,
+			MaxAnswerChars: d.MaxAnswerChars, ShortAnswerChars: d.ShortAnswerChars, MaxQuestionChars: d.MaxQuestionChars},
+		Log:      LogConfig{Level: "info", Format: "text"},
+		HTTP:     HTTPConfig{Enabled: true, Listen: "127.0.0.1:8080", MaxBodyBytes: 64 << 10, MaxQuestionChars: d.MaxQuestionChars},
+		Telegram: defaultTelegramConfig(),
+		Discord:  defaultDiscordConfig(),
+		Store:    defaultStoreConfig(),
+	}
+}
+
+// ReadConfig reads path over the defaults. A missing file is an error only
+// when required (the operator named it); unknown keys are errors.
+func ReadConfig(path string, required bool) (Config, error) {
+	cfg := DefaultConfig()
+	cfg.dir = "."
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) && !required {
+		return cfg, nil
+	}
+	if err != nil {
+		return cfg, fmt.Errorf("config: %w", err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&cfg); err != nil && !errors.Is(err, io.EOF) {
+		return cfg, fmt.Errorf("config %s: %w", path, err)
+	}
+	cfg.dir = filepath.Dir(path)
+	return cfg, cfg.validate()
+}
+
+func (c Config) validate() error {
+	var errs []error
+	if c.Bot.MinConfidence < 0 || c.Bot.MinConfidence > 1 {
+		errs = append(errs, fmt.Errorf("bot.min_confidence %v must be between 0 and 1", c.Bot.MinConfidence))
+	}
+	if c.Bot.MaxAnswerChars < 0 || c.Bot.MaxQuestionChars < 0 {
+		errs = append(errs, errors.New("bot: character limits must not be negative"))
+	}
+	switch c.Log.Format {
+	case "", "text", "json":
+	default:
+		errs = append(errs, fmt.Errorf("log.format %q must be text or json", c.Log.Format))
+	}
+	if err := c.Telegram.validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := c.Discord.validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	return nil
+}
+
+// path resolves a configured path against the config file's folder.
+func (c Config) path(p string) string {
+	if p == "" || filepath.IsAbs(p) || c.dir == "" {
+		return p
+	}
+	return filepath.Join(c.dir, p)
+}
+
+func (c Config) contentPaths() []string {
+	out := make([]string, len(c.Content.Paths))
+	for i, p := range c.Content.Paths {
+		out[i] = c.path(p)
+	}
+	return out
+}
+
+func (c Config) synonymPaths() []string {
+	out := make([]string, len(c.Content.Synonyms))
+	for i, p := range c.Content.Synonyms {
+		out[i] = c.path(p)
+	}
+	return out
+}
+
+func (c Config) botConfig() bot.Config {
+	return bot.Config{
+		Disclaimer: c.Bot.Disclaimer, MinConfidence: c.Bot.MinConfidence, TieMargin: c.Bot.TieMargin,
+		MaxAnswerChars: c.Bot.MaxAnswerChars, ShortAnswerChars: c.Bot.ShortAnswerChars,
+		MaxQuestionChars: c.Bot.MaxQuestionChars, Texts: c.Bot.Texts,
+	}
+}

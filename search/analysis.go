@@ -1,0 +1,186 @@
+package search
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	_ "embed"
+	"strings"
+	"sync"
+	"unicode"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/token/porter"
+	"github.com/blevesearch/bleve/v2/analysis/token/stop"
+	unicodetok "github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/analysis/tokenmap"
+	"github.com/blevesearch/bleve/v2/mapping"
+)
+
+// analyzerName is the English analyzer used for every indexed field and for
+// query terms: unicode words, possessives dropped, lower case, stop words
+// (Snowball's list plus chat filler), Porter stemming.
+const analyzerName = "faqbot_en"
+
+//go:embed data/filler.txt
+var fillerData string
+
+//go:embed data/generic.txt
+var genericData string
+
+//go:embed data/words.gz
+var wordsGz []byte
+
+// fillerWords are chat and question filler that carry no topic ("please",
+// "hi", "ok"); they join the stop words.
+var fillerWords = wordSet(fillerData)
+
+// genericWords are common English words that say little about a topic
+// ("better", "seeing", "tell"); they count little towards confidence.
+var genericWords = wordSet(genericData)
+
+// stopWords is Snowball's English stop list, as bleve's stop_en uses it.
+var stopWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, l := range strings.Split(string(en.EnglishStopWords), "\n") {
+		if i := strings.Index(l, "|"); i >= 0 {
+			l = l[:i]
+		}
+		for _, w := range strings.Fields(l) {
+			m[strings.ReplaceAll(w, "`", "'")] = true
+		}
+	}
+	return m
+}()
+
+func wordSet(data string) map[string]bool {
+	m := map[string]bool{}
+	for _, l := range strings.Split(data, "\n") {
+		if i := strings.Index(l, "#"); i >= 0 {
+			l = l[:i]
+		}
+		for _, w := range strings.Fields(strings.ToLower(l)) {
+			m[w] = true
+		}
+	}
+	return m
+}
+
+// isStop reports whether w (lower case) is a stop or filler word.
+func isStop(w string) bool { return stopWords[w] || fillerWords[w] }
+
+var (
+	dictOnce sync.Once
+	dict     map[string]struct{}
+)
+
+// isEnglishWord reports whether w (lower case) is in the bundled English
+// word list (SCOWL, via Debian's wamerican). It tells a real word that the
+// content lacks ("knee", "cost") from a typo worth correcting ("masage").
+func isEnglishWord(w string) bool {
+	dictOnce.Do(func() {
+		dict = make(map[string]struct{}, 64000)
+		zr, err := gzip.NewReader(bytes.NewReader(wordsGz))
+		if err != nil {
+			return
+		}
+		sc := bufio.NewScanner(zr)
+		for sc.Scan() {
+			dict[sc.Text()] = struct{}{}
+		}
+	})
+	_, ok := dict[w]
+	return ok
+}
+
+// addAnalysis registers the faqbot analyzer on an index mapping.
+func addAnalysis(im *mapping.IndexMappingImpl) error {
+	tokens := []interface{}{}
+	for w := range fillerWords {
+		tokens = append(tokens, w)
+	}
+	if err := im.AddCustomTokenMap("faqbot_filler", map[string]interface{}{"type": tokenmap.Name, "tokens": tokens}); err != nil {
+		return err
+	}
+	if err := im.AddCustomTokenFilter("faqbot_filler_stop", map[string]interface{}{"type": stop.Name, "stop_token_map": "faqbot_filler"}); err != nil {
+		return err
+	}
+	return im.AddCustomAnalyzer(analyzerName, map[string]interface{}{
+		"type":          custom.Name,
+		"tokenizer":     unicodetok.Name,
+		"token_filters": []string{en.PossessiveName, lowercase.Name, en.StopName, "faqbot_filler_stop", porter.Name},
+	})
+}
+
+// analyzer is a standalone instance of the index analyzer, used to analyze
+// content for statistics and query words for matching, so both sides stem
+// exactly as the index does.
+var analyzer = func() analysis.Analyzer {
+	im := mapping.NewIndexMapping()
+	if err := addAnalysis(im); err != nil {
+		panic("search: analyzer: " + err.Error()) // static configuration; cannot fail at run time
+	}
+	a := im.AnalyzerNamed(analyzerName)
+	if a == nil {
+		panic("search: analyzer not registered")
+	}
+	return a
+}()
+
+// stems returns the analyzed terms of text in order.
+func stems(text string) []string {
+	ts := analyzer.Analyze([]byte(text))
+	out := make([]string, 0, len(ts))
+	for _, t := range ts {
+		out = append(out, string(t.Term))
+	}
+	return out
+}
+
+// word is one word of a query.
+type word struct {
+	surface string // lower case, as typed (or corrected)
+	stem    string // "" for stop words
+}
+
+// splitWords lower-cases text and splits it into words (letters and digits,
+// keeping inner apostrophes), straightening curly apostrophes.
+func splitWords(text string) []string {
+	text = strings.NewReplacer("’", "'", "‘", "'", "`", "'").Replace(strings.ToLower(text))
+	var out []string
+	var b strings.Builder
+	flush := func() {
+		w := strings.Trim(b.String(), "'")
+		if strings.HasSuffix(w, "'s") {
+			w = strings.TrimSuffix(w, "'s")
+		}
+		if w != "" {
+			out = append(out, w)
+		}
+		b.Reset()
+	}
+	for _, r := range text {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'' {
+			b.WriteRune(r)
+			continue
+		}
+		flush()
+	}
+	flush()
+	return out
+}
+
+// stemWord analyzes one word; "" when it is a stop word.
+func stemWord(w string) string {
+	if isStop(w) {
+		return ""
+	}
+	s := stems(w)
+	if len(s) == 0 {
+		return ""
+	}
+	return s[0]
+}

@@ -1,0 +1,253 @@
+// Package search is faqbot's retrieval: an in-memory bleve index over
+// faq.Entries with an English analyzer, BM25 scoring and field boosts, a
+// thesaurus of lay health wording, typo correction against the content's
+// own vocabulary, and a calibrated confidence that tells the core when the
+// best match does not really answer the question.
+//
+// An Index serves searches from one immutable snapshot at a time. Reindex
+// builds a new snapshot aside and swaps it in atomically, so a search sees
+// either the old content or the new one, never a half-built index.
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
+
+	"faqbot/faq"
+)
+
+// Field boosts: question and heading words count more than body words.
+const (
+	titleBoost = 2.5
+	bodyBoost  = 1.0
+)
+
+// document is what bleve indexes for one entry.
+type document struct {
+	Title string `json:"title"`
+	Body  string `json:"body"`
+}
+
+// Type implements bleve's mapping.Classifier.
+func (document) Type() string { return "entry" }
+
+func newMapping() (*mapping.IndexMappingImpl, error) {
+	im := bleve.NewIndexMapping()
+	if err := addAnalysis(im); err != nil {
+		return nil, fmt.Errorf("search: mapping: %w", err)
+	}
+	im.DefaultAnalyzer = analyzerName
+	im.ScoringModel = index.BM25Scoring
+	txt := bleve.NewTextFieldMapping()
+	txt.Analyzer = analyzerName
+	txt.Store = false
+	txt.IncludeInAll = false
+	txt.IncludeTermVectors = false
+	txt.DocValues = false
+	dm := bleve.NewDocumentStaticMapping()
+	dm.AddFieldMappingsAt("title", txt)
+	dm.AddFieldMappingsAt("body", txt)
+	im.AddDocumentMapping("entry", dm)
+	im.DefaultMapping.Enabled = false
+	return im, nil
+}
+
+// snapshot is one built, immutable index with its statistics.
+type snapshot struct {
+	idx     bleve.Index
+	entries []faq.Entry
+	byID    map[string]int
+	// terms holds each entry's analyzed terms (title, label, alternates,
+	// text, context), for coverage.
+	terms []map[string]bool
+	// df is the document frequency of each term; vocab the surface words.
+	df    map[string]int
+	vocab map[string]int
+	// surfaceStem maps a content surface word to its stem.
+	idfMax float64
+	syn    *Synonyms
+	built  time.Time
+}
+
+func (s *snapshot) idf(term string) float64 {
+	n := float64(len(s.entries))
+	d := float64(s.df[term])
+	return math.Log(1 + (n-d+0.5)/(d+0.5))
+}
+
+// build indexes entries into a new in-memory scorch index (the index type
+// that supports bleve's analysis fully and is fastest at this size).
+func buildSnapshot(entries []faq.Entry, syn *Synonyms) (*snapshot, error) {
+	if len(entries) == 0 {
+		return nil, errors.New("search: no entries to index")
+	}
+	im, err := newMapping()
+	if err != nil {
+		return nil, err
+	}
+	idx, err := bleve.NewUsing("", im, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return nil, fmt.Errorf("search: new index: %w", err)
+	}
+	s := &snapshot{idx: idx, entries: entries, byID: make(map[string]int, len(entries)),
+		df: map[string]int{}, vocab: map[string]int{}, syn: syn, built: time.Now()}
+	b := idx.NewBatch()
+	for i, e := range entries {
+		if _, dup := s.byID[e.ID]; dup {
+			idx.Close()
+			return nil, fmt.Errorf("search: duplicate entry ID %q (%s:%d)", e.ID, e.Source, e.Line)
+		}
+		s.byID[e.ID] = i
+		title := titleText(e)
+		body := e.Text
+		if e.Context != "" {
+			body = e.Context + "\n" + body
+		}
+		if err := b.Index(e.ID, document{Title: title, Body: body}); err != nil {
+			idx.Close()
+			return nil, fmt.Errorf("search: index %s: %w", e.ID, err)
+		}
+		set := map[string]bool{}
+		for _, t := range stems(title + "\n" + body) {
+			set[t] = true
+		}
+		for t := range set {
+			s.df[t]++
+		}
+		s.terms = append(s.terms, set)
+		for _, w := range splitWords(title + " " + body) {
+			s.vocab[w]++
+		}
+	}
+	if err := idx.Batch(b); err != nil {
+		idx.Close()
+		return nil, fmt.Errorf("search: index batch: %w", err)
+	}
+	s.idfMax = s.idf("\x00never")
+	return s, nil
+}
+
+// titleText is what the title field holds: the question or heading, a
+// bullet's label and any alternate questions.
+func titleText(e faq.Entry) string {
+	parts := []string{e.Title}
+	if e.Label != "" {
+		parts = append(parts, e.Label)
+	}
+	parts = append(parts, e.Alternates...)
+	return strings.Join(parts, "\n")
+}
+
+// Index serves searches over the current snapshot and swaps in new ones.
+// It is safe for concurrent use.
+type Index struct {
+	mu   sync.RWMutex
+	snap *snapshot
+}
+
+// New builds an index over entries with the given thesaurus (nil for none).
+func New(entries []faq.Entry, syn *Synonyms) (*Index, error) {
+	s, err := buildSnapshot(entries, syn)
+	if err != nil {
+		return nil, err
+	}
+	return &Index{snap: s}, nil
+}
+
+// Replace builds a new snapshot from entries and swaps it in atomically.
+// On error the current snapshot keeps serving.
+func (x *Index) Replace(entries []faq.Entry, syn *Synonyms) error {
+	s, err := buildSnapshot(entries, syn)
+	if err != nil {
+		return err
+	}
+	x.mu.Lock()
+	old := x.snap
+	x.snap = s
+	x.mu.Unlock()
+	// Searches hold the read lock for their whole run, so once the write
+	// lock was taken no search still uses old.
+	if old != nil {
+		old.idx.Close()
+	}
+	return nil
+}
+
+// Close releases the index.
+func (x *Index) Close() error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.snap == nil {
+		return nil
+	}
+	err := x.snap.idx.Close()
+	x.snap = nil
+	return err
+}
+
+// Entry returns the entry with the given ID.
+func (x *Index) Entry(id string) (faq.Entry, bool) {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if x.snap == nil {
+		return faq.Entry{}, false
+	}
+	i, ok := x.snap.byID[id]
+	if !ok {
+		return faq.Entry{}, false
+	}
+	return x.snap.entries[i], true
+}
+
+// Entries returns all indexed entries, in content order.
+func (x *Index) Entries() []faq.Entry {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if x.snap == nil {
+		return nil
+	}
+	return x.snap.entries
+}
+
+// Len is the number of indexed entries.
+func (x *Index) Len() int {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if x.snap == nil {
+		return 0
+	}
+	return len(x.snap.entries)
+}
+
+// ErrClosed is returned by Search after Close.
+var ErrClosed = errors.New("search: index closed")
+
+// Search finds the entries that best answer query, best first, at most
+// limit of them, each with a calibrated confidence. A query with no usable
+// words returns no matches and no error.
+func (x *Index) Search(ctx context.Context, query string, limit int) ([]faq.Match, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if x.snap == nil {
+		return nil, ErrClosed
+	}
+	return x.snap.search(ctx, query, limit)
+}
+
+func sortMatches(ms []faq.Match) {
+	sort.SliceStable(ms, func(i, j int) bool { return ms[i].Confidence > ms[j].Confidence })
+}

@@ -1,0 +1,242 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"faqbot/faq"
+)
+
+// LibraryConfig says where the content and extra synonyms live.
+type LibraryConfig struct {
+	// Paths are content files or folders.
+	Paths []string
+	// SynonymFiles extend the bundled thesaurus.
+	SynonymFiles []string
+	// Options are the content validation options.
+	Options faq.Options
+	Logger  *slog.Logger
+}
+
+// Library owns the content: it loads it, builds the index, and reindexes
+// on request without downtime. Concurrent Reindex calls coalesce: a call
+// made while a build runs waits for one more build, shared by every call
+// that arrived meanwhile. A failed reindex keeps the previous index.
+type Library struct {
+	cfg LibraryConfig
+	idx *Index
+	log *slog.Logger
+
+	mu      sync.Mutex
+	running *build
+	pending *build
+	status  Status
+}
+
+type build struct {
+	done    chan struct{}
+	trigger string
+	report  Report
+	err     error
+}
+
+// FileStatus is one content file's state.
+type FileStatus struct {
+	Path    string `json:"path"`
+	Entries int    `json:"entries"`
+	Error   string `json:"error,omitempty"`
+}
+
+// Report is the outcome of one load or reindex.
+type Report struct {
+	OK         bool         `json:"ok"`
+	Trigger    string       `json:"trigger,omitempty"`
+	At         time.Time    `json:"at"`
+	DurationMS float64      `json:"duration_ms"`
+	Version    string       `json:"version"`
+	Entries    int          `json:"entries"`
+	Synonyms   int          `json:"synonym_groups"`
+	Files      []FileStatus `json:"files"`
+	Errors     []string     `json:"errors,omitempty"`
+}
+
+// Status describes what is serving and how the last reindex went.
+type Status struct {
+	// Serving is the report of the content currently indexed.
+	Serving Report `json:"serving"`
+	// LastReindex is the latest attempt (it may have failed).
+	LastReindex *Report `json:"last_reindex,omitempty"`
+	Reindexes   int     `json:"reindexes"`
+	Failures    int     `json:"reindex_failures"`
+}
+
+// OpenLibrary loads the content and builds the first index. Files that fail
+// to load are reported (in the returned Report and the log) and left out;
+// it fails only when no entry at all could be indexed.
+func OpenLibrary(cfg LibraryConfig) (*Library, Report, error) {
+	l := &Library{cfg: cfg, log: cfg.Logger}
+	if l.log == nil {
+		l.log = slog.Default()
+	}
+	entries, syn, rep, err := l.load("start")
+	if err != nil {
+		for _, e := range rep.Errors {
+			l.log.Error("content problem", "error", e)
+		}
+	}
+	if len(entries) == 0 || syn == nil {
+		if err == nil {
+			err = errors.New("no content files")
+		}
+		return nil, rep, fmt.Errorf("search: no content could be loaded: %w", err)
+	}
+	start := time.Now()
+	idx, berr := New(entries, syn)
+	if berr != nil {
+		return nil, rep, berr
+	}
+	rep.DurationMS += ms(time.Since(start))
+	rep.OK = err == nil
+	l.idx = idx
+	l.status.Serving = rep
+	return l, rep, nil
+}
+
+// Index is the live index; it stays the same value across reindexes.
+func (l *Library) Index() *Index { return l.idx }
+
+// Status returns a copy of the current status.
+func (l *Library) Status() Status {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.status
+}
+
+// Reindex reloads the content and swaps in a new index. It returns the
+// report of the build it joined; on failure (any file broken, invalid
+// synonyms, no entries) the error lists every problem with file and line
+// and the previous index keeps serving. ctx only bounds the wait: the
+// build itself always completes.
+func (l *Library) Reindex(ctx context.Context, trigger string) (Report, error) {
+	l.mu.Lock()
+	var b *build
+	switch {
+	case l.running == nil:
+		b = &build{done: make(chan struct{}), trigger: trigger}
+		l.running = b
+		go l.run(b)
+	case l.pending == nil:
+		b = &build{done: make(chan struct{}), trigger: trigger}
+		l.pending = b
+	default:
+		b = l.pending
+	}
+	l.mu.Unlock()
+	select {
+	case <-b.done:
+		return b.report, b.err
+	case <-ctx.Done():
+		return Report{}, ctx.Err()
+	}
+}
+
+func (l *Library) run(b *build) {
+	for b != nil {
+		b.report, b.err = l.rebuild(b.trigger)
+		l.mu.Lock()
+		l.status.Reindexes++
+		rep := b.report
+		l.status.LastReindex = &rep
+		if b.err == nil {
+			l.status.Serving = rep
+		} else {
+			l.status.Failures++
+		}
+		close(b.done)
+		l.running, l.pending = l.pending, nil
+		b = l.running
+		l.mu.Unlock()
+	}
+}
+
+func (l *Library) rebuild(trigger string) (Report, error) {
+	start := time.Now()
+	entries, syn, rep, err := l.load(trigger)
+	if err == nil {
+		err = l.idx.Replace(entries, syn)
+		if err != nil {
+			rep.Errors = append(rep.Errors, err.Error())
+		}
+	}
+	rep.DurationMS = ms(time.Since(start))
+	rep.OK = err == nil
+	if err != nil {
+		l.log.Error("reindex failed; previous content keeps serving", "trigger", trigger, "errors", len(rep.Errors), "error", err)
+		return rep, fmt.Errorf("search: reindex: %w", err)
+	}
+	l.log.Info("reindexed", "trigger", trigger, "version", rep.Version, "entries", rep.Entries, "duration_ms", rep.DurationMS)
+	return rep, nil
+}
+
+// load reads content and synonyms into a report; err joins every problem.
+func (l *Library) load(trigger string) ([]faq.Entry, *Synonyms, Report, error) {
+	rep := Report{Trigger: trigger, At: time.Now()}
+	res, err := faq.Load(l.cfg.Paths, l.cfg.Options)
+	var errs []error
+	if err != nil {
+		errs = append(errs, err)
+	}
+	syn, serr := LoadSynonyms(l.cfg.SynonymFiles)
+	if serr != nil {
+		errs = append(errs, serr)
+	}
+	if res != nil {
+		rep.Version = res.Version
+		rep.Entries = len(res.Entries)
+		for _, f := range res.Files {
+			fs := FileStatus{Path: f.Path, Entries: f.Entries}
+			if f.Err != nil {
+				fs.Error = f.Err.Error()
+			}
+			rep.Files = append(rep.Files, fs)
+		}
+	}
+	if syn != nil {
+		rep.Synonyms = syn.Len()
+	}
+	err = errors.Join(errs...)
+	if err != nil {
+		rep.Errors = flatten(err)
+	}
+	var entries []faq.Entry
+	if res != nil {
+		entries = res.Entries
+	}
+	return entries, syn, rep, err
+}
+
+// flatten lists the messages of a joined error, one per problem.
+func flatten(err error) []string {
+	var out []string
+	var walk func(error)
+	walk = func(e error) {
+		if j, ok := e.(interface{ Unwrap() []error }); ok {
+			for _, x := range j.Unwrap() {
+				walk(x)
+			}
+			return
+		}
+		out = append(out, e.Error())
+	}
+	walk(err)
+	return out
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// Close releases the index.
+func (l *Library) Close() error { return l.idx.Close() }

@@ -1,0 +1,223 @@
+package search
+
+import (
+	"bufio"
+	_ "embed"
+	"fmt"
+	"os"
+	"strings"
+)
+
+//go:embed data/synonyms.txt
+var defaultSynonyms string
+
+// Synonyms is a thesaurus of lay and clinical wording. Each group is a set
+// of phrases (one or more words); a question using one phrase also matches
+// content using another. A one-way rule ("backache => back pain") expands
+// its left side to the right side but not back.
+type Synonyms struct {
+	groups []synGroup
+	// byFirst indexes group phrases by their first stem for n-gram lookup.
+	byFirst map[string][]synRef
+	rules   int
+	// surface holds the thesaurus's own words as written, for typo correction.
+	surface map[string]bool
+	stemsOf map[string]bool
+}
+
+type synGroup struct {
+	phrases [][]string // stemmed
+	// from marks the phrases of a one-way rule that expand (left side);
+	// nil for equivalence groups, where every phrase expands.
+	from []bool
+	src  string
+}
+
+type synRef struct {
+	group  int
+	phrase int
+}
+
+// SynonymError is a problem in a synonym file.
+type SynonymError struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (e *SynonymError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
+
+// DefaultSynonyms returns the bundled thesaurus of lay health wording.
+func DefaultSynonyms() *Synonyms {
+	s, err := ParseSynonyms("synonyms.txt (built in)", defaultSynonyms)
+	if err != nil {
+		panic("search: bundled synonyms: " + err.Error()) // covered by tests
+	}
+	return s
+}
+
+// LoadSynonyms reads the bundled thesaurus extended by operator files.
+func LoadSynonyms(files []string) (*Synonyms, error) {
+	s := DefaultSynonyms()
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return nil, fmt.Errorf("search: synonyms: %w", err)
+		}
+		extra, err := ParseSynonyms(f, string(data))
+		if err != nil {
+			return nil, err
+		}
+		s.merge(extra)
+	}
+	return s, nil
+}
+
+// ParseSynonyms parses the synonym format: one group a line, phrases
+// separated by commas ("lumbar, lower back, low back"), or a one-way rule
+// "backache, back ache => back pain". "#" starts a comment.
+func ParseSynonyms(name, data string) (*Synonyms, error) {
+	s := &Synonyms{byFirst: map[string][]synRef{}, surface: map[string]bool{}, stemsOf: map[string]bool{}}
+	sc := bufio.NewScanner(strings.NewReader(data))
+	n := 0
+	for sc.Scan() {
+		n++
+		l := sc.Text()
+		if i := strings.Index(l, "#"); i >= 0 {
+			l = l[:i]
+		}
+		l = strings.TrimSpace(l)
+		if l == "" {
+			continue
+		}
+		var g synGroup
+		g.src = fmt.Sprintf("%s:%d", name, n)
+		left, right, oneWay := strings.Cut(l, "=>")
+		parse := func(part string, from bool) error {
+			for _, p := range strings.Split(part, ",") {
+				p = strings.TrimSpace(p)
+				if p == "" {
+					return &SynonymError{name, n, "empty phrase"}
+				}
+				st := stems(p)
+				if len(st) == 0 {
+					return &SynonymError{name, n, fmt.Sprintf("phrase %q has only stop words", p)}
+				}
+				g.phrases = append(g.phrases, st)
+				for _, w := range splitWords(p) {
+					if !isStop(w) {
+						s.surface[w] = true
+					}
+				}
+				if oneWay {
+					g.from = append(g.from, from)
+				}
+			}
+			return nil
+		}
+		if err := parse(left, true); err != nil {
+			return nil, err
+		}
+		if oneWay {
+			if strings.Contains(right, "=>") {
+				return nil, &SynonymError{name, n, "more than one \"=>\""}
+			}
+			if err := parse(right, false); err != nil {
+				return nil, err
+			}
+		}
+		if len(g.phrases) < 2 {
+			return nil, &SynonymError{name, n, "a synonym group needs at least two phrases"}
+		}
+		s.add(g)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("search: synonyms %s: %w", name, err)
+	}
+	return s, nil
+}
+
+func (s *Synonyms) add(g synGroup) {
+	gi := len(s.groups)
+	s.groups = append(s.groups, g)
+	for pi, p := range g.phrases {
+		for _, w := range p {
+			s.stemsOf[w] = true
+		}
+		if g.from != nil && !g.from[pi] {
+			continue
+		}
+		s.byFirst[p[0]] = append(s.byFirst[p[0]], synRef{gi, pi})
+	}
+	s.rules++
+}
+
+func (s *Synonyms) merge(o *Synonyms) {
+	for _, g := range o.groups {
+		s.add(g)
+	}
+	for w := range o.surface {
+		s.surface[w] = true
+	}
+}
+
+// surfaceWords returns the thesaurus's words as written.
+func (s *Synonyms) surfaceWords() map[string]bool {
+	if s == nil {
+		return nil
+	}
+	return s.surface
+}
+
+// Len is the number of synonym groups.
+func (s *Synonyms) Len() int {
+	if s == nil {
+		return 0
+	}
+	return len(s.groups)
+}
+
+// expansions returns, for the stem sequence starting at i, the longest
+// phrase that matches a group entry, how many stems it spans, and the
+// other phrases it expands to.
+func (s *Synonyms) expansions(st []string, i int) (span int, alts [][]string) {
+	if s == nil {
+		return 0, nil
+	}
+	for _, ref := range s.byFirst[st[i]] {
+		g := s.groups[ref.group]
+		p := g.phrases[ref.phrase]
+		if i+len(p) > len(st) || !equalAt(st, i, p) {
+			continue
+		}
+		if len(p) < span {
+			continue
+		}
+		if len(p) > span {
+			span, alts = len(p), nil
+		}
+		for pi, q := range g.phrases {
+			if pi != ref.phrase {
+				alts = append(alts, q)
+			}
+		}
+	}
+	return span, alts
+}
+
+func equalAt(st []string, i int, p []string) bool {
+	for j, w := range p {
+		if st[i+j] != w {
+			return false
+		}
+	}
+	return true
+}
+
+// stemSet returns every stem the thesaurus uses.
+func (s *Synonyms) stemSet() map[string]bool {
+	if s == nil {
+		return nil
+	}
+	return s.stemsOf
+}
