@@ -64,6 +64,7 @@ type Adapter struct {
 
 	started atomic.Bool
 	ready   chan struct{} // closed once start-up is done (tests)
+	lnAddr  atomic.Value  // string: the interactions listener address
 }
 
 // event is one unit of work for the worker pool.
@@ -251,6 +252,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 			}
 			mux := http.NewServeMux()
 			mux.Handle(a.cfg.Interactions.Path, a.InteractionsHandler())
+			a.lnAddr.Store(ln.Addr().String())
 			srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 			srvDone = make(chan error, 1)
 			go func() { srvDone <- srv.Serve(ln) }()
@@ -343,6 +345,12 @@ func (a *Adapter) Run(ctx context.Context) error {
 	}
 	a.log.Info("stopped")
 	return err
+}
+
+// interactionsAddr is the address the interactions endpoint listens on, or "".
+func (a *Adapter) interactionsAddr() string {
+	s, _ := a.lnAddr.Load().(string)
+	return s
 }
 
 // openShards opens the configured shards and starts their supervisors.
