@@ -137,7 +137,11 @@ func (a *Adapter) newSession(d *trackingDialer) (*discordgo.Session, error) {
 	if err != nil {
 		return nil, fmt.Errorf("discord: new session: %w", err)
 	}
-	var tr http.RoundTripper = http.DefaultTransport
+	// Keep a connection per worker alive: the default of 2 idle connections
+	// per host churns connections under load on HTTP/1.1 (proxies, tests).
+	ht := http.DefaultTransport.(*http.Transport).Clone()
+	ht.MaxIdleConnsPerHost = max(a.cfg.Workers, 8)
+	var tr http.RoundTripper = ht
 	if a.base != nil {
 		tr = rewriteTransport{base: a.base, next: tr}
 	}

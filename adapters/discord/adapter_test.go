@@ -282,7 +282,7 @@ func TestDroppedGatewayResumesAndStillAnswers(t *testing.T) {
 func TestMalformedEventsSkipped(t *testing.T) {
 	t.Parallel()
 	h := start(t, nil, func(c *Config) { c.Workers = 1 })
-	h.conn.writeRaw([]byte(`{"op":0,"s":`))                                                 // not JSON
+	h.conn.writeRaw([]byte(`{"op":0,"s":`))                                                   // not JSON
 	h.conn.dispatch("MESSAGE_CREATE", map[string]any{"id": "1", "content": 5, "author": "x"}) // wrong types
 	h.conn.dispatch("MESSAGE_CREATE", map[string]any{"id": "2"})                              // no author, no channel
 	h.conn.dispatch("INTERACTION_CREATE", map[string]any{"id": "3", "type": 2, "data": "nope"})
