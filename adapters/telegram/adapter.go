@@ -75,7 +75,7 @@ type Adapter struct {
 	shards      []chan job
 	workCtx     context.Context
 
-	pollOffset  atomic.Int64   // offset sent with the last getUpdates
+	pollOffset  atomic.Int64 // offset sent with the last getUpdates
 	webhookAddr atomic.Pointer[string]
 }
 
