@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"mime"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -238,9 +239,13 @@ func decodeStatus(err error, maxBytes int64) (int, string) {
 	var tooLarge *http.MaxBytesError
 	var syntax *json.SyntaxError
 	var typ *json.UnmarshalTypeError
+	var netErr net.Error
 	switch {
 	case errors.As(err, &tooLarge):
 		return http.StatusRequestEntityTooLarge, fmt.Sprintf("body is too large: at most %d bytes", maxBytes)
+	case errors.As(err, &netErr):
+		// The client stopped sending before ReadTimeout.
+		return http.StatusRequestTimeout, "the request body did not arrive in time"
 	case errors.Is(err, io.EOF):
 		return http.StatusBadRequest, "body is empty; send a JSON object"
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.As(err, &syntax):

@@ -395,3 +395,55 @@ func TestRunShutsDownCleanly(t *testing.T) {
 		t.Error("Run on a busy port: got nil, want an error")
 	}
 }
+
+// TestSlowClient checks that a client trickling its request is cut off by
+// the server's timeouts while others are still answered.
+func TestSlowClient(t *testing.T) {
+	f := newFakeBot()
+	s, err := httpapi.New(httpapi.Config{ReadHeaderTimeout: 200 * time.Millisecond, ReadTimeout: 400 * time.Millisecond}, f, f, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Serve(ctx, ln) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	}()
+	addr := ln.Addr().String()
+
+	for _, partial := range []string{
+		"POST /v1/ask HTTP/1.1\r\nHost: x\r\n", // headers never end
+		"POST /v1/ask HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"quest", // body never ends
+	} {
+		conn, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := conn.Write([]byte(partial)); err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+		got, _ := io.ReadAll(conn) // returns when the server closes the connection
+		if strings.Contains(partial, "{") && !strings.HasPrefix(string(got), "HTTP/1.1 408") {
+			t.Errorf("slow body: got %q, want a 408", got)
+		}
+		if took := time.Since(start); took > 3*time.Second {
+			t.Errorf("slow client %q: connection open for %v, want it closed within the read timeouts", partial, took)
+		}
+		conn.Close()
+
+		status, _, body := call(t, "POST", "http://"+addr+"/v1/ask", "application/json", `{"question":"massage?"}`, nil)
+		if status != 200 {
+			t.Errorf("ask during a slow client: got %d %s, want 200", status, body)
+		}
+	}
+}
