@@ -75,7 +75,7 @@ type Adapter struct {
 	shards      []chan job
 	workCtx     context.Context
 
-	pollOffset  atomic.Int64 // offset sent with the last getUpdates
+	pollOffset  atomic.Int64 // offset of the last successful getUpdates
 	webhookAddr atomic.Pointer[string]
 }
 
@@ -283,7 +283,6 @@ func (a *Adapter) poll(ctx context.Context) error {
 	failures := 0
 	timeout := int((a.cfg.PollTimeout + time.Second - 1) / time.Second)
 	for ctx.Err() == nil {
-		a.pollOffset.Store(int64(offset))
 		cfg := tgbotapi.UpdateConfig{Offset: offset, Limit: a.cfg.PollLimit, Timeout: timeout, AllowedUpdates: allowedUpdates}
 		resp, err := a.bot(ctx, a.cfg.PollTimeout+a.cfg.RequestTimeout).Request(cfg)
 		if err != nil {
@@ -314,6 +313,7 @@ func (a *Adapter) poll(ctx context.Context) error {
 			continue
 		}
 		failures = 0
+		a.pollOffset.Store(int64(offset)) // Telegram has confirmed everything below
 		var raws []json.RawMessage
 		if err := json.Unmarshal(resp.Result, &raws); err != nil {
 			a.log.Error("getUpdates: malformed result; skipping it", "err", err)

@@ -377,6 +377,9 @@ func TestShutdownMidBurstLosesNothing(t *testing.T) {
 	if len(cs) != total {
 		t.Errorf("sendMessage calls = %d, want %d", len(cs), total)
 	}
+	if t.Failed() {
+		t.Logf("first run's log:\n%s", first.logs.String())
+	}
 }
 
 func TestNonTextEditedAndChannelPosts(t *testing.T) {
