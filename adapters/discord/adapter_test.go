@@ -422,3 +422,44 @@ func TestNewValidates(t *testing.T) {
 		t.Errorf("nil Answerer: err = nil, want an error")
 	}
 }
+
+func TestHungHandshakeIsBounded(t *testing.T) {
+	t.Parallel()
+	f := newFakeDiscord(t)
+	f.noReady = true
+	cfg := testConfig(f)
+	cfg.OpenTimeout = 200 * time.Millisecond
+	ad, err := New(cfg, &fakeAnswerer{}, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	err = ad.Run(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "handshake") {
+		t.Errorf("Run = %v, want a handshake timeout error", err)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Errorf("Run took %v, want it bounded by OpenTimeout", d)
+	}
+
+	// Cancelling during a hung handshake is a clean, prompt exit.
+	cfg.OpenTimeout = time.Minute
+	ad, err = New(cfg, &fakeAnswerer{}, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- ad.Run(ctx) }()
+	f.waitCalls(t, "GET /api/v9/gateway", 2)
+	time.Sleep(50 * time.Millisecond) // let the dial reach the hung READY read (not an assertion)
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Run after cancel = %v, want nil", err)
+		}
+	case <-time.After(cfg.ShutdownTimeout + time.Second):
+		t.Fatal("Run did not return after cancel during a hung handshake")
+	}
+}

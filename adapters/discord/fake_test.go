@@ -61,6 +61,7 @@ type fakeDiscord struct {
 	shards    int // /gateway/bot recommendation
 	onMessage func(body []byte)
 	record    bool
+	noReady   bool // accept IDENTIFY but never send READY (a hung handshake)
 
 	connCh chan *fakeConn
 }
@@ -215,7 +216,15 @@ func (f *fakeDiscord) gateway(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.conns = append(f.conns, c)
+	hang := f.noReady
 	f.mu.Unlock()
+	if hang {
+		for {
+			if _, _, err := ws.ReadMessage(); err != nil {
+				return
+			}
+		}
+	}
 
 	if c.resumed {
 		c.dispatch("RESUMED", map[string]any{})
@@ -586,3 +595,6 @@ func leakedGoroutines() string {
 	}
 	return strings.Join(out, "\n\n")
 }
+
+// quiet is a logger for tests that do not inspect logs.
+var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
