@@ -71,18 +71,28 @@ type snapshot struct {
 	// terms holds each entry's analyzed terms (title, label, alternates,
 	// text, context), for coverage.
 	terms []map[string]bool
+	// titleTerms and bodyTerms split terms by field.
+	titleTerms, bodyTerms []map[string]bool
+	// sectionTerms are the terms of a passage's whole section (the entry's
+	// own terms for FAQ entries): the context a passage is read in.
+	sectionTerms []map[string]bool
 	// df is the document frequency of each term; vocab the surface words.
-	df    map[string]int
-	vocab map[string]int
+	df map[string]int
+	// postings lists the entries containing each term.
+	postings map[string][]int
+	vocab    map[string]int
 	// surfaceStem maps a content surface word to its stem.
 	idfMax float64
 	syn    *Synonyms
 	built  time.Time
 }
 
-func (s *snapshot) idf(term string) float64 {
+func (s *snapshot) idf(term string) float64 { return s.idfOf(s.df[term]) }
+
+// idfOf is the BM25 inverse document frequency of a term in df entries.
+func (s *snapshot) idfOf(df int) float64 {
 	n := float64(len(s.entries))
-	d := float64(s.df[term])
+	d := float64(df)
 	return math.Log(1 + (n-d+0.5)/(d+0.5))
 }
 
@@ -101,7 +111,7 @@ func buildSnapshot(entries []faq.Entry, syn *Synonyms) (*snapshot, error) {
 		return nil, fmt.Errorf("search: new index: %w", err)
 	}
 	s := &snapshot{idx: idx, entries: entries, byID: make(map[string]int, len(entries)),
-		df: map[string]int{}, vocab: map[string]int{}, syn: syn, built: time.Now()}
+		df: map[string]int{}, postings: map[string][]int{}, vocab: map[string]int{}, syn: syn, built: time.Now()}
 	b := idx.NewBatch()
 	for i, e := range entries {
 		if _, dup := s.byID[e.ID]; dup {
@@ -124,18 +134,56 @@ func buildSnapshot(entries []faq.Entry, syn *Synonyms) (*snapshot, error) {
 		}
 		for t := range set {
 			s.df[t]++
+			s.postings[t] = append(s.postings[t], i)
 		}
 		s.terms = append(s.terms, set)
+		s.titleTerms = append(s.titleTerms, stemSet(title))
+		s.bodyTerms = append(s.bodyTerms, stemSet(body))
 		for _, w := range splitWords(title + " " + body) {
 			s.vocab[w]++
 		}
 	}
+	s.sectionTerms = sectionSets(entries, s.terms)
 	if err := idx.Batch(b); err != nil {
 		idx.Close()
 		return nil, fmt.Errorf("search: index batch: %w", err)
 	}
 	s.idfMax = s.idf("\x00never")
 	return s, nil
+}
+
+// sectionSets unions the terms of passages that share a file and heading.
+func sectionSets(entries []faq.Entry, terms []map[string]bool) []map[string]bool {
+	type key struct{ source, title string }
+	union := map[key]map[string]bool{}
+	for i, e := range entries {
+		if e.Type != faq.TypePassage {
+			continue
+		}
+		k := key{e.Source, e.Title}
+		if union[k] == nil {
+			union[k] = map[string]bool{}
+		}
+		for t := range terms[i] {
+			union[k][t] = true
+		}
+	}
+	out := make([]map[string]bool, len(entries))
+	for i, e := range entries {
+		out[i] = terms[i]
+		if e.Type == faq.TypePassage {
+			out[i] = union[key{e.Source, e.Title}]
+		}
+	}
+	return out
+}
+
+func stemSet(text string) map[string]bool {
+	m := map[string]bool{}
+	for _, t := range stems(text) {
+		m[t] = true
+	}
+	return m
 }
 
 // titleText is what the title field holds: the question or heading, a

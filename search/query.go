@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strings"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -19,8 +20,30 @@ const (
 	// genericWeight caps how much a generic word ("better", "tell") counts.
 	genericWeight = 0.6
 	// synonymCredit is how much covering a concept only through a synonym counts.
-	synonymCredit = 0.9
+	synonymCredit = 0.8
+	// partialCredit scales credit for a phrase only partly present.
+	partialCredit = 0.6
+	// faqPrior prefers a curated FAQ answer over an article passage when
+	// both fit the question equally.
+	faqPrior = 0.01
+	// questionWordBonus rewards an entry whose title asks the same kind of
+	// question (how, what, when, why, which, where, who).
+	questionWordBonus = 0.05
+	// leadInPenalty demotes a passage that only introduces a list.
+	leadInPenalty = 0.1
 )
+
+
+// genericStems are the stems of genericWords.
+var genericStems = func() map[string]bool {
+	m := map[string]bool{}
+	for w := range genericWords {
+		if st := stemWord(w); st != "" {
+			m[st] = true
+		}
+	}
+	return m
+}()
 
 // concept is one thing a question is about: a word or phrase and the
 // alternatives the thesaurus gives for it, each a stem sequence.
@@ -85,21 +108,14 @@ func (s *snapshot) analyzeQuery(q string) []concept {
 func (s *snapshot) weigh(cs []concept) []concept {
 	for i := range cs {
 		c := &cs[i]
+		c.alts = uniqueAlts(c.alts)
 		c.present = make([]bool, len(c.alts))
 		w := -1.0
 		for k, a := range c.alts {
-			if !s.hasAll(a) {
-				continue
-			}
-			c.present[k] = true
-			idf := s.phraseIDF(a)
-			if k == 0 {
-				w = idf
-				break
-			}
-			if idf > w {
-				w = idf
-			}
+			c.present[k] = s.hasAll(a)
+		}
+		if df := s.conceptDF(c); df > 0 {
+			w = s.idfOf(df)
 		}
 		if w < 0 {
 			w = s.idfMax
@@ -112,9 +128,49 @@ func (s *snapshot) weigh(cs []concept) []concept {
 	return cs
 }
 
+func uniqueAlts(alts [][]string) [][]string {
+	seen := map[string]bool{}
+	out := alts[:0:0]
+	for _, a := range alts {
+		k := fmt.Sprint(a)
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
 func (s *snapshot) hasAll(stems []string) bool {
 	for _, t := range stems {
 		if s.df[t] == 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// conceptDF counts the entries containing the concept in any of its
+// present forms: "low back", "lower back" and "lumbar" are one concept, as
+// common as all its forms together.
+func (s *snapshot) conceptDF(c *concept) int {
+	seen := map[int]bool{}
+	for k, a := range c.alts {
+		if !c.present[k] {
+			continue
+		}
+		for _, i := range s.postings[a[0]] {
+			if !seen[i] && containsAll(s.terms[i], a) {
+				seen[i] = true
+			}
+		}
+	}
+	return len(seen)
+}
+
+func containsAll(set map[string]bool, stems []string) bool {
+	for _, t := range stems {
+		if !set[t] {
 			return false
 		}
 	}
@@ -167,7 +223,7 @@ func buildQuery(cs []concept) query.Query {
 			}
 			alt := 1.0
 			if k > 0 {
-				alt = 0.7
+				alt = 0.5
 			}
 			for _, f := range []struct {
 				name  string
@@ -205,6 +261,7 @@ func phraseQuery(stems []string, field string, boost float64) query.Query {
 // they cover, weighted by how informative each concept is, then by BM25.
 func (s *snapshot) search(ctx context.Context, q string, limit int) ([]faq.Match, error) {
 	cs := s.analyzeQuery(q)
+	qw := questionWord(q)
 	bq := buildQuery(cs)
 	if bq == nil {
 		return nil, nil
@@ -227,17 +284,40 @@ func (s *snapshot) search(ctx context.Context, q string, limit int) ([]faq.Match
 		rank float64
 		pos  int
 	}
+	qstems := queryStems(cs)
 	var rs []ranked
 	for _, h := range res.Hits {
 		i, ok := s.byID[h.ID]
 		if !ok {
 			continue
 		}
-		cov, missing := s.coverage(cs, i, total)
+		cov, missing := s.coverage(cs, s.terms[i], total)
+		tcov, _ := s.coverage(cs, s.titleTerms[i], total)
+		bcov, _ := s.coverage(cs, s.bodyTerms[i], total)
+		tprec := s.titlePrecision(i, qstems)
+		scov, _ := s.coverage(cs, s.sectionTerms[i], total)
 		rel := h.Score / top
+		// Rank: coverage first; then how well the title fits the question
+		// both ways (F1 of coverage and precision), the entry's own body and
+		// its section, and BM25 relative to the best hit.
+		tfit := 0.0
+		if tcov+tprec > 0 {
+			tfit = 2 * tcov * tprec / (tcov + tprec)
+		}
+		rank := cov + 0.4*tfit + 0.1*bcov + 0.1*scov + 0.2*rel
+		e := s.entries[i]
+		if qw != "" && questionWord(e.Title) == qw {
+			rank += questionWordBonus // "How …?" is best answered by an entry titled "How …?"
+		}
+		if e.Type == faq.TypeFAQ {
+			rank += faqPrior
+		}
+		if e.Type == faq.TypePassage && strings.HasSuffix(strings.TrimSpace(e.Text), ":") {
+			rank -= leadInPenalty // an introduction to a list says little by itself
+		}
 		rs = append(rs, ranked{
 			m:    faq.Match{Entry: s.entries[i], Confidence: cov, Score: h.Score, Missing: missing},
-			rank: cov*0.75 + rel*0.25,
+			rank: rank,
 			pos:  i,
 		})
 	}
@@ -257,23 +337,25 @@ func (s *snapshot) search(ctx context.Context, q string, limit int) ([]faq.Match
 	return out, nil
 }
 
-// coverage is the weighted share of the question's concepts that entry i
-// contains, and the concepts it misses.
-func (s *snapshot) coverage(cs []concept, i int, total float64) (float64, []string) {
-	terms := s.terms[i]
+// coverage is the weighted share of the question's concepts found in a set
+// of entry terms, and the concepts it misses.
+func (s *snapshot) coverage(cs []concept, terms map[string]bool, total float64) (float64, []string) {
 	got := 0.0
 	var missing []string
 	for _, c := range cs {
 		credit := 0.0
 		for k, a := range c.alts {
-			if !c.present[k] || !containsAll(terms, a) {
+			if !c.present[k] {
 				continue
 			}
-			if k == 0 {
-				credit = 1
-				break
+			f := fractionIn(terms, a)
+			if f < 1 {
+				f *= partialCredit
 			}
-			credit = synonymCredit
+			if k > 0 {
+				f *= synonymCredit
+			}
+			credit = math.Max(credit, f)
 		}
 		if credit == 0 {
 			missing = append(missing, c.surface)
@@ -283,11 +365,69 @@ func (s *snapshot) coverage(cs []concept, i int, total float64) (float64, []stri
 	return got / total, missing
 }
 
-func containsAll(set map[string]bool, stems []string) bool {
+// fractionIn is the share of a phrase's stems found in set.
+func fractionIn(set map[string]bool, stems []string) float64 {
+	n := 0
 	for _, t := range stems {
-		if !set[t] {
-			return false
+		if set[t] {
+			n++
 		}
 	}
-	return true
+	return float64(n) / float64(len(stems))
+}
+
+// queryStems is every stem a question can match, with its credit: the
+// question's own words count fully, synonyms the content uses count less.
+func queryStems(cs []concept) map[string]float64 {
+	m := map[string]float64{}
+	for _, c := range cs {
+		for k, a := range c.alts {
+			if !c.present[k] {
+				continue
+			}
+			credit := 1.0
+			if k > 0 {
+				credit = synonymCredit
+			}
+			for _, t := range a {
+				m[t] = math.Max(m[t], credit)
+			}
+		}
+	}
+	return m
+}
+
+// titlePrecision is the IDF-weighted share of entry i's title words that
+// the question asks about: "What is massage therapy?" fits the heading
+// "What is Massage Therapy?" better than a long question that merely
+// contains both words.
+func (s *snapshot) titlePrecision(i int, q map[string]float64) float64 {
+	var got, all float64
+	for t := range s.titleTerms[i] {
+		w := s.idf(t)
+		if genericStems[t] {
+			w = math.Min(w, genericWeight)
+		}
+		all += w
+		got += w * q[t]
+	}
+	if all == 0 {
+		return 0
+	}
+	return got / all
+}
+
+// questionWord is the wh-word a question opens with ("how", "what", ...),
+// skipping a leading filler word; "" for other questions.
+func questionWord(text string) string {
+	for i, w := range splitWords(text) {
+		switch w {
+		case "how", "what", "when", "why", "which", "where", "who":
+			return w
+		}
+		if i >= 2 {
+			break
+		}
+	}
+	return ""
 }

@@ -23,6 +23,7 @@ func (m *Main) ask(ctx context.Context, args []string) error {
 	var c common
 	fs := m.flags("ask", &c)
 	asJSON := fs.Bool("json", false, "write replies as JSON lines; with no question, read questions from stdin")
+	explain := fs.Bool("explain", false, "also print the top search matches with their confidence")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -46,6 +47,16 @@ func (m *Main) ask(ctx context.Context, args []string) error {
 			return writeJSON(m.Stdout, r)
 		}
 		printReply(m.Stdout, r)
+		if *explain {
+			ms, err := co.lib.Index().Search(ctx, q, 5)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintln(m.Stdout, "\nmatches (confidence, bm25, missing words):")
+			for _, mt := range ms {
+				fmt.Fprintf(m.Stdout, "  %.3f %6.2f %-12s %q missing=%v\n", mt.Confidence, mt.Score, mt.Entry.ID, clipText(mt.Entry.Title+" | "+mt.Entry.Text, 70), mt.Missing)
+			}
+		}
 		return nil
 	}
 	if !*asJSON {
@@ -283,4 +294,12 @@ func splitErrors(err error) []string {
 	}
 	walk(err)
 	return out
+}
+
+func clipText(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
 }
