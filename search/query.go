@@ -33,7 +33,6 @@ const (
 	leadInPenalty = 0.1
 )
 
-
 // genericStems are the stems of genericWords.
 var genericStems = func() map[string]bool {
 	m := map[string]bool{}
