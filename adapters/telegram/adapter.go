@@ -207,7 +207,7 @@ func (a *Adapter) openIntake(workCtx context.Context, wg *sync.WaitGroup) {
 	a.workCtx = workCtx
 	a.shards = make([]chan job, a.cfg.Workers)
 	for i := range a.shards {
-		ch := make(chan job, 16)
+		ch := make(chan job, 8)
 		a.shards[i] = ch
 		wg.Add(1)
 		go func() {
@@ -283,6 +283,9 @@ func (a *Adapter) poll(ctx context.Context) error {
 	failures := 0
 	timeout := int((a.cfg.PollTimeout + time.Second - 1) / time.Second)
 	for ctx.Err() == nil {
+		if !a.out.waitRoom(ctx, a.cfg.PollLimit) {
+			return nil
+		}
 		cfg := tgbotapi.UpdateConfig{Offset: offset, Limit: a.cfg.PollLimit, Timeout: timeout, AllowedUpdates: allowedUpdates}
 		resp, err := a.bot(ctx, a.cfg.PollTimeout+a.cfg.RequestTimeout).Request(cfg)
 		if err != nil {

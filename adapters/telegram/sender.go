@@ -73,12 +73,14 @@ type sender struct {
 	global      []time.Time // dispatch times within the global window (ring)
 	globalHead  int
 	pending     int // messages queued or in flight
+	hot         int // messages in chats that are ready or busy: sendable now
 	closing     bool
 	stopped     bool
 	lastSweep   time.Time
 
 	wake chan struct{}
 	work chan *outDelivery
+	room chan struct{} // poked when hot drops
 }
 
 type outDelivery struct {
@@ -93,6 +95,7 @@ func newSender(log *slog.Logger, lim limits, workers, maxRetries int, backoff ti
 		chats: map[int64]*chatQueue{},
 		wake:  make(chan struct{}, 1),
 		work:  make(chan *outDelivery),
+		room:  make(chan struct{}, 1),
 	}
 }
 
@@ -137,9 +140,12 @@ func (s *sender) enqueue(chatID int64, group, urgent bool, tk *ticket, updateID 
 		c.state = chatWaiting
 		heap.Push(&s.waiting, c)
 	case chatReady:
+		s.hot += len(ms)
 		if urgent {
 			s.readyUrgent = append(s.readyUrgent, c)
 		}
+	case chatBusy:
+		s.hot += len(ms)
 	}
 	s.poke()
 	return true
@@ -197,6 +203,7 @@ func (s *sender) dispatch(ctx context.Context) {
 		for s.waiting.Len() > 0 && !s.waiting[0].readyAt.After(now) {
 			c := heap.Pop(&s.waiting).(*chatQueue)
 			c.state = chatReady
+			s.hot += len(c.msgs)
 			if c.msgs[0].urgent {
 				s.readyUrgent = append(s.readyUrgent, c)
 			} else {
@@ -373,6 +380,7 @@ func (s *sender) finish(c *chatQueue, m *outMsg, err error) {
 	now := time.Now()
 	complete := false
 	s.mu.Lock()
+	s.hot -= 1 + len(c.msgs)
 	switch out {
 	case sentOK:
 		complete = true
@@ -404,9 +412,12 @@ func (s *sender) finish(c *chatQueue, m *outMsg, err error) {
 			s.chats[newChat] = nc
 		}
 		nc.msgs = append(nc.msgs, m)
-		if nc.state == chatIdle {
+		switch nc.state {
+		case chatIdle:
 			nc.state = chatWaiting
 			heap.Push(&s.waiting, nc)
+		case chatReady, chatBusy:
+			s.hot++
 		}
 	case giveUp:
 		s.log.Error("telegram refused the reply", "update_id", m.updateID, "err", err)
@@ -426,6 +437,31 @@ func (s *sender) finish(c *chatQueue, m *outMsg, err error) {
 		m.tk.done()
 	}
 	s.poke()
+	select {
+	case s.room <- struct{}{}:
+	default:
+	}
+}
+
+// waitRoom blocks while at least max messages are ready to send, so that
+// the poller leaves updates with Telegram instead of queueing them here
+// when sending is the bottleneck. Messages waiting on a rate limit do not
+// count: a slow group must not hold up everyone else. It reports false
+// when ctx is done.
+func (s *sender) waitRoom(ctx context.Context, max int) bool {
+	for {
+		s.mu.Lock()
+		hot := s.hot
+		s.mu.Unlock()
+		if hot < max {
+			return true
+		}
+		select {
+		case <-s.room:
+		case <-ctx.Done():
+			return false
+		}
+	}
 }
 
 // chatHeap orders waiting chats by readyAt.

@@ -53,6 +53,9 @@ func runSender(t *testing.T, lim limits, rec *recordingSend, fill func(s *sender
 	if w, pending := tr.watermark(); w != 1 || pending != 0 {
 		t.Errorf("watermark %d, pending %d; want 1, 0", w, pending)
 	}
+	if s.hot != 0 || s.pending != 0 {
+		t.Errorf("after draining: hot %d, pending %d; want 0, 0", s.hot, s.pending)
+	}
 	return rec.snapshot()
 }
 
