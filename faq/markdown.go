@@ -3,6 +3,7 @@ package faq
 import (
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 var mdHeading = regexp.MustCompile(`^(#{1,6})\s+(.*?)\s*#*\s*$`)
@@ -86,7 +87,9 @@ func ParseMarkdown(name string, data []byte) ([]Entry, error) {
 		case t == "":
 			b.breakParagraph()
 		case isBullet(t) && !strings.HasPrefix(t, "**"):
-			b.bullet(stripInline(strings.TrimSpace(t[1:])), l.n)
+			// The marker may be a multi-byte rune ("•"): drop the whole rune.
+			_, size := utf8.DecodeRuneInString(t)
+			b.bullet(stripInline(strings.TrimSpace(t[size:])), l.n)
 		case strings.HasPrefix(t, ">"):
 			b.paragraphLine(stripInline(strings.TrimSpace(strings.TrimLeft(t, ">"))), l.n)
 		default:
