@@ -56,14 +56,8 @@ func ParseText(name string, data []byte) ([]Entry, error) {
 // splitLines checks the encoding and splits data into numbered lines.
 func splitLines(name string, data []byte) ([]line, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
-	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, errAt(name, 0, "file is empty")
-	}
-	if !utf8.Valid(data) {
-		return nil, errAt(name, firstInvalidLine(data), "not valid UTF-8 text")
-	}
-	if bytes.IndexByte(data, 0) >= 0 {
-		return nil, errAt(name, 1+bytes.Count(data[:bytes.IndexByte(data, 0)], []byte("\n")), "binary data (NUL byte) in a text file")
+	if err := checkText(name, data); err != nil {
+		return nil, err
 	}
 	var out []line
 	sc := bufio.NewScanner(bytes.NewReader(data))
@@ -77,6 +71,21 @@ func splitLines(name string, data []byte) ([]line, error) {
 		return nil, &Error{File: name, Msg: "read", Err: err}
 	}
 	return out, nil
+}
+
+// checkText rejects an empty file, invalid UTF-8 and NUL bytes, naming the
+// line of the first bad byte.
+func checkText(name string, data []byte) *Error {
+	if len(bytes.TrimSpace(data)) == 0 {
+		return errAt(name, 0, "file is empty")
+	}
+	if !utf8.Valid(data) {
+		return errAt(name, firstInvalidLine(data), "not valid UTF-8 text")
+	}
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		return errAt(name, 1+bytes.Count(data[:i], []byte("\n")), "binary data (NUL byte) in a text file")
+	}
+	return nil
 }
 
 func firstInvalidLine(data []byte) int {
@@ -323,4 +332,3 @@ func (b *articleBuilder) finish() ([]Entry, error) {
 	}
 	return out, nil
 }
-

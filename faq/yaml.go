@@ -33,8 +33,9 @@ type yamlFile struct {
 // optional "alternates" (or "alternate_questions"), "answer" and "tags".
 // Unknown keys are errors, so typos do not silently drop content.
 func ParseYAML(name string, data []byte) ([]Entry, error) {
-	if len(bytes.TrimSpace(data)) == 0 {
-		return nil, errAt(name, 0, "file is empty")
+	// Check the encoding first: yaml's own messages for these name no line.
+	if err := checkText(name, data); err != nil {
+		return nil, err
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
