@@ -264,6 +264,9 @@ func (b *articleBuilder) parseQA(lines []line, i int) (int, error) {
 		if hasQAPrefix(t, "Q") {
 			break
 		}
+		if cur == nil && len(paras) > 0 && isHeading(t) {
+			break // a heading after a blank line starts a new section
+		}
 		if hasQAPrefix(t, "A") {
 			return 0, errAt(b.source, lines[i].n, "second answer for question %q", clip(question, 60))
 		}
