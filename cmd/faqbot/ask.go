@@ -27,6 +27,9 @@ func (m *Main) ask(ctx context.Context, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	if fs.NArg() == 0 && !*asJSON {
+		return fmt.Errorf("%w: faqbot ask \"question\" (or --json with questions on stdin)", errUsage)
+	}
 	cfg, err := m.loadConfig(c)
 	if err != nil {
 		return err
@@ -58,9 +61,6 @@ func (m *Main) ask(ctx context.Context, args []string) error {
 			}
 		}
 		return nil
-	}
-	if !*asJSON {
-		return fmt.Errorf("%w: faqbot ask \"question\" (or --json with questions on stdin)", errUsage)
 	}
 	out := bufio.NewWriter(m.Stdout)
 	defer out.Flush()

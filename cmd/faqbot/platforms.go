@@ -1,0 +1,145 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"gopkg.in/yaml.v3"
+
+	"faqbot/adapters/discord"
+	"faqbot/adapters/httpapi"
+	"faqbot/adapters/telegram"
+)
+
+// TelegramConfig is the telegram: section. The token comes from
+// FAQBOT_TELEGRAM_TOKEN and the webhook secret from
+// FAQBOT_TELEGRAM_WEBHOOK_SECRET, never from this file.
+type TelegramConfig struct {
+	Enabled         bool                  `yaml:"enabled"`
+	APIEndpoint     string                `yaml:"api_endpoint"`
+	Webhook         TelegramWebhookConfig `yaml:"webhook"`
+	PollTimeout     Duration              `yaml:"poll_timeout"`
+	ChatInterval    Duration              `yaml:"chat_interval"`
+	GroupPerMinute  int                   `yaml:"group_per_minute"`
+	GlobalPerSecond int                   `yaml:"global_per_second"`
+	FloodPerMinute  int                   `yaml:"flood_per_minute"`
+	ShutdownTimeout Duration              `yaml:"shutdown_timeout"`
+}
+
+// TelegramWebhookConfig switches Telegram to webhook delivery when URL is set.
+type TelegramWebhookConfig struct {
+	URL    string `yaml:"url"`
+	Listen string `yaml:"listen"`
+	Path   string `yaml:"path"`
+}
+
+func defaultTelegramConfig() TelegramConfig {
+	return TelegramConfig{FloodPerMinute: 20}
+}
+
+func (c TelegramConfig) validate() error {
+	if c.FloodPerMinute < 0 || c.GroupPerMinute < 0 || c.GlobalPerSecond < 0 {
+		return errors.New("telegram: rates must not be negative")
+	}
+	return nil
+}
+
+func (c Config) telegramConfig(getenv func(string) string) (telegram.Config, error) {
+	t := c.Telegram
+	token := getenv("FAQBOT_TELEGRAM_TOKEN")
+	if token == "" {
+		return telegram.Config{}, errors.New("telegram.enabled is true but FAQBOT_TELEGRAM_TOKEN is not set")
+	}
+	endpoint := t.APIEndpoint
+	if v := getenv("FAQBOT_TELEGRAM_API_ENDPOINT"); v != "" {
+		endpoint = v
+	}
+	tc := telegram.Config{
+		Token: token, APIEndpoint: endpoint,
+		Webhook: telegram.Webhook{URL: t.Webhook.URL, Listen: t.Webhook.Listen, Path: t.Webhook.Path,
+			Secret: getenv("FAQBOT_TELEGRAM_WEBHOOK_SECRET")},
+		PollTimeout: time.Duration(t.PollTimeout), ChatInterval: time.Duration(t.ChatInterval),
+		GroupPerMinute: t.GroupPerMinute, GlobalPerSecond: t.GlobalPerSecond,
+		FloodPerMinute: t.FloodPerMinute, ShutdownTimeout: time.Duration(t.ShutdownTimeout),
+		AdminIDs: c.Admin.TelegramUserIDs,
+	}
+	if tc.Webhook.URL != "" && tc.Webhook.Secret == "" {
+		return tc, errors.New("telegram.webhook.url is set but FAQBOT_TELEGRAM_WEBHOOK_SECRET is not")
+	}
+	return tc, nil
+}
+
+// DiscordConfig is the discord: section. The token comes from
+// FAQBOT_DISCORD_TOKEN, never from this file.
+type DiscordConfig struct {
+	Enabled        bool       `yaml:"enabled"`
+	APIBase        string     `yaml:"api_base"`
+	ApplicationID  string     `yaml:"application_id"`
+	GuildID        string     `yaml:"guild_id"`
+	MessageContent bool       `yaml:"message_content"`
+	ShardID        int        `yaml:"shard_id"`
+	ShardCount     ShardCount `yaml:"shard_count"`
+	Interactions   struct {
+		Listen    string `yaml:"listen"`
+		Path      string `yaml:"path"`
+		PublicKey string `yaml:"public_key"`
+	} `yaml:"interactions"`
+	DisableGateway  bool     `yaml:"disable_gateway"`
+	FloodPerMinute  int      `yaml:"flood_per_minute"`
+	ShutdownTimeout Duration `yaml:"shutdown_timeout"`
+}
+
+// ShardCount is a shard count or "auto".
+type ShardCount int
+
+// UnmarshalYAML accepts a number or "auto".
+func (s *ShardCount) UnmarshalYAML(n *yaml.Node) error {
+	if n.Value == "auto" {
+		*s = ShardCount(discord.ShardAuto)
+		return nil
+	}
+	v, err := strconv.Atoi(n.Value)
+	if err != nil || v < 0 {
+		return fmt.Errorf("line %d: shard_count %q must be a number or \"auto\"", n.Line, n.Value)
+	}
+	*s = ShardCount(v)
+	return nil
+}
+
+func defaultDiscordConfig() DiscordConfig { return DiscordConfig{FloodPerMinute: 20} }
+
+func (c DiscordConfig) validate() error {
+	if c.ShardCount > 0 && (c.ShardID < 0 || c.ShardID >= int(c.ShardCount)) {
+		return fmt.Errorf("discord.shard_id %d must be below shard_count %d", c.ShardID, c.ShardCount)
+	}
+	return nil
+}
+
+func (c Config) discordConfig(getenv func(string) string) (discord.Config, error) {
+	d := c.Discord
+	token := getenv("FAQBOT_DISCORD_TOKEN")
+	if token == "" {
+		return discord.Config{}, errors.New("discord.enabled is true but FAQBOT_DISCORD_TOKEN is not set")
+	}
+	base := d.APIBase
+	if v := getenv("FAQBOT_DISCORD_API_BASE"); v != "" {
+		base = v
+	}
+	return discord.Config{
+		Token: token, APIBase: base, ApplicationID: d.ApplicationID, GuildID: d.GuildID,
+		MessageContent: d.MessageContent, ShardID: d.ShardID, ShardCount: int(d.ShardCount),
+		DisableGateway: d.DisableGateway,
+		Interactions:   discord.Interactions{Listen: d.Interactions.Listen, Path: d.Interactions.Path, PublicKey: d.Interactions.PublicKey},
+		FloodPerMinute: d.FloodPerMinute, AdminIDs: c.Admin.DiscordUserIDs,
+		ShutdownTimeout: time.Duration(d.ShutdownTimeout),
+	}, nil
+}
+
+func (c Config) httpConfig(getenv func(string) string) httpapi.Config {
+	return httpapi.Config{
+		Listen: c.HTTP.Listen, AdminToken: getenv("FAQBOT_ADMIN_TOKEN"),
+		MaxBodyBytes: c.HTTP.MaxBodyBytes, MaxQuestionChars: c.HTTP.MaxQuestionChars,
+	}
+}

@@ -1,0 +1,192 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+
+	"faqbot/adapters/discord"
+	"faqbot/adapters/httpapi"
+	"faqbot/adapters/telegram"
+	"faqbot/faq"
+	"faqbot/search"
+)
+
+// admin adapts the content library to the HTTP admin endpoints.
+type admin struct{ lib *search.Library }
+
+func (a admin) Reindex(ctx context.Context) (any, error) {
+	rep, err := a.lib.Reindex(ctx, "http")
+	return rep, err
+}
+func (a admin) Status(ctx context.Context) any { return a.lib.Status() }
+func (a admin) Ready() bool                    { return a.lib.Index().Len() > 0 }
+
+// chatReindex is the hook behind the /reindex chat command.
+func chatReindex(lib *search.Library, platform string) func(ctx context.Context) (string, error) {
+	return func(ctx context.Context) (string, error) {
+		rep, err := lib.Reindex(ctx, platform)
+		if err != nil {
+			if len(rep.Errors) > 0 {
+				return "", fmt.Errorf("%s", strings.Join(rep.Errors, "\n"))
+			}
+			return "", err
+		}
+		return fmt.Sprintf("%d entries from %d files, version %s", rep.Entries, len(rep.Files), rep.Version), nil
+	}
+}
+
+// serve runs the HTTP API and every enabled chat adapter until ctx ends.
+func (m *Main) serve(ctx context.Context, args []string) error {
+	var c common
+	fs := m.flags("serve", &c)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	cfg, err := m.loadConfig(c)
+	if err != nil {
+		return err
+	}
+	log := newLogger(m.Stderr, cfg.Log, slog.LevelDebug)
+	co, err := buildCore(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer co.lib.Close()
+
+	g, ctx := errgroup.WithContext(ctx)
+	var httpAddr string
+	if cfg.HTTP.Enabled {
+		srv, err := httpapi.New(cfg.httpConfig(m.Getenv), co.bot, admin{co.lib}, log)
+		if err != nil {
+			return err
+		}
+		ln, err := net.Listen("tcp", cfg.HTTP.Listen)
+		if err != nil {
+			return fmt.Errorf("serve: http listen: %w", err)
+		}
+		httpAddr = ln.Addr().String()
+		log.Info("http api listening", "addr", httpAddr, "admin", m.Getenv("FAQBOT_ADMIN_TOKEN") != "")
+		g.Go(func() error { return srv.Serve(ctx, ln) })
+	}
+	if cfg.Telegram.Enabled {
+		tc, err := cfg.telegramConfig(m.Getenv)
+		if err != nil {
+			return err
+		}
+		tc.Reindex = chatReindex(co.lib, "telegram")
+		tg, err := telegram.New(tc, co.bot, log)
+		if err != nil {
+			return fmt.Errorf("serve: telegram: %w", err)
+		}
+		g.Go(func() error { return tg.Run(ctx) })
+	} else {
+		log.Info("telegram adapter not enabled (telegram.enabled: false)")
+	}
+	if cfg.Discord.Enabled {
+		dc, err := cfg.discordConfig(m.Getenv)
+		if err != nil {
+			return err
+		}
+		dc.Reindex = chatReindex(co.lib, "discord")
+		dg, err := discord.New(dc, co.bot, log)
+		if err != nil {
+			return fmt.Errorf("serve: discord: %w", err)
+		}
+		g.Go(func() error { return dg.Run(ctx) })
+	} else {
+		log.Info("discord adapter not enabled (discord.enabled: false)")
+	}
+	g.Go(func() error { return reindexOnSIGHUP(ctx, co.lib, log) })
+	if cfg.Content.Watch {
+		g.Go(func() error {
+			return faq.Watch(ctx, cfg.contentPaths(), time.Duration(cfg.Content.Debounce), log, func() {
+				if _, err := co.lib.Reindex(ctx, "watch"); err != nil && !errors.Is(err, context.Canceled) {
+					log.Warn("content changed but the new content did not load; still serving the previous version")
+				}
+			})
+		})
+	}
+	log.Info("faqbot serving", "entries", co.lib.Index().Len(), "version", co.lib.Status().Serving.Version)
+	if m.Ready != nil {
+		m.Ready(httpAddr)
+	}
+	err = g.Wait()
+	if errors.Is(err, context.Canceled) {
+		err = nil
+	}
+	log.Info("faqbot stopped")
+	return err
+}
+
+// reindexOnSIGHUP reindexes each time the process gets SIGHUP.
+func reindexOnSIGHUP(ctx context.Context, lib *search.Library, log *slog.Logger) error {
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-hup:
+			log.Info("SIGHUP: reindexing")
+			_, _ = lib.Reindex(ctx, "sighup") // outcome is logged by the library
+		}
+	}
+}
+
+// reindex validates the content and asks a running server to reindex.
+func (m *Main) reindex(ctx context.Context, args []string) error {
+	var c common
+	fs := m.flags("reindex", &c)
+	url := fs.String("url", "", "base URL of the running server (default http://<http.listen>)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := m.validate(ctx, m.passCommon(c)); err != nil {
+		fmt.Fprintln(m.Stdout, "content is not valid: not asking the server to reindex")
+		return err
+	}
+	cfg, err := m.loadConfig(c)
+	if err != nil {
+		return err
+	}
+	base := *url
+	if base == "" {
+		base = "http://" + cfg.HTTP.Listen
+	}
+	cl := httpapi.Client{BaseURL: base, Token: m.Getenv("FAQBOT_ADMIN_TOKEN")}
+	rep, err := cl.Reindex(ctx)
+	switch {
+	case errors.Is(err, httpapi.ErrNoServer):
+		fmt.Fprintf(m.Stdout, "no faqbot server is running at %s; the content is valid and will be loaded when it starts\n", base)
+		return nil
+	case err != nil:
+		if len(rep) > 0 {
+			fmt.Fprintf(m.Stdout, "%s\n", rep)
+		}
+		return fmt.Errorf("reindex via %s: %w", base, err)
+	}
+	fmt.Fprintf(m.Stdout, "server at %s reindexed: %s\n", base, rep)
+	return nil
+}
+
+func (m *Main) passCommon(c common) []string {
+	var out []string
+	if c.config != "" {
+		out = append(out, "-config", c.config)
+	}
+	for _, p := range c.content {
+		out = append(out, "-content", p)
+	}
+	return out
+}
