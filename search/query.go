@@ -51,7 +51,10 @@ type concept struct {
 	alts    [][]string
 	// present marks alternatives whose stems all occur in the content.
 	present []bool
-	weight  float64
+	// credit is how much matching each alternative counts: 1 for the
+	// question's own words and their variants, synonymCredit for synonyms.
+	credit []float64
+	weight float64
 }
 
 // analyzeQuery turns a question into concepts: stop words dropped, typos
@@ -110,8 +113,13 @@ func (s *snapshot) weigh(cs []concept) []concept {
 		c.alts = uniqueAlts(c.alts)
 		c.present = make([]bool, len(c.alts))
 		w := -1.0
+		c.credit = make([]float64, len(c.alts))
 		for k, a := range c.alts {
 			c.present[k] = s.hasAll(a)
+			c.credit[k] = synonymCredit
+			if isVariant(c.alts[0], a) {
+				c.credit[k] = 1
+			}
 		}
 		if df := s.conceptDF(c); df > 0 {
 			w = s.idfOf(df)
@@ -138,6 +146,25 @@ func uniqueAlts(alts [][]string) [][]string {
 		}
 	}
 	return out
+}
+
+// isVariant reports whether b is a form of phrase a: word for word, one
+// word is a prefix of the other ("low back" / "lower back"), which the
+// stemmer does not unify.
+func isVariant(a, b []string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		x, y := a[i], b[i]
+		if len(x) > len(y) {
+			x, y = y, x
+		}
+		if len(x) < 3 || !strings.HasPrefix(y, x) {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *snapshot) hasAll(stems []string) bool {
@@ -221,7 +248,7 @@ func buildQuery(cs []concept) query.Query {
 				continue
 			}
 			alt := 1.0
-			if k > 0 {
+			if c.credit[k] < 1 {
 				alt = 0.5
 			}
 			for _, f := range []struct {
@@ -351,10 +378,7 @@ func (s *snapshot) coverage(cs []concept, terms map[string]bool, total float64) 
 			if f < 1 {
 				f *= partialCredit
 			}
-			if k > 0 {
-				f *= synonymCredit
-			}
-			credit = math.Max(credit, f)
+			credit = math.Max(credit, f*c.credit[k])
 		}
 		if credit == 0 {
 			missing = append(missing, c.surface)
@@ -384,12 +408,8 @@ func queryStems(cs []concept) map[string]float64 {
 			if !c.present[k] {
 				continue
 			}
-			credit := 1.0
-			if k > 0 {
-				credit = synonymCredit
-			}
 			for _, t := range a {
-				m[t] = math.Max(m[t], credit)
+				m[t] = math.Max(m[t], c.credit[k])
 			}
 		}
 	}
