@@ -146,11 +146,6 @@ func (a *Adapter) Run(ctx context.Context) error {
 	// Work (handling and sending) outlives ctx by at most ShutdownTimeout.
 	workCtx, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelWork()
-	stopDeadline := context.AfterFunc(ctx, func() {
-		t := time.AfterFunc(a.cfg.ShutdownTimeout, cancelWork)
-		context.AfterFunc(workCtx, func() { t.Stop() })
-	})
-	defer stopDeadline()
 
 	a.registerCommands(ctx)
 
@@ -169,9 +164,25 @@ func (a *Adapter) Run(ctx context.Context) error {
 		runErr = a.poll(ctx)
 	}
 
-	// Shutdown: no new updates; let the handlers and the queue finish.
+	// Shutdown: no new updates; let the handlers and the queue finish
+	// within the deadline.
+	deadline := time.AfterFunc(a.cfg.ShutdownTimeout, cancelWork)
+	defer deadline.Stop()
 	a.closeIntake()
-	handlers.Wait()
+	handlersDone := make(chan struct{})
+	go func() {
+		defer close(handlersDone)
+		handlers.Wait()
+	}()
+	select {
+	case <-handlersDone:
+	case <-workCtx.Done():
+		select {
+		case <-handlersDone:
+		case <-time.After(time.Second):
+			a.log.Error("update handlers still running after the shutdown deadline; the Answerer ignores cancellation")
+		}
+	}
 	a.out.close()
 	<-senderDone
 	if a.cfg.Webhook.URL == "" {
@@ -283,7 +294,8 @@ func (a *Adapter) poll(ctx context.Context) error {
 	failures := 0
 	timeout := int((a.cfg.PollTimeout + time.Second - 1) / time.Second)
 	for ctx.Err() == nil {
-		if !a.out.waitRoom(ctx, a.cfg.PollLimit) {
+		// Fetch more only when less than half a batch is waiting to be sent.
+		if !a.out.waitRoom(ctx, max(1, a.cfg.PollLimit/2)) {
 			return nil
 		}
 		cfg := tgbotapi.UpdateConfig{Offset: offset, Limit: a.cfg.PollLimit, Timeout: timeout, AllowedUpdates: allowedUpdates}

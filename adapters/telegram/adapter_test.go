@@ -539,3 +539,32 @@ func cmdMsg(chat int64, text string) map[string]any {
 	u["message"].(map[string]any)["entities"] = command(text)
 	return u
 }
+
+// TestShutdownDeadline: a reply stuck at Telegram does not hold shutdown
+// past the deadline, and the reply given up is logged with its update ID.
+func TestShutdownDeadline(t *testing.T) {
+	f := newFakeTG(t)
+	release := make(chan struct{})
+	f.setIntercept(func(method string, _ url.Values) (int, string, bool) {
+		if method == "sendMessage" {
+			<-release
+			return http.StatusGatewayTimeout, `{"ok":false,"error_code":504,"description":"too late"}`, true
+		}
+		return 0, "", false
+	})
+	defer close(release)
+	first := start(t, f, &fakeAnswerer{}, func(c *Config) { c.ShutdownTimeout = 200 * time.Millisecond })
+	ids := f.push(privateMsg(42, "stuck question"))
+	f.waitCalls(t, "sendMessage", 1)
+	began := time.Now()
+	if err := first.stop(); err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if took := time.Since(began); took > 2*time.Second {
+		t.Errorf("shutdown took %v with a 200ms deadline", took)
+	}
+	want := fmt.Sprintf("reply not delivered before the shutdown deadline\" adapter=telegram update_id=%d", ids[0])
+	if !strings.Contains(first.logs.String(), want) {
+		t.Errorf("the undelivered reply was not logged as %q:\n%s", want, first.logs.String())
+	}
+}

@@ -161,7 +161,7 @@ func (s *sender) close() {
 
 // run dispatches until close has been called and the queue is empty, or
 // until ctx is cancelled (the shutdown deadline): messages still queued then
-// are logged as undelivered and their updates stay unconfirmed.
+// are logged as undelivered (with their update IDs).
 func (s *sender) run(ctx context.Context) {
 	var wg sync.WaitGroup
 	for range s.workers {
@@ -183,13 +183,13 @@ func (s *sender) run(ctx context.Context) {
 	for _, c := range s.chats {
 		for _, m := range c.msgs {
 			lost++
-			s.log.Warn("reply not delivered before the shutdown deadline", "update_id", m.updateID)
+			s.log.Error("reply not delivered before the shutdown deadline", "update_id", m.updateID)
 		}
 		c.msgs = nil
 	}
 	s.mu.Unlock()
 	if lost > 0 {
-		s.log.Warn("undelivered replies at shutdown; their updates stay unconfirmed", "count", lost)
+		s.log.Error("replies not delivered at shutdown", "count", lost)
 	}
 }
 
