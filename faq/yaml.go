@@ -141,7 +141,11 @@ func yamlError(name string, err error) error {
 		line, _ = strconv.Atoi(m[1])
 	}
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	msg = yamlLine.ReplaceAllString(msg, "")
-	msg = strings.NewReplacer("unmarshal errors:\n  ", "", ": :", ":", "  ", " ").Replace(msg)
+	// Drop only the "line N" that became Line: later ones ("already
+	// defined at line 2", further errors) are part of the message.
+	if loc := yamlLine.FindStringIndex(msg); loc != nil {
+		msg = msg[:loc[0]] + msg[loc[1]:]
+	}
+	msg = strings.NewReplacer("unmarshal errors:\n  ", "", "\n  ", "; ", ": :", ":", "  ", " ").Replace(msg)
 	return &Error{File: name, Line: line, Msg: "invalid YAML: " + strings.TrimSpace(strings.Trim(msg, ": "))}
 }
