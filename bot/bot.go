@@ -61,7 +61,7 @@ type Texts struct {
 func DefaultConfig() Config {
 	return Config{
 		Disclaimer:       "This is general information, not medical advice. Please consult a healthcare professional about your situation.",
-		MinConfidence:    0.55,
+		MinConfidence:    0.5,
 		TieMargin:        0.03,
 		MaxAnswerChars:   1200,
 		ShortAnswerChars: 300,
@@ -297,8 +297,8 @@ func (b *Bot) example() string {
 
 func (b *Bot) fallback(text string, ms []faq.Match) Reply {
 	msg := b.cfg.Texts.Fallback
-	if len(ms) > 0 && len(ms[0].Missing) > 0 && len(ms[0].Missing) <= 2 && ms[0].Confidence > 0 {
-		msg = fmt.Sprintf(b.cfg.Texts.FallbackAbout, quoteList(ms[0].Missing))
+	if len(ms) > 0 && len(ms[0].Unknown) > 0 && len(ms[0].Unknown) <= 2 && ms[0].Confidence > 0 {
+		msg = fmt.Sprintf(b.cfg.Texts.FallbackAbout, quoteList(ms[0].Unknown))
 	}
 	topics := b.topics(5)
 	r := b.reply(KindFallback, text, msg, topics)

@@ -10,4 +10,7 @@ type Match struct {
 	Score float64
 	// Missing lists question words the entry does not cover.
 	Missing []string
+	// Unknown lists question words the whole content never uses (nor any
+	// synonym of them): what the knowledge base has no information about.
+	Unknown []string
 }

@@ -97,6 +97,9 @@ func (s *snapshot) analyzeQuery(q string) []concept {
 		}
 		c.alts = append([][]string{st[i : i+span]}, alts...)
 		c.surface = joinWords(surf[i : i+span])
+		if span == 1 {
+			c.alts = append(c.alts, s.prefixVariants(st[i])...)
+		}
 		i += span
 		cs = append(cs, c)
 	}
@@ -145,6 +148,23 @@ func uniqueAlts(alts [][]string) [][]string {
 			out = append(out, a)
 		}
 	}
+	return out
+}
+
+// prefixVariants are content stems that extend a question stem by a short
+// ending the stemmer left ("gentl" → "gentler"), for stems long enough
+// that this is a word form and not a different word.
+func (s *snapshot) prefixVariants(stem string) [][]string {
+	if len(stem) < 5 {
+		return nil
+	}
+	var out [][]string
+	for t := range s.df {
+		if len(t) > len(stem) && len(t) <= len(stem)+3 && strings.HasPrefix(t, stem) {
+			out = append(out, []string{t})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i][0] < out[j][0] })
 	return out
 }
 
@@ -311,6 +331,12 @@ func (s *snapshot) search(ctx context.Context, q string, limit int) ([]faq.Match
 		pos  int
 	}
 	qstems := queryStems(cs)
+	var unknown []string
+	for _, c := range cs {
+		if !anyTrue(c.present) {
+			unknown = append(unknown, c.surface)
+		}
+	}
 	var rs []ranked
 	for _, h := range res.Hits {
 		i, ok := s.byID[h.ID]
@@ -342,7 +368,7 @@ func (s *snapshot) search(ctx context.Context, q string, limit int) ([]faq.Match
 			rank -= leadInPenalty // an introduction to a list says little by itself
 		}
 		rs = append(rs, ranked{
-			m:    faq.Match{Entry: s.entries[i], Confidence: cov, Score: h.Score, Missing: missing},
+			m:    faq.Match{Entry: s.entries[i], Confidence: cov, Score: h.Score, Missing: missing, Unknown: unknown},
 			rank: rank,
 			pos:  i,
 		})
@@ -449,4 +475,13 @@ func questionWord(text string) string {
 		}
 	}
 	return ""
+}
+
+func anyTrue(bs []bool) bool {
+	for _, b := range bs {
+		if b {
+			return true
+		}
+	}
+	return false
 }
