@@ -144,8 +144,22 @@ func (a *Adapter) Run(ctx context.Context) error {
 		return errors.New("telegram: Run called twice")
 	}
 	// Work (handling and sending) outlives ctx by at most ShutdownTimeout.
+	// The deadline starts when ctx is done (or the intake fails).
 	workCtx, cancelWork := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelWork()
+	var deadlineOnce sync.Once
+	var deadline *time.Timer
+	startDeadline := func() {
+		deadlineOnce.Do(func() { deadline = time.AfterFunc(a.cfg.ShutdownTimeout, cancelWork) })
+	}
+	defer func() {
+		deadlineOnce.Do(func() {})
+		if deadline != nil {
+			deadline.Stop()
+		}
+	}()
+	stopWatch := context.AfterFunc(ctx, startDeadline)
+	defer stopWatch()
 
 	a.registerCommands(ctx)
 
@@ -166,8 +180,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 
 	// Shutdown: no new updates; let the handlers and the queue finish
 	// within the deadline.
-	deadline := time.AfterFunc(a.cfg.ShutdownTimeout, cancelWork)
-	defer deadline.Stop()
+	startDeadline()
 	a.closeIntake()
 	handlersDone := make(chan struct{})
 	go func() {
@@ -436,9 +449,8 @@ func (a *Adapter) runWebhook(ctx context.Context) error {
 		err = nil
 	}
 	if srv != nil {
-		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), a.cfg.ShutdownTimeout)
-		defer cancel()
-		if serr := srv.Shutdown(sctx); serr != nil {
+		// Bounded by the shutdown deadline, which cancels workCtx.
+		if serr := srv.Shutdown(a.workCtx); serr != nil {
 			a.log.Warn("webhook server shutdown", "err", serr)
 		}
 	}
