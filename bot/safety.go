@@ -32,7 +32,7 @@ type Triage struct {
 type rule struct {
 	id, title string
 	kind      SafetyKind
-	all       [][]*regexp.Regexp
+	all       []*regexp.Regexp
 }
 
 type triageFile struct {
@@ -116,16 +116,18 @@ func ParseTriage(name string, data []byte) (*Triage, error) {
 			if len(g) == 0 {
 				errs = append(errs, fmt.Errorf("%s: group %d is empty", where, gi+1))
 			}
-			var res []*regexp.Regexp
+			var alts []string
 			for _, p := range g {
-				re, err := regexp.Compile(p)
-				if err != nil {
+				if _, err := regexp.Compile(p); err != nil {
 					errs = append(errs, fmt.Errorf("%s: group %d: %w", where, gi+1, err))
 					continue
 				}
-				res = append(res, re)
+				alts = append(alts, "(?:"+p+")")
 			}
-			ru.all = append(ru.all, res)
+			if len(alts) > 0 {
+				// One alternation per group: one pass over the text instead of one per pattern.
+				ru.all = append(ru.all, regexp.MustCompile(strings.Join(alts, "|")))
+			}
 		}
 		t.rules = append(t.rules, ru)
 	}
@@ -164,14 +166,12 @@ func (r rule) fires(s string) bool {
 	return true
 }
 
-// groupMatches reports whether some pattern of the group matches s at a
+// groupMatches reports whether the group's alternation matches s at a
 // place not governed by a negation just before it.
-func groupMatches(group []*regexp.Regexp, s string) bool {
-	for _, re := range group {
-		for _, loc := range re.FindAllStringIndex(s, -1) {
-			if !negation.MatchString(s[:loc[0]]) {
-				return true
-			}
+func groupMatches(group *regexp.Regexp, s string) bool {
+	for _, loc := range group.FindAllStringIndex(s, -1) {
+		if !negation.MatchString(s[:loc[0]]) {
+			return true
 		}
 	}
 	return false

@@ -76,6 +76,8 @@ type snapshot struct {
 	// sectionTerms are the terms of a passage's whole section (the entry's
 	// own terms for FAQ entries): the context a passage is read in.
 	sectionTerms []map[string]bool
+	// qword is each entry title's question word (see questionWord).
+	qword []string
 	// df is the document frequency of each term; vocab the surface words.
 	df map[string]int
 	// postings lists the entries containing each term.
@@ -138,6 +140,7 @@ func buildSnapshot(entries []faq.Entry, syn *Synonyms) (*snapshot, error) {
 		}
 		s.terms = append(s.terms, set)
 		s.titleTerms = append(s.titleTerms, stemSet(title))
+		s.qword = append(s.qword, questionWord(e.Title))
 		s.bodyTerms = append(s.bodyTerms, stemSet(body))
 		for _, w := range splitWords(title + " " + body) {
 			s.vocab[w]++

@@ -358,7 +358,7 @@ func (s *snapshot) search(ctx context.Context, q string, limit int) ([]faq.Match
 		}
 		rank := cov + 0.4*tfit + 0.1*bcov + 0.1*scov + 0.2*rel
 		e := s.entries[i]
-		if qw != "" && questionWord(e.Title) == qw {
+		if qw != "" && s.qword[i] == qw {
 			rank += questionWordBonus // "How …?" is best answered by an entry titled "How …?"
 		}
 		if e.Type == faq.TypeFAQ {
