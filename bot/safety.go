@@ -177,8 +177,10 @@ func groupMatches(group *regexp.Regexp, s string) bool {
 	return false
 }
 
+var apostrophes = strings.NewReplacer("’", "'", "‘", "'", "`", "'")
+
 func normalizeForRules(text string) string {
-	text = strings.NewReplacer("’", "'", "‘", "'", "`", "'").Replace(strings.ToLower(text))
+	text = apostrophes.Replace(strings.ToLower(text))
 	text = strings.ReplaceAll(text, "cannot", "can't")
 	return strings.Join(strings.Fields(text), " ")
 }

@@ -7,6 +7,7 @@ import (
 	_ "embed"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -146,10 +147,12 @@ type word struct {
 	stem    string // "" for stop words
 }
 
+var apostrophes = strings.NewReplacer("’", "'", "‘", "'", "`", "'")
+
 // splitWords lower-cases text and splits it into words (letters and digits,
 // keeping inner apostrophes), straightening curly apostrophes.
 func splitWords(text string) []string {
-	text = strings.NewReplacer("’", "'", "‘", "'", "`", "'").Replace(strings.ToLower(text))
+	text = apostrophes.Replace(strings.ToLower(text))
 	var out []string
 	var b strings.Builder
 	flush := func() {
@@ -173,14 +176,29 @@ func splitWords(text string) []string {
 	return out
 }
 
+// stemCache memoizes stemWord; it stops growing at stemCacheMax words so
+// hostile input cannot grow it without bound.
+var (
+	stemCache    sync.Map
+	stemCacheN   atomic.Int64
+	stemCacheMax int64 = 100_000
+)
+
 // stemWord analyzes one word; "" when it is a stop word.
 func stemWord(w string) string {
-	if isStop(w) {
-		return ""
+	if v, ok := stemCache.Load(w); ok {
+		return v.(string)
 	}
-	s := stems(w)
-	if len(s) == 0 {
-		return ""
+	st := ""
+	if !isStop(w) {
+		if s := stems(w); len(s) > 0 {
+			st = s[0]
+		}
 	}
-	return s[0]
+	if stemCacheN.Load() < stemCacheMax {
+		if _, loaded := stemCache.LoadOrStore(w, st); !loaded {
+			stemCacheN.Add(1)
+		}
+	}
+	return st
 }

@@ -16,7 +16,7 @@ import (
 // Query limits keep a hostile question cheap.
 const (
 	maxQueryWords = 48
-	candidates    = 20
+	candidates    = 12
 	// genericWeight caps how much a generic word ("better", "tell") counts.
 	genericWeight = 0.6
 	// synonymCredit is how much covering a concept only through a synonym counts.
@@ -142,7 +142,7 @@ func uniqueAlts(alts [][]string) [][]string {
 	seen := map[string]bool{}
 	out := alts[:0:0]
 	for _, a := range alts {
-		k := fmt.Sprint(a)
+		k := strings.Join(a, " ")
 		if !seen[k] {
 			seen[k] = true
 			out = append(out, a)
@@ -236,7 +236,7 @@ func dedupe(cs []concept) []concept {
 	seen := map[string]bool{}
 	out := cs[:0]
 	for _, c := range cs {
-		k := fmt.Sprint(c.alts[0])
+		k := strings.Join(c.alts[0], " ")
 		if seen[k] {
 			continue
 		}
