@@ -21,6 +21,10 @@ const (
 	genericWeight = 0.6
 	// synonymCredit is how much covering a concept only through a synonym counts.
 	synonymCredit = 0.8
+	// phrasingWeight scales an absent real English word that is not a topic
+	// word ("affect", "scrolling"): it likely phrases the question rather
+	// than naming what it is about.
+	phrasingWeight = 0.5
 	// partialCredit scales credit for a phrase only partly present.
 	partialCredit = 0.6
 	// faqPrior prefers a curated FAQ answer over an article passage when
@@ -128,7 +132,11 @@ func (s *snapshot) weigh(cs []concept) []concept {
 			w = s.idfOf(df)
 		}
 		if w < 0 {
+			// The content never uses this word nor a synonym of it.
 			w = s.idfMax
+			if len(c.alts[0]) == 1 && isEnglishWord(c.surface) && !topicWords[c.surface] {
+				w *= phrasingWeight
+			}
 		}
 		if len(c.alts[0]) == 1 && genericWords[c.surface] {
 			w = math.Min(w, genericWeight)
