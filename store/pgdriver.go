@@ -158,6 +158,14 @@ type pgStmt struct {
 func (s *pgStmt) Close() error  { return nil }
 func (s *pgStmt) NumInput() int { return -1 }
 
+func (s *pgStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
+	return s.c.ExecContext(ctx, s.query, args)
+}
+
+func (s *pgStmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
+	return s.c.QueryContext(ctx, s.query, args)
+}
+
 func (s *pgStmt) Exec(args []driver.Value) (driver.Result, error) {
 	return s.c.ExecContext(context.Background(), s.query, named(args))
 }

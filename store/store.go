@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -354,9 +355,12 @@ func (s *Store) Run(ctx context.Context) error {
 	if !s.running.CompareAndSwap(false, true) {
 		return errors.New("store: Run called twice")
 	}
-	s.purge(ctx)
-	purge := time.NewTicker(s.cfg.PurgeInterval)
-	defer purge.Stop()
+	// Purges run beside the writer, so that a long purge never holds up
+	// writes.
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	wg.Go(func() { s.purgeLoop(ctx) })
+
 	flush := time.NewTimer(s.cfg.FlushInterval)
 	flush.Stop()
 	defer flush.Stop()
@@ -388,8 +392,6 @@ func (s *Store) Run(ctx context.Context) error {
 			flushC = nil
 			s.writeBatch(wctx, h, batch, s.cfg.WriteTimeout)
 			batch = batch[:0]
-		case <-purge.C:
-			s.purge(ctx)
 		}
 	}
 }
@@ -525,6 +527,21 @@ func clip(s string) string {
 		i--
 	}
 	return s[:i]
+}
+
+// purgeLoop purges expired records now and every PurgeInterval until ctx
+// is done.
+func (s *Store) purgeLoop(ctx context.Context) {
+	t := time.NewTicker(s.cfg.PurgeInterval)
+	defer t.Stop()
+	for {
+		s.purge(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 func (s *Store) purge(ctx context.Context) {
