@@ -48,10 +48,19 @@ func cutSentences(text string, max int) string {
 		return strings.TrimSpace(cut[:best])
 	}
 	if i := strings.LastIndex(cut, "\n\n"); i > len(cut)/3 {
-		return strings.TrimSpace(cut[:i])
+		return ellipsis(strings.TrimSpace(cut[:i]))
 	}
 	if i := strings.LastIndex(cut, " "); i > 0 {
 		return strings.TrimSpace(cut[:i]) + "…"
 	}
-	return cut
+	// One unbroken word: cut it, and say so.
+	return string(r[:max-1]) + "…"
+}
+
+// ellipsis marks text that stops before its sentence ends.
+func ellipsis(s string) string {
+	if strings.HasSuffix(s, ".") || strings.HasSuffix(s, "!") || strings.HasSuffix(s, "?") || strings.HasSuffix(s, "…") {
+		return s
+	}
+	return s + "…"
 }
