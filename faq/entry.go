@@ -107,3 +107,19 @@ func makeID(source string, t Type, parts ...string) string {
 func normalizeSpace(s string) string {
 	return strings.Join(strings.Fields(s), " ")
 }
+
+// ErrorList lists the messages of err, one per problem: the errors joined
+// by Load (or errors.Join) are listed each on its own.
+func ErrorList(err error) []string {
+	if err == nil {
+		return nil
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []string
+		for _, e := range j.Unwrap() {
+			out = append(out, ErrorList(e)...)
+		}
+		return out
+	}
+	return []string{err.Error()}
+}

@@ -210,30 +210,13 @@ func (l *Library) load(trigger string) ([]faq.Entry, *Synonyms, Report, error) {
 	}
 	err = errors.Join(errs...)
 	if err != nil {
-		rep.Errors = flatten(err)
+		rep.Errors = faq.ErrorList(err)
 	}
 	var entries []faq.Entry
 	if res != nil {
 		entries = res.Entries
 	}
 	return entries, syn, rep, err
-}
-
-// flatten lists the messages of a joined error, one per problem.
-func flatten(err error) []string {
-	var out []string
-	var walk func(error)
-	walk = func(e error) {
-		if j, ok := e.(interface{ Unwrap() []error }); ok {
-			for _, x := range j.Unwrap() {
-				walk(x)
-			}
-			return
-		}
-		out = append(out, e.Error())
-	}
-	walk(err)
-	return out
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

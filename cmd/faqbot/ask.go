@@ -16,6 +16,16 @@ import (
 	"faqbot/search"
 )
 
+// quietCore loads the config and the core for the terminal commands, which
+// log only warnings and errors (to stderr).
+func (m *Main) quietCore(c common) (*core, error) {
+	cfg, err := m.loadConfig(c)
+	if err != nil {
+		return nil, err
+	}
+	return buildCore(cfg, newLogger(m.Stderr, cfg.Log, slog.LevelWarn))
+}
+
 // maxStdinLine caps one question line read from standard input.
 const maxStdinLine = 1 << 20
 
@@ -30,12 +40,7 @@ func (m *Main) ask(ctx context.Context, args []string) error {
 	if fs.NArg() == 0 && !*asJSON {
 		return fmt.Errorf("%w: faqbot ask \"question\" (or --json with questions on stdin)", errUsage)
 	}
-	cfg, err := m.loadConfig(c)
-	if err != nil {
-		return err
-	}
-	log := newLogger(m.Stderr, cfg.Log, slog.LevelWarn)
-	co, err := buildCore(cfg, log)
+	co, err := m.quietCore(c)
 	if err != nil {
 		return err
 	}
@@ -151,12 +156,7 @@ func (m *Main) chat(ctx context.Context, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	cfg, err := m.loadConfig(c)
-	if err != nil {
-		return err
-	}
-	log := newLogger(m.Stderr, cfg.Log, slog.LevelWarn)
-	co, err := buildCore(cfg, log)
+	co, err := m.quietCore(c)
 	if err != nil {
 		return err
 	}
@@ -247,7 +247,7 @@ func (m *Main) validate(ctx context.Context, args []string) error {
 		fmt.Fprintf(m.Stdout, "content  %-50s %s\n", f.Path, status)
 	}
 	if lerr != nil {
-		for _, e := range splitErrors(lerr) {
+		for _, e := range faq.ErrorList(lerr) {
 			fmt.Fprintf(m.Stdout, "  error: %s\n", e)
 			problems++
 		}
@@ -265,7 +265,7 @@ func (m *Main) validate(ctx context.Context, args []string) error {
 	}
 	if t, err := bot.LoadTriage(cfg.path(cfg.Safety.Rules)); err != nil {
 		fmt.Fprintf(m.Stdout, "safety   %s FAILED\n", rulesName)
-		for _, e := range splitErrors(err) {
+		for _, e := range faq.ErrorList(err) {
 			fmt.Fprintf(m.Stdout, "  error: %s\n", e)
 			problems++
 		}
@@ -278,22 +278,6 @@ func (m *Main) validate(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(m.Stdout, "\nOK: %d entries, content version %s\n", len(res.Entries), res.Version)
 	return nil
-}
-
-func splitErrors(err error) []string {
-	var out []string
-	var walk func(error)
-	walk = func(e error) {
-		if j, ok := e.(interface{ Unwrap() []error }); ok {
-			for _, x := range j.Unwrap() {
-				walk(x)
-			}
-			return
-		}
-		out = append(out, e.Error())
-	}
-	walk(err)
-	return out
 }
 
 func clipText(s string, n int) string {
