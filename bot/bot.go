@@ -207,12 +207,19 @@ func (b *Bot) answer(ctx context.Context, q Question) (Reply, error) {
 	best := ms[0]
 	r := b.entryReply(best.Entry, text)
 	r.Score = round(best.Confidence)
-	r.Related = b.related(best.Entry, ms[1:])
+	// Near-ties with other titles become "did you mean" (at most two); the
+	// related questions are then chosen among the rest.
+	seen := map[string]bool{best.Entry.Title: true}
+	var rest []faq.Match
 	for _, m := range ms[1:] {
-		if m.Entry.Title != best.Entry.Title && best.Confidence-m.Confidence <= b.cfg.TieMargin {
+		if !seen[m.Entry.Title] && len(r.DidYouMean) < 2 && best.Confidence-m.Confidence <= b.cfg.TieMargin {
+			seen[m.Entry.Title] = true
 			r.DidYouMean = append(r.DidYouMean, Ref{ID: m.Entry.ID, Title: refTitle(m.Entry)})
+			continue
 		}
+		rest = append(rest, m)
 	}
+	r.Related = b.related(best.Entry, rest, seen)
 	return r, nil
 }
 
@@ -231,7 +238,7 @@ func (b *Bot) AnswerEntry(ctx context.Context, q Question, entryID string) (Repl
 	}
 	r := b.entryReply(e, e.Title)
 	r.Score = 1
-	r.Related = b.related(e, nil)
+	r.Related = b.related(e, nil, nil)
 	q.Text = e.Title
 	b.record(q, r, start)
 	return r, nil
@@ -325,10 +332,13 @@ func refTitle(e faq.Entry) string {
 }
 
 // related picks up to three other entries, preferring search neighbours
-// with their own titles, then FAQ questions.
-func (b *Bot) related(e faq.Entry, ms []faq.Match) []Ref {
+// with their own titles, then FAQ questions, skipping titles in exclude.
+func (b *Bot) related(e faq.Entry, ms []faq.Match, exclude map[string]bool) []Ref {
 	out := []Ref{}
 	seen := map[string]bool{e.Title: true}
+	for t := range exclude {
+		seen[t] = true
+	}
 	add := func(x faq.Entry) {
 		if len(out) < 3 && !seen[x.Title] {
 			seen[x.Title] = true
