@@ -17,8 +17,10 @@ import (
 	"faqbot/adapters/discord"
 	"faqbot/adapters/httpapi"
 	"faqbot/adapters/telegram"
+	"faqbot/bot"
 	"faqbot/faq"
 	"faqbot/search"
+	"faqbot/store"
 )
 
 // admin adapts the content library to the HTTP admin endpoints.
@@ -57,13 +59,30 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	log := newLogger(m.Stderr, cfg.Log, slog.LevelDebug)
-	co, err := buildCore(cfg, log)
+	g, ctx := errgroup.WithContext(ctx)
+	var opts []bot.Option
+	if cfg.Store.Enabled {
+		st, err := store.Open(ctx, cfg.storeConfig(log))
+		if err != nil {
+			return err
+		}
+		// The store's writer stops after the adapters (ctx), flushing what is buffered.
+		storeDone := make(chan error, 1)
+		storeCtx, stopStore := context.WithCancel(context.WithoutCancel(ctx))
+		go func() { storeDone <- st.Run(storeCtx) }()
+		defer func() {
+			stopStore()
+			<-storeDone
+			st.Close()
+		}()
+		opts = append(opts, bot.WithRecorder(st))
+	}
+	co, err := buildCore(cfg, log, opts...)
 	if err != nil {
 		return err
 	}
 	defer co.lib.Close()
 
-	g, ctx := errgroup.WithContext(ctx)
 	var httpAddr string
 	if cfg.HTTP.Enabled {
 		srv, err := httpapi.New(cfg.httpConfig(m.Getenv), co.bot, admin{co.lib}, log)
