@@ -138,16 +138,24 @@ func values(args []driver.NamedValue) []any {
 
 type pgTx struct{ c *pgConn }
 
+// txTimeout bounds COMMIT and ROLLBACK, which database/sql calls without a
+// context, so that a vanished server cannot hang the writer.
+const txTimeout = 10 * time.Second
+
 func (t *pgTx) Commit() error {
 	tx := t.c.tx
 	t.c.tx = nil
-	return tx.Commit(context.Background())
+	ctx, cancel := context.WithTimeout(context.Background(), txTimeout)
+	defer cancel()
+	return tx.Commit(ctx)
 }
 
 func (t *pgTx) Rollback() error {
 	tx := t.c.tx
 	t.c.tx = nil
-	return tx.Rollback(context.Background())
+	ctx, cancel := context.WithTimeout(context.Background(), txTimeout)
+	defer cancel()
+	return tx.Rollback(ctx)
 }
 
 type pgStmt struct {

@@ -132,11 +132,15 @@ type WeakMatch struct {
 	Count int     `json:"count"`
 }
 
-// Report summarizes the questions and feedback recorded in [from, to). It
+// Report summarizes the questions and feedback recorded in [from, to); a
+// zero to means now, a zero from means since the oldest record kept. It
 // reads only what has been written: records still buffered are not in it.
 // It fails only when the database cannot be read.
 func (s *Store) Report(ctx context.Context, from, to time.Time, opts ReportOptions) (Report, error) {
 	opts = opts.withDefaults()
+	if to.IsZero() {
+		to = time.Now()
+	}
 	lo, hi := from.UnixMilli(), to.UnixMilli()
 	r := Report{
 		From:          from,

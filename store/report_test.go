@@ -137,6 +137,12 @@ func TestReport(t *testing.T) {
 			t.Errorf("weak matches: got %+v, want %+v", r.WeakMatches, wantWeak)
 		}
 
+		// Zero bounds: everything kept, up to now.
+		all, err := s.Report(context.Background(), time.Time{}, time.Time{}, ReportOptions{})
+		if err != nil || all.Questions != 30 || all.To.IsZero() {
+			t.Errorf("zero bounds: got %d questions, to %v, err %v, want 30 questions up to now", all.Questions, all.To, err)
+		}
+
 		// An empty period is an empty report, not an error.
 		empty, err := s.Report(context.Background(), start.Add(-48*time.Hour), start.Add(-47*time.Hour), ReportOptions{})
 		if err != nil || empty.Questions != 0 || len(empty.Unanswered) != 0 || empty.AnswerRate != 0 {
