@@ -105,11 +105,11 @@ var migrations = []migration{
 	},
 }
 
-// SchemaVersion is the schema version this package migrates to.
-var SchemaVersion = migrations[len(migrations)-1].version
+// schemaVersion is the schema version this package migrates to.
+var schemaVersion = migrations[len(migrations)-1].version
 
 // migrate brings the schema from whatever version it is at (none, for an
-// empty database) to SchemaVersion in one transaction.
+// empty database) to schemaVersion in one transaction.
 func migrate(ctx context.Context, db *sql.DB, d dialect) (err error) {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
@@ -136,8 +136,8 @@ func migrate(ctx context.Context, db *sql.DB, d dialect) (err error) {
 	if err = tx.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&current); err != nil {
 		return fmt.Errorf("store: migrate: read version: %w", err)
 	}
-	if current > SchemaVersion {
-		return fmt.Errorf("store: migrate: database schema version %d is newer than this binary's %d", current, SchemaVersion)
+	if current > schemaVersion {
+		return fmt.Errorf("store: migrate: database schema version %d is newer than this binary's %d", current, schemaVersion)
 	}
 	for _, m := range migrations {
 		if m.version <= current {

@@ -150,8 +150,8 @@ func TestMigrateFromEmpty(t *testing.T) {
 		if got := count(t, s, `SELECT COUNT(*) FROM schema_migrations`); got != len(migrations) {
 			t.Errorf("schema_migrations rows: got %d, want %d", got, len(migrations))
 		}
-		if got := count(t, s, `SELECT MAX(version) FROM schema_migrations`); got != SchemaVersion {
-			t.Errorf("schema version: got %d, want %d", got, SchemaVersion)
+		if got := count(t, s, `SELECT MAX(version) FROM schema_migrations`); got != schemaVersion {
+			t.Errorf("schema version: got %d, want %d", got, schemaVersion)
 		}
 		for _, table := range []string{"questions", "feedback", "settings"} {
 			if got := count(t, s, `SELECT COUNT(*) FROM `+table); got != 0 {
@@ -188,7 +188,7 @@ func TestNewerSchemaRefused(t *testing.T) {
 	eachBackend(t, func(t *testing.T, newDSN func(*testing.T) string) {
 		dsn := newDSN(t)
 		s := openStore(t, Config{DSN: dsn})
-		if _, err := s.db.Exec(s.dialect.sql(`INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (?, 'future', 0)`), SchemaVersion+1); err != nil {
+		if _, err := s.db.Exec(s.dialect.sql(`INSERT INTO schema_migrations (version, name, applied_at_ms) VALUES (?, 'future', 0)`), schemaVersion+1); err != nil {
 			t.Fatal(err)
 		}
 		s.Close()
