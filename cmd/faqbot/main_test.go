@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -429,5 +430,58 @@ func TestChat(t *testing.T) {
 	}
 	if !strings.Contains(out, "» What is Massage Therapy?") {
 		t.Errorf("chat did not answer the question:\n%s", out)
+	}
+}
+
+// eventually polls cond until it holds or 10 s pass.
+func eventually(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within 10s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestServeReindexOnSIGHUPAndWatch: SIGHUP reindexes; with content.watch a
+// new file is picked up by itself; a broken file changes nothing served.
+func TestServeReindexOnSIGHUPAndWatch(t *testing.T) {
+	for _, mode := range []string{"sighup", "watch"} {
+		t.Run(mode, func(t *testing.T) {
+			dir := t.TempDir()
+			content := filepath.Join(dir, "content")
+			os.Mkdir(content, 0o755)
+			writeFile(t, filepath.Join(content, "sleep.yaml"), sleepFAQ)
+			extra := "content:\n  paths: [content]\n"
+			if mode == "watch" {
+				extra += "  watch: true\n  debounce: 50ms\n"
+			}
+			addr, stop := startServe(t, nil, "-config", serveConfig(t, dir, extra))
+			defer stop()
+			answered := func() bool {
+				r, _ := ask(t, addr, "what helps a migraine")
+				return r.Kind == bot.KindAnswer && strings.Contains(r.Text, "dark, quiet room")
+			}
+			if answered() {
+				t.Fatal("migraine answered before the content had it")
+			}
+			writeFile(t, filepath.Join(content, "migraine.yaml"), "- question: What helps a migraine?\n  answer: Rest in a dark, quiet room and drink water.\n")
+			if mode == "sighup" {
+				if err := syscall.Kill(os.Getpid(), syscall.SIGHUP); err != nil {
+					t.Fatal(err)
+				}
+			}
+			eventually(t, "new content answered after "+mode, answered)
+			writeFile(t, filepath.Join(content, "broken.yaml"), "- question: [broken\n")
+			if mode == "sighup" {
+				syscall.Kill(os.Getpid(), syscall.SIGHUP)
+			}
+			time.Sleep(300 * time.Millisecond) // let the (failing) reindex run
+			if !answered() {
+				t.Error("after a broken file the previous content should still answer")
+			}
+		})
 	}
 }

@@ -23,12 +23,15 @@ func defaultStoreConfig() StoreConfig {
 	return StoreConfig{DSN: "data/faqbot.db", Retention: Duration(store.DefaultRetention)}
 }
 
-func (c Config) storeConfig(log *slog.Logger) store.Config {
+func (c Config) storeConfig(getenv func(string) string, log *slog.Logger) store.Config {
 	dsn := c.Store.DSN
+	if v := getenv("FAQBOT_STORE_DSN"); v != "" {
+		dsn = v // a DSN with a password belongs in the environment
+	}
 	if !isURL(dsn) {
 		dsn = c.path(dsn)
 	}
-	return store.Config{DSN: dsn, Retention: time.Duration(c.Store.Retention), Logger: log}
+	return store.Config{DSN: dsn, Salt: getenv("FAQBOT_STORE_SALT"), Retention: time.Duration(c.Store.Retention), Logger: log}
 }
 
 func isURL(s string) bool {
@@ -59,7 +62,7 @@ func (m *Main) report(ctx context.Context, args []string) error {
 	if !cfg.Store.Enabled {
 		return errors.New("report: the conversation store is off (set store.enabled: true in config.yaml)")
 	}
-	st, err := store.Open(ctx, cfg.storeConfig(newLogger(m.Stderr, cfg.Log, slog.LevelWarn)))
+	st, err := store.Open(ctx, cfg.storeConfig(m.Getenv, newLogger(m.Stderr, cfg.Log, slog.LevelWarn)))
 	if err != nil {
 		return err
 	}

@@ -62,7 +62,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	g, ctx := errgroup.WithContext(ctx)
 	var opts []bot.Option
 	if cfg.Store.Enabled {
-		st, err := store.Open(ctx, cfg.storeConfig(log))
+		st, err := store.Open(ctx, cfg.storeConfig(m.Getenv, log))
 		if err != nil {
 			return err
 		}
@@ -125,7 +125,12 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	} else {
 		log.Info("discord adapter not enabled (discord.enabled: false)")
 	}
-	g.Go(func() error { return reindexOnSIGHUP(ctx, co.lib, log) })
+	// Register for SIGHUP before announcing readiness, so a SIGHUP sent
+	// once the server is up can never hit the default (terminate) action.
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	defer signal.Stop(hup)
+	g.Go(func() error { return reindexOnSIGHUP(ctx, hup, co.lib, log) })
 	if cfg.Content.Watch {
 		g.Go(func() error {
 			return faq.Watch(ctx, cfg.contentPaths(), time.Duration(cfg.Content.Debounce), log, func() {
@@ -147,11 +152,8 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	return err
 }
 
-// reindexOnSIGHUP reindexes each time the process gets SIGHUP.
-func reindexOnSIGHUP(ctx context.Context, lib *search.Library, log *slog.Logger) error {
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
+// reindexOnSIGHUP reindexes each time a SIGHUP arrives on hup.
+func reindexOnSIGHUP(ctx context.Context, hup <-chan os.Signal, lib *search.Library, log *slog.Logger) error {
 	for {
 		select {
 		case <-ctx.Done():
