@@ -52,10 +52,7 @@ func (c Config) telegramConfig(getenv func(string) string) (telegram.Config, err
 	if token == "" {
 		return telegram.Config{}, errors.New("telegram.enabled is true but FAQBOT_TELEGRAM_TOKEN is not set")
 	}
-	endpoint := t.APIEndpoint
-	if v := getenv("FAQBOT_TELEGRAM_API_ENDPOINT"); v != "" {
-		endpoint = v
-	}
+	endpoint := envOr(getenv, "FAQBOT_TELEGRAM_API_ENDPOINT", t.APIEndpoint)
 	tc := telegram.Config{
 		Token: token, APIEndpoint: endpoint,
 		Webhook: telegram.Webhook{URL: t.Webhook.URL, Listen: t.Webhook.Listen, Path: t.Webhook.Path,
@@ -123,10 +120,7 @@ func (c Config) discordConfig(getenv func(string) string) (discord.Config, error
 	if token == "" {
 		return discord.Config{}, errors.New("discord.enabled is true but FAQBOT_DISCORD_TOKEN is not set")
 	}
-	base := d.APIBase
-	if v := getenv("FAQBOT_DISCORD_API_BASE"); v != "" {
-		base = v
-	}
+	base := envOr(getenv, "FAQBOT_DISCORD_API_BASE", d.APIBase)
 	return discord.Config{
 		Token: token, APIBase: base, ApplicationID: d.ApplicationID, GuildID: d.GuildID,
 		MessageContent: d.MessageContent, ShardID: d.ShardID, ShardCount: int(d.ShardCount),
@@ -142,4 +136,13 @@ func (c Config) httpConfig(getenv func(string) string) httpapi.Config {
 		Listen: c.HTTP.Listen, AdminToken: getenv("FAQBOT_ADMIN_TOKEN"),
 		MaxBodyBytes: c.HTTP.MaxBodyBytes, MaxQuestionChars: c.HTTP.MaxQuestionChars,
 	}
+}
+
+// envOr returns the environment variable name when set, else fallback: the
+// environment overrides config.yaml.
+func envOr(getenv func(string) string, name, fallback string) string {
+	if v := getenv(name); v != "" {
+		return v
+	}
+	return fallback
 }

@@ -24,10 +24,8 @@ func defaultStoreConfig() StoreConfig {
 }
 
 func (c Config) storeConfig(getenv func(string) string, log *slog.Logger) store.Config {
-	dsn := c.Store.DSN
-	if v := getenv("FAQBOT_STORE_DSN"); v != "" {
-		dsn = v // a DSN with a password belongs in the environment
-	}
+	// A DSN with a password belongs in the environment.
+	dsn := envOr(getenv, "FAQBOT_STORE_DSN", c.Store.DSN)
 	if !isURL(dsn) {
 		dsn = c.path(dsn)
 	}
