@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"regexp"
+	"regexp/syntax"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -33,6 +34,11 @@ type rule struct {
 	id, title string
 	kind      SafetyKind
 	all       []*regexp.Regexp
+	// needles holds, per group, literal strings of which every match of
+	// the group contains at least one; nil when the group has no such set.
+	// A group none of whose needles occurs in the text cannot match, so
+	// its regular expression need not run.
+	needles [][]string
 }
 
 type triageFile struct {
@@ -116,17 +122,27 @@ func ParseTriage(name string, data []byte) (*Triage, error) {
 			if len(g) == 0 {
 				errs = append(errs, fmt.Errorf("%s: group %d is empty", where, gi+1))
 			}
-			var alts []string
+			var alts, ns []string
+			filter := true
 			for _, p := range g {
 				if _, err := regexp.Compile(p); err != nil {
 					errs = append(errs, fmt.Errorf("%s: group %d: %w", where, gi+1, err))
 					continue
 				}
 				alts = append(alts, "(?:"+p+")")
+				pn := patternNeedles(p)
+				if pn == nil {
+					filter = false
+				}
+				ns = append(ns, pn...)
 			}
 			if len(alts) > 0 {
 				// One alternation per group: one pass over the text instead of one per pattern.
 				ru.all = append(ru.all, regexp.MustCompile(strings.Join(alts, "|")))
+				if !filter {
+					ns = nil
+				}
+				ru.needles = append(ru.needles, ns)
 			}
 		}
 		t.rules = append(t.rules, ru)
@@ -158,6 +174,13 @@ func (t *Triage) Check(text string) (Alert, bool) {
 }
 
 func (r rule) fires(s string) bool {
+	// Every group must match: first rule out the cheap way any group that
+	// cannot, by its literal needles, before running a regular expression.
+	for _, ns := range r.needles {
+		if ns != nil && !containsAny(s, ns) {
+			return false
+		}
+	}
 	for _, group := range r.all {
 		if !groupMatches(group, s) {
 			return false
@@ -175,6 +198,79 @@ func groupMatches(group *regexp.Regexp, s string) bool {
 		}
 	}
 	return false
+}
+
+func containsAny(s string, needles []string) bool {
+	for _, n := range needles {
+		if strings.Contains(s, n) {
+			return true
+		}
+	}
+	return false
+}
+
+// patternNeedles returns literal strings of which every match of the
+// regular expression p contains at least one ("\bnumb\w*" -> "numb";
+// "\blos(e|ing|s)\b" -> "los"), or nil when it cannot tell (a pattern
+// that may match without any literal text, or matches case-insensitively).
+func patternNeedles(p string) []string {
+	re, err := syntax.Parse(p, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	return needles(re.Simplify())
+}
+
+func needles(re *syntax.Regexp) []string {
+	switch re.Op {
+	case syntax.OpLiteral:
+		if re.Flags&syntax.FoldCase != 0 || len(re.Rune) == 0 {
+			return nil
+		}
+		return []string{string(re.Rune)}
+	case syntax.OpCapture, syntax.OpPlus:
+		return needles(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min < 1 {
+			return nil
+		}
+		return needles(re.Sub[0])
+	case syntax.OpConcat:
+		// Every part occurs in a match: take the most selective part,
+		// the one whose shortest needle is longest.
+		var best []string
+		bestLen := 0
+		for _, sub := range re.Sub {
+			ns := needles(sub)
+			if ns == nil {
+				continue
+			}
+			if l := shortest(ns); l > bestLen {
+				best, bestLen = ns, l
+			}
+		}
+		return best
+	case syntax.OpAlternate:
+		// Some branch occurs in a match: every branch needs needles.
+		var all []string
+		for _, sub := range re.Sub {
+			ns := needles(sub)
+			if ns == nil {
+				return nil
+			}
+			all = append(all, ns...)
+		}
+		return all
+	}
+	return nil
+}
+
+func shortest(ns []string) int {
+	m := len(ns[0])
+	for _, n := range ns[1:] {
+		m = min(m, len(n))
+	}
+	return m
 }
 
 var apostrophes = strings.NewReplacer("’", "'", "‘", "'", "`", "'")

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -260,5 +261,102 @@ rules:
 	}
 	if r := answer(t, b, "I fell and hurt my back"); r.Kind == KindUrgent {
 		t.Errorf("bundled rule fired with custom rules loaded: %+v", r.Source)
+	}
+}
+
+func TestPatternNeedles(t *testing.T) {
+	for _, c := range []struct {
+		p    string
+		want []string // nil: no needles, the pattern always runs
+	}{
+		{`\bnumb\w*`, []string{"numb"}},
+		{`\blos(e|ing|s)\b`, []string{"los"}},
+		{`\bwet (myself|the bed|my pants)`, []string{"myself", "the bed", "my pants"}},
+		{`\bcut(ting)? myself\b`, []string{" myself"}},
+		{`\bpoo+p?\b`, []string{"po"}},
+		{`back|neck`, []string{"back", "neck"}},
+		{`(ab){2,3}`, []string{"ab"}},
+		{`\w+`, nil},
+		{`back|\d+`, nil},
+		{`(?i)back`, nil},
+		{`x*`, nil},
+		{`(back)?`, nil},
+		{`^$`, nil},
+	} {
+		got := patternNeedles(c.p)
+		if strings.Join(got, "|") != strings.Join(c.want, "|") || (got == nil) != (c.want == nil) {
+			t.Errorf("patternNeedles(%q): got %q, want %q", c.p, got, c.want)
+		}
+	}
+}
+
+// TestTriageNeedlesExact: the literal prefilter never rules out a group
+// whose regular expression matches, so the same rules fire with and
+// without it; checked on many random questions built from the rules' own
+// words, negations and everyday words.
+func TestTriageNeedlesExact(t *testing.T) {
+	tr := DefaultTriage()
+	words := strings.Fields("i my me the a and in to of with after no not without never don't can't cannot " +
+		"back pain hurts neck leg legs arm chest jaw fever chills fell fall car crash accident weak numb " +
+		"groin bladder bowel control lost lose wet myself bed kill end it all life die suicide want live " +
+		"cancer chemo weight loss spine lumbar knee foot walk stand tingling pins needles between bum " +
+		"massage help sore tight pressure spreading heart attack tailbone landed on hit by trouble peeing " +
+		"self-harm cutting better off dead go on losing a lot of toilet stool accidents leaking")
+	rng := rand.New(rand.NewPCG(1, 2))
+	plain := withoutNeedles(tr)
+	fired := 0
+	for n := 0; n < 2000; n++ {
+		ws := make([]string, 2+rng.IntN(9))
+		for i := range ws {
+			ws[i] = words[rng.IntN(len(words))]
+		}
+		q := strings.Join(ws, " ")
+		s := normalizeForRules(q)
+		for _, r := range tr.rules {
+			for gi, g := range r.all {
+				if g.MatchString(s) && r.needles[gi] != nil && !containsAny(s, r.needles[gi]) {
+					t.Fatalf("rule %s group %d matches %q but none of its needles %q occurs", r.id, gi+1, s, r.needles[gi])
+				}
+			}
+		}
+		a, ok := tr.Check(q)
+		b, okb := plain.Check(q)
+		if a != b || ok != okb {
+			t.Fatalf("Check(%q): got %+v %v with needles, %+v %v without", q, a, ok, b, okb)
+		}
+		if ok {
+			fired++
+		}
+	}
+	if fired < 100 {
+		t.Fatalf("%d random questions fired a rule; too few for the check to prove much", fired)
+	}
+}
+
+// withoutNeedles is t with the literal prefilter off.
+func withoutNeedles(t *Triage) *Triage {
+	c := *t
+	c.rules = append([]rule(nil), t.rules...)
+	for i := range c.rules {
+		c.rules[i].needles = make([][]string, len(c.rules[i].all))
+	}
+	return &c
+}
+
+// BenchmarkTriageCheck runs the bundled rules on everyday questions (none
+// fires) and a few urgent ones.
+func BenchmarkTriageCheck(b *testing.B) {
+	tr := DefaultTriage()
+	qs := []string{
+		"How does massage relieve low back pain?",
+		"is masage good for chronic back pain",
+		"Where can I find a licensed massage therapist?",
+		"Is tingling in my legs a sign of chronic back pain?",
+		"back pain with fever",
+		"I fell down the stairs and now my back hurts",
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		tr.Check(qs[i%len(qs)])
 	}
 }
