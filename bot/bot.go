@@ -122,7 +122,7 @@ type Bot struct {
 	cfg    Config
 	search Searcher
 	triage *Triage
-	rec    Recorder
+	recs   []Recorder
 	log    *slog.Logger
 	now    func() time.Time
 }
@@ -130,8 +130,17 @@ type Bot struct {
 // Option configures a Bot.
 type Option func(*Bot)
 
-// WithRecorder hands every question and feedback to r.
-func WithRecorder(r Recorder) Option { return func(b *Bot) { b.rec = r } }
+// WithRecorder hands every question and feedback to r. It may be given
+// more than once (the conversation store and the metrics, say); each
+// Recorder gets every record, in the order they were given. A nil r is
+// ignored.
+func WithRecorder(r Recorder) Option {
+	return func(b *Bot) {
+		if r != nil {
+			b.recs = append(b.recs, r)
+		}
+	}
+}
 
 // WithLogger sets the logger (default: slog.Default()).
 func WithLogger(l *slog.Logger) Option { return func(b *Bot) { b.log = l } }
@@ -163,7 +172,7 @@ func (b *Bot) Answer(ctx context.Context, q Question) (Reply, error) {
 	if err != nil {
 		return Reply{}, err
 	}
-	b.record(q, r, start)
+	b.record(ctx, q, r, start)
 	return r, nil
 }
 
@@ -233,14 +242,14 @@ func (b *Bot) AnswerEntry(ctx context.Context, q Question, entryID string) (Repl
 	e, ok := b.search.Entry(entryID)
 	if !ok {
 		r := b.reply(KindFallback, "", b.cfg.Texts.UnknownEntry, b.topics(5))
-		b.record(q, r, start)
+		b.record(ctx, q, r, start)
 		return r, nil
 	}
 	r := b.entryReply(e, e.Title)
 	r.Score = 1
 	r.Related = b.related(e, nil, nil)
 	q.Text = e.Title
-	b.record(q, r, start)
+	b.record(ctx, q, r, start)
 	return r, nil
 }
 
@@ -253,8 +262,9 @@ func (b *Bot) Feedback(ctx context.Context, f Feedback) error {
 		return errors.New("bot: feedback without an entry ID")
 	}
 	b.log.Info("feedback", "platform", f.Platform, "entry", f.EntryID, "helpful", f.Helpful)
-	if b.rec != nil {
-		b.rec.RecordFeedback(f, b.now())
+	at := b.now()
+	for _, rec := range b.recs {
+		rec.RecordFeedback(f, at)
 	}
 	return nil
 }
@@ -365,18 +375,34 @@ func (b *Bot) reply(k Kind, question, text string, topics []Ref) Reply {
 	return Reply{Question: question, Kind: k, Text: text, Related: []Ref{}, Topics: topics, Disclaimer: b.cfg.Disclaimer}
 }
 
-func (b *Bot) record(q Question, r Reply, start time.Time) {
-	if b.rec == nil {
+// record logs one answered question and hands it to the recorders. The log
+// line carries the platform, reply kind, matched entry, score and latency,
+// never the user ID, and not the question text (health questions are
+// personal; the conversation store keeps them under its retention policy).
+func (b *Bot) record(ctx context.Context, q Question, r Reply, start time.Time) {
+	latency := b.now().Sub(start)
+	b.log.LogAttrs(ctx, slog.LevelInfo, "question",
+		slog.String("platform", q.Platform),
+		slog.String("kind", string(r.Kind)),
+		slog.String("entry", r.Source.ID),
+		slog.Float64("score", r.Score),
+		slog.Float64("latency_ms", float64(latency.Microseconds())/1000),
+		slog.Int("question_chars", utf8.RuneCountInString(q.Text)),
+	)
+	if len(b.recs) == 0 {
 		return
 	}
 	text := q.Text
 	if r.Question != "" {
 		text = r.Question
 	}
-	b.rec.RecordQuestion(Record{
+	rec := Record{
 		Time: start, Platform: q.Platform, UserID: q.UserID, Question: capRunes(text, b.cfg.MaxQuestionChars),
-		Kind: r.Kind, EntryID: r.Source.ID, Title: r.Source.Title, Score: r.Score, Latency: b.now().Sub(start),
-	})
+		Kind: r.Kind, EntryID: r.Source.ID, Title: r.Source.Title, Score: r.Score, Latency: latency,
+	}
+	for _, rc := range b.recs {
+		rc.RecordQuestion(rec)
+	}
 }
 
 // clean replaces control characters with spaces and collapses whitespace.

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -526,4 +527,67 @@ func TestTopics(t *testing.T) {
 	if strings.Join(got, "|") != "Common Triggers|Treating an Attack" {
 		t.Errorf("heading topics: got %q, want [Common Triggers Treating an Attack]", got)
 	}
+}
+
+func TestQuestionLogAndSeveralRecorders(t *testing.T) {
+	s := &fakeSearcher{entries: testEntries(), results: map[string][]faq.Match{"what is insomnia": {match(eInsomnia, 0.9)}}}
+	var logs strings.Builder
+	var mu sync.Mutex
+	logger := slog.New(slog.NewJSONHandler(lockedWriter{&mu, &logs}, nil))
+	r1, r2 := &fakeRecorder{}, &fakeRecorder{}
+	b, err := New(s, nil, testConfig(), WithRecorder(r1), WithRecorder(nil), WithRecorder(r2), WithLogger(logger))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, q := range []string{"what is insomnia", "tell me a joke", "my back hurts and I have a fever"} {
+		if _, err := b.Answer(ctx, Question{Text: q, Platform: "telegram", UserID: "987654321"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := b.Feedback(ctx, Feedback{Platform: "telegram", UserID: "987654321", EntryID: "q-insomnia", Helpful: true}); err != nil {
+		t.Fatal(err)
+	}
+	for i, rec := range []*fakeRecorder{r1, r2} {
+		if len(rec.questions) != 3 || len(rec.feedback) != 1 {
+			t.Errorf("recorder %d: %d questions, %d feedback; want 3, 1", i+1, len(rec.questions), len(rec.feedback))
+		}
+	}
+	mu.Lock()
+	out := logs.String()
+	mu.Unlock()
+	var kinds []string
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var l map[string]any
+		if err := json.Unmarshal([]byte(line), &l); err != nil {
+			t.Fatalf("log line %q: %v", line, err)
+		}
+		if l["msg"] != "question" {
+			continue
+		}
+		if l["platform"] != "telegram" || l["latency_ms"] == nil || l["kind"] == nil {
+			t.Errorf("question log %s: want platform telegram, kind and latency_ms", line)
+		}
+		kinds = append(kinds, l["kind"].(string))
+	}
+	if got := strings.Join(kinds, ","); got != "answer,fallback,urgent" {
+		t.Errorf("question log kinds: got %s, want answer,fallback,urgent", got)
+	}
+	for _, secret := range []string{"987654321", "joke", "hurts"} {
+		if strings.Contains(out, secret) {
+			t.Errorf("logs contain %q (the user ID or question text):\n%s", secret, out)
+		}
+	}
+}
+
+// lockedWriter serialises writes to a strings.Builder.
+type lockedWriter struct {
+	mu *sync.Mutex
+	b  *strings.Builder
+}
+
+func (w lockedWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.b.Write(p)
 }

@@ -20,6 +20,10 @@ type LibraryConfig struct {
 	// Options are the content validation options.
 	Options faq.Options
 	Logger  *slog.Logger
+	// OnReindex, when set, is called once after every reindex attempt
+	// (not the first load), with its report; rep.OK tells success. It runs
+	// on the build goroutine, so it must return quickly (metrics).
+	OnReindex func(rep Report)
 }
 
 // Library owns the content: it loads it, builds the index, and reindexes
@@ -147,6 +151,9 @@ func (l *Library) Reindex(ctx context.Context, trigger string) (Report, error) {
 func (l *Library) run(b *build) {
 	for b != nil {
 		b.report, b.err = l.rebuild(b.trigger)
+		if l.cfg.OnReindex != nil {
+			l.cfg.OnReindex(b.report)
+		}
 		l.mu.Lock()
 		l.status.Reindexes++
 		rep := b.report

@@ -290,3 +290,53 @@ func TestLibrarySynonymFiles(t *testing.T) {
 	}
 	wantTop(t, l.Index(), "snooze", "Are naps good for you?", 0.5)
 }
+
+func TestLibraryOnReindex(t *testing.T) {
+	dir := contentDir(t)
+	var (
+		mu   sync.Mutex
+		seen []search.Report
+	)
+	l, _ := openLibrary(t, search.LibraryConfig{Paths: []string{dir}, OnReindex: func(rep search.Report) {
+		mu.Lock()
+		seen = append(seen, rep)
+		mu.Unlock()
+	}})
+	ctx := context.Background()
+	if _, err := l.Reindex(ctx, "test"); err != nil {
+		t.Fatalf("Reindex: %v", err)
+	}
+	put(t, dir, "broken.txt", "Broken\n\nText.\n\nQ: Is this answered?\n")
+	if _, err := l.Reindex(ctx, "test"); err == nil {
+		t.Fatal("Reindex with a broken file: got nil error")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(seen) != 2 {
+		t.Fatalf("OnReindex calls: got %d, want 2 (the first load is not a reindex)", len(seen))
+	}
+	if !seen[0].OK || seen[1].OK || seen[0].Trigger != "test" || seen[0].DurationMS <= 0 {
+		t.Errorf("OnReindex reports: got OK %v then %v, trigger %q, duration %v; want true, false, test, > 0",
+			seen[0].OK, seen[1].OK, seen[0].Trigger, seen[0].DurationMS)
+	}
+}
+
+func TestSynonymWordMap(t *testing.T) {
+	s, err := search.ParseSynonyms("t.txt", "price, cost, fee\nlower back, lumbar, lumbago\nbackache, back ache => pain\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := s.WordMap()
+	want := map[string]string{"cost": "price", "fee": "price", "lumbago": "lumbar", "backache": "pain"}
+	if len(got) != len(want) {
+		t.Errorf("WordMap: got %v, want %v", got, want)
+	}
+	for w, c := range want {
+		if got[w] != c {
+			t.Errorf("WordMap[%q]: got %q, want %q", w, got[w], c)
+		}
+	}
+	if m := search.DefaultSynonyms().WordMap(); m["knees"] != "knee" {
+		t.Errorf("default WordMap[knees]: got %q, want knee", m["knees"])
+	}
+}

@@ -11,6 +11,9 @@
 //	GET  /readyz        200 once content is indexed, 503 before
 //	POST /admin/reindex Authorization: Bearer <token>; the reindex report
 //	GET  /admin/status  Authorization: Bearer <token>; what is loaded
+//	GET  /admin/report  Authorization: Bearer <token>; ?since=7d or ?from=&to= (RFC 3339), &format=json|csv:
+//	                    answer rate, unanswered questions clustered, worst-rated entries, weak matches
+//	GET  /metrics       Prometheus metrics, when Config.Metrics is set (no token: restrict by network)
 //
 // Every error is a JSON object {"error": "..."} with a 4xx or 5xx status.
 // The admin endpoints answer 404 when no admin token is configured and 401,

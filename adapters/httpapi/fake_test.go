@@ -3,10 +3,14 @@ package httpapi_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
+	"faqbot/adapters/httpapi"
 	"faqbot/bot"
 )
 
@@ -24,6 +28,18 @@ type fakeBot struct {
 	ready      atomic.Bool
 	reindexes  atomic.Int32
 	statusHits atomic.Int32
+
+	// noReports makes Report fail with ErrNoReports; reportErr with itself.
+	noReports bool
+	reportErr error
+	// reportCalls records the arguments of each Report call.
+	reportCalls []reportCall
+}
+
+// reportCall is one Admin.Report call.
+type reportCall struct {
+	format   string
+	from, to time.Time
 }
 
 func newFakeBot() *fakeBot {
@@ -105,6 +121,30 @@ func (f *fakeBot) Status(ctx context.Context) any {
 }
 
 func (f *fakeBot) Ready() bool { return f.ready.Load() }
+
+func (f *fakeBot) Report(ctx context.Context, w io.Writer, format string, from, to time.Time) error {
+	f.mu.Lock()
+	f.reportCalls = append(f.reportCalls, reportCall{format, from, to})
+	noReports, err := f.noReports, f.reportErr
+	f.mu.Unlock()
+	switch {
+	case noReports:
+		return fmt.Errorf("fake: %w", httpapi.ErrNoReports)
+	case err != nil:
+		return err
+	case format == "csv":
+		_, err = fmt.Fprintf(w, "section,key,count\nsummary,questions,3\n")
+	default:
+		_, err = fmt.Fprintf(w, `{"questions":3,"from":%q,"to":%q}`+"\n", from.Format(time.RFC3339), to.Format(time.RFC3339))
+	}
+	return err
+}
+
+func (f *fakeBot) calls() []reportCall {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]reportCall(nil), f.reportCalls...)
+}
 
 // logBuffer collects log output from server goroutines.
 type logBuffer struct {

@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -11,6 +12,7 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -25,15 +27,30 @@ const platform = "http"
 // in the handlers so that every refusal carries a JSON body.
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("/v1/ask", allow(s.handleAsk, http.MethodPost))
-	mux.Handle("/v1/topics", allow(s.handleTopics, http.MethodGet, http.MethodHead))
-	mux.Handle("/healthz", allow(s.handleHealth, http.MethodGet, http.MethodHead))
-	mux.Handle("/readyz", allow(s.handleReady, http.MethodGet, http.MethodHead))
-	mux.Handle("/admin/reindex", s.adminOnly(allow(s.handleReindex, http.MethodPost)))
-	mux.Handle("/admin/status", s.adminOnly(allow(s.handleStatus, http.MethodGet, http.MethodHead)))
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+	handle := func(route string, h http.Handler) {
+		name := route
+		if route == "/" {
+			name = "other"
+		}
+		if s.cfg.Instrument != nil {
+			h = s.cfg.Instrument(name, h)
+		}
+		mux.Handle(route, h)
+	}
+	handle("/v1/ask", allow(s.handleAsk, http.MethodPost))
+	handle("/v1/topics", allow(s.handleTopics, http.MethodGet, http.MethodHead))
+	handle("/healthz", allow(s.handleHealth, http.MethodGet, http.MethodHead))
+	handle("/readyz", allow(s.handleReady, http.MethodGet, http.MethodHead))
+	handle("/admin/reindex", s.adminOnly(allow(s.handleReindex, http.MethodPost)))
+	handle("/admin/status", s.adminOnly(allow(s.handleStatus, http.MethodGet, http.MethodHead)))
+	handle("/admin/report", s.adminOnly(allow(s.handleReport, http.MethodGet, http.MethodHead)))
+	if s.cfg.Metrics != nil {
+		// Not instrumented: scrapes would count themselves.
+		mux.Handle("/metrics", allow(s.cfg.Metrics.ServeHTTP, http.MethodGet, http.MethodHead))
+	}
+	handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not found")
-	})
+	}))
 	return s.recoverPanics(mux)
 }
 
@@ -197,6 +214,105 @@ func (s *Server) handleReindex(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
 	s.respond(w, r, http.StatusOK, s.admin.Status(r.Context()))
+}
+
+// maxReportPeriod bounds the period of GET /admin/report.
+const maxReportPeriod = 366 * 24 * time.Hour
+
+// handleReport serves the operator report. Query parameters: since (a
+// period ending now, "7d", "36h"; default 7d) or from and to (RFC 3339);
+// format json (default) or csv.
+func (s *Server) handleReport(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	format := q.Get("format")
+	if format == "" {
+		format = "json"
+	}
+	if format != "json" && format != "csv" {
+		writeError(w, http.StatusBadRequest, `"format" must be json or csv`)
+		return
+	}
+	from, to, err := reportPeriod(q.Get("since"), q.Get("from"), q.Get("to"), time.Now())
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.ReindexTimeout)
+	defer cancel()
+	var buf bytes.Buffer
+	if err := s.admin.Report(ctx, &buf, format, from, to); err != nil {
+		if errors.Is(err, ErrNoReports) {
+			writeError(w, http.StatusNotFound, ErrNoReports.Error())
+			return
+		}
+		s.log.Error("report failed", "err", err)
+		writeError(w, http.StatusInternalServerError, "the report could not be built; see the server log")
+		return
+	}
+	h := w.Header()
+	if format == "csv" {
+		h.Set("Content-Type", "text/csv; charset=utf-8")
+		h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="faqbot-report-%s.csv"`, to.UTC().Format("20060102")))
+	} else {
+		h.Set("Content-Type", "application/json; charset=utf-8")
+	}
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		_, _ = w.Write(buf.Bytes())
+	}
+}
+
+// reportPeriod turns the report query parameters into [from, to).
+func reportPeriod(since, fromS, toS string, now time.Time) (from, to time.Time, err error) {
+	if since != "" && (fromS != "" || toS != "") {
+		return from, to, errors.New(`give either "since" or "from"/"to", not both`)
+	}
+	to = now
+	if toS != "" {
+		if to, err = time.Parse(time.RFC3339, toS); err != nil {
+			return from, to, fmt.Errorf(`"to" must be an RFC 3339 time such as 2026-11-23T00:00:00Z`)
+		}
+	}
+	switch {
+	case fromS != "":
+		if from, err = time.Parse(time.RFC3339, fromS); err != nil {
+			return from, to, fmt.Errorf(`"from" must be an RFC 3339 time such as 2026-11-16T00:00:00Z`)
+		}
+	default:
+		d := 7 * 24 * time.Hour
+		if since != "" {
+			if d, err = parseSince(since); err != nil {
+				return from, to, err
+			}
+		}
+		from = to.Add(-d)
+	}
+	if !from.Before(to) {
+		return from, to, errors.New(`the period is empty: "from" must be before "to"`)
+	}
+	if to.Sub(from) > maxReportPeriod {
+		return from, to, errors.New("the period is longer than 366 days")
+	}
+	return from, to, nil
+}
+
+// parseSince parses a Go duration ("36h") or a number of days ("7d").
+func parseSince(s string) (time.Duration, error) {
+	bad := fmt.Errorf(`"since" must be a period such as 7d or 36h, got %q`, s)
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil || n <= 0 || n > 366 {
+			return 0, bad
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, bad
+	}
+	return d, nil
 }
 
 // decodeJSON reads one JSON object from a body of at most MaxBodyBytes into

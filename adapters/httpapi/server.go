@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -35,7 +36,16 @@ type Admin interface {
 	Status(ctx context.Context) any
 	// Ready reports whether content is indexed and the bot can answer.
 	Ready() bool
+	// Report writes the operator report for the period [from, to) to w,
+	// as "json" or "csv". It returns an error wrapping ErrNoReports when
+	// there is no conversation store to report from; nothing has then been
+	// written.
+	Report(ctx context.Context, w io.Writer, format string, from, to time.Time) error
 }
+
+// ErrNoReports is wrapped by Admin.Report when the conversation store is
+// off; GET /admin/report then answers 404 with a message saying so.
+var ErrNoReports = errors.New("the conversation store is off (store.enabled: false), so there is nothing to report")
 
 // Config holds the adapter's settings. Zero fields take the defaults listed
 // on each field; DefaultConfig returns them all.
@@ -69,6 +79,13 @@ type Config struct {
 	// ShutdownTimeout bounds the graceful shutdown in Run; connections still
 	// open after it are closed. Default 10s.
 	ShutdownTimeout time.Duration
+	// Metrics, when set, is served at GET /metrics (the Prometheus
+	// exposition, without authentication: restrict it by network).
+	Metrics http.Handler
+	// Instrument, when set, wraps the handler of every route, named by its
+	// path ("/v1/ask"; "other" for unknown paths), to count requests and
+	// time them.
+	Instrument func(route string, h http.Handler) http.Handler
 }
 
 // DefaultConfig returns the default settings (no admin token).

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -251,7 +252,7 @@ func TestAdmin(t *testing.T) {
 	}
 	for _, tt := range refused {
 		t.Run(tt.name, func(t *testing.T) {
-			for _, ep := range []struct{ method, path string }{{"POST", "/admin/reindex"}, {"GET", "/admin/status"}} {
+			for _, ep := range []struct{ method, path string }{{"POST", "/admin/reindex"}, {"GET", "/admin/status"}, {"GET", "/admin/report"}} {
 				status, h, body := call(t, ep.method, ts.URL+ep.path, "", "", tt.header)
 				if status != http.StatusUnauthorized {
 					t.Errorf("%s %s: got %d, want 401", ep.method, ep.path, status)
@@ -268,6 +269,9 @@ func TestAdmin(t *testing.T) {
 	}
 	if n := f.statusHits.Load(); n != 0 {
 		t.Fatalf("got %d status calls after refused requests, want 0", n)
+	}
+	if n := len(f.calls()); n != 0 {
+		t.Fatalf("got %d report calls after refused requests, want 0", n)
 	}
 
 	auth := map[string]string{"Authorization": "bearer " + testToken} // the scheme is case-insensitive
@@ -305,7 +309,7 @@ func TestAdminOffWithoutToken(t *testing.T) {
 	f := newFakeBot()
 	ts, _ := newTestServer(t, httpapi.Config{}, f)
 	for _, header := range []map[string]string{nil, {"Authorization": "Bearer "}, {"Authorization": "Bearer anything"}} {
-		for _, ep := range []struct{ method, path string }{{"POST", "/admin/reindex"}, {"GET", "/admin/status"}} {
+		for _, ep := range []struct{ method, path string }{{"POST", "/admin/reindex"}, {"GET", "/admin/status"}, {"GET", "/admin/report"}} {
 			status, _, body := call(t, ep.method, ts.URL+ep.path, "", "", header)
 			if status != http.StatusNotFound {
 				t.Errorf("%s %s with %v: got %d, want 404", ep.method, ep.path, header, status)
@@ -445,5 +449,124 @@ func TestSlowClient(t *testing.T) {
 		if status != 200 {
 			t.Errorf("ask during a slow client: got %d %s, want 200", status, body)
 		}
+	}
+}
+
+func TestAdminReport(t *testing.T) {
+	f := newFakeBot()
+	ts, logs := newTestServer(t, httpapi.Config{AdminToken: testToken}, f)
+	auth := map[string]string{"Authorization": "Bearer " + testToken}
+
+	before := time.Now()
+	status, h, body := call(t, "GET", ts.URL+"/admin/report", "", "", auth)
+	if status != 200 || !strings.HasPrefix(h.Get("Content-Type"), "application/json") {
+		t.Fatalf("report: got %d %q %s, want 200 JSON", status, h.Get("Content-Type"), body)
+	}
+	var rep struct {
+		Questions int `json:"questions"`
+	}
+	if err := json.Unmarshal(body, &rep); err != nil || rep.Questions != 3 {
+		t.Errorf("report body %s: want the admin's report", body)
+	}
+	c := f.calls()[0]
+	if c.format != "json" || c.to.Before(before) || c.to.Sub(c.from) != 7*24*time.Hour {
+		t.Errorf("default report call: got %+v, want json over the last 7 days", c)
+	}
+
+	status, h, body = call(t, "GET", ts.URL+"/admin/report?since=36h&format=csv", "", "", auth)
+	if status != 200 || !strings.HasPrefix(h.Get("Content-Type"), "text/csv") || !strings.HasPrefix(string(body), "section,") {
+		t.Errorf("csv report: got %d %q %q, want 200 text/csv", status, h.Get("Content-Type"), body)
+	}
+	if !strings.Contains(h.Get("Content-Disposition"), ".csv") {
+		t.Errorf("csv report: Content-Disposition %q, want a .csv attachment", h.Get("Content-Disposition"))
+	}
+	if c := f.calls()[1]; c.format != "csv" || c.to.Sub(c.from) != 36*time.Hour {
+		t.Errorf("since=36h call: got %+v, want csv over 36h", c)
+	}
+
+	status, _, body = call(t, "GET", ts.URL+"/admin/report?from=2026-11-01T00:00:00Z&to=2026-11-08T00:00:00Z", "", "", auth)
+	want := `"from":"2026-11-01T00:00:00Z","to":"2026-11-08T00:00:00Z"`
+	if status != 200 || !strings.Contains(string(body), want) {
+		t.Errorf("from/to report: got %d %s, want 200 with %s", status, body, want)
+	}
+
+	calls := len(f.calls())
+	for _, q := range []string{"format=xml", "since=tomorrow", "since=-3d", "since=0d", "since=999d", "from=yesterday",
+		"from=2026-11-08T00:00:00Z&to=2026-11-01T00:00:00Z", "since=7d&from=2026-11-01T00:00:00Z", "from=2020-01-01T00:00:00Z"} {
+		status, _, body := call(t, "GET", ts.URL+"/admin/report?"+q, "", "", auth)
+		if status != http.StatusBadRequest {
+			t.Errorf("report?%s: got %d %s, want 400", q, status, body)
+			continue
+		}
+		errorText(t, body)
+	}
+	if n := len(f.calls()); n != calls {
+		t.Errorf("bad report requests reached the admin %d times, want 0", n-calls)
+	}
+
+	f.mu.Lock()
+	f.noReports = true
+	f.mu.Unlock()
+	status, _, body = call(t, "GET", ts.URL+"/admin/report", "", "", auth)
+	if status != http.StatusNotFound || !strings.Contains(errorText(t, body), "store") {
+		t.Errorf("report without a store: got %d %s, want 404 naming the store", status, body)
+	}
+	f.mu.Lock()
+	f.noReports, f.reportErr = false, errors.New("database is locked")
+	f.mu.Unlock()
+	status, _, body = call(t, "GET", ts.URL+"/admin/report", "", "", auth)
+	if status != http.StatusInternalServerError || strings.Contains(string(body), "locked") {
+		t.Errorf("failed report: got %d %s, want 500 without internals", status, body)
+	}
+	if !strings.Contains(logs.String(), "database is locked") {
+		t.Errorf("failed report not logged:\n%s", logs)
+	}
+}
+
+func TestMetricsAndInstrument(t *testing.T) {
+	f := newFakeBot()
+	var mu sync.Mutex
+	seen := map[string]int{}
+	cfg := httpapi.Config{
+		Metrics: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			io.WriteString(w, "faqbot_up 1\n")
+		}),
+		Instrument: func(route string, h http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				mu.Lock()
+				seen[route]++
+				mu.Unlock()
+				h.ServeHTTP(w, r)
+			})
+		},
+	}
+	ts, _ := newTestServer(t, cfg, f)
+	status, _, body := call(t, "GET", ts.URL+"/metrics", "", "", nil)
+	if status != 200 || string(body) != "faqbot_up 1\n" {
+		t.Errorf("GET /metrics: got %d %q, want the metrics handler's output", status, body)
+	}
+	if status, _, _ := call(t, "POST", ts.URL+"/metrics", "", "", nil); status != http.StatusMethodNotAllowed {
+		t.Errorf("POST /metrics: got %d, want 405", status)
+	}
+	call(t, "POST", ts.URL+"/v1/ask", "application/json", `{"question":"massage?"}`, nil)
+	call(t, "GET", ts.URL+"/healthz", "", "", nil)
+	call(t, "GET", ts.URL+"/no/such/path/1", "", "", nil)
+	call(t, "GET", ts.URL+"/no/such/path/2", "", "", nil)
+	mu.Lock()
+	defer mu.Unlock()
+	want := map[string]int{"/v1/ask": 1, "/healthz": 1, "other": 2}
+	if len(seen) != len(want) {
+		t.Errorf("instrumented routes: got %v, want %v (/metrics not instrumented)", seen, want)
+	}
+	for r, n := range want {
+		if seen[r] != n {
+			t.Errorf("route %s: instrumented %d times, want %d", r, seen[r], n)
+		}
+	}
+
+	// Without Config.Metrics there is no /metrics.
+	ts2, _ := newTestServer(t, httpapi.Config{}, f)
+	if status, _, _ := call(t, "GET", ts2.URL+"/metrics", "", "", nil); status != http.StatusNotFound {
+		t.Errorf("GET /metrics without a handler: got %d, want 404", status)
 	}
 }

@@ -7,9 +7,11 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 
 	"faqbot/bot"
 	"faqbot/faq"
+	"faqbot/metrics"
 	"faqbot/search"
 )
 
@@ -91,16 +93,24 @@ type core struct {
 	triage *bot.Triage
 }
 
-// buildCore loads rules and content and builds the bot.
-func buildCore(cfg Config, log *slog.Logger, opts ...bot.Option) (*core, error) {
+// buildCore loads rules and content and builds the bot. With met set, every
+// question and reindex is also counted in the metrics.
+func buildCore(cfg Config, log *slog.Logger, met *metrics.Metrics, opts ...bot.Option) (*core, error) {
 	triage, err := bot.LoadTriage(cfg.path(cfg.Safety.Rules))
 	if err != nil {
 		return nil, err
 	}
-	lib, _, err := search.OpenLibrary(search.LibraryConfig{
+	lc := search.LibraryConfig{
 		Paths: cfg.contentPaths(), SynonymFiles: cfg.synonymPaths(),
 		Options: faq.Options{MaxAnswerChars: cfg.Bot.MaxAnswerChars}, Logger: log,
-	})
+	}
+	if met != nil {
+		lc.OnReindex = func(rep search.Report) {
+			met.ObserveReindex(rep.Trigger, rep.OK, time.Duration(rep.DurationMS*float64(time.Millisecond)))
+		}
+		opts = append(opts, bot.WithRecorder(met))
+	}
+	lib, _, err := search.OpenLibrary(lc)
 	if err != nil {
 		return nil, err
 	}

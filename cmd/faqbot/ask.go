@@ -23,7 +23,7 @@ func (m *Main) quietCore(c common) (*core, error) {
 	if err != nil {
 		return nil, err
 	}
-	return buildCore(cfg, newLogger(m.Stderr, cfg.Log, slog.LevelWarn))
+	return buildCore(cfg, newLogger(m.Stderr, cfg.Log, slog.LevelWarn), nil)
 }
 
 // maxStdinLine caps one question line read from standard input.

@@ -68,6 +68,8 @@ type HTTPConfig struct {
 	Listen           string `yaml:"listen"`
 	MaxBodyBytes     int64  `yaml:"max_body_bytes"`
 	MaxQuestionChars int    `yaml:"max_question_chars"`
+	// Metrics serves Prometheus metrics at /metrics on Listen.
+	Metrics bool `yaml:"metrics"`
 }
 
 // AdminConfig lists who may run admin chat commands such as /reindex.
@@ -97,7 +99,7 @@ func DefaultConfig() Config {
 		Bot: BotConfig{Disclaimer: d.Disclaimer, MinConfidence: d.MinConfidence, TieMargin: d.TieMargin,
 			MaxAnswerChars: d.MaxAnswerChars, ShortAnswerChars: d.ShortAnswerChars, MaxQuestionChars: d.MaxQuestionChars},
 		Log:      LogConfig{Level: "info", Format: "text"},
-		HTTP:     HTTPConfig{Enabled: true, Listen: "127.0.0.1:8080", MaxBodyBytes: 64 << 10, MaxQuestionChars: d.MaxQuestionChars},
+		HTTP:     HTTPConfig{Enabled: true, Listen: "127.0.0.1:8080", MaxBodyBytes: 64 << 10, MaxQuestionChars: d.MaxQuestionChars, Metrics: true},
 		Telegram: defaultTelegramConfig(),
 		Discord:  defaultDiscordConfig(),
 		Store:    defaultStoreConfig(),
@@ -132,6 +134,9 @@ func (c Config) validate() error {
 	}
 	if c.Bot.MaxAnswerChars < 0 || c.Bot.MaxQuestionChars < 0 {
 		errs = append(errs, errors.New("bot: character limits must not be negative"))
+	}
+	if c.Store.WeakScore < 0 || c.Store.WeakScore > 1 {
+		errs = append(errs, fmt.Errorf("store.weak_score %v must be between 0 and 1", c.Store.WeakScore))
 	}
 	switch c.Log.Format {
 	case "", "text", "json":

@@ -27,12 +27,12 @@ func TestLoadHTTPRealCore(t *testing.T) {
 	rate, _ := strconv.ParseFloat(os.Getenv("FAQBOT_LOAD_RATE"), 64)
 	cfg := DefaultConfig()
 	cfg.Content.Paths = []string{bundled}
-	co, err := buildCore(cfg, newLogger(io.Discard, LogConfig{}, 0))
+	co, err := buildCore(cfg, newLogger(io.Discard, LogConfig{}, 0), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer co.lib.Close()
-	srv, err := httpapi.New(httpapi.Config{}, co.bot, admin{co.lib}, newLogger(io.Discard, LogConfig{}, 0))
+	srv, err := httpapi.New(httpapi.Config{}, co.bot, admin{lib: co.lib}, newLogger(io.Discard, LogConfig{}, 0))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -229,11 +229,25 @@ func TestValidate(t *testing.T) {
 // address and a stop function that waits for a clean exit.
 func startServe(t *testing.T, env map[string]string, args ...string) (string, func()) {
 	t.Helper()
+	addr, stop, _ := startServeLogs(t, env, args...)
+	return addr, stop
+}
+
+// startServeLogs is startServe that also returns the server's log output
+// so far.
+func startServeLogs(t *testing.T, env map[string]string, args ...string) (string, func(), func() string) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	var logs bytes.Buffer
+	sw := &syncWriter{w: &logs}
 	m := &Main{Args: append([]string{"serve"}, args...), Stdin: strings.NewReader(""), Stdout: io.Discard,
-		Stderr: &syncWriter{w: &logs}, Getenv: func(k string) string { return env[k] }, Ready: func(a string) { ready <- a }}
+		Stderr: sw, Getenv: func(k string) string { return env[k] }, Ready: func(a string) { ready <- a }}
+	logText := func() string {
+		sw.mu.Lock()
+		defer sw.mu.Unlock()
+		return logs.String()
+	}
 	done := make(chan error, 1)
 	go func() { done <- m.Run(ctx) }()
 	select {
@@ -248,15 +262,15 @@ func startServe(t *testing.T, env map[string]string, args ...string) (string, fu
 			case <-time.After(15 * time.Second):
 				t.Error("serve did not stop within 15s")
 			}
-		}
+		}, logText
 	case err := <-done:
 		cancel()
-		t.Fatalf("serve exited early: %v\n%s", err, logs.String())
+		t.Fatalf("serve exited early: %v\n%s", err, logText())
 	case <-time.After(15 * time.Second):
 		cancel()
 		t.Fatal("serve did not become ready")
 	}
-	return "", nil
+	return "", nil, nil
 }
 
 type syncWriter struct {
@@ -362,7 +376,7 @@ func TestServeReindexEndToEnd(t *testing.T) {
 func TestReindexWhileAnswering(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "sleep.yaml"), sleepFAQ)
-	co, err := buildCore(Config{Content: ContentConfig{Paths: []string{dir}}, Bot: DefaultConfig().Bot, dir: "."}, newLogger(io.Discard, LogConfig{}, 0))
+	co, err := buildCore(Config{Content: ContentConfig{Paths: []string{dir}}, Bot: DefaultConfig().Bot, dir: "."}, newLogger(io.Discard, LogConfig{}, 0), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

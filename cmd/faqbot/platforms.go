@@ -11,6 +11,7 @@ import (
 	"faqbot/adapters/discord"
 	"faqbot/adapters/httpapi"
 	"faqbot/adapters/telegram"
+	"faqbot/metrics"
 )
 
 // TelegramConfig is the telegram: section. The token comes from
@@ -131,11 +132,16 @@ func (c Config) discordConfig(getenv func(string) string) (discord.Config, error
 	}, nil
 }
 
-func (c Config) httpConfig(getenv func(string) string) httpapi.Config {
-	return httpapi.Config{
+func (c Config) httpConfig(getenv func(string) string, met *metrics.Metrics) httpapi.Config {
+	hc := httpapi.Config{
 		Listen: c.HTTP.Listen, AdminToken: getenv("FAQBOT_ADMIN_TOKEN"),
 		MaxBodyBytes: c.HTTP.MaxBodyBytes, MaxQuestionChars: c.HTTP.MaxQuestionChars,
 	}
+	if met != nil {
+		hc.Metrics = met.Handler()
+		hc.Instrument = met.InstrumentHandler
+	}
+	return hc
 }
 
 // envOr returns the environment variable name when set, else fallback: the

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"time"
 
+	"faqbot/search"
 	"faqbot/store"
 )
 
@@ -17,6 +19,9 @@ type StoreConfig struct {
 	Enabled   bool     `yaml:"enabled"`
 	DSN       string   `yaml:"dsn"`
 	Retention Duration `yaml:"retention"`
+	// WeakScore: answers scored below it are listed as weak matches in
+	// reports. 0 means bot.min_confidence + 0.15.
+	WeakScore float64 `yaml:"weak_score"`
 }
 
 func defaultStoreConfig() StoreConfig {
@@ -30,6 +35,36 @@ func (c Config) storeConfig(getenv func(string) string, log *slog.Logger) store.
 		dsn = c.path(dsn)
 	}
 	return store.Config{DSN: dsn, Salt: getenv("FAQBOT_STORE_SALT"), Retention: time.Duration(c.Store.Retention), Logger: log}
+}
+
+// reportOptions are the report settings: the weak-match threshold, and the
+// thesaurus's one-word synonyms so that "lumbar pain" and "lower back pain"
+// questions cluster together.
+func (c Config) reportOptions() store.ReportOptions {
+	o := store.ReportOptions{WeakScore: c.Store.WeakScore}
+	if o.WeakScore == 0 {
+		o.WeakScore = min(1, c.Bot.MinConfidence+0.15)
+	}
+	// A broken synonym file is reported by the reindex; reports then
+	// cluster with the built-in thesaurus.
+	syn, err := search.LoadSynonyms(c.synonymPaths())
+	if err != nil {
+		syn = search.DefaultSynonyms()
+	}
+	o.Synonyms = syn.WordMap()
+	return o
+}
+
+// writeReport writes the report for [from, to) as json or csv.
+func writeReport(ctx context.Context, st *store.Store, opts store.ReportOptions, w io.Writer, format string, from, to time.Time) error {
+	rep, err := st.Report(ctx, from, to, opts)
+	if err != nil {
+		return err
+	}
+	if format == "csv" {
+		return store.WriteCSV(w, rep)
+	}
+	return store.WriteJSON(w, rep)
 }
 
 func isURL(s string) bool {
@@ -66,12 +101,5 @@ func (m *Main) report(ctx context.Context, args []string) error {
 	}
 	defer st.Close()
 	now := time.Now()
-	rep, err := st.Report(ctx, now.Add(-*since), now, store.ReportOptions{})
-	if err != nil {
-		return err
-	}
-	if *format == "csv" {
-		return store.WriteCSV(m.Stdout, rep)
-	}
-	return store.WriteJSON(m.Stdout, rep)
+	return writeReport(ctx, st, cfg.reportOptions(), m.Stdout, *format, now.Add(-*since), now)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"os"
@@ -19,12 +20,18 @@ import (
 	"faqbot/adapters/telegram"
 	"faqbot/bot"
 	"faqbot/faq"
+	"faqbot/metrics"
 	"faqbot/search"
 	"faqbot/store"
 )
 
-// admin adapts the content library to the HTTP admin endpoints.
-type admin struct{ lib *search.Library }
+// admin adapts the content library and the conversation store to the HTTP
+// admin endpoints.
+type admin struct {
+	lib   *search.Library
+	st    *store.Store // nil when the store is off
+	ropts store.ReportOptions
+}
 
 func (a admin) Reindex(ctx context.Context) (any, error) {
 	rep, err := a.lib.Reindex(ctx, "http")
@@ -32,6 +39,13 @@ func (a admin) Reindex(ctx context.Context) (any, error) {
 }
 func (a admin) Status(ctx context.Context) any { return a.lib.Status() }
 func (a admin) Ready() bool                    { return a.lib.Index().Len() > 0 }
+
+func (a admin) Report(ctx context.Context, w io.Writer, format string, from, to time.Time) error {
+	if a.st == nil {
+		return fmt.Errorf("report: %w", httpapi.ErrNoReports)
+	}
+	return writeReport(ctx, a.st, a.ropts, w, format, from, to)
+}
 
 // chatReindex is the hook behind the /reindex chat command.
 func chatReindex(lib *search.Library, platform string) func(ctx context.Context) (string, error) {
@@ -60,9 +74,14 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	}
 	log := newLogger(m.Stderr, cfg.Log, slog.LevelDebug)
 	g, ctx := errgroup.WithContext(ctx)
+	var met *metrics.Metrics
+	if cfg.HTTP.Enabled && cfg.HTTP.Metrics {
+		met = metrics.New()
+	}
 	var opts []bot.Option
+	var st *store.Store
 	if cfg.Store.Enabled {
-		st, err := store.Open(ctx, cfg.storeConfig(m.Getenv, log))
+		st, err = store.Open(ctx, cfg.storeConfig(m.Getenv, log))
 		if err != nil {
 			return err
 		}
@@ -76,16 +95,22 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 			st.Close()
 		}()
 		opts = append(opts, bot.WithRecorder(st))
+		if err := storeMetrics(met, st); err != nil {
+			return err
+		}
 	}
-	co, err := buildCore(cfg, log, opts...)
+	co, err := buildCore(cfg, log, met, opts...)
 	if err != nil {
 		return err
 	}
 	defer co.lib.Close()
+	if err := contentMetrics(met, co.lib); err != nil {
+		return err
+	}
 
 	var httpAddr string
 	if cfg.HTTP.Enabled {
-		srv, err := httpapi.New(cfg.httpConfig(m.Getenv), co.bot, admin{co.lib}, log)
+		srv, err := httpapi.New(cfg.httpConfig(m.Getenv, met), co.bot, admin{lib: co.lib, st: st, ropts: cfg.reportOptions()}, log)
 		if err != nil {
 			return err
 		}
