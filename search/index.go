@@ -83,7 +83,12 @@ type snapshot struct {
 	// postings lists the entries containing each term.
 	postings map[string][]int
 	vocab    map[string]int
-	// surfaceStem maps a content surface word to its stem.
+	// sortedTerms are the keys of df in order, for prefix lookups.
+	sortedTerms []string
+	// titleWeights are the title terms weighed for titlePrecision.
+	titleWeights []titleWeights
+	// spell holds the correction candidates (see correct).
+	spell  spellIndex
 	idfMax float64
 	syn    *Synonyms
 	built  time.Time
@@ -152,6 +157,15 @@ func buildSnapshot(entries []faq.Entry, syn *Synonyms) (*snapshot, error) {
 		return nil, fmt.Errorf("search: index batch: %w", err)
 	}
 	s.idfMax = s.idf("\x00never")
+	s.sortedTerms = make([]string, 0, len(s.df))
+	for t := range s.df {
+		s.sortedTerms = append(s.sortedTerms, t)
+	}
+	sort.Strings(s.sortedTerms)
+	s.spell = newSpellIndex(s.vocab, syn)
+	for i := range entries {
+		s.titleWeights = append(s.titleWeights, s.titleWeightsOf(i))
+	}
 	return s, nil
 }
 
