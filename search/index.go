@@ -27,6 +27,12 @@ import (
 	"faqbot/faq"
 )
 
+// The indexed fields, as the snapshot's per-field term sets number them.
+const (
+	fieldTitle = iota
+	fieldBody
+)
+
 // Field boosts: question and heading words count more than body words.
 const (
 	titleBoost = 2.5

@@ -274,7 +274,11 @@ func joinWords(ws []string) string {
 // buildQuery is a disjunction of term queries over the title (boosted) and
 // body fields, one group per concept alternative found in the content.
 // Terms are already analyzed, so no query parser ever sees user text.
-func buildQuery(cs []concept) query.Query {
+// A clause that no entry can match in its field is left out: it would
+// change every score by the same factor (through the disjunction's
+// coordination and query norm) and so neither the order of the hits nor
+// their scores relative to the best one, and costs a searcher.
+func (s *snapshot) buildQuery(cs []concept) query.Query {
 	var clauses []query.Query
 	for _, c := range cs {
 		for k, a := range c.alts {
@@ -287,9 +291,12 @@ func buildQuery(cs []concept) query.Query {
 			}
 			for _, f := range []struct {
 				name  string
+				field int
 				boost float64
-			}{{"title", titleBoost}, {"body", bodyBoost}} {
-				clauses = append(clauses, phraseQuery(a, f.name, f.boost*alt))
+			}{{"title", fieldTitle, titleBoost}, {"body", fieldBody, bodyBoost}} {
+				if s.fieldMatches(f.field, a) {
+					clauses = append(clauses, phraseQuery(a, f.name, f.boost*alt))
+				}
 			}
 		}
 	}
@@ -297,6 +304,20 @@ func buildQuery(cs []concept) query.Query {
 		return nil
 	}
 	return bleve.NewDisjunctionQuery(clauses...)
+}
+
+// fieldMatches reports whether some entry has all stems in the field.
+func (s *snapshot) fieldMatches(field int, stems []string) bool {
+	sets := s.titleTerms
+	if field == fieldBody {
+		sets = s.bodyTerms
+	}
+	for _, i := range s.postings[stems[0]] {
+		if containsAll(sets[i], stems) {
+			return true
+		}
+	}
+	return false
 }
 
 func phraseQuery(stems []string, field string, boost float64) query.Query {
@@ -322,7 +343,7 @@ func phraseQuery(stems []string, field string, boost float64) query.Query {
 func (s *snapshot) search(ctx context.Context, q string, limit int) ([]faq.Match, error) {
 	cs := s.analyzeQuery(q)
 	qw := questionWord(q)
-	bq := buildQuery(cs)
+	bq := s.buildQuery(cs)
 	if bq == nil {
 		return nil, nil
 	}
