@@ -27,6 +27,12 @@ import (
 	"faqbot/faq"
 )
 
+// The indexed fields, as the snapshot's per-field term sets number them.
+const (
+	fieldTitle = iota
+	fieldBody
+)
+
 // Field boosts: question and heading words count more than body words.
 const (
 	titleBoost = 2.5
@@ -83,7 +89,12 @@ type snapshot struct {
 	// postings lists the entries containing each term.
 	postings map[string][]int
 	vocab    map[string]int
-	// surfaceStem maps a content surface word to its stem.
+	// sortedTerms are the keys of df in order, for prefix lookups.
+	sortedTerms []string
+	// titleWeights are the title terms weighed for titlePrecision.
+	titleWeights []titleWeights
+	// spell holds the correction candidates (see correct).
+	spell  spellIndex
 	idfMax float64
 	syn    *Synonyms
 	built  time.Time
@@ -152,6 +163,15 @@ func buildSnapshot(entries []faq.Entry, syn *Synonyms) (*snapshot, error) {
 		return nil, fmt.Errorf("search: index batch: %w", err)
 	}
 	s.idfMax = s.idf("\x00never")
+	s.sortedTerms = make([]string, 0, len(s.df))
+	for t := range s.df {
+		s.sortedTerms = append(s.sortedTerms, t)
+	}
+	sort.Strings(s.sortedTerms)
+	s.spell = newSpellIndex(s.vocab, syn)
+	for i := range entries {
+		s.titleWeights = append(s.titleWeights, s.titleWeightsOf(i))
+	}
 	return s, nil
 }
 

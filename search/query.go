@@ -115,6 +115,7 @@ func (s *snapshot) analyzeQuery(q string) []concept {
 // the most — a question about something the content lacks ("knee") must
 // not be answered from the words it shares ("pain"). Generic words weigh little.
 func (s *snapshot) weigh(cs []concept) []concept {
+	seen := make([]bool, len(s.entries))
 	for i := range cs {
 		c := &cs[i]
 		c.alts = uniqueAlts(c.alts)
@@ -128,7 +129,7 @@ func (s *snapshot) weigh(cs []concept) []concept {
 				c.credit[k] = 1
 			}
 		}
-		if df := s.conceptDF(c); df > 0 {
+		if df := s.conceptDF(c, seen); df > 0 {
 			w = s.idfOf(df)
 		}
 		if w < 0 {
@@ -167,12 +168,15 @@ func (s *snapshot) prefixVariants(stem string) [][]string {
 		return nil
 	}
 	var out [][]string
-	for t := range s.df {
-		if len(t) > len(stem) && len(t) <= len(stem)+3 && strings.HasPrefix(t, stem) {
+	i := sort.SearchStrings(s.sortedTerms, stem)
+	for _, t := range s.sortedTerms[i:] {
+		if !strings.HasPrefix(t, stem) {
+			break
+		}
+		if len(t) > len(stem) && len(t) <= len(stem)+3 {
 			out = append(out, []string{t})
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i][0] < out[j][0] })
 	return out
 }
 
@@ -207,8 +211,8 @@ func (s *snapshot) hasAll(stems []string) bool {
 // conceptDF counts the entries containing the concept in any of its
 // present forms: "low back", "lower back" and "lumbar" are one concept, as
 // common as all its forms together.
-func (s *snapshot) conceptDF(c *concept) int {
-	seen := map[int]bool{}
+func (s *snapshot) conceptDF(c *concept, seen []bool) int {
+	n := 0
 	for k, a := range c.alts {
 		if !c.present[k] {
 			continue
@@ -216,10 +220,12 @@ func (s *snapshot) conceptDF(c *concept) int {
 		for _, i := range s.postings[a[0]] {
 			if !seen[i] && containsAll(s.terms[i], a) {
 				seen[i] = true
+				n++
 			}
 		}
 	}
-	return len(seen)
+	clear(seen)
+	return n
 }
 
 func containsAll(set map[string]bool, stems []string) bool {
@@ -268,7 +274,11 @@ func joinWords(ws []string) string {
 // buildQuery is a disjunction of term queries over the title (boosted) and
 // body fields, one group per concept alternative found in the content.
 // Terms are already analyzed, so no query parser ever sees user text.
-func buildQuery(cs []concept) query.Query {
+// A clause that no entry can match in its field is left out: it would
+// change every score by the same factor (through the disjunction's
+// coordination and query norm) and so neither the order of the hits nor
+// their scores relative to the best one, and costs a searcher.
+func (s *snapshot) buildQuery(cs []concept) query.Query {
 	var clauses []query.Query
 	for _, c := range cs {
 		for k, a := range c.alts {
@@ -281,9 +291,12 @@ func buildQuery(cs []concept) query.Query {
 			}
 			for _, f := range []struct {
 				name  string
+				field int
 				boost float64
-			}{{"title", titleBoost}, {"body", bodyBoost}} {
-				clauses = append(clauses, phraseQuery(a, f.name, f.boost*alt))
+			}{{"title", fieldTitle, titleBoost}, {"body", fieldBody, bodyBoost}} {
+				if s.fieldMatches(f.field, a) {
+					clauses = append(clauses, phraseQuery(a, f.name, f.boost*alt))
+				}
 			}
 		}
 	}
@@ -291,6 +304,20 @@ func buildQuery(cs []concept) query.Query {
 		return nil
 	}
 	return bleve.NewDisjunctionQuery(clauses...)
+}
+
+// fieldMatches reports whether some entry has all stems in the field.
+func (s *snapshot) fieldMatches(field int, stems []string) bool {
+	sets := s.titleTerms
+	if field == fieldBody {
+		sets = s.bodyTerms
+	}
+	for _, i := range s.postings[stems[0]] {
+		if containsAll(sets[i], stems) {
+			return true
+		}
+	}
+	return false
 }
 
 func phraseQuery(stems []string, field string, boost float64) query.Query {
@@ -316,7 +343,7 @@ func phraseQuery(stems []string, field string, boost float64) query.Query {
 func (s *snapshot) search(ctx context.Context, q string, limit int) ([]faq.Match, error) {
 	cs := s.analyzeQuery(q)
 	qw := questionWord(q)
-	bq := buildQuery(cs)
+	bq := s.buildQuery(cs)
 	if bq == nil {
 		return nil, nil
 	}
@@ -455,19 +482,40 @@ func queryStems(cs []concept) map[string]float64 {
 // "What is Massage Therapy?" better than a long question that merely
 // contains both words.
 func (s *snapshot) titlePrecision(i int, q map[string]float64) float64 {
-	var got, all float64
+	tw := s.titleWeights[i]
+	if tw.all == 0 {
+		return 0
+	}
+	got := 0.0
+	for k, t := range tw.terms {
+		got += tw.weights[k] * q[t]
+	}
+	return got / tw.all
+}
+
+// titleWeights are an entry's title terms with their weight in
+// titlePrecision: IDF, capped for generic words.
+type titleWeights struct {
+	terms   []string
+	weights []float64
+	all     float64
+}
+
+func (s *snapshot) titleWeightsOf(i int) titleWeights {
+	var tw titleWeights
 	for t := range s.titleTerms[i] {
+		tw.terms = append(tw.terms, t)
+	}
+	sort.Strings(tw.terms)
+	for _, t := range tw.terms {
 		w := s.idf(t)
 		if genericStems[t] {
 			w = math.Min(w, genericWeight)
 		}
-		all += w
-		got += w * q[t]
+		tw.weights = append(tw.weights, w)
+		tw.all += w
 	}
-	if all == 0 {
-		return 0
-	}
-	return got / all
+	return tw
 }
 
 // questionWord is the wh-word a question opens with ("how", "what", ...),

@@ -1,10 +1,52 @@
 package search
 
+import "sort"
+
+// spellWord is a correction candidate: a content or thesaurus word with its
+// frequency in the content (0 for thesaurus-only words).
+type spellWord struct {
+	word  string
+	runes []rune
+	freq  int
+}
+
+// spellIndex groups correction candidates by length in runes, so a word is
+// only compared with candidates of about its own length.
+type spellIndex [][]spellWord
+
+// newSpellIndex indexes the content's surface words with their frequency
+// and the thesaurus's own words.
+func newSpellIndex(vocab map[string]int, syn *Synonyms) spellIndex {
+	var ix spellIndex
+	add := func(w string, f int) {
+		r := []rune(w)
+		if len(r) < 3 {
+			return // never a correction
+		}
+		for len(ix) <= len(r) {
+			ix = append(ix, nil)
+		}
+		ix[len(r)] = append(ix[len(r)], spellWord{w, r, f})
+	}
+	for w, f := range vocab {
+		add(w, f)
+	}
+	for w := range syn.surfaceWords() {
+		if _, ok := vocab[w]; !ok {
+			add(w, 0)
+		}
+	}
+	for _, b := range ix {
+		sort.Slice(b, func(i, j int) bool { return b[i].word < b[j].word })
+	}
+	return ix
+}
+
 // correct returns the content word (or thesaurus word) closest to w within
-// a small edit distance, preferring the nearest and then the most frequent,
-// or "" when none is close enough. Only words that are neither in the
-// content nor in the English word list get here, so real words are never
-// "corrected" into something else.
+// a small edit distance, preferring the nearest, then the most frequent,
+// then the first in alphabetical order, or "" when none is close enough.
+// Only words that are neither in the content nor in the English word list
+// get here, so real words are never "corrected" into something else.
 func (s *snapshot) correct(w string) string {
 	r := []rune(w)
 	max := 1
@@ -15,21 +57,16 @@ func (s *snapshot) correct(w string) string {
 		max = 2
 	}
 	best, bestD, bestF := "", max+1, 0
-	try := func(c string, f int) {
-		cr := []rune(c)
-		if abs(len(cr)-len(r)) > max || len(cr) < 3 {
-			return
+	for n := len(r) - max; n <= len(r)+max; n++ {
+		if n < 0 || n >= len(s.spell) {
+			continue
 		}
-		d := editDistance(r, cr, max)
-		if d < bestD || (d == bestD && f > bestF) {
-			best, bestD, bestF = c, d, f
+		for _, c := range s.spell[n] {
+			d := editDistance(r, c.runes, max)
+			if d < bestD || (d == bestD && (c.freq > bestF || c.freq == bestF && c.word < best)) {
+				best, bestD, bestF = c.word, d, c.freq
+			}
 		}
-	}
-	for c, f := range s.vocab {
-		try(c, f)
-	}
-	for c := range s.syn.surfaceWords() {
-		try(c, 0)
 	}
 	if bestD > max {
 		return ""
@@ -37,11 +74,20 @@ func (s *snapshot) correct(w string) string {
 	return best
 }
 
+// stopRunes are the stop words as runes, for nearStopWord.
+var stopRunes = func() [][]rune {
+	out := make([][]rune, 0, len(stopWords))
+	for sw := range stopWords {
+		out = append(out, []rune(sw))
+	}
+	return out
+}()
+
 // nearStopWord reports whether w is one edit away from a stop word.
 func nearStopWord(w string) bool {
 	r := []rune(w)
-	for sw := range stopWords {
-		if editDistance(r, []rune(sw), 1) <= 1 {
+	for _, sw := range stopRunes {
+		if editDistance(r, sw, 1) <= 1 {
 			return true
 		}
 	}
@@ -55,9 +101,13 @@ func editDistance(a, b []rune, max int) int {
 	if abs(len(a)-len(b)) > max {
 		return max + 1
 	}
-	prev2 := make([]int, len(b)+1)
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
+	var buf [3 * 24]int
+	var prev2, prev, cur []int
+	if n := len(b) + 1; 3*n <= len(buf) {
+		prev2, prev, cur = buf[:n], buf[n:2*n], buf[2*n:3*n]
+	} else {
+		prev2, prev, cur = make([]int, n), make([]int, n), make([]int, n)
+	}
 	for j := range prev {
 		prev[j] = j
 	}

@@ -65,6 +65,8 @@ type Adapter struct {
 	started atomic.Bool
 	ready   chan struct{} // closed once start-up is done (tests)
 	lnAddr  atomic.Value  // string: the interactions listener address
+
+	stats counters
 }
 
 // event is one unit of work for the worker pool.
@@ -145,6 +147,7 @@ func (a *Adapter) newSession(d *trackingDialer) (*discordgo.Session, error) {
 	if a.base != nil {
 		tr = rewriteTransport{base: a.base, next: tr}
 	}
+	tr = countingTransport{next: tr, stats: &a.stats}
 	s.Client = &http.Client{Transport: tr, Timeout: 20 * time.Second}
 	s.ShouldReconnectOnError = false
 	s.ShouldRetryOnRateLimit = false // waited out in send, honouring ctx

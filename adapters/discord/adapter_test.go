@@ -3,6 +3,7 @@ package discord
 import (
 	"context"
 	"encoding/json"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -121,6 +122,11 @@ func TestSlashCommandsRegisteredAndAskAnswered(t *testing.T) {
 	cb = h.f.waitCalls(t, "/interactions/8004/", 1)
 	_, d = callbackData(t, cb[0])
 	checkReply(t, d, "", "Ask me a health question")
+
+	st := waitStats(t, h.ad, "Sent 4", func(s Stats) bool { return s.Sent == 4 })
+	if want := (Stats{Received: 4, Sent: 4}); st != want {
+		t.Errorf("stats %+v, want %+v (four direct answers, nothing deferred or failed)", st, want)
+	}
 }
 
 func TestGlobalCommandsWithoutGuild(t *testing.T) {
@@ -141,6 +147,10 @@ func TestSlowAnswerDeferredThenFollowedUp(t *testing.T) {
 	}
 	edit := h.f.waitCalls(t, "PATCH /api/v9/webhooks/"+botID+"/tok-8101/messages/@original", 1)
 	checkReply(t, edit[0].json(t), "How do I treat a sprain?", "Answer about sprain")
+	st := waitStats(t, h.ad, "Sent 1", func(s Stats) bool { return s.Sent == 1 })
+	if want := (Stats{Received: 1, Sent: 1, InteractionsDeferred: 1}); st != want {
+		t.Errorf("stats %+v, want %+v", st, want)
+	}
 }
 
 func TestMentionsAndDMsAnsweredChatterIgnored(t *testing.T) {
@@ -256,6 +266,46 @@ func TestRateLimitOnSendWaitedOut(t *testing.T) {
 		t.Fatalf("calls = %v, want a 429 then a success", summarize(sent))
 	}
 	checkReply(t, sent[1].json(t), "How do I treat a sprain?", "Answer about sprain")
+	st := waitStats(t, h.ad, "Sent 1", func(s Stats) bool { return s.Sent == 1 })
+	if want := (Stats{Received: 1, Sent: 1, Deferred: 1, RateLimited: 1, APIErrors: 1}); st != want {
+		t.Errorf("stats %+v, want %+v", st, want)
+	}
+}
+
+// TestStatsFailedSendsAndTokensNotLogged: a 502 that discordgo retries by
+// itself is still an API error; a 403 drops the reply; an interaction
+// callback rate limited past the retries drops the answer. Neither the
+// interaction token nor the users' IDs reach the logs.
+func TestStatsFailedSendsAndTokensNotLogged(t *testing.T) {
+	t.Parallel()
+	h := start(t, nil, nil)
+	h.f.failWith("/api/v9/channels/"+chanID+"/messages", http.StatusBadGateway)
+	h.f.failWith("/api/v9/channels/"+dmID+"/messages", http.StatusForbidden)
+	h.f.rateLimit("/api/v9/interactions/8401/tok-8401/callback", 6)
+
+	// Distinctive user IDs, to check that none reaches the logs.
+	h.conn.dispatch("MESSAGE_CREATE", mention("880000000000000123", "sprain"))
+	h.conn.dispatch("MESSAGE_CREATE", dm("880000000000000124", "sprain"))
+	h.conn.dispatch("INTERACTION_CREATE", slash("8401", "880000000000000125", "ask", map[string]any{"name": "question", "type": 3, "value": "sprain"}))
+
+	st := waitStats(t, h.ad, "Sent 1, Dropped 2", func(s Stats) bool { return s.Sent == 1 && s.Dropped == 2 })
+	want := Stats{Received: 3, Sent: 1, Dropped: 2, Deferred: 1, RateLimited: 6, APIErrors: 1 + 1 + 6}
+	if st != want {
+		t.Errorf("stats %+v, want %+v", st, want)
+	}
+	if got := h.f.callsTo("POST /api/v9/channels/" + chanID + "/messages"); len(got) != 2 {
+		t.Errorf("guild sends %v, want the 502 and discordgo's retry", summarize(got))
+	}
+	logs := h.logs.String()
+	if strings.Contains(logs, "tok-8401") {
+		t.Errorf("the interaction token is in the logs:\n%s", logs)
+	}
+	if !strings.Contains(logs, "/interactions/8401/<token>/callback") {
+		t.Errorf("the rate-limited path is not logged with the token hidden:\n%s", logs)
+	}
+	if strings.Contains(logs, "88000000000000012") {
+		t.Errorf("a user ID is in the logs:\n%s", logs)
+	}
 }
 
 func TestDroppedGatewayResumesAndStillAnswers(t *testing.T) {

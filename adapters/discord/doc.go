@@ -22,4 +22,9 @@
 // disclaimer as subtext on every message. Content longer than Discord's 2000
 // character limit is split at paragraph, line, sentence or word boundaries.
 // allowed_mentions is always empty, so knowledge-base text can never ping.
+//
+// Adapter.Stats reports counters (events received, messages sent and
+// dropped, 429s waited out, deferred interactions, REST errors) for the
+// service's metrics; the package itself has no metrics dependency. Logs
+// carry channel IDs but never user IDs, the bot token or interaction tokens.
 package discord

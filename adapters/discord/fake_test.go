@@ -52,7 +52,8 @@ type fakeDiscord struct {
 
 	mu        sync.Mutex
 	calls     []restCall
-	limit429  map[string]int // path -> 429s still to return
+	limit429  map[string]int   // path -> 429s still to return
+	failures  map[string][]int // path -> error statuses still to return, in order
 	conns     []*fakeConn
 	sessions  map[string]*int64
 	idents    [][2]int // shard of each IDENTIFY
@@ -78,7 +79,7 @@ type fakeConn struct {
 
 func newFakeDiscord(t *testing.T) *fakeDiscord {
 	t.Helper()
-	f := &fakeDiscord{limit429: map[string]int{}, sessions: map[string]*int64{}, shards: 1, record: true, connCh: make(chan *fakeConn, 16)}
+	f := &fakeDiscord{limit429: map[string]int{}, failures: map[string][]int{}, sessions: map[string]*int64{}, shards: 1, record: true, connCh: make(chan *fakeConn, 16)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/gw/", f.gateway)
 	mux.HandleFunc("/api/v9/", f.rest)
@@ -104,6 +105,14 @@ func (f *fakeDiscord) rateLimit(path string, n int) {
 	f.mu.Unlock()
 }
 
+// failWith makes the next calls to path answer with these error statuses,
+// one per call.
+func (f *fakeDiscord) failWith(path string, statuses ...int) {
+	f.mu.Lock()
+	f.failures[path] = append(f.failures[path], statuses...)
+	f.mu.Unlock()
+}
+
 func (f *fakeDiscord) rest(w http.ResponseWriter, r *http.Request) {
 	body, _ := io.ReadAll(r.Body)
 	p := r.URL.Path
@@ -119,6 +128,15 @@ func (f *fakeDiscord) rest(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusTooManyRequests)
 		io.WriteString(w, `{"message":"You are being rate limited.","retry_after":0.05,"global":false}`)
+		return
+	}
+	if st := f.failures[p]; len(st) > 0 {
+		f.failures[p] = st[1:]
+		f.calls = append(f.calls, restCall{r.Method, fmt.Sprintf("%s (%d)", p, st[0]), body})
+		f.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(st[0])
+		fmt.Fprintf(w, `{"message":"%s","code":0}`, http.StatusText(st[0]))
 		return
 	}
 	if f.record {
@@ -321,6 +339,23 @@ func summarize(cs []restCall) []string {
 		out = append(out, c.Method+" "+c.Path)
 	}
 	return out
+}
+
+// waitStats polls a's counters until ok accepts them or fails after the
+// deadline, and returns them.
+func waitStats(t *testing.T, a *Adapter, what string, ok func(Stats) bool) Stats {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		st := a.Stats()
+		if ok(st) {
+			return st
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("stats %+v, want %s", st, what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 // fakeAnswerer is a hand-written stand-in for *bot.Bot.

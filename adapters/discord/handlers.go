@@ -97,6 +97,9 @@ func (a *Adapter) retry429(ctx context.Context, call func() error) error {
 			wait = rl.RetryAfter
 		}
 		wait = max(wait, 10*time.Millisecond)
+		if attempt == 0 {
+			a.stats.deferred.Add(1)
+		}
 		a.log.Info("rate limited, waiting", "url_path", pathOf(rl), "retry_after", wait)
 		t := time.NewTimer(wait)
 		select {
@@ -113,7 +116,7 @@ func pathOf(rl *discordgo.RateLimitError) string {
 		return ""
 	}
 	if i := strings.Index(rl.URL, "/api/"); i >= 0 {
-		return rl.URL[i:]
+		return redactPath(rl.URL[i:])
 	}
 	return ""
 }
@@ -158,6 +161,7 @@ func (a *Adapter) onMessage(ctx context.Context, s *discordgo.Session, ev *disco
 	if text == "" && m.GuildID == "" {
 		return // attachment or sticker only in a DM
 	}
+	a.stats.received.Add(1)
 	log := a.log.With("channel_id", m.ChannelID)
 	var msgs []outMessage
 	if d := a.flood.Allow(m.Author.ID); !d.Allowed {
@@ -185,9 +189,11 @@ func (a *Adapter) onMessage(ctx context.Context, s *discordgo.Session, ev *disco
 			return err
 		})
 		if err != nil {
+			a.stats.dropped.Add(uint64(len(msgs) - i))
 			log.Error("send reply", "err", err)
 			return
 		}
+		a.stats.sent.Add(1)
 	}
 }
 
@@ -328,11 +334,15 @@ func (a *Adapter) handleInteraction(ctx context.Context, s *discordgo.Session, i
 		return
 	}
 
+	a.stats.received.Add(1)
 	if floodCheck {
 		if dec := a.flood.Allow(user); !dec.Allowed {
 			// An interaction must be answered; say why, privately.
 			if err := respond(response(discordgo.InteractionResponseChannelMessageWithSource, plain(textFlood), true)); err != nil {
-				log.Error("respond", "err", err)
+				a.stats.dropped.Add(1)
+				log.Error("respond", "err", redactErr(err, in.Token))
+			} else {
+				a.stats.sent.Add(1)
 			}
 			return
 		}
@@ -366,17 +376,20 @@ func (a *Adapter) respondTimely(ctx context.Context, s *discordgo.Session, in *d
 			msgs = []outMessage{plain(textError)}
 		}
 		if err := respond(response(discordgo.InteractionResponseChannelMessageWithSource, msgs[0], ephemeral)); err != nil {
-			log.Error("respond", "err", err)
+			a.stats.dropped.Add(uint64(len(msgs)))
+			log.Error("respond", "err", redactErr(err, in.Token))
 			return
 		}
+		a.stats.sent.Add(1)
 	case <-timer.C:
+		a.stats.interactionsDeferred.Add(1)
 		deferred := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource}
 		if ephemeral {
 			deferred.Data = &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}
 		}
 		if err := respond(deferred); err != nil {
-			log.Error("respond deferred", "err", err)
-			<-result
+			log.Error("respond deferred", "err", redactErr(err, in.Token))
+			a.stats.dropped.Add(uint64(max(len(<-result), 1)))
 			return
 		}
 		msgs = <-result
@@ -393,11 +406,13 @@ func (a *Adapter) respondTimely(ctx context.Context, s *discordgo.Session, in *d
 			_, err := s.InteractionResponseEdit(in, edit, restOpts(ctx)...)
 			return err
 		}); err != nil {
-			log.Error("edit deferred response", "err", err)
+			a.stats.dropped.Add(uint64(len(msgs)))
+			log.Error("edit deferred response", "err", redactErr(err, in.Token))
 			return
 		}
+		a.stats.sent.Add(1)
 	}
-	for _, m := range msgs[1:] {
+	for i, m := range msgs[1:] {
 		p := &discordgo.WebhookParams{Content: m.Content, Components: m.Components, AllowedMentions: noMentions()}
 		if ephemeral {
 			p.Flags = discordgo.MessageFlagsEphemeral
@@ -406,9 +421,11 @@ func (a *Adapter) respondTimely(ctx context.Context, s *discordgo.Session, in *d
 			_, err := s.FollowupMessageCreate(in, true, p, restOpts(ctx)...)
 			return err
 		}); err != nil {
-			log.Error("send follow-up", "err", err)
+			a.stats.dropped.Add(uint64(len(msgs) - 1 - i))
+			log.Error("send follow-up", "err", redactErr(err, in.Token))
 			return
 		}
+		a.stats.sent.Add(1)
 	}
 }
 

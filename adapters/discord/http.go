@@ -71,6 +71,9 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 			first <- h
 			select {
 			case err := <-h.written:
+				if err != nil {
+					a.stats.apiErrors.Add(1) // Discord did not get the response
+				}
 				return err
 			case <-a.workCtx.Done():
 				return a.workCtx.Err()

@@ -115,10 +115,16 @@ func TestHTTPInteractionsEndpoint(t *testing.T) {
 	if code != http.StatusOK || m["type"] != float64(4) {
 		t.Fatalf("long ask: status %d, want 200 type 4", code)
 	}
-	h.f.waitCalls(t, "POST /api/v9/webhooks/"+botID+"/tok-9003", 2)
+	parts := len(splitText(longAnswer(), maxContent-ulen(footer(disclaimer))-2-ulen("**How do I treat a sprain?**")-1))
+	h.f.waitCalls(t, "POST /api/v9/webhooks/"+botID+"/tok-9003", parts-1)
 
 	if code, _ := signedPost(t, srv.URL, priv, "{not json"); code != http.StatusBadRequest {
 		t.Errorf("malformed body: status %d, want 400", code)
+	}
+	// PINGs, bad signatures and malformed bodies are not received events.
+	st := waitStats(t, h.ad, "every part sent", func(s Stats) bool { return s.Sent == uint64(2+parts) })
+	if want := (Stats{Received: 3, Sent: uint64(2 + parts)}); st != want {
+		t.Errorf("stats %+v, want %+v", st, want)
 	}
 }
 
@@ -139,6 +145,38 @@ func TestHTTPInteractionDeferred(t *testing.T) {
 	}
 	edit := h.f.waitCalls(t, "PATCH /api/v9/webhooks/"+botID+"/tok-9101/messages/@original", 1)
 	checkReply(t, edit[0].json(t), "How do I treat a sprain?", "Answer about sprain")
+}
+
+// TestHTTPInteractionClientGone: when Discord stops waiting for the HTTP
+// response, the deferred response cannot be delivered; that is an API error
+// and the answer is dropped.
+func TestHTTPInteractionClientGone(t *testing.T) {
+	t.Parallel()
+	pub, priv, _ := ed25519.GenerateKey(nil)
+	h := start(t, &fakeAnswerer{delay: 300 * time.Millisecond}, func(c *Config) {
+		c.DisableGateway = true
+		c.Interactions.PublicKey = hex.EncodeToString(pub)
+		c.DeferAfter = 200 * time.Millisecond
+	})
+	srv := httptest.NewServer(h.ad.InteractionsHandler())
+	defer srv.Close()
+	body := mustJSON(t, slash("9201", "123", "ask", map[string]any{"name": "question", "type": 3, "value": "sprain"}))
+	req, err := http.NewRequest(http.MethodPost, srv.URL, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := "1700000000"
+	req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(ed25519.Sign(priv, []byte(ts+body))))
+	req.Header.Set("X-Signature-Timestamp", ts)
+	client := &http.Client{Timeout: 50 * time.Millisecond}
+	if resp, err := client.Do(req); err == nil {
+		resp.Body.Close()
+		t.Fatalf("got a response (status %d) before the answer was ready", resp.StatusCode)
+	}
+	st := waitStats(t, h.ad, "Dropped 1", func(s Stats) bool { return s.Dropped == 1 })
+	if want := (Stats{Received: 1, Dropped: 1, InteractionsDeferred: 1, APIErrors: 1}); st != want {
+		t.Errorf("stats %+v, want %+v", st, want)
+	}
 }
 
 func TestHTTPInteractionsListen(t *testing.T) {

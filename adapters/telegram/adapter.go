@@ -64,8 +64,9 @@ type Adapter struct {
 	admins map[int64]bool
 	texts  Texts
 
-	tr  *tracker
-	out *sender
+	tr    *tracker
+	out   *sender
+	stats counters
 
 	started atomic.Bool
 
@@ -123,7 +124,7 @@ func New(cfg Config, a Answerer, logger *slog.Logger) (*Adapter, error) {
 		globalLimit:  cfg.GlobalPerSecond,
 		globalWindow: time.Second,
 	}
-	ad.out = newSender(ad.log, lim, cfg.SendWorkers, cfg.MaxRetries, cfg.RetryBackoff, ad.sendMessage)
+	ad.out = newSender(ad.log, lim, cfg.SendWorkers, cfg.MaxRetries, cfg.RetryBackoff, ad.sendMessage, &ad.stats)
 	ad.log.Info("connected", "bot", "@"+api.Self.UserName,
 		"reads_all_group_messages", api.Self.CanReadAllGroupMessages,
 		"inline", api.Self.SupportsInlineQueries)
@@ -314,6 +315,7 @@ func (a *Adapter) poll(ctx context.Context) error {
 		cfg := tgbotapi.UpdateConfig{Offset: offset, Limit: a.cfg.PollLimit, Timeout: timeout, AllowedUpdates: allowedUpdates}
 		resp, err := a.bot(ctx, a.cfg.PollTimeout+a.cfg.RequestTimeout).Request(cfg)
 		if err != nil {
+			a.stats.apiResult(ctx, err)
 			if ctx.Err() != nil {
 				return nil
 			}
@@ -396,7 +398,7 @@ func (a *Adapter) confirmOffset(ctx context.Context) {
 		return
 	}
 	cfg := tgbotapi.UpdateConfig{Offset: next, Limit: 1, Timeout: 0, AllowedUpdates: allowedUpdates}
-	if _, err := a.bot(ctx, 5*time.Second).Request(cfg); err != nil {
+	if _, err := a.bot(ctx, 5*time.Second).Request(cfg); a.stats.apiResult(ctx, err) != nil {
 		a.log.Warn("could not confirm the last updates; they may be delivered again", "offset", next, "err", redact(err, a.cfg.Token))
 		return
 	}
@@ -427,7 +429,7 @@ func (a *Adapter) runWebhook(ctx context.Context) error {
 	var err error
 	for attempt := 1; ; attempt++ {
 		_, err = a.bot(ctx, a.cfg.RequestTimeout).MakeRequest("setWebhook", params)
-		err = redact(err, a.cfg.Token)
+		err = redact(a.stats.apiResult(ctx, err), a.cfg.Token)
 		if err == nil || ctx.Err() != nil || attempt > a.cfg.MaxRetries || !retryable(err) || !sleep(ctx, a.waitFor(err, attempt)) {
 			break
 		}
@@ -521,6 +523,7 @@ func (a *Adapter) handleUpdate(ctx context.Context, u tgbotapi.Update, tk *ticke
 		tk = nil
 		return
 	}
+	a.stats.received.Add(1)
 	h := &handling{a: a, ctx: ctx, tk: tk, updateID: u.UpdateID}
 	h.route(u)
 }
@@ -528,7 +531,7 @@ func (a *Adapter) handleUpdate(ctx context.Context, u tgbotapi.Update, tk *ticke
 // sendMessage is the sender's transport: one sendMessage request.
 func (a *Adapter) sendMessage(ctx context.Context, m tgbotapi.MessageConfig) error {
 	_, err := a.bot(ctx, a.cfg.RequestTimeout).Request(m)
-	return redact(err, a.cfg.Token)
+	return redact(a.stats.apiResult(ctx, err), a.cfg.Token)
 }
 
 // request makes a Bot API call outside the message queue (callback and
@@ -537,7 +540,7 @@ func (a *Adapter) sendMessage(ctx context.Context, m tgbotapi.MessageConfig) err
 func (a *Adapter) request(ctx context.Context, c tgbotapi.Chattable) (*tgbotapi.APIResponse, error) {
 	for attempt := 1; ; attempt++ {
 		resp, err := a.bot(ctx, a.cfg.RequestTimeout).Request(c)
-		err = redact(err, a.cfg.Token)
+		err = redact(a.stats.apiResult(ctx, err), a.cfg.Token)
 		if err == nil || ctx.Err() != nil || attempt > a.cfg.MaxRetries || !retryable(err) {
 			return resp, err
 		}

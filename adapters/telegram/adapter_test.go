@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -34,7 +35,7 @@ func keyboard(t *testing.T, c call) [][]tgbotapi.InlineKeyboardButton {
 func TestPrivateQuestionAnswered(t *testing.T) {
 	f := newFakeTG(t)
 	ans := &fakeAnswerer{}
-	start(t, f, ans, nil)
+	r := start(t, f, ans, nil)
 	f.push(privateMsg(42, "how long should I rest?"))
 
 	sent := f.waitCalls(t, "sendMessage", 1)[0]
@@ -83,6 +84,10 @@ func TestPrivateQuestionAnswered(t *testing.T) {
 	}
 	if n := len(f.callsOf("deleteWebhook")); n != 1 {
 		t.Errorf("deleteWebhook calls = %d, want 1", n)
+	}
+	st := waitStats(t, r.a, "Sent 1", func(s Stats) bool { return s.Sent == 1 })
+	if st != (Stats{Received: 1, Sent: 1}) {
+		t.Errorf("stats %+v, want only Received 1 and Sent 1", st)
 	}
 }
 
@@ -225,7 +230,7 @@ func TestRetryAfterHonoured(t *testing.T) {
 		}
 		return 0, "", false
 	})
-	start(t, f, &fakeAnswerer{}, nil)
+	r := start(t, f, &fakeAnswerer{}, nil)
 	f.push(privateMsg(42, "hello"))
 	cs := f.waitCalls(t, "sendMessage", 2)
 	if gap := cs[1].at.Sub(cs[0].at); gap < 990*time.Millisecond {
@@ -237,6 +242,12 @@ func TestRetryAfterHonoured(t *testing.T) {
 	time.Sleep(20 * time.Millisecond)
 	if got := len(f.callsOf("sendMessage")); got != 2 {
 		t.Errorf("sendMessage calls = %d, want 2", got)
+	}
+	// The 429 is an API error and a rate limit; waiting out its retry_after
+	// is not a wait on our own limits (all off here).
+	st := waitStats(t, r.a, "Sent 1", func(s Stats) bool { return s.Sent == 1 })
+	if want := (Stats{Received: 1, Sent: 1, RateLimited: 1, APIErrors: 1}); st != want {
+		t.Errorf("stats %+v, want %+v", st, want)
 	}
 }
 
@@ -255,11 +266,92 @@ func TestServerErrorsRetriedWithBackoff(t *testing.T) {
 		}
 		return 0, "", false
 	})
-	start(t, f, &fakeAnswerer{}, nil)
+	r := start(t, f, &fakeAnswerer{}, nil)
 	f.push(privateMsg(42, "hello"))
 	cs := f.waitCalls(t, "sendMessage", 3)
 	if cs[1].at.Sub(cs[0].at) < 8*time.Millisecond || cs[2].at.Sub(cs[1].at) < 16*time.Millisecond {
 		t.Errorf("retries at %v and %v, want backoff of about 10ms then 20ms", cs[1].at.Sub(cs[0].at), cs[2].at.Sub(cs[1].at))
+	}
+	st := waitStats(t, r.a, "Sent 1", func(s Stats) bool { return s.Sent == 1 })
+	if want := (Stats{Received: 1, Sent: 1, APIErrors: 2}); st != want {
+		t.Errorf("stats %+v, want %+v (the 502 page and the 500 are API errors, not rate limits)", st, want)
+	}
+}
+
+// TestStatsGivenUpReplies: a reply refused by Telegram and one still
+// failing after MaxRetries are both dropped; every attempt is an API error.
+func TestStatsGivenUpReplies(t *testing.T) {
+	f := newFakeTG(t)
+	f.setIntercept(func(method string, form url.Values) (int, string, bool) {
+		if method != "sendMessage" {
+			return 0, "", false
+		}
+		if form.Get("chat_id") == "43" {
+			return http.StatusForbidden, `{"ok":false,"error_code":403,"description":"Forbidden: bot was blocked by the user"}`, true
+		}
+		return http.StatusInternalServerError, `{"ok":false,"error_code":500,"description":"Internal Server Error"}`, true
+	})
+	r := start(t, f, &fakeAnswerer{}, func(c *Config) { c.MaxRetries = 2 })
+	f.push(privateMsg(42, "hello"), privateMsg(43, "hello"))
+	st := waitStats(t, r.a, "Dropped 2", func(s Stats) bool { return s.Dropped == 2 })
+	if want := (Stats{Received: 2, Dropped: 2, APIErrors: 1 + 3}); st != want {
+		t.Errorf("stats %+v, want %+v (one 403, three 500s)", st, want)
+	}
+	if n := len(f.callsOf("sendMessage")); n != 4 {
+		t.Errorf("sendMessage calls = %d, want 4", n)
+	}
+}
+
+// TestStatsChatIntervalDefersBurst: three questions in one chat get three
+// replies ChatInterval apart; the second and third were deferred.
+func TestStatsChatIntervalDefersBurst(t *testing.T) {
+	f := newFakeTG(t)
+	const interval = 150 * time.Millisecond
+	r := start(t, f, &fakeAnswerer{}, func(c *Config) { c.ChatInterval = interval })
+	f.push(privateMsg(42, "one"), privateMsg(42, "two"), privateMsg(42, "three"), privateMsg(7, "elsewhere"))
+	cs := f.waitCalls(t, "sendMessage", 4)
+	var last time.Time
+	for _, c := range cs {
+		if c.form.Get("chat_id") != "42" {
+			continue
+		}
+		// Measured at the server, so allow for jitter in the requests.
+		if !last.IsZero() && c.at.Sub(last) < interval*2/3 {
+			t.Errorf("replies to one chat %v apart, want about %v", c.at.Sub(last), interval)
+		}
+		last = c.at
+	}
+	st := waitStats(t, r.a, "Sent 4", func(s Stats) bool { return s.Sent == 4 })
+	if want := (Stats{Received: 4, Sent: 4, Deferred: 2}); st != want {
+		t.Errorf("stats %+v, want %+v", st, want)
+	}
+}
+
+// TestStatsCountFailuresOfEveryMethod: API errors and 429s are counted on
+// setMyCommands, getUpdates and answerCallbackQuery, not only sendMessage.
+func TestStatsCountFailuresOfEveryMethod(t *testing.T) {
+	f := newFakeTG(t)
+	var polls, acks atomic.Int32
+	f.setIntercept(func(method string, _ url.Values) (int, string, bool) {
+		switch {
+		case method == "setMyCommands":
+			return http.StatusBadRequest, `{"ok":false,"error_code":400,"description":"Bad Request: command description is empty"}`, true
+		case method == "getUpdates" && polls.Add(1) == 1:
+			return http.StatusTooManyRequests, `{"ok":false,"error_code":429,"description":"Too Many Requests: retry after 1","parameters":{"retry_after":1}}`, true
+		case method == "answerCallbackQuery" && acks.Add(1) == 1:
+			return http.StatusBadGateway, `<html>502 Bad Gateway</html>`, true
+		}
+		return 0, "", false
+	})
+	r := start(t, f, &fakeAnswerer{}, nil)
+	f.push(map[string]any{"callback_query": map[string]any{
+		"id": "cb9", "from": user(42), "chat_instance": "ci", "data": "f:1:e1",
+		"message": map[string]any{"message_id": 5, "date": 1, "chat": map[string]any{"id": 42, "type": "private"}},
+	}})
+	f.waitCalls(t, "answerCallbackQuery", 2)
+	st := waitStats(t, r.a, "APIErrors 3", func(s Stats) bool { return s.APIErrors >= 3 })
+	if want := (Stats{Received: 1, RateLimited: 1, APIErrors: 3}); st != want {
+		t.Errorf("stats %+v, want %+v", st, want)
 	}
 }
 
@@ -324,6 +416,9 @@ func TestWebhookWrongSecretRejected(t *testing.T) {
 	if n := len(f.callsOf("getUpdates")); n != 0 {
 		t.Errorf("getUpdates calls in webhook mode = %d, want 0", n)
 	}
+	if st := waitStats(t, r.a, "Sent 1", func(s Stats) bool { return s.Sent == 1 }); st.Received != 1 {
+		t.Errorf("Received = %d, want 1 (forged and duplicate updates are not counted)", st.Received)
+	}
 }
 
 // TestShutdownMidBurstLosesNothing stops the adapter in the middle of a
@@ -350,6 +445,9 @@ func TestShutdownMidBurstLosesNothing(t *testing.T) {
 		t.Fatalf("first Run: %v", err)
 	}
 	afterFirst := len(f.callsOf("sendMessage"))
+	if st := first.a.Stats(); st.Sent != uint64(afterFirst) || st.Dropped != 0 || st.APIErrors != 0 {
+		t.Errorf("first run's stats %+v, want Sent %d and nothing dropped or failed", st, afterFirst)
+	}
 	pending := f.pendingIDs()
 	if afterFirst+len(pending) != total {
 		t.Errorf("after the first run: %d answered + %d unconfirmed = %d, want %d", afterFirst, len(pending), afterFirst+len(pending), total)
@@ -534,6 +632,41 @@ func TestRunReturnsErrorWhenTokenRevoked(t *testing.T) {
 	}
 }
 
+// TestLogsCarryNoUserIDs: failures around one user's questions, button and
+// admin command are logged without the user's ID.
+func TestLogsCarryNoUserIDs(t *testing.T) {
+	f := newFakeTG(t)
+	f.setIntercept(func(method string, _ url.Values) (int, string, bool) {
+		if method == "answerCallbackQuery" {
+			return http.StatusBadRequest, `{"ok":false,"error_code":400,"description":"Bad Request: query is too old"}`, true
+		}
+		return 0, "", false
+	})
+	r := start(t, f, &fakeAnswerer{}, func(c *Config) {
+		c.AdminIDs = []int64{7}
+		c.Reindex = func(context.Context) (string, error) { return "", errors.New("disk full") }
+	})
+	const g, uid = -100555, 880000123
+	f.push(
+		groupMsg(g, uid, 10, "/ask boom", command("/ask boom"), false),
+		groupMsg(g, uid, 11, "/reindex", command("/reindex"), false),
+		map[string]any{"callback_query": map[string]any{
+			"id": "cb1", "from": user(uid), "chat_instance": "ci", "data": "f:1:e1",
+			"message": map[string]any{"message_id": 5, "date": 1, "chat": map[string]any{"id": g, "type": "supergroup"}},
+		}},
+	)
+	f.waitCalls(t, "sendMessage", 2)
+	f.waitCalls(t, "answerCallbackQuery", 1)
+	waitStats(t, r.a, "Sent 2 and one API error", func(s Stats) bool { return s.Sent == 2 && s.APIErrors == 1 })
+	logs := r.logs.String()
+	if !strings.Contains(logs, "answering failed") || !strings.Contains(logs, "answerCallbackQuery failed") {
+		t.Fatalf("the failures were not logged:\n%s", logs)
+	}
+	if strings.Contains(logs, strconv.Itoa(uid)) {
+		t.Errorf("a user ID is in the logs:\n%s", logs)
+	}
+}
+
 func cmdMsg(chat int64, text string) map[string]any {
 	u := privateMsg(chat, text)
 	u["message"].(map[string]any)["entities"] = command(text)
@@ -566,5 +699,9 @@ func TestShutdownDeadline(t *testing.T) {
 	want := fmt.Sprintf("reply not delivered before the shutdown deadline\" adapter=telegram update_id=%d", ids[0])
 	if !strings.Contains(first.logs.String(), want) {
 		t.Errorf("the undelivered reply was not logged as %q:\n%s", want, first.logs.String())
+	}
+	// The request we cut at the deadline is not Telegram's failure.
+	if st := first.a.Stats(); st != (Stats{Received: 1, Dropped: 1}) {
+		t.Errorf("stats %+v, want Received 1, Dropped 1 and no API errors", st)
 	}
 }

@@ -15,4 +15,9 @@
 // update_id; on shutdown the adapter stops taking updates, finishes the
 // replies in flight within Config.ShutdownTimeout and, when polling, confirms
 // the offset of the updates it handled so they are not delivered again.
+//
+// Adapter.Stats reports counters (updates received, messages sent, deferred
+// and dropped, API errors and 429s) for the service's metrics; the package
+// itself has no metrics dependency. Logs carry update IDs, never user IDs or
+// the token.
 package telegram

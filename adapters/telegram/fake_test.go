@@ -233,6 +233,23 @@ func (f *fakeTG) waitCalls(t testing.TB, method string, n int) []call {
 	}
 }
 
+// waitStats polls a's counters until ok accepts them or fails after the
+// deadline, and returns them.
+func waitStats(t testing.TB, a *Adapter, what string, ok func(Stats) bool) Stats {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		st := a.Stats()
+		if ok(st) {
+			return st
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("stats %+v, want %s", st, what)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
 func (f *fakeTG) pendingIDs() []int {
 	f.mu.Lock()
 	defer f.mu.Unlock()

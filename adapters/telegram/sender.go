@@ -19,6 +19,7 @@ type outMsg struct {
 	tk       *ticket
 	updateID int
 	attempts int
+	deferred bool // counted in Stats.Deferred
 }
 
 type chatState int
@@ -41,6 +42,12 @@ type chatQueue struct {
 	lastSent time.Time
 	sent     []time.Time // recent dispatch times, for the per-group window
 	index    int         // position in the time heap
+	// limited is true when readyAt was set by the send limits (not by a
+	// retry), so waiting for it defers the next message.
+	limited bool
+	// readySince is when the chat last became ready, to tell whether the
+	// global limit held its next message back.
+	readySince time.Time
 }
 
 // limits are Telegram's sending limits.
@@ -77,6 +84,10 @@ type sender struct {
 	closing     bool
 	stopped     bool
 	lastSweep   time.Time
+	// globalHeld is the last time the global limit held back a ready chat.
+	globalHeld time.Time
+
+	stats *counters
 
 	wake chan struct{}
 	work chan *outDelivery
@@ -88,7 +99,7 @@ type outDelivery struct {
 	m *outMsg
 }
 
-func newSender(log *slog.Logger, lim limits, workers, maxRetries int, backoff time.Duration, send func(context.Context, tgbotapi.MessageConfig) error) *sender {
+func newSender(log *slog.Logger, lim limits, workers, maxRetries int, backoff time.Duration, send func(context.Context, tgbotapi.MessageConfig) error, stats *counters) *sender {
 	return &sender{
 		log: log, send: send, lim: lim, workers: workers, maxRetries: maxRetries,
 		backoff: backoff, maxBackoff: 30 * time.Second,
@@ -96,6 +107,7 @@ func newSender(log *slog.Logger, lim limits, workers, maxRetries int, backoff ti
 		wake:  make(chan struct{}, 1),
 		work:  make(chan *outDelivery),
 		room:  make(chan struct{}, 1),
+		stats: stats,
 	}
 }
 
@@ -112,6 +124,7 @@ func (s *sender) enqueue(chatID int64, group, urgent bool, tk *ticket, updateID 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closing || s.stopped {
+		s.stats.dropped.Add(uint64(len(cfgs)))
 		return false
 	}
 	c := s.chats[chatID]
@@ -126,6 +139,10 @@ func (s *sender) enqueue(chatID int64, group, urgent bool, tk *ticket, updateID 
 		ms = append(ms, &outMsg{cfg: cfg, urgent: urgent, tk: tk, updateID: updateID})
 	}
 	s.pending += len(ms)
+	var head *outMsg
+	if len(c.msgs) > 0 {
+		head = c.msgs[0]
+	}
 	if urgent {
 		i := 0
 		for i < len(c.msgs) && c.msgs[i].urgent {
@@ -139,6 +156,11 @@ func (s *sender) enqueue(chatID int64, group, urgent bool, tk *ticket, updateID 
 	case chatIdle:
 		c.state = chatWaiting
 		heap.Push(&s.waiting, c)
+		s.noteLimitWait(c, time.Now())
+	case chatWaiting:
+		if c.msgs[0] != head { // an urgent message jumped the queue
+			s.noteLimitWait(c, time.Now())
+		}
 	case chatReady:
 		s.hot += len(ms)
 		if urgent {
@@ -187,6 +209,7 @@ func (s *sender) run(ctx context.Context) {
 		}
 		c.msgs = nil
 	}
+	s.stats.dropped.Add(uint64(lost))
 	s.mu.Unlock()
 	if lost > 0 {
 		s.log.Error("replies not delivered at shutdown", "count", lost)
@@ -203,6 +226,7 @@ func (s *sender) dispatch(ctx context.Context) {
 		for s.waiting.Len() > 0 && !s.waiting[0].readyAt.After(now) {
 			c := heap.Pop(&s.waiting).(*chatQueue)
 			c.state = chatReady
+			c.readySince = now
 			s.hot += len(c.msgs)
 			if c.msgs[0].urgent {
 				s.readyUrgent = append(s.readyUrgent, c)
@@ -215,6 +239,9 @@ func (s *sender) dispatch(ctx context.Context) {
 		if gAt := s.globalAllowedAt(now); !gAt.After(now) {
 			if c := s.popReady(); c != nil {
 				m := c.msgs[0]
+				if !s.globalHeld.IsZero() && !s.globalHeld.Before(c.readySince) {
+					s.markDeferred(m) // ready, but held back by the global limit
+				}
 				c.msgs = c.msgs[1:]
 				c.state = chatBusy
 				c.lastSent = now
@@ -223,6 +250,7 @@ func (s *sender) dispatch(ctx context.Context) {
 			}
 		} else if len(s.readyUrgent)+len(s.readyNormal) > 0 {
 			wait = gAt.Sub(now)
+			s.globalHeld = now
 		}
 		if d == nil && s.waiting.Len() > 0 {
 			if w := s.waiting[0].readyAt.Sub(now); wait < 0 || w < wait {
@@ -295,6 +323,22 @@ func (s *sender) recordGlobal(now time.Time) {
 	}
 	s.global[s.globalHead] = now
 	s.globalHead = (s.globalHead + 1) % len(s.global)
+}
+
+// noteLimitWait counts the head of a waiting chat as deferred when the send
+// limits keep it waiting past now. s.mu is held.
+func (s *sender) noteLimitWait(c *chatQueue, now time.Time) {
+	if c.limited && len(c.msgs) > 0 && c.readyAt.After(now) {
+		s.markDeferred(c.msgs[0])
+	}
+}
+
+// markDeferred counts m in Stats.Deferred, once. s.mu is held.
+func (s *sender) markDeferred(m *outMsg) {
+	if !m.deferred {
+		m.deferred = true
+		s.stats.deferred.Add(1)
+	}
 }
 
 // nextAllowed is when chat c may get its next message after one at t.
@@ -384,24 +428,26 @@ func (s *sender) finish(c *chatQueue, m *outMsg, err error) {
 	switch out {
 	case sentOK:
 		complete = true
+		s.stats.sent.Add(1)
 		if c.group && s.lim.groupLimit > 0 {
 			c.sent = append(c.sent, c.lastSent)
 		}
-		c.readyAt = s.nextAllowed(c, c.lastSent)
+		c.readyAt, c.limited = s.nextAllowed(c, c.lastSent), true
 	case retryAfter:
 		s.log.Warn("rate limited by telegram; waiting", "retry_after", wait, "update_id", m.updateID)
 		c.msgs = append([]*outMsg{m}, c.msgs...)
-		c.readyAt = now.Add(wait)
+		c.readyAt, c.limited = now.Add(wait), false
 	case retryLater:
 		m.attempts++
 		if s.stopped || m.attempts > s.maxRetries {
 			s.log.Error("reply not delivered; giving up", "update_id", m.updateID, "attempts", m.attempts, "err", err)
+			s.stats.dropped.Add(1)
 			complete = true
 		} else {
 			d := s.retryDelay(m.attempts)
 			s.log.Warn("send failed; retrying", "update_id", m.updateID, "attempt", m.attempts, "in", d, "err", err)
 			c.msgs = append([]*outMsg{m}, c.msgs...)
-			c.readyAt = now.Add(d)
+			c.readyAt, c.limited = now.Add(d), false
 		}
 	case migrate:
 		s.log.Info("group became a supergroup; resending there", "update_id", m.updateID)
@@ -416,11 +462,13 @@ func (s *sender) finish(c *chatQueue, m *outMsg, err error) {
 		case chatIdle:
 			nc.state = chatWaiting
 			heap.Push(&s.waiting, nc)
+			s.noteLimitWait(nc, now)
 		case chatReady, chatBusy:
 			s.hot++
 		}
 	case giveUp:
 		s.log.Error("telegram refused the reply", "update_id", m.updateID, "err", err)
+		s.stats.dropped.Add(1)
 		complete = true
 	}
 	if complete {
@@ -429,6 +477,7 @@ func (s *sender) finish(c *chatQueue, m *outMsg, err error) {
 	if len(c.msgs) > 0 {
 		c.state = chatWaiting
 		heap.Push(&s.waiting, c)
+		s.noteLimitWait(c, now)
 	} else {
 		c.state = chatIdle
 	}

@@ -35,9 +35,12 @@ func (r *recordingSend) snapshot() []sentAt {
 	return append([]sentAt(nil), r.sent...)
 }
 
-func runSender(t *testing.T, lim limits, rec *recordingSend, fill func(s *sender, tk *ticket)) []sentAt {
+// runSender queues messages with fill, drains the sender and returns what
+// was sent and the counters, which must account for every message as sent.
+func runSender(t *testing.T, lim limits, rec *recordingSend, fill func(s *sender, tk *ticket)) ([]sentAt, Stats) {
 	t.Helper()
-	s := newSender(slog.New(slog.DiscardHandler), lim, 4, 3, 10*time.Millisecond, rec.send)
+	var stats counters
+	s := newSender(slog.New(slog.DiscardHandler), lim, 4, 3, 10*time.Millisecond, rec.send, &stats)
 	tr := newTracker(16)
 	tk, _ := tr.begin(1)
 	fill(s, tk)
@@ -56,7 +59,12 @@ func runSender(t *testing.T, lim limits, rec *recordingSend, fill func(s *sender
 	if s.hot != 0 || s.pending != 0 {
 		t.Errorf("after draining: hot %d, pending %d; want 0, 0", s.hot, s.pending)
 	}
-	return rec.snapshot()
+	sent := rec.snapshot()
+	st := stats.snapshot()
+	if st.Sent != uint64(len(sent)) || st.Dropped != 0 {
+		t.Errorf("stats Sent %d, Dropped %d; want %d, 0", st.Sent, st.Dropped, len(sent))
+	}
+	return sent, st
 }
 
 func msgs(chat int64, texts ...string) []tgbotapi.MessageConfig {
@@ -69,7 +77,7 @@ func msgs(chat int64, texts ...string) []tgbotapi.MessageConfig {
 
 func TestSenderPerChatIntervalAndOrder(t *testing.T) {
 	rec := &recordingSend{}
-	sent := runSender(t, limits{chatInterval: 40 * time.Millisecond}, rec, func(s *sender, tk *ticket) {
+	sent, st := runSender(t, limits{chatInterval: 40 * time.Millisecond}, rec, func(s *sender, tk *ticket) {
 		s.enqueue(1, false, false, tk, 1, msgs(1, "a", "b", "c"))
 		s.enqueue(2, false, false, tk, 1, msgs(2, "x"))
 		s.enqueue(1, false, true, tk, 1, msgs(1, "URGENT"))
@@ -95,11 +103,28 @@ func TestSenderPerChatIntervalAndOrder(t *testing.T) {
 	if len(sent) != 5 {
 		t.Errorf("sent %d, want 5", len(sent))
 	}
+	// a, b and c each waited for the interval after the message before them;
+	// URGENT and chat 2's message went at once.
+	if st.Deferred != 3 {
+		t.Errorf("Deferred = %d, want 3", st.Deferred)
+	}
+}
+
+func TestSenderNoLimitsNothingDeferred(t *testing.T) {
+	rec := &recordingSend{}
+	sent, st := runSender(t, limits{}, rec, func(s *sender, tk *ticket) {
+		s.enqueue(1, false, false, tk, 1, msgs(1, "a", "b", "c"))
+		s.enqueue(-5, true, false, tk, 1, msgs(-5, "1", "2"))
+		s.enqueue(1, false, true, tk, 1, msgs(1, "URGENT"))
+	})
+	if len(sent) != 6 || st.Deferred != 0 {
+		t.Errorf("sent %d, Deferred %d; want 6, 0", len(sent), st.Deferred)
+	}
 }
 
 func TestSenderGroupWindowAndGlobalLimit(t *testing.T) {
 	rec := &recordingSend{}
-	sent := runSender(t, limits{groupLimit: 3, groupWindow: 100 * time.Millisecond}, rec, func(s *sender, tk *ticket) {
+	sent, st := runSender(t, limits{groupLimit: 3, groupWindow: 100 * time.Millisecond}, rec, func(s *sender, tk *ticket) {
 		s.enqueue(-5, true, false, tk, 1, msgs(-5, "1", "2", "3", "4", "5"))
 	})
 	if len(sent) != 5 {
@@ -108,9 +133,14 @@ func TestSenderGroupWindowAndGlobalLimit(t *testing.T) {
 	if gap := sent[3].at.Sub(sent[0].at); gap < 99*time.Millisecond {
 		t.Errorf("4th group message %v after the 1st, want >= the 100ms window", gap)
 	}
+	// The 4th waits for the window; the 5th too unless the 2nd left the
+	// window by the time the 4th was sent.
+	if st.Deferred < 1 || st.Deferred > 2 {
+		t.Errorf("group Deferred = %d, want 1 or 2", st.Deferred)
+	}
 
 	rec = &recordingSend{}
-	sent = runSender(t, limits{globalLimit: 4, globalWindow: 100 * time.Millisecond}, rec, func(s *sender, tk *ticket) {
+	sent, st = runSender(t, limits{globalLimit: 4, globalWindow: 100 * time.Millisecond}, rec, func(s *sender, tk *ticket) {
 		for c := range int64(10) {
 			s.enqueue(c, false, false, tk, 1, msgs(c, "m"))
 		}
@@ -123,10 +153,14 @@ func TestSenderGroupWindowAndGlobalLimit(t *testing.T) {
 			t.Errorf("5 messages within %v, want at most 4 per 100ms", gap)
 		}
 	}
+	if st.Deferred != 6 {
+		t.Errorf("global Deferred = %d, want 6 (all but the first 4 chats waited)", st.Deferred)
+	}
 }
 
 func TestSenderDeadlineLeavesUpdateUnconfirmed(t *testing.T) {
 	block := make(chan struct{})
+	var stats counters
 	s := newSender(slog.New(slog.DiscardHandler), limits{}, 1, 3, 10*time.Millisecond, func(ctx context.Context, _ tgbotapi.MessageConfig) error {
 		select {
 		case <-block:
@@ -134,7 +168,7 @@ func TestSenderDeadlineLeavesUpdateUnconfirmed(t *testing.T) {
 		case <-ctx.Done():
 			return ctx.Err()
 		}
-	})
+	}, &stats)
 	tr := newTracker(16)
 	tk, _ := tr.begin(7)
 	s.enqueue(1, false, false, tk, 7, msgs(1, "a", "b"))
@@ -146,8 +180,14 @@ func TestSenderDeadlineLeavesUpdateUnconfirmed(t *testing.T) {
 	if w, pending := tr.watermark(); w != 6 || pending != 1 {
 		t.Errorf("watermark %d, pending %d; want 6, 1 (update 7 unfinished)", w, pending)
 	}
+	if st := stats.snapshot(); st.Sent != 0 || st.Dropped != 2 {
+		t.Errorf("after the deadline: Sent %d, Dropped %d; want 0, 2", st.Sent, st.Dropped)
+	}
 	if s.enqueue(1, false, false, tk, 7, msgs(1, "late")) {
 		t.Error("enqueue after shutdown accepted")
+	}
+	if st := stats.snapshot(); st.Dropped != 3 {
+		t.Errorf("after a refused enqueue: Dropped %d, want 3", st.Dropped)
 	}
 	close(block)
 }
