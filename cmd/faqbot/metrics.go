@@ -3,6 +3,8 @@ package main
 import (
 	"errors"
 
+	"faqbot/adapters/discord"
+	"faqbot/adapters/telegram"
 	"faqbot/metrics"
 	"faqbot/search"
 	"faqbot/store"
@@ -44,4 +46,43 @@ func contentMetrics(met *metrics.Metrics, lib *search.Library) error {
 				return 1
 			}),
 	)
+}
+
+// platformStats are the counters both chat adapters keep.
+type platformStats struct {
+	Received, Sent, Dropped, Deferred, RateLimited, APIErrors uint64
+}
+
+// platformMetrics exposes a chat adapter's counters under
+// platform="telegram" or "discord". met may be nil.
+func platformMetrics(met *metrics.Metrics, platform string, stats func() platformStats) error {
+	if met == nil {
+		return nil
+	}
+	l := map[string]string{"platform": platform}
+	counter := func(name, help string, f func(platformStats) uint64) error {
+		return met.CounterFunc(name, help, l, func() float64 { return float64(f(stats())) })
+	}
+	return errors.Join(
+		counter("platform_updates_received_total", "Questions, commands and button presses received from the platform.",
+			func(s platformStats) uint64 { return s.Received }),
+		counter("messages_sent_total", "Messages delivered to the platform (each part of a split reply counts).",
+			func(s platformStats) uint64 { return s.Sent }),
+		counter("messages_dropped_total", "Messages given up: refused, still failing after retries, or unsent at shutdown.",
+			func(s platformStats) uint64 { return s.Dropped }),
+		counter("rate_limit_deferrals_total", "Sends held back by a rate limit before going out (our own limiter for Telegram; a waited-out 429 for Discord).",
+			func(s platformStats) uint64 { return s.Deferred }),
+		counter("platform_rate_limited_total", "HTTP 429 (rate limited) responses from the platform API.",
+			func(s platformStats) uint64 { return s.RateLimited }),
+		counter("platform_api_errors_total", "Platform API calls that failed (any error, 429s included).",
+			func(s platformStats) uint64 { return s.APIErrors }),
+	)
+}
+
+func telegramStats(s telegram.Stats) platformStats {
+	return platformStats{s.Received, s.Sent, s.Dropped, s.Deferred, s.RateLimited, s.APIErrors}
+}
+
+func discordStats(s discord.Stats) platformStats {
+	return platformStats{s.Received, s.Sent, s.Dropped, s.Deferred, s.RateLimited, s.APIErrors}
 }

@@ -132,6 +132,9 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		if err != nil {
 			return fmt.Errorf("serve: telegram: %w", err)
 		}
+		if err := platformMetrics(met, "telegram", func() platformStats { return telegramStats(tg.Stats()) }); err != nil {
+			return err
+		}
 		g.Go(func() error { return tg.Run(ctx) })
 	} else {
 		log.Info("telegram adapter not enabled (telegram.enabled: false)")
@@ -145,6 +148,15 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		dg, err := discord.New(dc, co.bot, log)
 		if err != nil {
 			return fmt.Errorf("serve: discord: %w", err)
+		}
+		if err := platformMetrics(met, "discord", func() platformStats { return discordStats(dg.Stats()) }); err != nil {
+			return err
+		}
+		if met != nil {
+			if err := met.CounterFunc("discord_interactions_deferred_total", "Slash commands and buttons answered late: deferred (\"thinking…\") and followed up.", nil,
+				func() float64 { return float64(dg.Stats().InteractionsDeferred) }); err != nil {
+				return err
+			}
 		}
 		g.Go(func() error { return dg.Run(ctx) })
 	} else {
