@@ -17,6 +17,8 @@ func TestTriageFires(t *testing.T) {
 		{"I've lost control of my bladder since my back started hurting", "bladder-bowel-control"},
 		{"back pain and I can't control my bowels", "bladder-bowel-control"},
 		{"My lower back hurts and I wet myself without noticing", "bladder-bowel-control"},
+		{"my back hurts and I keep wetting myself", "bladder-bowel-control"},
+		{"lumbar pain, and twice this week I pooped my pants", "bladder-bowel-control"},
 		{"sciatica and now trouble peeing", "bladder-bowel-control"},
 		{"Bowel incontinence with back ache, is massage ok?", "bladder-bowel-control"},
 		// Saddle / groin numbness.
@@ -96,6 +98,8 @@ func TestTriageDoesNotFire(t *testing.T) {
 		"my back hurts when I stand for a long time",
 		"How long does a migraine last?",
 		"I have no bladder problems, just back ache",
+		"I went to the toilet by myself after the massage",
+		"my lower back aches when I pee",
 		"My grandmother had cancer; how do I find a good doctor?",
 		"Can I get a massage after a fall in autumn sports season", // no back
 		"the killer feature of massage",
