@@ -69,6 +69,15 @@ func TestSecondKnowledgeBase(t *testing.T) {
 	evaluate(t, "../../testdata/kb2-eval.jsonl", "../../testdata/kb2", map[string]float64{"answer": 0.8, "none": 0.85, "urgent": 1.0})
 }
 
+// TestParaphraseSet scores the bundled article on a second set of
+// questions, written after the dev set and never tuned against: other
+// wordings, lay terms, dropped letters, nearby topics the article does not
+// cover, and red flags in everyday words. It measures how far the dev
+// figures generalise.
+func TestParaphraseSet(t *testing.T) {
+	evaluate(t, "../../testdata/paraphrase.jsonl", bundled, map[string]float64{"answer": 0.75, "none": 0.9, "urgent": 1.0})
+}
+
 // evaluate runs an evaluation set through `faqbot ask --json` on content and
 // checks the minimum rate for each kind.
 func evaluate(t *testing.T, set, content string, targets map[string]float64) {
