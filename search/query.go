@@ -1,9 +1,11 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -148,12 +150,9 @@ func (s *snapshot) weigh(cs []concept) []concept {
 }
 
 func uniqueAlts(alts [][]string) [][]string {
-	seen := map[string]bool{}
 	out := alts[:0:0]
 	for _, a := range alts {
-		k := strings.Join(a, " ")
-		if !seen[k] {
-			seen[k] = true
+		if !slices.ContainsFunc(out, func(b []string) bool { return slices.Equal(a, b) }) {
 			out = append(out, a)
 		}
 	}
@@ -247,14 +246,11 @@ func (s *snapshot) phraseIDF(stems []string) float64 {
 }
 
 func dedupe(cs []concept) []concept {
-	seen := map[string]bool{}
 	out := cs[:0]
 	for _, c := range cs {
-		k := strings.Join(c.alts[0], " ")
-		if seen[k] {
+		if slices.ContainsFunc(out, func(d concept) bool { return slices.Equal(c.alts[0], d.alts[0]) }) {
 			continue
 		}
-		seen[k] = true
 		out = append(out, c)
 	}
 	return out
@@ -361,9 +357,11 @@ func (s *snapshot) search(ctx context.Context, q string, limit int) ([]faq.Match
 	}
 	top := res.Hits[0].Score
 	type ranked struct {
-		m    faq.Match
-		rank float64
-		pos  int
+		i       int
+		rank    float64
+		f       fit
+		score   float64
+		missing []string
 	}
 	qstems := queryStems(cs)
 	var unknown []string
@@ -372,27 +370,24 @@ func (s *snapshot) search(ctx context.Context, q string, limit int) ([]faq.Match
 			unknown = append(unknown, c.surface)
 		}
 	}
-	var rs []ranked
+	rs := make([]ranked, 0, len(res.Hits))
 	for _, h := range res.Hits {
 		i, ok := s.byID[h.ID]
 		if !ok {
 			continue
 		}
-		cov, missing := s.coverage(cs, s.terms[i], total)
-		tcov, _ := s.coverage(cs, s.titleTerms[i], total)
-		bcov, _ := s.coverage(cs, s.bodyTerms[i], total)
+		f, missing := s.coverage(cs, i, total)
 		tprec := s.titlePrecision(i, qstems)
-		scov, _ := s.coverage(cs, s.sectionTerms[i], total)
 		rel := h.Score / top
 		// Rank: coverage first; then how well the title fits the question
 		// both ways (F1 of coverage and precision), the entry's own body and
 		// its section, and BM25 relative to the best hit.
 		tfit := 0.0
-		if tcov+tprec > 0 {
-			tfit = 2 * tcov * tprec / (tcov + tprec)
+		if f.title+tprec > 0 {
+			tfit = 2 * f.title * tprec / (f.title + tprec)
 		}
-		rank := cov + 0.4*tfit + 0.1*bcov + 0.1*scov + 0.2*rel
-		e := s.entries[i]
+		rank := f.all + 0.4*tfit + 0.1*f.body + 0.1*f.section + 0.2*rel
+		e := &s.entries[i]
 		if qw != "" && s.qword[i] == qw {
 			rank += questionWordBonus // "How …?" is best answered by an entry titled "How …?"
 		}
@@ -402,51 +397,79 @@ func (s *snapshot) search(ctx context.Context, q string, limit int) ([]faq.Match
 		if e.Type == faq.TypePassage && strings.HasSuffix(strings.TrimSpace(e.Text), ":") {
 			rank -= leadInPenalty // an introduction to a list says little by itself
 		}
-		rs = append(rs, ranked{
-			m:    faq.Match{Entry: s.entries[i], Confidence: cov, Score: h.Score, Missing: missing, Unknown: unknown},
-			rank: rank,
-			pos:  i,
-		})
+		rs = append(rs, ranked{i: i, rank: rank, f: f, score: h.Score, missing: missing})
 	}
-	sort.SliceStable(rs, func(a, b int) bool {
-		if rs[a].rank != rs[b].rank {
-			return rs[a].rank > rs[b].rank
+	slices.SortFunc(rs, func(a, b ranked) int {
+		if a.rank != b.rank {
+			if a.rank > b.rank {
+				return -1
+			}
+			return 1
 		}
-		return rs[a].pos < rs[b].pos
+		return cmp.Compare(a.i, b.i)
 	})
 	if limit <= 0 || limit > len(rs) {
 		limit = len(rs)
 	}
 	out := make([]faq.Match, limit)
-	for i := range out {
-		out[i] = rs[i].m
+	for k := range out {
+		r := &rs[k]
+		out[k] = faq.Match{Entry: s.entries[r.i], Confidence: r.f.all, Score: r.score, Missing: r.missing, Unknown: unknown}
 	}
 	return out, nil
 }
 
-// coverage is the weighted share of the question's concepts found in a set
-// of entry terms, and the concepts it misses.
-func (s *snapshot) coverage(cs []concept, terms map[string]bool, total float64) (float64, []string) {
-	got := 0.0
+// fit is the weighted share of the question's concepts found in an entry:
+// in all its terms, its title, its body, and its section.
+type fit struct{ all, title, body, section float64 }
+
+// coverage is how entry i covers the question's concepts, and the concepts
+// it misses altogether.
+func (s *snapshot) coverage(cs []concept, i int, total float64) (fit, []string) {
+	all, title, body := s.terms[i], s.titleTerms[i], s.bodyTerms[i]
+	// A FAQ entry is its own section; a passage is read in its section.
+	section := s.sectionTerms[i]
+	ownSection := s.entries[i].Type != faq.TypePassage
+	var got fit
 	var missing []string
 	for _, c := range cs {
-		credit := 0.0
+		var credit fit
 		for k, a := range c.alts {
 			if !c.present[k] {
 				continue
 			}
-			f := fractionIn(terms, a)
-			if f < 1 {
-				f *= partialCredit
+			credit.all = math.Max(credit.all, altCredit(all, a, c.credit[k]))
+			credit.title = math.Max(credit.title, altCredit(title, a, c.credit[k]))
+			credit.body = math.Max(credit.body, altCredit(body, a, c.credit[k]))
+			if !ownSection {
+				credit.section = math.Max(credit.section, altCredit(section, a, c.credit[k]))
 			}
-			credit = math.Max(credit, f*c.credit[k])
 		}
-		if credit == 0 {
+		if credit.all == 0 {
 			missing = append(missing, c.surface)
 		}
-		got += credit * c.weight
+		got.all += credit.all * c.weight
+		got.title += credit.title * c.weight
+		got.body += credit.body * c.weight
+		got.section += credit.section * c.weight
 	}
-	return got / total, missing
+	got.all /= total
+	got.title /= total
+	got.body /= total
+	got.section /= total
+	if ownSection {
+		got.section = got.all
+	}
+	return got, missing
+}
+
+// altCredit is the credit for finding alternative a (worth credit) in terms.
+func altCredit(terms map[string]bool, a []string, credit float64) float64 {
+	f := fractionIn(terms, a)
+	if f < 1 {
+		f *= partialCredit
+	}
+	return f * credit
 }
 
 // fractionIn is the share of a phrase's stems found in set.

@@ -71,8 +71,8 @@ func everyClause(cs []concept) query.Query {
 }
 
 // TestBuildQueryKeepsOrder: leaving out the clauses no entry matches keeps
-// the bleve hits, their order and their scores relative to the best hit,
-// on the evaluation questions of both knowledge bases.
+// the bleve hits and their scores relative to the best hit, and so their
+// order, on the evaluation questions of both knowledge bases.
 func TestBuildQueryKeepsOrder(t *testing.T) {
 	for _, kb := range []struct{ content, set string }{
 		{"../content", "../testdata/dev.jsonl"},
@@ -88,32 +88,31 @@ func TestBuildQueryKeepsOrder(t *testing.T) {
 				}
 				continue
 			}
-			hits := func(bq query.Query) []searchHit {
-				res, err := s.idx.SearchInContext(context.Background(), bleve.NewSearchRequestOptions(bq, 20, 0, false))
+			// Every matching entry, with its score relative to the best.
+			hits := func(bq query.Query) map[string]float64 {
+				res, err := s.idx.SearchInContext(context.Background(), bleve.NewSearchRequestOptions(bq, len(s.entries), 0, false))
 				if err != nil {
 					t.Fatal(err)
 				}
-				var out []searchHit
+				out := map[string]float64{}
 				for _, h := range res.Hits {
-					out = append(out, searchHit{h.ID, h.Score / res.Hits[0].Score})
+					out[h.ID] = h.Score / res.Hits[0].Score
 				}
 				return out
 			}
+			// Equal relative scores give the same order; entries whose
+			// scores differ only in the last bits (sums in another order)
+			// may swap places, as they may between two builds.
 			want, got := hits(full), hits(pruned)
 			if len(got) != len(want) {
 				t.Errorf("%q: %d hits, want %d", q, len(got), len(want))
-				continue
 			}
-			for i := range want {
-				if got[i].id != want[i].id || math.Abs(got[i].rel-want[i].rel) > 1e-9 {
-					t.Errorf("%q: hit %d is %s (%.6f), want %s (%.6f)", q, i, got[i].id, got[i].rel, want[i].id, want[i].rel)
+			for id, w := range want {
+				g, ok := got[id]
+				if !ok || math.Abs(g-w) > 1e-12 {
+					t.Errorf("%q: %s scores %.17g of the best (found %v), want %.17g", q, id, g, ok, w)
 				}
 			}
 		}
 	}
-}
-
-type searchHit struct {
-	id  string
-	rel float64
 }
