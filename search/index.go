@@ -98,9 +98,11 @@ type snapshot struct {
 	qword []string
 	// df is the document frequency of each term; vocab the surface words.
 	df map[string]int
-	// postings lists the entries containing each term.
-	postings map[string][]int
-	vocab    map[string]int
+	// postings lists the entries containing each term; titlePostings,
+	// bodyPostings and sectionPostings those containing it in that field.
+	postings                                     map[string][]int
+	titlePostings, bodyPostings, sectionPostings map[string][]int
+	vocab                                        map[string]int
 	// sortedTerms are the keys of df in order, for prefix lookups.
 	sortedTerms []string
 	// titleWeights are the title terms weighed for titlePrecision.
@@ -170,6 +172,9 @@ func buildSnapshot(entries []faq.Entry, syn *Synonyms) (*snapshot, error) {
 		}
 	}
 	s.sectionTerms = sectionSets(entries, s.terms)
+	s.titlePostings = postingsOf(s.titleTerms)
+	s.bodyPostings = postingsOf(s.bodyTerms)
+	s.sectionPostings = postingsOf(s.sectionTerms)
 	if err := idx.Batch(b); err != nil {
 		idx.Close()
 		return nil, fmt.Errorf("search: index batch: %w", err)
@@ -211,6 +216,17 @@ func sectionSets(entries []faq.Entry, terms []map[string]bool) []map[string]bool
 		}
 	}
 	return out
+}
+
+// postingsOf lists, for each term, the entries whose set holds it.
+func postingsOf(sets []map[string]bool) map[string][]int {
+	p := map[string][]int{}
+	for i, set := range sets {
+		for t := range set {
+			p[t] = append(p[t], i)
+		}
+	}
+	return p
 }
 
 func stemSet(text string) map[string]bool {

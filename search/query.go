@@ -60,6 +60,9 @@ type concept struct {
 	// credit is how much matching each alternative counts: 1 for the
 	// question's own words and their variants, synonymCredit for synonyms.
 	credit []float64
+	// sets holds, for each present alternative, the entries containing
+	// each of its stems.
+	sets   [][]*termSets
 	weight float64
 }
 
@@ -117,21 +120,30 @@ func (s *snapshot) analyzeQuery(q string) []concept {
 // the most — a question about something the content lacks ("knee") must
 // not be answered from the words it shares ("pain"). Generic words weigh little.
 func (s *snapshot) weigh(cs []concept) []concept {
-	seen := make([]bool, len(s.entries))
+	qs := s.newQuestionSets()
+	n := (len(s.entries) + 63) / 64
+	union, tmp := make(entrySet, n), make(entrySet, n)
 	for i := range cs {
 		c := &cs[i]
 		c.alts = uniqueAlts(c.alts)
 		c.present = make([]bool, len(c.alts))
 		w := -1.0
 		c.credit = make([]float64, len(c.alts))
+		c.sets = make([][]*termSets, len(c.alts))
 		for k, a := range c.alts {
 			c.present[k] = s.hasAll(a)
 			c.credit[k] = synonymCredit
 			if isVariant(c.alts[0], a) {
 				c.credit[k] = 1
 			}
+			if c.present[k] {
+				c.sets[k] = make([]*termSets, len(a))
+				for j, t := range a {
+					c.sets[k][j] = qs.of(t)
+				}
+			}
 		}
-		if df := s.conceptDF(c, seen); df > 0 {
+		if df := conceptDF(c, union, tmp); df > 0 {
 			w = s.idfOf(df)
 		}
 		if w < 0 {
@@ -210,30 +222,23 @@ func (s *snapshot) hasAll(stems []string) bool {
 // conceptDF counts the entries containing the concept in any of its
 // present forms: "low back", "lower back" and "lumbar" are one concept, as
 // common as all its forms together.
-func (s *snapshot) conceptDF(c *concept, seen []bool) int {
-	n := 0
-	for k, a := range c.alts {
+func conceptDF(c *concept, union, tmp entrySet) int {
+	clear(union)
+	for k := range c.alts {
 		if !c.present[k] {
 			continue
 		}
-		for _, i := range s.postings[a[0]] {
-			if !seen[i] && containsAll(s.terms[i], a) {
-				seen[i] = true
-				n++
+		copy(tmp, c.sets[k][0].all)
+		for _, ts := range c.sets[k][1:] {
+			for w := range tmp {
+				tmp[w] &= ts.all[w]
 			}
 		}
-	}
-	clear(seen)
-	return n
-}
-
-func containsAll(set map[string]bool, stems []string) bool {
-	for _, t := range stems {
-		if !set[t] {
-			return false
+		for w := range union {
+			union[w] |= tmp[w]
 		}
 	}
-	return true
+	return union.len()
 }
 
 // phraseIDF is the IDF of a phrase's rarest word.
@@ -290,7 +295,7 @@ func (s *snapshot) buildQuery(cs []concept) query.Query {
 				field int
 				boost float64
 			}{{"title", fieldTitle, titleBoost}, {"body", fieldBody, bodyBoost}} {
-				if s.fieldMatches(f.field, a) {
+				if fieldMatches(f.field, c.sets[k]) {
 					clauses = append(clauses, phraseQuery(a, f.name, f.boost*alt))
 				}
 			}
@@ -302,14 +307,21 @@ func (s *snapshot) buildQuery(cs []concept) query.Query {
 	return bleve.NewDisjunctionQuery(clauses...)
 }
 
-// fieldMatches reports whether some entry has all stems in the field.
-func (s *snapshot) fieldMatches(field int, stems []string) bool {
-	sets := s.titleTerms
-	if field == fieldBody {
-		sets = s.bodyTerms
+// fieldMatches reports whether some entry has all of a phrase's stems (by
+// their sets) in the field.
+func fieldMatches(field int, sets []*termSets) bool {
+	of := func(ts *termSets) entrySet {
+		if field == fieldBody {
+			return ts.body
+		}
+		return ts.title
 	}
-	for _, i := range s.postings[stems[0]] {
-		if containsAll(sets[i], stems) {
+	for w := range of(sets[0]) {
+		m := ^uint64(0)
+		for _, ts := range sets {
+			m &= of(ts)[w]
+		}
+		if m != 0 {
 			return true
 		}
 	}
@@ -426,23 +438,36 @@ type fit struct{ all, title, body, section float64 }
 // coverage is how entry i covers the question's concepts, and the concepts
 // it misses altogether.
 func (s *snapshot) coverage(cs []concept, i int, total float64) (fit, []string) {
-	all, title, body := s.terms[i], s.titleTerms[i], s.bodyTerms[i]
 	// A FAQ entry is its own section; a passage is read in its section.
-	section := s.sectionTerms[i]
 	ownSection := s.entries[i].Type != faq.TypePassage
 	var got fit
 	var missing []string
 	for _, c := range cs {
 		var credit fit
-		for k, a := range c.alts {
+		for k, sets := range c.sets {
 			if !c.present[k] {
 				continue
 			}
-			credit.all = math.Max(credit.all, altCredit(all, a, c.credit[k]))
-			credit.title = math.Max(credit.title, altCredit(title, a, c.credit[k]))
-			credit.body = math.Max(credit.body, altCredit(body, a, c.credit[k]))
+			var all, title, body, section int
+			for _, ts := range sets {
+				if ts.all.has(i) {
+					all++
+				}
+				if ts.title.has(i) {
+					title++
+				}
+				if ts.body.has(i) {
+					body++
+				}
+				if !ownSection && ts.section.has(i) {
+					section++
+				}
+			}
+			credit.all = math.Max(credit.all, altCredit(all, len(sets), c.credit[k]))
+			credit.title = math.Max(credit.title, altCredit(title, len(sets), c.credit[k]))
+			credit.body = math.Max(credit.body, altCredit(body, len(sets), c.credit[k]))
 			if !ownSection {
-				credit.section = math.Max(credit.section, altCredit(section, a, c.credit[k]))
+				credit.section = math.Max(credit.section, altCredit(section, len(sets), c.credit[k]))
 			}
 		}
 		if credit.all == 0 {
@@ -463,24 +488,14 @@ func (s *snapshot) coverage(cs []concept, i int, total float64) (fit, []string) 
 	return got, missing
 }
 
-// altCredit is the credit for finding alternative a (worth credit) in terms.
-func altCredit(terms map[string]bool, a []string, credit float64) float64 {
-	f := fractionIn(terms, a)
+// altCredit is the credit for finding found of an alternative's n stems,
+// when the whole alternative is worth credit: partial finds count less.
+func altCredit(found, n int, credit float64) float64 {
+	f := float64(found) / float64(n)
 	if f < 1 {
 		f *= partialCredit
 	}
 	return f * credit
-}
-
-// fractionIn is the share of a phrase's stems found in set.
-func fractionIn(set map[string]bool, stems []string) float64 {
-	n := 0
-	for _, t := range stems {
-		if set[t] {
-			n++
-		}
-	}
-	return float64(n) / float64(len(stems))
 }
 
 // queryStems is every stem a question can match, with its credit: the
