@@ -98,20 +98,21 @@ type snapshot struct {
 	qword []string
 	// df is the document frequency of each term; vocab the surface words.
 	df map[string]int
-	// postings lists the entries containing each term; titlePostings,
-	// bodyPostings and sectionPostings those containing it in that field.
-	postings                                     map[string][]int
-	titlePostings, bodyPostings, sectionPostings map[string][]int
-	vocab                                        map[string]int
+	// postings lists the entries containing each term, among all their
+	// terms and in each field.
+	postings map[string]*termPostings
+	vocab    map[string]int
 	// sortedTerms are the keys of df in order, for prefix lookups.
 	sortedTerms []string
 	// titleWeights are the title terms weighed for titlePrecision.
 	titleWeights []titleWeights
-	// spell holds the correction candidates (see correct).
-	spell  spellIndex
-	idfMax float64
-	syn    *Synonyms
-	built  time.Time
+	// spell holds the correction candidates (see correct), and corrections
+	// the words corrected so far.
+	spell       spellIndex
+	corrections corrections
+	idfMax      float64
+	syn         *Synonyms
+	built       time.Time
 }
 
 func (s *snapshot) idf(term string) float64 { return s.idfOf(s.df[term]) }
@@ -138,7 +139,7 @@ func buildSnapshot(entries []faq.Entry, syn *Synonyms) (*snapshot, error) {
 		return nil, fmt.Errorf("search: new index: %w", err)
 	}
 	s := &snapshot{idx: idx, entries: entries, byID: make(map[string]int, len(entries)),
-		df: map[string]int{}, postings: map[string][]int{}, vocab: map[string]int{}, syn: syn, built: time.Now()}
+		df: map[string]int{}, vocab: map[string]int{}, syn: syn, built: time.Now()}
 	b := idx.NewBatch()
 	for i, e := range entries {
 		if _, dup := s.byID[e.ID]; dup {
@@ -161,7 +162,6 @@ func buildSnapshot(entries []faq.Entry, syn *Synonyms) (*snapshot, error) {
 		}
 		for t := range set {
 			s.df[t]++
-			s.postings[t] = append(s.postings[t], i)
 		}
 		s.terms = append(s.terms, set)
 		s.titleTerms = append(s.titleTerms, stemSet(title))
@@ -172,9 +172,7 @@ func buildSnapshot(entries []faq.Entry, syn *Synonyms) (*snapshot, error) {
 		}
 	}
 	s.sectionTerms = sectionSets(entries, s.terms)
-	s.titlePostings = postingsOf(s.titleTerms)
-	s.bodyPostings = postingsOf(s.bodyTerms)
-	s.sectionPostings = postingsOf(s.sectionTerms)
+	s.postings = postingsOf(s.terms, s.titleTerms, s.bodyTerms, s.sectionTerms)
 	if err := idx.Batch(b); err != nil {
 		idx.Close()
 		return nil, fmt.Errorf("search: index batch: %w", err)
@@ -218,12 +216,31 @@ func sectionSets(entries []faq.Entry, terms []map[string]bool) []map[string]bool
 	return out
 }
 
-// postingsOf lists, for each term, the entries whose set holds it.
-func postingsOf(sets []map[string]bool) map[string][]int {
-	p := map[string][]int{}
-	for i, set := range sets {
-		for t := range set {
-			p[t] = append(p[t], i)
+// termPostings are the entries containing one term: among all their terms,
+// in their title, in their body, and in their section.
+type termPostings struct{ all, title, body, section []int }
+
+// postingsOf lists, for each term, the entries whose sets hold it.
+func postingsOf(all, title, body, section []map[string]bool) map[string]*termPostings {
+	p := map[string]*termPostings{}
+	of := func(t string) *termPostings {
+		if p[t] == nil {
+			p[t] = &termPostings{}
+		}
+		return p[t]
+	}
+	for i := range all {
+		for t := range all[i] {
+			of(t).all = append(of(t).all, i)
+		}
+		for t := range title[i] {
+			of(t).title = append(of(t).title, i)
+		}
+		for t := range body[i] {
+			of(t).body = append(of(t).body, i)
+		}
+		for t := range section[i] {
+			of(t).section = append(of(t).section, i)
 		}
 	}
 	return p

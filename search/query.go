@@ -87,7 +87,7 @@ func (s *snapshot) analyzeQuery(q string) []concept {
 			if len([]rune(w)) <= 4 && nearStopWord(w) {
 				continue // "wat", "hw", "teh": a mistyped function word
 			}
-			if c := s.correct(w); c != "" {
+			if c := s.correctCached(w); c != "" {
 				w, stem = c, stemWord(c)
 				if stem == "" {
 					continue

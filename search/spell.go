@@ -1,6 +1,10 @@
 package search
 
-import "sort"
+import (
+	"sort"
+	"sync"
+	"sync/atomic"
+)
 
 // spellWord is a correction candidate: a content or thesaurus word with its
 // frequency in the content (0 for thesaurus-only words).
@@ -42,6 +46,31 @@ func newSpellIndex(vocab map[string]int, syn *Synonyms) spellIndex {
 	return ix
 }
 
+// corrections memoizes correct for one snapshot; it stops growing at
+// correctionsMax words so hostile input cannot grow it without bound.
+type corrections struct {
+	m sync.Map
+	n atomic.Int64
+}
+
+const correctionsMax = 10_000
+
+// correctCached is correct, remembered per word: a typo tends to recur
+// ("masage"), and correcting it means comparing with every candidate of
+// about its length.
+func (s *snapshot) correctCached(w string) string {
+	if v, ok := s.corrections.m.Load(w); ok {
+		return v.(string)
+	}
+	c := s.correct(w)
+	if s.corrections.n.Load() < correctionsMax {
+		if _, loaded := s.corrections.m.LoadOrStore(w, c); !loaded {
+			s.corrections.n.Add(1)
+		}
+	}
+	return c
+}
+
 // correct returns the content word (or thesaurus word) closest to w within
 // a small edit distance, preferring the nearest, then the most frequent,
 // then the first in alphabetical order, or "" when none is close enough.
@@ -49,26 +78,19 @@ func newSpellIndex(vocab map[string]int, syn *Synonyms) spellIndex {
 // get here, so real words are never "corrected" into something else.
 func (s *snapshot) correct(w string) string {
 	r := []rune(w)
-	max, lo, hi := 1, len(r)-1, len(r)+1
+	max := 1
 	switch {
-	case len(r) < 3:
+	case len(r) < 4:
 		return ""
-	case len(r) == 3:
-		// A three-letter non-word is most often a dropped letter ("bak",
-		// "nek"); only a content word one letter longer may replace it.
-		lo = hi
 	case len(r) >= 8:
-		max, lo, hi = 2, len(r)-2, len(r)+2
+		max = 2
 	}
 	best, bestD, bestF := "", max+1, 0
-	for n := lo; n <= hi; n++ {
+	for n := len(r) - max; n <= len(r)+max; n++ {
 		if n < 0 || n >= len(s.spell) {
 			continue
 		}
 		for _, c := range s.spell[n] {
-			if len(r) == 3 && c.freq == 0 {
-				continue // not a thesaurus-only word from so little evidence
-			}
 			d := editDistance(r, c.runes, max)
 			if d < bestD || (d == bestD && (c.freq > bestF || c.freq == bestF && c.word < best)) {
 				best, bestD, bestF = c.word, d, c.freq

@@ -23,9 +23,6 @@ type Synonyms struct {
 	// surface holds the thesaurus's own words as written, for typo correction.
 	surface map[string]bool
 	stemsOf map[string]bool
-	// words maps a one-word phrase, as written, to its group's first
-	// one-word phrase (see WordMap).
-	words map[string]string
 }
 
 type synGroup struct {
@@ -39,6 +36,8 @@ type synGroup struct {
 type synRef struct {
 	group  int
 	phrase int
+	// others are the group's other phrases, what the phrase expands to.
+	others [][]string
 }
 
 // SynonymError is a problem in a synonym file.
@@ -80,7 +79,7 @@ func LoadSynonyms(files []string) (*Synonyms, error) {
 // separated by commas ("lumbar, lower back, low back"), or a one-way rule
 // "backache, back ache => back pain". "#" starts a comment.
 func ParseSynonyms(name, data string) (*Synonyms, error) {
-	s := &Synonyms{byFirst: map[string][]synRef{}, surface: map[string]bool{}, stemsOf: map[string]bool{}, words: map[string]string{}}
+	s := &Synonyms{byFirst: map[string][]synRef{}, surface: map[string]bool{}, stemsOf: map[string]bool{}}
 	sc := bufio.NewScanner(strings.NewReader(data))
 	n := 0
 	for sc.Scan() {
@@ -94,7 +93,6 @@ func ParseSynonyms(name, data string) (*Synonyms, error) {
 			continue
 		}
 		var g synGroup
-		var single []string // one-word phrases, as written
 		g.src = fmt.Sprintf("%s:%d", name, n)
 		left, right, oneWay := strings.Cut(l, "=>")
 		parse := func(part string, from bool) error {
@@ -108,12 +106,6 @@ func ParseSynonyms(name, data string) (*Synonyms, error) {
 					return &SynonymError{name, n, fmt.Sprintf("phrase %q has only stop words", p)}
 				}
 				g.phrases = append(g.phrases, st)
-				if ws := splitWords(p); len(ws) == 1 && (!oneWay || from) {
-					single = append(single, ws[0])
-				} else if len(ws) == 1 && oneWay {
-					// The right side of a one-way rule is the canonical word.
-					single = append([]string{ws[0]}, single...)
-				}
 				for _, w := range splitWords(p) {
 					if !isStop(w) {
 						s.surface[w] = true
@@ -139,11 +131,6 @@ func ParseSynonyms(name, data string) (*Synonyms, error) {
 		if len(g.phrases) < 2 {
 			return nil, &SynonymError{name, n, "a synonym group needs at least two phrases"}
 		}
-		for _, w := range single[min(1, len(single)):] {
-			if _, seen := s.words[w]; !seen {
-				s.words[w] = single[0]
-			}
-		}
 		s.add(g)
 	}
 	if err := sc.Err(); err != nil {
@@ -162,7 +149,13 @@ func (s *Synonyms) add(g synGroup) {
 		if g.from != nil && !g.from[pi] {
 			continue
 		}
-		s.byFirst[p[0]] = append(s.byFirst[p[0]], synRef{gi, pi})
+		others := make([][]string, 0, len(g.phrases)-1)
+		for qi, q := range g.phrases {
+			if qi != pi {
+				others = append(others, q)
+			}
+		}
+		s.byFirst[p[0]] = append(s.byFirst[p[0]], synRef{gi, pi, others})
 	}
 	s.rules++
 }
@@ -170,11 +163,6 @@ func (s *Synonyms) add(g synGroup) {
 func (s *Synonyms) merge(o *Synonyms) {
 	for _, g := range o.groups {
 		s.add(g)
-	}
-	for w, c := range o.words {
-		if _, seen := s.words[w]; !seen {
-			s.words[w] = c
-		}
 	}
 	for w := range o.surface {
 		s.surface[w] = true
@@ -189,23 +177,6 @@ func (s *Synonyms) surfaceWords() map[string]bool {
 	return s.surface
 }
 
-// WordMap returns a new map from each one-word phrase of the thesaurus, as
-// written in lower case, to the first one-word phrase of its group (for a
-// one-way rule, its one-word right side): {"lumbar": "back", "price":
-// "cost"}. Reports use it to count questions worded with synonyms as the
-// same question. A word in several groups maps by its first group. Phrases
-// of two or more words are left out.
-func (s *Synonyms) WordMap() map[string]string {
-	if s == nil {
-		return map[string]string{}
-	}
-	out := make(map[string]string, len(s.words))
-	for w, c := range s.words {
-		out[w] = c
-	}
-	return out
-}
-
 // Len is the number of synonym groups.
 func (s *Synonyms) Len() int {
 	if s == nil {
@@ -216,14 +187,14 @@ func (s *Synonyms) Len() int {
 
 // expansions returns, for the stem sequence starting at i, the longest
 // phrase that matches a group entry, how many stems it spans, and the
-// other phrases it expands to.
+// other phrases it expands to. The phrases are shared: callers must not
+// modify them.
 func (s *Synonyms) expansions(st []string, i int) (span int, alts [][]string) {
 	if s == nil {
 		return 0, nil
 	}
 	for _, ref := range s.byFirst[st[i]] {
-		g := s.groups[ref.group]
-		p := g.phrases[ref.phrase]
+		p := s.groups[ref.group].phrases[ref.phrase]
 		if i+len(p) > len(st) || !equalAt(st, i, p) {
 			continue
 		}
@@ -233,10 +204,10 @@ func (s *Synonyms) expansions(st []string, i int) (span int, alts [][]string) {
 		if len(p) > span {
 			span, alts = len(p), nil
 		}
-		for pi, q := range g.phrases {
-			if pi != ref.phrase {
-				alts = append(alts, q)
-			}
+		if alts == nil {
+			alts = ref.others // len == cap: a later append copies
+		} else {
+			alts = append(alts, ref.others...)
 		}
 	}
 	return span, alts

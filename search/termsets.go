@@ -28,10 +28,11 @@ type termSets struct{ all, title, body, section entrySet }
 type questionSets struct {
 	s      *snapshot
 	byStem map[string]*termSets
+	free   []termSets // allocated but not yet used
 }
 
 func (s *snapshot) newQuestionSets() *questionSets {
-	return &questionSets{s: s, byStem: map[string]*termSets{}}
+	return &questionSets{s: s, byStem: make(map[string]*termSets, 16)}
 }
 
 // of returns the sets of a stem.
@@ -39,18 +40,33 @@ func (q *questionSets) of(stem string) *termSets {
 	if ts, ok := q.byStem[stem]; ok {
 		return ts
 	}
-	s := q.s
-	n := (len(s.entries) + 63) / 64
-	slab := make(entrySet, 4*n)
-	ts := &termSets{all: slab[:n:n], title: slab[n : 2*n : 2*n], body: slab[2*n : 3*n : 3*n], section: slab[3*n:]}
-	for _, f := range []struct {
-		set      entrySet
-		postings map[string][]int
-	}{{ts.all, s.postings}, {ts.title, s.titlePostings}, {ts.body, s.bodyPostings}, {ts.section, s.sectionPostings}} {
-		for _, i := range f.postings[stem] {
-			f.set.add(i)
+	if len(q.free) == 0 {
+		q.free = q.alloc(8)
+	}
+	ts := &q.free[0]
+	q.free = q.free[1:]
+	if p := q.s.postings[stem]; p != nil {
+		for _, f := range []struct {
+			set      entrySet
+			postings []int
+		}{{ts.all, p.all}, {ts.title, p.title}, {ts.body, p.body}, {ts.section, p.section}} {
+			for _, i := range f.postings {
+				f.set.add(i)
+			}
 		}
 	}
 	q.byStem[stem] = ts
 	return ts
+}
+
+// alloc returns k empty sets backed by one allocation.
+func (q *questionSets) alloc(k int) []termSets {
+	n := (len(q.s.entries) + 63) / 64
+	slab := make(entrySet, 4*n*k)
+	out := make([]termSets, k)
+	for j := range out {
+		b := slab[4*n*j : 4*n*(j+1)]
+		out[j] = termSets{all: b[:n:n], title: b[n : 2*n : 2*n], body: b[2*n : 3*n : 3*n], section: b[3*n : 4*n : 4*n]}
+	}
+	return out
 }
