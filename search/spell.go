@@ -78,19 +78,26 @@ func (s *snapshot) correctCached(w string) string {
 // get here, so real words are never "corrected" into something else.
 func (s *snapshot) correct(w string) string {
 	r := []rune(w)
-	max := 1
+	max, lo, hi := 1, len(r)-1, len(r)+1
 	switch {
-	case len(r) < 4:
+	case len(r) < 3:
 		return ""
+	case len(r) == 3:
+		// A three-letter non-word is most often a dropped letter ("bak",
+		// "nek"); only a content word one letter longer may replace it.
+		lo = hi
 	case len(r) >= 8:
-		max = 2
+		max, lo, hi = 2, len(r)-2, len(r)+2
 	}
 	best, bestD, bestF := "", max+1, 0
-	for n := len(r) - max; n <= len(r)+max; n++ {
+	for n := lo; n <= hi; n++ {
 		if n < 0 || n >= len(s.spell) {
 			continue
 		}
 		for _, c := range s.spell[n] {
+			if len(r) == 3 && c.freq == 0 {
+				continue // not a thesaurus-only word from so little evidence
+			}
 			d := editDistance(r, c.runes, max)
 			if d < bestD || (d == bestD && (c.freq > bestF || c.freq == bestF && c.word < best)) {
 				best, bestD, bestF = c.word, d, c.freq

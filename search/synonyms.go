@@ -23,6 +23,9 @@ type Synonyms struct {
 	// surface holds the thesaurus's own words as written, for typo correction.
 	surface map[string]bool
 	stemsOf map[string]bool
+	// words maps a one-word phrase, as written, to its group's first
+	// one-word phrase (see WordMap).
+	words map[string]string
 }
 
 type synGroup struct {
@@ -79,7 +82,7 @@ func LoadSynonyms(files []string) (*Synonyms, error) {
 // separated by commas ("lumbar, lower back, low back"), or a one-way rule
 // "backache, back ache => back pain". "#" starts a comment.
 func ParseSynonyms(name, data string) (*Synonyms, error) {
-	s := &Synonyms{byFirst: map[string][]synRef{}, surface: map[string]bool{}, stemsOf: map[string]bool{}}
+	s := &Synonyms{byFirst: map[string][]synRef{}, surface: map[string]bool{}, stemsOf: map[string]bool{}, words: map[string]string{}}
 	sc := bufio.NewScanner(strings.NewReader(data))
 	n := 0
 	for sc.Scan() {
@@ -93,6 +96,7 @@ func ParseSynonyms(name, data string) (*Synonyms, error) {
 			continue
 		}
 		var g synGroup
+		var single []string // one-word phrases, as written
 		g.src = fmt.Sprintf("%s:%d", name, n)
 		left, right, oneWay := strings.Cut(l, "=>")
 		parse := func(part string, from bool) error {
@@ -106,6 +110,12 @@ func ParseSynonyms(name, data string) (*Synonyms, error) {
 					return &SynonymError{name, n, fmt.Sprintf("phrase %q has only stop words", p)}
 				}
 				g.phrases = append(g.phrases, st)
+				if ws := splitWords(p); len(ws) == 1 && (!oneWay || from) {
+					single = append(single, ws[0])
+				} else if len(ws) == 1 && oneWay {
+					// The right side of a one-way rule is the canonical word.
+					single = append([]string{ws[0]}, single...)
+				}
 				for _, w := range splitWords(p) {
 					if !isStop(w) {
 						s.surface[w] = true
@@ -130,6 +140,11 @@ func ParseSynonyms(name, data string) (*Synonyms, error) {
 		}
 		if len(g.phrases) < 2 {
 			return nil, &SynonymError{name, n, "a synonym group needs at least two phrases"}
+		}
+		for _, w := range single[min(1, len(single)):] {
+			if _, seen := s.words[w]; !seen {
+				s.words[w] = single[0]
+			}
 		}
 		s.add(g)
 	}
@@ -164,6 +179,11 @@ func (s *Synonyms) merge(o *Synonyms) {
 	for _, g := range o.groups {
 		s.add(g)
 	}
+	for w, c := range o.words {
+		if _, seen := s.words[w]; !seen {
+			s.words[w] = c
+		}
+	}
 	for w := range o.surface {
 		s.surface[w] = true
 	}
@@ -175,6 +195,23 @@ func (s *Synonyms) surfaceWords() map[string]bool {
 		return nil
 	}
 	return s.surface
+}
+
+// WordMap returns a new map from each one-word phrase of the thesaurus, as
+// written in lower case, to the first one-word phrase of its group (for a
+// one-way rule, its one-word right side): {"lumbar": "back", "price":
+// "cost"}. Reports use it to count questions worded with synonyms as the
+// same question. A word in several groups maps by its first group. Phrases
+// of two or more words are left out.
+func (s *Synonyms) WordMap() map[string]string {
+	if s == nil {
+		return map[string]string{}
+	}
+	out := make(map[string]string, len(s.words))
+	for w, c := range s.words {
+		out[w] = c
+	}
+	return out
 }
 
 // Len is the number of synonym groups.
