@@ -161,25 +161,31 @@ var apostrophes = strings.NewReplacer("’", "'", "‘", "'", "`", "'")
 func splitWords(text string) []string {
 	text = apostrophes.Replace(strings.ToLower(text))
 	var out []string
-	var b strings.Builder
-	flush := func() {
-		w := strings.Trim(b.String(), "'")
+	emit := func(w string) {
+		w = strings.Trim(w, "'")
 		if strings.HasSuffix(w, "'s") {
 			w = strings.TrimSuffix(w, "'s")
 		}
 		if w != "" {
 			out = append(out, w)
 		}
-		b.Reset()
 	}
-	for _, r := range text {
+	start := -1 // where the current word began, or -1 between words
+	for i, r := range text {
 		if unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'' {
-			b.WriteRune(r)
+			if start < 0 {
+				start = i
+			}
 			continue
 		}
-		flush()
+		if start >= 0 {
+			emit(text[start:i])
+			start = -1
+		}
 	}
-	flush()
+	if start >= 0 {
+		emit(text[start:])
+	}
 	return out
 }
 

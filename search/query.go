@@ -68,8 +68,10 @@ type concept struct {
 
 // analyzeQuery turns a question into concepts: stop words dropped, typos
 // corrected against the content's vocabulary, synonyms attached.
-func (s *snapshot) analyzeQuery(q string) []concept {
-	words := splitWords(q)
+func (s *snapshot) analyzeQuery(q string) []concept { return s.analyzeWords(splitWords(q)) }
+
+// analyzeWords is analyzeQuery on the question's words (see splitWords).
+func (s *snapshot) analyzeWords(words []string) []concept {
 	if len(words) > maxQueryWords {
 		words = words[:maxQueryWords]
 	}
@@ -120,29 +122,55 @@ func (s *snapshot) analyzeQuery(q string) []concept {
 // the most — a question about something the content lacks ("knee") must
 // not be answered from the words it shares ("pain"). Generic words weigh little.
 func (s *snapshot) weigh(cs []concept) []concept {
-	qs := s.newQuestionSets()
+	// First each concept's alternatives, whether the content has them, and
+	// what finding them is worth; all concepts share the backing arrays.
+	nalts, nstems := 0, 0
+	for i := range cs {
+		cs[i].alts = uniqueAlts(cs[i].alts)
+		nalts += len(cs[i].alts)
+	}
+	present := make([]bool, 0, nalts)
+	credit := make([]float64, 0, nalts)
+	for i := range cs {
+		c := &cs[i]
+		for _, a := range c.alts {
+			p := s.hasAll(a)
+			if p {
+				nstems += len(a)
+			}
+			cr := synonymCredit
+			if isVariant(c.alts[0], a) {
+				cr = 1
+			}
+			present, credit = append(present, p), append(credit, cr)
+		}
+		k := len(present)
+		c.present = present[k-len(c.alts) : k : k]
+		c.credit = credit[k-len(c.alts) : k : k]
+	}
+	// Then the entries holding each present alternative's stems, and the
+	// weight.
+	qs := s.newQuestionSets(nstems)
+	sets := make([][]*termSets, 0, nalts)
+	stemSets := make([]*termSets, 0, nstems)
 	n := (len(s.entries) + 63) / 64
 	union, tmp := make(entrySet, n), make(entrySet, n)
 	for i := range cs {
 		c := &cs[i]
-		c.alts = uniqueAlts(c.alts)
-		c.present = make([]bool, len(c.alts))
-		w := -1.0
-		c.credit = make([]float64, len(c.alts))
-		c.sets = make([][]*termSets, len(c.alts))
 		for k, a := range c.alts {
-			c.present[k] = s.hasAll(a)
-			c.credit[k] = synonymCredit
-			if isVariant(c.alts[0], a) {
-				c.credit[k] = 1
+			if !c.present[k] {
+				sets = append(sets, nil)
+				continue
 			}
-			if c.present[k] {
-				c.sets[k] = make([]*termSets, len(a))
-				for j, t := range a {
-					c.sets[k][j] = qs.of(t)
-				}
+			for _, t := range a {
+				stemSets = append(stemSets, qs.of(t))
 			}
+			j := len(stemSets)
+			sets = append(sets, stemSets[j-len(a):j:j])
 		}
+		k := len(sets)
+		c.sets = sets[k-len(c.alts) : k : k]
+		w := -1.0
 		if df := conceptDF(c, union, tmp); df > 0 {
 			w = s.idfOf(df)
 		}
@@ -161,10 +189,19 @@ func (s *snapshot) weigh(cs []concept) []concept {
 	return cs
 }
 
+// uniqueAlts drops repeated alternatives, keeping the first of each, in
+// place.
 func uniqueAlts(alts [][]string) [][]string {
-	out := alts[:0:0]
+	out := alts[:0]
 	for _, a := range alts {
-		if !slices.ContainsFunc(out, func(b []string) bool { return slices.Equal(a, b) }) {
+		dup := false
+		for _, b := range out {
+			if slices.Equal(a, b) {
+				dup = true
+				break
+			}
+		}
+		if !dup {
 			out = append(out, a)
 		}
 	}
@@ -349,8 +386,9 @@ func phraseQuery(stems []string, field string, boost float64) query.Query {
 // search runs the query and ranks candidates by how much of the question
 // they cover, weighted by how informative each concept is, then by BM25.
 func (s *snapshot) search(ctx context.Context, q string, limit int) ([]faq.Match, error) {
-	cs := s.analyzeQuery(q)
-	qw := questionWord(q)
+	words := splitWords(q)
+	cs := s.analyzeWords(words)
+	qw := questionWordIn(words)
 	bq := s.buildQuery(cs)
 	if bq == nil {
 		return nil, nil
@@ -558,8 +596,11 @@ func (s *snapshot) titleWeightsOf(i int) titleWeights {
 
 // questionWord is the wh-word a question opens with ("how", "what", ...),
 // skipping a leading filler word; "" for other questions.
-func questionWord(text string) string {
-	for i, w := range splitWords(text) {
+func questionWord(text string) string { return questionWordIn(splitWords(text)) }
+
+// questionWordIn is questionWord on a text's words.
+func questionWordIn(words []string) string {
+	for i, w := range words {
 		switch w {
 		case "how", "what", "when", "why", "which", "where", "who":
 			return w

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"math"
 	"os"
+	"slices"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
@@ -113,6 +114,23 @@ func TestBuildQueryKeepsOrder(t *testing.T) {
 					t.Errorf("%q: %s scores %.17g of the best (found %v), want %.17g", q, id, g, ok, w)
 				}
 			}
+		}
+	}
+}
+
+func TestSplitWords(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want []string
+	}{
+		{"Can massage help my LOWER back?", []string{"can", "massage", "help", "my", "lower", "back"}},
+		{"the therapist’s hands, don't 'quote' it's", []string{"the", "therapist", "hands", "don't", "quote", "it"}},
+		{"  ", nil},
+		{"24/7 café-owner", []string{"24", "7", "café", "owner"}},
+		{"bad\xffbyte ''' x", []string{"bad", "byte", "x"}},
+	} {
+		if got := splitWords(c.in); !slices.Equal(got, c.want) {
+			t.Errorf("splitWords(%q): got %q, want %q", c.in, got, c.want)
 		}
 	}
 }

@@ -31,8 +31,11 @@ type questionSets struct {
 	free   []termSets // allocated but not yet used
 }
 
-func (s *snapshot) newQuestionSets() *questionSets {
-	return &questionSets{s: s, byStem: make(map[string]*termSets, 16)}
+// newQuestionSets returns empty question sets with room for about n stems.
+func (s *snapshot) newQuestionSets(n int) *questionSets {
+	q := &questionSets{s: s, byStem: make(map[string]*termSets, n)}
+	q.free = q.alloc(n)
+	return q
 }
 
 // of returns the sets of a stem.
@@ -41,7 +44,7 @@ func (q *questionSets) of(stem string) *termSets {
 		return ts
 	}
 	if len(q.free) == 0 {
-		q.free = q.alloc(8)
+		q.free = q.alloc(8) // not expected: newQuestionSets was told how many
 	}
 	ts := &q.free[0]
 	q.free = q.free[1:]
