@@ -317,7 +317,21 @@ func joinWords(ws []string) string {
 // coordination and query norm) and so neither the order of the hits nor
 // their scores relative to the best one, and costs a searcher.
 func (s *snapshot) buildQuery(cs []concept) query.Query {
-	var clauses []query.Query
+	type clause struct {
+		stems []string
+		field string
+		boost float64
+	}
+	n := 0
+	for _, c := range cs {
+		for _, p := range c.present {
+			if p {
+				n += 2 // at most a title and a body clause
+			}
+		}
+	}
+	clauses := make([]clause, 0, n)
+	terms, conjs, parts := 0, 0, 0
 	for _, c := range cs {
 		for k, a := range c.alts {
 			if !c.present[k] {
@@ -333,7 +347,12 @@ func (s *snapshot) buildQuery(cs []concept) query.Query {
 				boost float64
 			}{{"title", fieldTitle, titleBoost}, {"body", fieldBody, bodyBoost}} {
 				if fieldMatches(f.field, c.sets[k]) {
-					clauses = append(clauses, phraseQuery(a, f.name, f.boost*alt))
+					clauses = append(clauses, clause{a, f.name, f.boost * alt})
+					terms += len(a)
+					if len(a) > 1 {
+						conjs++
+						parts += len(a)
+					}
 				}
 			}
 		}
@@ -341,7 +360,46 @@ func (s *snapshot) buildQuery(cs []concept) query.Query {
 	if len(clauses) == 0 {
 		return nil
 	}
-	return bleve.NewDisjunctionQuery(clauses...)
+	// The clauses come from a few slices rather than one allocation per
+	// term, boost and conjunction.
+	ar := queryArena{
+		terms:  make([]query.TermQuery, 0, terms),
+		boosts: make([]query.Boost, 0, len(clauses)),
+		conjs:  make([]query.ConjunctionQuery, 0, conjs),
+		parts:  make([]query.Query, 0, parts),
+	}
+	qs := make([]query.Query, len(clauses))
+	for i, c := range clauses {
+		qs[i] = ar.phrase(c.stems, c.field, c.boost)
+	}
+	return bleve.NewDisjunctionQuery(qs...)
+}
+
+// queryArena hands out the parts of one query from preallocated slices;
+// they never grow, so the pointers it returns stay valid.
+type queryArena struct {
+	terms  []query.TermQuery
+	boosts []query.Boost
+	conjs  []query.ConjunctionQuery
+	parts  []query.Query
+}
+
+// phrase is a term query for one stem, or a conjunction of term queries for
+// several, on one field, with a boost.
+func (ar *queryArena) phrase(stems []string, field string, boost float64) query.Query {
+	ar.boosts = append(ar.boosts, query.Boost(boost))
+	b := &ar.boosts[len(ar.boosts)-1]
+	if len(stems) == 1 {
+		ar.terms = append(ar.terms, query.TermQuery{Term: stems[0], FieldVal: field, BoostVal: b})
+		return &ar.terms[len(ar.terms)-1]
+	}
+	start := len(ar.parts)
+	for _, st := range stems {
+		ar.terms = append(ar.terms, query.TermQuery{Term: st, FieldVal: field})
+		ar.parts = append(ar.parts, &ar.terms[len(ar.terms)-1])
+	}
+	ar.conjs = append(ar.conjs, query.ConjunctionQuery{Conjuncts: ar.parts[start:len(ar.parts):len(ar.parts)], BoostVal: b})
+	return &ar.conjs[len(ar.conjs)-1]
 }
 
 // fieldMatches reports whether some entry has all of a phrase's stems (by
@@ -363,24 +421,6 @@ func fieldMatches(field int, sets []*termSets) bool {
 		}
 	}
 	return false
-}
-
-func phraseQuery(stems []string, field string, boost float64) query.Query {
-	if len(stems) == 1 {
-		t := bleve.NewTermQuery(stems[0])
-		t.SetField(field)
-		t.SetBoost(boost)
-		return t
-	}
-	parts := make([]query.Query, len(stems))
-	for i, st := range stems {
-		t := bleve.NewTermQuery(st)
-		t.SetField(field)
-		parts[i] = t
-	}
-	cq := bleve.NewConjunctionQuery(parts...)
-	cq.SetBoost(boost)
-	return cq
 }
 
 // search runs the query and ranks candidates by how much of the question

@@ -71,6 +71,24 @@ func everyClause(cs []concept) query.Query {
 	return bleve.NewDisjunctionQuery(clauses...)
 }
 
+func phraseQuery(stems []string, field string, boost float64) query.Query {
+	if len(stems) == 1 {
+		t := bleve.NewTermQuery(stems[0])
+		t.SetField(field)
+		t.SetBoost(boost)
+		return t
+	}
+	parts := make([]query.Query, len(stems))
+	for i, st := range stems {
+		t := bleve.NewTermQuery(st)
+		t.SetField(field)
+		parts[i] = t
+	}
+	cq := bleve.NewConjunctionQuery(parts...)
+	cq.SetBoost(boost)
+	return cq
+}
+
 // TestBuildQueryKeepsOrder: leaving out the clauses no entry matches keeps
 // the bleve hits and their scores relative to the best hit, and so their
 // order, on the evaluation questions of both knowledge bases.
