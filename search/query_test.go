@@ -152,3 +152,75 @@ func TestSplitWords(t *testing.T) {
 		}
 	}
 }
+
+// TestSetsMatchTermMaps: the bitset shortcuts (concept DF, coverage of an
+// entry in each field) agree with reading the entries' term maps directly,
+// on the evaluation questions of both knowledge bases and every entry.
+func TestSetsMatchTermMaps(t *testing.T) {
+	fraction := func(set map[string]bool, stems []string) float64 {
+		n := 0
+		for _, st := range stems {
+			if set[st] {
+				n++
+			}
+		}
+		f := float64(n) / float64(len(stems))
+		if f < 1 {
+			f *= partialCredit
+		}
+		return f
+	}
+	for _, kb := range []struct{ content, set string }{
+		{"../content", "../testdata/dev.jsonl"},
+		{"../testdata/kb2", "../testdata/kb2-eval.jsonl"},
+	} {
+		s := loadSnapshot(t, kb.content)
+		for _, q := range evalQuestions(t, kb.set) {
+			cs := s.analyzeQuery(q)
+			total := 0.0
+			for ci := range cs {
+				c := &cs[ci]
+				total += c.weight
+				df := 0
+				for i := range s.entries {
+					for k, a := range c.alts {
+						if c.present[k] && fraction(s.terms[i], a) == 1 {
+							df++
+							break
+						}
+					}
+				}
+				n := (len(s.entries) + 63) / 64
+				if got := conceptDF(c, make(entrySet, n), make(entrySet, n)); got != df {
+					t.Errorf("%q: concept %q in %d entries, want %d", q, c.surface, got, df)
+				}
+			}
+			if total == 0 {
+				continue
+			}
+			for i := range s.entries {
+				var want fit
+				for _, c := range cs {
+					var cr fit
+					for k, a := range c.alts {
+						if !c.present[k] {
+							continue
+						}
+						cr.all = math.Max(cr.all, fraction(s.terms[i], a)*c.credit[k])
+						cr.title = math.Max(cr.title, fraction(s.titleTerms[i], a)*c.credit[k])
+						cr.body = math.Max(cr.body, fraction(s.bodyTerms[i], a)*c.credit[k])
+						cr.section = math.Max(cr.section, fraction(s.sectionTerms[i], a)*c.credit[k])
+					}
+					want.all += cr.all * c.weight
+					want.title += cr.title * c.weight
+					want.body += cr.body * c.weight
+					want.section += cr.section * c.weight
+				}
+				want = fit{want.all / total, want.title / total, want.body / total, want.section / total}
+				if got, _ := s.coverage(cs, i, total); got != want {
+					t.Errorf("%q: entry %s covers %+v, want %+v", q, s.entries[i].ID, got, want)
+				}
+			}
+		}
+	}
+}
