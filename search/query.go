@@ -278,15 +278,6 @@ func conceptDF(c *concept, union, tmp entrySet) int {
 	return union.len()
 }
 
-// phraseIDF is the IDF of a phrase's rarest word.
-func (s *snapshot) phraseIDF(stems []string) float64 {
-	best := 0.0
-	for _, t := range stems {
-		best = math.Max(best, s.idf(t))
-	}
-	return best
-}
-
 func dedupe(cs []concept) []concept {
 	out := cs[:0]
 	for _, c := range cs {
