@@ -27,8 +27,14 @@ type Searcher interface {
 type Config struct {
 	// Disclaimer is added to every reply.
 	Disclaimer string
-	// MinConfidence is the confidence below which the bot falls back.
+	// MinConfidence is the calibrated confidence (the probability that the
+	// best match answers the question) below which the bot does not
+	// answer. 0 answers every match; a negative value takes the default.
 	MinConfidence float64
+	// ClarifyConfidence: a best match below MinConfidence but at or above
+	// this gets a "did you mean" clarify reply instead of a fallback.
+	// 0 means MinConfidence/2; a value ≥ MinConfidence turns clarify off.
+	ClarifyConfidence float64
 	// TieMargin: a different entry within this confidence of the best is
 	// offered as "did you mean".
 	TieMargin float64
@@ -45,6 +51,7 @@ type Config struct {
 
 // Texts are the bot's fixed reply texts.
 type Texts struct {
+	Clarify        string `yaml:"clarify"`
 	Fallback       string `yaml:"fallback"`
 	FallbackAbout  string `yaml:"fallback_about"`
 	Greeting       string `yaml:"greeting"`
@@ -67,6 +74,7 @@ func DefaultConfig() Config {
 		ShortAnswerChars: 300,
 		MaxQuestionChars: 500,
 		Texts: Texts{
+			Clarify:        "I'm not sure I understood. Did you mean one of these?",
 			Fallback:       "Sorry, I don't have a reliable answer to that in my knowledge base. Here are some questions I can answer:",
 			FallbackAbout:  "Sorry, I don't have information about %s in my knowledge base. Here are some questions I can answer:",
 			Greeting:       "Hello! Ask me a question in your own words and I'll answer from my knowledge base. For example:",
@@ -86,8 +94,11 @@ func (c Config) withDefaults() Config {
 	if c.Disclaimer == "" {
 		c.Disclaimer = d.Disclaimer
 	}
-	if c.MinConfidence <= 0 {
+	if c.MinConfidence < 0 {
 		c.MinConfidence = d.MinConfidence
+	}
+	if c.ClarifyConfidence <= 0 {
+		c.ClarifyConfidence = c.MinConfidence / 2
 	}
 	if c.TieMargin <= 0 {
 		c.TieMargin = d.TieMargin
@@ -106,7 +117,7 @@ func (c Config) withDefaults() Config {
 		v   *string
 		def string
 	}{
-		{&t.Fallback, dt.Fallback}, {&t.FallbackAbout, dt.FallbackAbout}, {&t.Greeting, dt.Greeting},
+		{&t.Clarify, dt.Clarify}, {&t.Fallback, dt.Fallback}, {&t.FallbackAbout, dt.FallbackAbout}, {&t.Greeting, dt.Greeting},
 		{&t.Thanks, dt.Thanks}, {&t.Help, dt.Help}, {&t.Empty, dt.Empty}, {&t.TooLong, dt.TooLong},
 		{&t.NotText, dt.NotText}, {&t.UnknownEntry, dt.UnknownEntry}, {&t.FeedbackThanks, dt.FeedbackThanks},
 	} {
@@ -210,8 +221,11 @@ func (b *Bot) answer(ctx context.Context, q Question) (Reply, error) {
 	if err != nil {
 		return Reply{}, fmt.Errorf("bot: answer: %w", err)
 	}
-	if len(ms) == 0 || ms[0].Confidence < b.cfg.MinConfidence {
+	if len(ms) == 0 || ms[0].Confidence < b.cfg.ClarifyConfidence && ms[0].Confidence < b.cfg.MinConfidence {
 		return b.fallback(text, ms), nil
+	}
+	if ms[0].Confidence < b.cfg.MinConfidence {
+		return b.clarify(text, ms), nil
 	}
 	best := ms[0]
 	r := b.entryReply(best.Entry, text)
@@ -321,6 +335,28 @@ func (b *Bot) fallback(text string, ms []faq.Match) Reply {
 	r := b.reply(KindFallback, text, msg, topics)
 	if len(ms) > 0 {
 		r.Score = round(ms[0].Confidence)
+	}
+	return r
+}
+
+// maxClarify is how many questions a clarify reply offers.
+const maxClarify = 3
+
+// clarify asks which of the best matches the person meant: the bot is not
+// sure enough to answer, but the matches are not irrelevant either.
+func (b *Bot) clarify(text string, ms []faq.Match) Reply {
+	r := b.reply(KindClarify, text, b.cfg.Texts.Clarify, nil)
+	r.Score = round(ms[0].Confidence)
+	seen := map[string]bool{}
+	for k, m := range ms {
+		if len(r.DidYouMean) == maxClarify || k > 0 && m.Confidence < b.cfg.ClarifyConfidence/2 {
+			break
+		}
+		t := refTitle(m.Entry)
+		if !seen[t] {
+			seen[t] = true
+			r.DidYouMean = append(r.DidYouMean, Ref{ID: m.Entry.ID, Title: t})
+		}
 	}
 	return r
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -67,11 +68,56 @@ func checkCommon(t *testing.T, r Reply, disclaimer string) {
 	}
 }
 
+// TestClarify: a best match below MinConfidence but within the clarify band
+// offers the best matches, with distinct titles, as "did you mean"; below
+// the band the bot falls back; ClarifyConfidence ≥ MinConfidence turns the
+// band off.
+func TestClarify(t *testing.T) {
+	results := map[string][]faq.Match{
+		"migraine food": {match(eTriggers2, 0.4), match(eTriggers2, 0.39), match(eMigraineLast, 0.2), match(eNaps, 0.19), match(eInsomnia, 0.05)},
+		"vague":         {match(eNaps, 0.2)},
+	}
+	b, _, _ := newTestBot(t, results)
+	r := answer(t, b, "migraine food")
+	checkCommon(t, r, testDisclaimer)
+	if r.Kind != KindClarify || r.Source.ID != "" {
+		t.Fatalf("got kind %s source %q, want clarify without a source", r.Kind, r.Source.ID)
+	}
+	var ids []string
+	for _, d := range r.DidYouMean {
+		ids = append(ids, d.ID)
+	}
+	if want := []string{eTriggers2.ID, eMigraineLast.ID, eNaps.ID}; !slices.Equal(ids, want) {
+		t.Errorf("DidYouMean: got %v, want %v (distinct titles, at most 3, above half the band floor)", ids, want)
+	}
+	if r := answer(t, b, "vague"); r.Kind != KindFallback {
+		t.Errorf("below the band: got %s, want fallback", r.Kind)
+	}
+	cfg := testConfig()
+	cfg.ClarifyConfidence = cfg.MinConfidence
+	off, err := New(&fakeSearcher{entries: testEntries(), results: results}, nil, cfg, WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := answer(t, off, "migraine food"); r.Kind != KindFallback {
+		t.Errorf("band off: got %s, want fallback", r.Kind)
+	}
+	zero := testConfig()
+	zero.MinConfidence = 0
+	all, err := New(&fakeSearcher{entries: testEntries(), results: results}, nil, zero, WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := answer(t, all, "vague"); r.Kind != KindAnswer {
+		t.Errorf("MinConfidence 0: got %s, want an answer (0 means 0)", r.Kind)
+	}
+}
+
 func TestReplyKinds(t *testing.T) {
 	results := map[string][]faq.Match{
 		"how long does a migraine last":      {match(eMigraineLast, 0.95), match(eMigraineKids, 0.4)},
 		"what is the capital of france":      {match(eInsomnia, 0.1)},
-		"can massage help my knee":           {{Entry: eTreat, Confidence: 0.3, Missing: []string{"massage", "knee"}, Unknown: []string{"knee"}}},
+		"can massage help my knee":           {{Entry: eTreat, Confidence: 0.2, Missing: []string{"massage", "knee"}, Unknown: []string{"knee"}}},
 		"tell me a joke":                     nil,
 		"what should i eat for migraine":     {match(eTriggers2, 0.49)},
 		"do naps help after a bad night":     {match(eNaps, 0.5)},
@@ -86,8 +132,8 @@ func TestReplyKinds(t *testing.T) {
 		withTopics bool
 	}{
 		{"how long does a migraine last", KindAnswer, "q-last", true, "four and seventy-two hours", false},
-		{"do naps help after a bad night", KindAnswer, "q-naps", true, "twenty minutes", false}, // exactly MinConfidence
-		{"what should i eat for migraine", KindFallback, "", true, "don't have a reliable answer", true},
+		{"do naps help after a bad night", KindAnswer, "q-naps", true, "twenty minutes", false},   // exactly MinConfidence
+		{"what should i eat for migraine", KindClarify, "", true, "not sure I understood", false}, // between MinConfidence/2 and MinConfidence
 		{"what is the capital of france", KindFallback, "", true, "don't have a reliable answer", true},
 		{"can massage help my knee", KindFallback, "", true, `"knee"`, true},
 		{"tell me a joke", KindFallback, "", true, "don't have a reliable answer", true},
@@ -423,7 +469,7 @@ func TestNew(t *testing.T) {
 	if _, err := New(nil, nil, Config{}); err == nil {
 		t.Error("New(nil searcher): got no error")
 	}
-	b, err := New(&fakeSearcher{}, nil, Config{MaxAnswerChars: 500, Texts: Texts{Greeting: "Howdy!"}})
+	b, err := New(&fakeSearcher{}, nil, Config{MinConfidence: -1, MaxAnswerChars: 500, Texts: Texts{Greeting: "Howdy!"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,9 @@ const (
 	KindAnswer Kind = "answer"
 	// KindFallback means the bot does not know; Topics lists what it can answer.
 	KindFallback Kind = "fallback"
+	// KindClarify means the bot is unsure which question was meant;
+	// DidYouMean lists the likeliest. It is not an answer.
+	KindClarify Kind = "clarify"
 	// KindUrgent is a red-flag or crisis reply: seek care now, no massage tip.
 	KindUrgent Kind = "urgent"
 	// KindGreeting answers small talk such as "hello".

@@ -32,9 +32,6 @@ var fillerData string
 //go:embed data/generic.txt
 var genericData string
 
-//go:embed data/topics.txt
-var topicsData string
-
 //go:embed data/words.gz
 var wordsGz []byte
 
@@ -45,10 +42,6 @@ var fillerWords = wordSet(fillerData)
 // genericWords are common English words that say little about a topic
 // ("better", "seeing", "tell"); they count little towards confidence.
 var genericWords = wordSet(genericData)
-
-// topicWords name what a health question is about (body parts,
-// conditions, treatments, costs); see data/topics.txt.
-var topicWords = wordSet(topicsData)
 
 // stopWords is Snowball's English stop list, as bleve's stop_en uses it.
 var stopWords = func() map[string]bool {

@@ -112,7 +112,9 @@ type snapshot struct {
 	corrections corrections
 	idfMax      float64
 	syn         *Synonyms
-	built       time.Time
+	// firstInSection marks passages that open their section.
+	firstInSection []bool
+	built          time.Time
 }
 
 func (s *snapshot) idf(term string) float64 { return s.idfOf(s.df[term]) }
@@ -172,6 +174,7 @@ func buildSnapshot(entries []faq.Entry, syn *Synonyms) (*snapshot, error) {
 		}
 	}
 	s.sectionTerms = sectionSets(entries, s.terms)
+	s.firstInSection = firstInSections(entries)
 	s.postings = postingsOf(s.terms, s.titleTerms, s.bodyTerms, s.sectionTerms)
 	if err := idx.Batch(b); err != nil {
 		idx.Close()
@@ -270,6 +273,7 @@ func titleText(e faq.Entry) string {
 type Index struct {
 	mu   sync.RWMutex
 	snap *snapshot
+	rk   *Ranker
 }
 
 // New builds an index over entries with the given thesaurus (nil for none).
@@ -278,7 +282,24 @@ func New(entries []faq.Entry, syn *Synonyms) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Index{snap: s}, nil
+	return &Index{snap: s, rk: DefaultRanker()}, nil
+}
+
+// SetRanker makes r rank every later search (nil: the bundled ranker).
+func (x *Index) SetRanker(r *Ranker) {
+	if r == nil {
+		r = DefaultRanker()
+	}
+	x.mu.Lock()
+	x.rk = r
+	x.mu.Unlock()
+}
+
+// Ranker returns the ranker in use.
+func (x *Index) Ranker() *Ranker {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	return x.rk
 }
 
 // Replace builds a new snapshot from entries and swaps it in atomically.
@@ -361,7 +382,38 @@ func (x *Index) Search(ctx context.Context, query string, limit int) ([]faq.Matc
 	if x.snap == nil {
 		return nil, ErrClosed
 	}
-	return x.snap.search(ctx, query, limit)
+	return x.snap.search(ctx, x.rk, query, limit)
+}
+
+// Candidate is an entry retrieved for a question, with the features the
+// ranker weighed, its score and its calibrated confidence.
+type Candidate struct {
+	Entry      faq.Entry
+	Features   Features
+	Score      float64
+	Confidence float64
+}
+
+// Candidates returns every entry retrieved for query with its features,
+// best first by the current ranker: what training and explanations need.
+func (x *Index) Candidates(ctx context.Context, query string) ([]Candidate, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if x.snap == nil {
+		return nil, ErrClosed
+	}
+	cands, _, err := x.snap.ranked(ctx, x.rk, query)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Candidate, len(cands))
+	for k, c := range cands {
+		out[k] = Candidate{Entry: x.snap.entries[c.i], Features: c.x, Score: c.z, Confidence: c.conf}
+	}
+	return out, nil
 }
 
 func sortMatches(ms []faq.Match) {

@@ -18,25 +18,13 @@ import (
 // Query limits keep a hostile question cheap.
 const (
 	maxQueryWords = 48
-	candidates    = 12
+	candidates    = 16
 	// genericWeight caps how much a generic word ("better", "tell") counts.
 	genericWeight = 0.6
 	// synonymCredit is how much covering a concept only through a synonym counts.
 	synonymCredit = 0.8
-	// phrasingWeight scales an absent real English word that is not a topic
-	// word ("affect", "scrolling"): it likely phrases the question rather
-	// than naming what it is about.
-	phrasingWeight = 0.5
 	// partialCredit scales credit for a phrase only partly present.
 	partialCredit = 0.6
-	// faqPrior prefers a curated FAQ answer over an article passage when
-	// both fit the question equally.
-	faqPrior = 0.01
-	// questionWordBonus rewards an entry whose title asks the same kind of
-	// question (how, what, when, why, which, where, who).
-	questionWordBonus = 0.05
-	// leadInPenalty demotes a passage that only introduces a list.
-	leadInPenalty = 0.1
 )
 
 // genericStems are the stems of genericWords.
@@ -64,6 +52,9 @@ type concept struct {
 	// each of its stems.
 	sets   [][]*termSets
 	weight float64
+	// corrected marks a concept whose word was a misspelling, corrected
+	// against the content's vocabulary.
+	corrected bool
 }
 
 // analyzeQuery turns a question into concepts: stop words dropped, typos
@@ -77,6 +68,7 @@ func (s *snapshot) analyzeWords(words []string) []concept {
 	}
 	synStems := s.syn.stemSet()
 	var st, surf []string
+	var fixed []bool
 	for _, w := range words {
 		if isStop(w) {
 			continue
@@ -85,12 +77,13 @@ func (s *snapshot) analyzeWords(words []string) []concept {
 		if stem == "" {
 			continue
 		}
+		corrected := false
 		if s.df[stem] == 0 && !synStems[stem] && !isEnglishWord(w) {
 			if len([]rune(w)) <= 4 && nearStopWord(w) {
 				continue // "wat", "hw", "teh": a mistyped function word
 			}
 			if c := s.correctCached(w); c != "" {
-				w, stem = c, stemWord(c)
+				w, stem, corrected = c, stemWord(c), true
 				if stem == "" {
 					continue
 				}
@@ -98,6 +91,7 @@ func (s *snapshot) analyzeWords(words []string) []concept {
 		}
 		st = append(st, stem)
 		surf = append(surf, w)
+		fixed = append(fixed, corrected)
 	}
 	var cs []concept
 	for i := 0; i < len(st); {
@@ -108,6 +102,7 @@ func (s *snapshot) analyzeWords(words []string) []concept {
 		}
 		c.alts = append([][]string{st[i : i+span]}, alts...)
 		c.surface = joinWords(surf[i : i+span])
+		c.corrected = slices.Contains(fixed[i:i+span], true)
 		if span == 1 {
 			c.alts = append(c.alts, s.prefixVariants(st[i])...)
 		}
@@ -175,11 +170,9 @@ func (s *snapshot) weigh(cs []concept) []concept {
 			w = s.idfOf(df)
 		}
 		if w < 0 {
-			// The content never uses this word nor a synonym of it.
+			// The content never uses this word nor a synonym of it: the
+			// features count such words apart (topic or context).
 			w = s.idfMax
-			if len(c.alts[0]) == 1 && isEnglishWord(c.surface) && !topicWords[c.surface] {
-				w *= phrasingWeight
-			}
 		}
 		if len(c.alts[0]) == 1 && genericWords[c.surface] {
 			w = math.Min(w, genericWeight)
@@ -414,105 +407,126 @@ func fieldMatches(field int, sets []*termSets) bool {
 	return false
 }
 
-// search runs the query and ranks candidates by how much of the question
-// they cover, weighted by how informative each concept is, then by BM25.
-func (s *snapshot) search(ctx context.Context, q string, limit int) ([]faq.Match, error) {
+// candidate is one entry bleve retrieved for a question, with its
+// features and the ranker's score.
+type candidate struct {
+	i int
+	// bm25 is bleve's score, z the ranker's, conf the confidence.
+	bm25, z, conf float64
+	x             Features
+	missing       []string
+}
+
+// candidates retrieves entries for the question with bleve and computes
+// each one's features, in bleve's order. unknown lists the question's
+// words the content never uses (nor any synonym of them).
+func (s *snapshot) candidates(ctx context.Context, q string) (cands []candidate, unknown []string, err error) {
 	words := splitWords(q)
 	cs := s.analyzeWords(words)
-	qw := questionWordIn(words)
 	bq := s.buildQuery(cs)
 	if bq == nil {
-		return nil, nil
+		return nil, nil, nil
 	}
 	req := bleve.NewSearchRequestOptions(bq, candidates, 0, false)
 	res, err := s.idx.SearchInContext(ctx, req)
 	if err != nil {
-		return nil, fmt.Errorf("search: %w", err)
+		return nil, nil, fmt.Errorf("search: %w", err)
 	}
-	total := 0.0
-	for _, c := range cs {
-		total += c.weight
+	if len(res.Hits) == 0 {
+		return nil, nil, nil
 	}
-	if total == 0 || len(res.Hits) == 0 {
-		return nil, nil
+	qi := s.questionInfo(cs, words)
+	if qi.known == 0 {
+		return nil, nil, nil
 	}
-	top := res.Hits[0].Score
-	type ranked struct {
-		i       int
-		rank    float64
-		f       fit
-		score   float64
-		missing []string
-	}
-	qstems := queryStems(cs)
-	var unknown []string
 	for _, c := range cs {
 		if !anyTrue(c.present) {
 			unknown = append(unknown, c.surface)
 		}
 	}
-	rs := make([]ranked, 0, len(res.Hits))
-	for _, h := range res.Hits {
+	top := res.Hits[0].Score
+	cands = make([]candidate, 0, len(res.Hits))
+	bestCov := 0.0
+	for k, h := range res.Hits {
 		i, ok := s.byID[h.ID]
 		if !ok {
 			continue
 		}
-		f, missing := s.coverage(cs, i, total)
-		tprec := s.titlePrecision(i, qstems)
-		rel := h.Score / top
-		// Rank: coverage first; then how well the title fits the question
-		// both ways (F1 of coverage and precision), the entry's own body and
-		// its section, and BM25 relative to the best hit.
-		tfit := 0.0
-		if f.title+tprec > 0 {
-			tfit = 2 * f.title * tprec / (f.title + tprec)
-		}
-		rank := f.all + 0.4*tfit + 0.1*f.body + 0.1*f.section + 0.2*rel
-		e := &s.entries[i]
-		if qw != "" && s.qword[i] == qw {
-			rank += questionWordBonus // "How …?" is best answered by an entry titled "How …?"
-		}
-		if e.Type == faq.TypeFAQ {
-			rank += faqPrior
-		}
-		if e.Type == faq.TypePassage && strings.HasSuffix(strings.TrimSpace(e.Text), ":") {
-			rank -= leadInPenalty // an introduction to a list says little by itself
-		}
-		rs = append(rs, ranked{i: i, rank: rank, f: f, score: h.Score, missing: missing})
+		x, missing := s.features(&qi, i, h.Score/top, k == 0)
+		bestCov = math.Max(bestCov, x[fCoverage])
+		cands = append(cands, candidate{i: i, bm25: h.Score, x: x, missing: missing})
 	}
-	slices.SortFunc(rs, func(a, b ranked) int {
-		if a.rank != b.rank {
-			if a.rank > b.rank {
+	for k := range cands {
+		cands[k].x[fCoverageGap] = cands[k].x[fCoverage] - bestCov
+	}
+	return cands, unknown, nil
+}
+
+// search ranks the candidates by the ranker's score; each match's
+// confidence is the calibrated probability that it answers the question.
+func (s *snapshot) search(ctx context.Context, rk *Ranker, q string, limit int) ([]faq.Match, error) {
+	cands, unknown, err := s.ranked(ctx, rk, q)
+	if err != nil || len(cands) == 0 {
+		return nil, err
+	}
+	if limit <= 0 || limit > len(cands) {
+		limit = len(cands)
+	}
+	out := make([]faq.Match, limit)
+	for k := range out {
+		c := &cands[k]
+		out[k] = faq.Match{Entry: s.entries[c.i], Confidence: c.conf, Score: c.bm25, Missing: c.missing, Unknown: unknown}
+	}
+	return out, nil
+}
+
+// ranked is candidates sorted by the ranker's score, best first.
+func (s *snapshot) ranked(ctx context.Context, rk *Ranker, q string) ([]candidate, []string, error) {
+	cands, unknown, err := s.candidates(ctx, q)
+	if err != nil || len(cands) == 0 {
+		return nil, nil, err
+	}
+	for k := range cands {
+		cands[k].z = rk.Score(cands[k].x)
+	}
+	slices.SortFunc(cands, func(a, b candidate) int {
+		if a.z != b.z {
+			if a.z > b.z {
 				return -1
 			}
 			return 1
 		}
 		return cmp.Compare(a.i, b.i)
 	})
-	if limit <= 0 || limit > len(rs) {
-		limit = len(rs)
+	// The best candidate's confidence is the decision model's probability;
+	// the others' scale it by their softmax share relative to the best.
+	zs := make([]float64, len(cands))
+	for k := range cands {
+		zs[k] = cands[k].z
 	}
-	out := make([]faq.Match, limit)
-	for k := range out {
-		r := &rs[k]
-		out[k] = faq.Match{Entry: s.entries[r.i], Confidence: r.f.all, Score: r.score, Missing: r.missing, Unknown: unknown}
+	top := rk.Confidence(cands[0].x, zs, 0)
+	for k := range cands {
+		cands[k].conf = top * math.Exp(cands[k].z-cands[0].z)
 	}
-	return out, nil
+	return cands, unknown, nil
 }
 
-// fit is the weighted share of the question's concepts found in an entry:
-// in all its terms, its title, its body, and its section.
-type fit struct{ all, title, body, section float64 }
+// fit is the weight of the question's concepts found in an entry: in all
+// its terms, its title, its body and its section, and how much of the
+// whole came only through synonyms or corrections (indirect). maxMiss is
+// the weight of the heaviest concept the content has but the entry misses.
+type fit struct{ all, title, body, section, indirect, maxMiss float64 }
 
 // coverage is how entry i covers the question's concepts, and the concepts
 // it misses altogether.
-func (s *snapshot) coverage(cs []concept, i int, total float64) (fit, []string) {
+func (s *snapshot) coverage(cs []concept, i int) (fit, []string) {
 	// A FAQ entry is its own section; a passage is read in its section.
 	ownSection := s.entries[i].Type != faq.TypePassage
 	var got fit
 	var missing []string
 	for _, c := range cs {
 		var credit fit
+		direct := 0.0
 		for k, sets := range c.sets {
 			if !c.present[k] {
 				continue
@@ -532,7 +546,11 @@ func (s *snapshot) coverage(cs []concept, i int, total float64) (fit, []string) 
 					section++
 				}
 			}
-			credit.all = math.Max(credit.all, altCredit(all, len(sets), c.credit[k]))
+			a := altCredit(all, len(sets), c.credit[k])
+			credit.all = math.Max(credit.all, a)
+			if c.credit[k] == 1 {
+				direct = math.Max(direct, a)
+			}
 			credit.title = math.Max(credit.title, altCredit(title, len(sets), c.credit[k]))
 			credit.body = math.Max(credit.body, altCredit(body, len(sets), c.credit[k]))
 			if !ownSection {
@@ -541,16 +559,19 @@ func (s *snapshot) coverage(cs []concept, i int, total float64) (fit, []string) 
 		}
 		if credit.all == 0 {
 			missing = append(missing, c.surface)
+			if anyTrue(c.present) {
+				got.maxMiss = math.Max(got.maxMiss, c.weight)
+			}
+		}
+		if c.corrected {
+			direct = 0
 		}
 		got.all += credit.all * c.weight
+		got.indirect += (credit.all - direct) * c.weight
 		got.title += credit.title * c.weight
 		got.body += credit.body * c.weight
 		got.section += credit.section * c.weight
 	}
-	got.all /= total
-	got.title /= total
-	got.body /= total
-	got.section /= total
 	if ownSection {
 		got.section = got.all
 	}

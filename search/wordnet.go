@@ -52,6 +52,7 @@ const (
 	lexNounProcess    lexClass = 22
 	lexNounState      lexClass = 26
 	lexNounSubstance  lexClass = 27
+	lexNounTime       lexClass = 28
 )
 
 // String gives the class's WordNet name, e.g. "noun.body".

@@ -110,12 +110,17 @@ func buildCore(cfg Config, log *slog.Logger, met *metrics.Metrics, opts ...bot.O
 		}
 		opts = append(opts, bot.WithRecorder(met))
 	}
+	rk, err := search.LoadRanker(cfg.path(cfg.Content.Ranker))
+	if err != nil {
+		return nil, err
+	}
 	lib, _, err := search.OpenLibrary(lc)
 	if err != nil {
 		return nil, err
 	}
+	lib.Index().SetRanker(rk)
 	opts = append([]bot.Option{bot.WithLogger(log)}, opts...)
-	b, err := bot.New(lib.Index(), triage, cfg.botConfig(), opts...)
+	b, err := bot.New(lib.Index(), triage, cfg.botConfig(rk), opts...)
 	if err != nil {
 		lib.Close()
 		return nil, err

@@ -13,6 +13,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"faqbot/bot"
+	"faqbot/search"
 )
 
 // Config is config.yaml: every non-secret setting. Secrets (tokens) come
@@ -38,6 +39,8 @@ type ContentConfig struct {
 	Synonyms []string `yaml:"synonyms"`
 	Watch    bool     `yaml:"watch"`
 	Debounce Duration `yaml:"debounce"`
+	// Ranker is a weights file written by `faqbot train` ("" = built in).
+	Ranker string `yaml:"ranker"`
 }
 
 // SafetyConfig points at the red-flag rules ("" = built in).
@@ -47,13 +50,18 @@ type SafetyConfig struct {
 
 // BotConfig tunes the answering core.
 type BotConfig struct {
-	Disclaimer       string    `yaml:"disclaimer"`
-	MinConfidence    float64   `yaml:"min_confidence"`
-	TieMargin        float64   `yaml:"tie_margin"`
-	MaxAnswerChars   int       `yaml:"max_answer_chars"`
-	ShortAnswerChars int       `yaml:"short_answer_chars"`
-	MaxQuestionChars int       `yaml:"max_question_chars"`
-	Texts            bot.Texts `yaml:"texts"`
+	Disclaimer string `yaml:"disclaimer"`
+	// MinConfidence is the answer threshold, a calibrated probability;
+	// unset, the ranker's recommendation.
+	MinConfidence *float64 `yaml:"min_confidence"`
+	// ClarifyConfidence is the floor of the "did you mean" band (0: half
+	// of min_confidence).
+	ClarifyConfidence float64   `yaml:"clarify_confidence"`
+	TieMargin         float64   `yaml:"tie_margin"`
+	MaxAnswerChars    int       `yaml:"max_answer_chars"`
+	ShortAnswerChars  int       `yaml:"short_answer_chars"`
+	MaxQuestionChars  int       `yaml:"max_question_chars"`
+	Texts             bot.Texts `yaml:"texts"`
 }
 
 // LogConfig sets the log level and format.
@@ -96,7 +104,7 @@ func DefaultConfig() Config {
 	d := bot.DefaultConfig()
 	return Config{
 		Content: ContentConfig{Paths: []string{"content"}, Debounce: Duration(500 * time.Millisecond)},
-		Bot: BotConfig{Disclaimer: d.Disclaimer, MinConfidence: d.MinConfidence, TieMargin: d.TieMargin,
+		Bot: BotConfig{Disclaimer: d.Disclaimer, TieMargin: d.TieMargin,
 			MaxAnswerChars: d.MaxAnswerChars, ShortAnswerChars: d.ShortAnswerChars, MaxQuestionChars: d.MaxQuestionChars},
 		Log:      LogConfig{Level: "info", Format: "text"},
 		HTTP:     HTTPConfig{Enabled: true, Listen: "127.0.0.1:8080", MaxBodyBytes: 64 << 10, MaxQuestionChars: d.MaxQuestionChars, Metrics: true},
@@ -129,8 +137,11 @@ func ReadConfig(path string, required bool) (Config, error) {
 
 func (c Config) validate() error {
 	var errs []error
-	if c.Bot.MinConfidence < 0 || c.Bot.MinConfidence > 1 {
-		errs = append(errs, fmt.Errorf("bot.min_confidence %v must be between 0 and 1", c.Bot.MinConfidence))
+	if p := c.Bot.MinConfidence; p != nil && (*p < 0 || *p > 1) {
+		errs = append(errs, fmt.Errorf("bot.min_confidence %v must be between 0 and 1", *p))
+	}
+	if p := c.Bot.ClarifyConfidence; p < 0 || p > 1 {
+		errs = append(errs, fmt.Errorf("bot.clarify_confidence %v must be between 0 and 1", p))
 	}
 	if c.Bot.MaxAnswerChars < 0 || c.Bot.MaxQuestionChars < 0 {
 		errs = append(errs, errors.New("bot: character limits must not be negative"))
@@ -179,9 +190,18 @@ func (c Config) synonymPaths() []string {
 	return out
 }
 
-func (c Config) botConfig() bot.Config {
+// minConfidence is the answer threshold: bot.min_confidence, or the
+// ranker's recommendation when it is unset.
+func (c Config) minConfidence(rk *search.Ranker) float64 {
+	if c.Bot.MinConfidence != nil {
+		return *c.Bot.MinConfidence
+	}
+	return rk.MinConfidence
+}
+
+func (c Config) botConfig(rk *search.Ranker) bot.Config {
 	return bot.Config{
-		Disclaimer: c.Bot.Disclaimer, MinConfidence: c.Bot.MinConfidence, TieMargin: c.Bot.TieMargin,
+		Disclaimer: c.Bot.Disclaimer, MinConfidence: c.minConfidence(rk), ClarifyConfidence: c.Bot.ClarifyConfidence, TieMargin: c.Bot.TieMargin,
 		MaxAnswerChars: c.Bot.MaxAnswerChars, ShortAnswerChars: c.Bot.ShortAnswerChars,
 		MaxQuestionChars: c.Bot.MaxQuestionChars, Texts: c.Bot.Texts,
 	}

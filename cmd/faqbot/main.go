@@ -107,6 +107,10 @@ func (m *Main) Run(ctx context.Context) error {
 		return m.reindex(ctx, args)
 	case "report":
 		return m.report(ctx, args)
+	case "train":
+		return m.train(ctx, args)
+	case "eval":
+		return m.eval(ctx, args)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(m.Stdout, usage)
 		return nil

@@ -43,7 +43,7 @@ func (c Config) storeConfig(getenv func(string) string, log *slog.Logger) store.
 func (c Config) reportOptions() store.ReportOptions {
 	o := store.ReportOptions{WeakScore: c.Store.WeakScore}
 	if o.WeakScore == 0 {
-		o.WeakScore = min(1, c.Bot.MinConfidence+0.15)
+		o.WeakScore = min(1, c.minConfidence(search.DefaultRanker())+0.15)
 	}
 	// A broken synonym file is reported by the reindex; reports then
 	// cluster with the built-in thesaurus.

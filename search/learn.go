@@ -1,0 +1,601 @@
+package search
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"math"
+	"slices"
+	"sort"
+)
+
+// Example is one labelled question for training: the features of its
+// candidates (as Index.Candidates returns them) and which of them answer it.
+type Example struct {
+	// Set names the labelled set the question came from.
+	Set string
+	// Group keeps questions that ask the same thing in one fold (an entry
+	// or class ID); cross-validation never trains on a question's group.
+	Group string
+	// Cands are the candidates' features; Right[k] says candidate k answers.
+	Cands []Features
+	Right []bool
+	// Answerable says the content answers the question, even when none of
+	// the candidates is right (the right entry was not retrieved).
+	Answerable bool
+	// Weight is the question's weight in the fit (0 counts as 1).
+	Weight float64
+}
+
+// TrainOptions tune the fit. Zero values take the defaults in brackets.
+type TrainOptions struct {
+	// Folds for grouped cross-validation [5].
+	Folds int
+	// L2 is the ridge penalty on the weights (not the bias) [1].
+	L2 float64
+	// TargetPrecision, when set, is the share of given answers that must
+	// be right on held-out folds at the recommended MinConfidence; 0 [the
+	// default] chooses the threshold for the best balanced accuracy.
+	TargetPrecision float64
+}
+
+// CurvePoint is one threshold of the precision/coverage curve.
+type CurvePoint struct {
+	Threshold float64 `json:"threshold"`
+	// Answered is the share of all questions answered at this threshold;
+	// Precision the share of those answers that were right.
+	Answered  float64 `json:"answered"`
+	Precision float64 `json:"precision"`
+	// Recall is the share of answerable questions answered right;
+	// Declined the share of unanswerable ones not answered.
+	Recall   float64 `json:"recall"`
+	Declined float64 `json:"declined"`
+	// answerable and unanswerable say which kinds of question there were.
+	answerable, unanswerable bool
+}
+
+// balanced is the mean of recall and declined, over the kinds of question
+// the point has (a set of unanswerable questions only is judged on
+// declining them).
+func (c CurvePoint) balanced() float64 {
+	switch {
+	case c.answerable && c.unanswerable:
+		return (c.Recall + c.Declined) / 2
+	case c.answerable:
+		return c.Recall
+	default:
+		return c.Declined
+	}
+}
+
+// SetFigures are held-out-fold figures for one labelled set at the
+// recommended threshold.
+type SetFigures struct {
+	Questions  int     `json:"questions"`
+	Answerable int     `json:"answerable"`
+	Top1       float64 `json:"top1"`
+	Recall     float64 `json:"recall"`
+	Declined   float64 `json:"declined"`
+}
+
+// TrainReport holds the cross-validated (held-out-fold) figures.
+type TrainReport struct {
+	Examples int `json:"examples"`
+	Folds    int `json:"folds"`
+	// Top1 is the share of answerable questions whose best candidate is
+	// right, on held-out folds.
+	Top1          float64               `json:"top1"`
+	MinConfidence float64               `json:"min_confidence"`
+	AtThreshold   CurvePoint            `json:"at_threshold"`
+	Sets          map[string]SetFigures `json:"sets"`
+	Curve         []CurvePoint          `json:"curve"`
+}
+
+// Train fits a ranker on labelled questions with grouped cross-validation.
+// The ranking weights are fitted per fold; the decision model (is the best
+// candidate right?) is fitted on the held-out folds' best candidates only,
+// so it learns how the ranking behaves on questions it was not trained on;
+// its own held-out figures (a second, nested cross-validation) give the
+// curve and the recommended threshold. The final ranking weights come from
+// all examples.
+func Train(exs []Example, opt TrainOptions) (*Ranker, TrainReport, error) {
+	if opt.Folds <= 1 {
+		opt.Folds = 5
+	}
+	if opt.L2 <= 0 {
+		opt.L2 = 1
+	}
+	if opt.TargetPrecision < 0 || opt.TargetPrecision >= 1 {
+		opt.TargetPrecision = 0
+	}
+	if len(exs) < opt.Folds {
+		return nil, TrainReport{}, errors.New("search: train: too few examples")
+	}
+	exs = balanced(exs)
+	fold := make([]int, len(exs))
+	for i, e := range exs {
+		h := fnv.New32a()
+		h.Write([]byte(e.Set + "\x00" + e.Group))
+		fold[i] = int(h.Sum32() % uint32(opt.Folds))
+	}
+	// Out-of-fold decision rows: the best candidate under weights that
+	// never saw the question's group.
+	oof := make([]scored, len(exs))
+	rows := make([][]float64, len(exs))
+	for f := 0; f < opt.Folds; f++ {
+		var tr []Example
+		for i, e := range exs {
+			if fold[i] != f {
+				tr = append(tr, e)
+			}
+		}
+		w := fitRanking(tr, opt.L2)
+		for i, e := range exs {
+			if fold[i] == f {
+				oof[i], rows[i] = best(e, w)
+			}
+		}
+	}
+	fitRows := func(in func(int) bool) []float64 {
+		var xs [][]float64
+		var ys []bool
+		var ws []float64
+		for i, e := range exs {
+			if rows[i] != nil && in(i) {
+				xs = append(xs, rows[i])
+				ys = append(ys, oof[i].right)
+				ws = append(ws, weightOf(e))
+			}
+		}
+		return fitLogistic(xs, ys, ws, opt.L2)
+	}
+	for f := 0; f < opt.Folds; f++ {
+		d := fitRows(func(i int) bool { return fold[i] != f })
+		for i := range exs {
+			if fold[i] == f && rows[i] != nil {
+				oof[i].p = sigmoid(dotRow(d, rows[i]))
+			}
+		}
+	}
+	rep := TrainReport{Examples: len(exs), Folds: opt.Folds, Sets: map[string]SetFigures{}}
+	rep.Curve = curve(oof, exs)
+	// The threshold. With a TargetPrecision: the lowest at which the
+	// answers given were, averaged over the sets, at least that share right.
+	// Without (the default): the one that maximizes the balanced accuracy
+	// averaged over the sets — half the share of answerable questions
+	// answered right, half the share of unanswerable ones declined — so
+	// that answering and declining count the same. Each set counts the
+	// same, so that one large, hard set does not set the threshold for
+	// every knowledge base.
+	sets := setNames(exs)
+	t, bestScore := 1.0, -1.0
+	for _, c := range rep.Curve { // thresholds ascending
+		prec, bal, n := 0.0, 0.0, 0
+		for _, name := range sets {
+			at := curveAt(oof, exs, c.Threshold, func(i int) bool { return exs[i].Set == name })
+			prec += at.Precision
+			bal += at.balanced()
+			n++
+		}
+		prec, bal = prec/float64(n), bal/float64(n)
+		if opt.TargetPrecision > 0 {
+			if prec >= opt.TargetPrecision {
+				t, rep.AtThreshold = c.Threshold, c
+				break
+			}
+			continue
+		}
+		if bal > bestScore {
+			t, bestScore, rep.AtThreshold = c.Threshold, bal, c
+		}
+	}
+	rep.MinConfidence = t
+	rep.Top1 = top1(oof, exs, nil)
+	for _, name := range sets {
+		in := func(i int) bool { return exs[i].Set == name }
+		at := curveAt(oof, exs, t, in)
+		sf := SetFigures{Top1: top1(oof, exs, in), Recall: at.Recall, Declined: at.Declined}
+		for i, e := range exs {
+			if in(i) {
+				sf.Questions++
+				if answerable(e) {
+					sf.Answerable++
+				}
+			}
+		}
+		rep.Sets[name] = sf
+	}
+	r := &Ranker{Features: slices.Clone(featureNames[:]), Weights: fitRanking(exs, opt.L2),
+		Decision: fitRows(func(int) bool { return true }), DecisionInputs: slices.Clone(decisionNames),
+		MinConfidence: t, TargetPrecision: opt.TargetPrecision}
+	cv, err := json.Marshal(rep)
+	if err != nil {
+		return nil, rep, fmt.Errorf("search: train: %w", err)
+	}
+	r.CV = cv
+	return r, rep, r.check()
+}
+
+// balanced scales the examples' weights so that every set weighs the same
+// in total (as much as an average set): a large set of one knowledge base
+// must not decide the ranking and the calibration for every other.
+func balanced(exs []Example) []Example {
+	total := map[string]float64{}
+	for _, e := range exs {
+		total[e.Set] += weightOf(e)
+	}
+	mean := 0.0
+	for _, t := range total {
+		mean += t
+	}
+	mean /= float64(len(total))
+	out := make([]Example, len(exs))
+	for i, e := range exs {
+		e.Weight = weightOf(e) * mean / total[e.Set]
+		out[i] = e
+	}
+	return out
+}
+
+func answerable(e Example) bool { return e.Answerable || slices.Contains(e.Right, true) }
+
+func setNames(exs []Example) []string {
+	m := map[string]bool{}
+	for _, e := range exs {
+		m[e.Set] = true
+	}
+	out := make([]string, 0, len(m))
+	for s := range m {
+		out = append(out, s)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// scored is a question's best candidate under some weights: its score,
+// calibrated probability and whether it is right.
+type scored struct {
+	z, p  float64
+	right bool
+	none  bool // no candidate at all
+}
+
+// best is a question's best candidate under ranking weights w, and the
+// decision row of the question (nil without candidates).
+func best(e Example, w []float64) (scored, []float64) {
+	if len(e.Cands) == 0 {
+		return scored{p: -1, none: true}, nil
+	}
+	zs := make([]float64, len(e.Cands))
+	bi := 0
+	for k, x := range e.Cands {
+		zs[k] = dot(w, 0, x)
+		if zs[k] > zs[bi] {
+			bi = k
+		}
+	}
+	return scored{z: zs[bi], right: e.Right[bi]}, decisionRow(e.Cands[bi], zs, bi)
+}
+
+func dot(w []float64, b float64, x Features) float64 {
+	z := b
+	for k := range w {
+		z += w[k] * x[k]
+	}
+	return z
+}
+
+func top1(oof []scored, exs []Example, in func(int) bool) float64 {
+	n, ok := 0, 0
+	for i, e := range exs {
+		if (in != nil && !in(i)) || !answerable(e) {
+			continue
+		}
+		n++
+		if oof[i].right {
+			ok++
+		}
+	}
+	if n == 0 {
+		return 0
+	}
+	return float64(ok) / float64(n)
+}
+
+// curve is the precision/coverage curve over the distinct held-out
+// probabilities, thresholds ascending.
+func curve(oof []scored, exs []Example) []CurvePoint {
+	var ts []float64
+	for _, s := range oof {
+		if !s.none {
+			ts = append(ts, s.p)
+		}
+	}
+	sort.Float64s(ts)
+	ts = slices.Compact(ts)
+	// Thin to at most 100 points, keeping the ends.
+	if len(ts) > 100 {
+		thin := make([]float64, 0, 101)
+		for k := 0; k < 100; k++ {
+			thin = append(thin, ts[k*len(ts)/100])
+		}
+		ts = append(thin, ts[len(ts)-1])
+	}
+	out := make([]CurvePoint, 0, len(ts))
+	for _, t := range ts {
+		out = append(out, curveAt(oof, exs, t, nil))
+	}
+	return out
+}
+
+// curveAt is the curve point at threshold t over the questions in (nil: all).
+func curveAt(oof []scored, exs []Example, t float64, in func(int) bool) CurvePoint {
+	var n, answered, right, ans, dec, unans int
+	for i, e := range exs {
+		if in != nil && !in(i) {
+			continue
+		}
+		n++
+		isAns := answerable(e)
+		if isAns {
+			ans++
+		} else {
+			unans++
+		}
+		given := !oof[i].none && oof[i].p >= t
+		if given {
+			answered++
+			if oof[i].right {
+				right++
+			}
+		} else if !isAns {
+			dec++
+		}
+	}
+	c := CurvePoint{Threshold: t, answerable: ans > 0, unanswerable: unans > 0}
+	if n > 0 {
+		c.Answered = float64(answered) / float64(n)
+	}
+	if answered > 0 {
+		c.Precision = float64(right) / float64(answered)
+	}
+	if ans > 0 {
+		c.Recall = float64(right) / float64(ans)
+	}
+	if unans > 0 {
+		c.Declined = float64(dec) / float64(unans)
+	}
+	return c
+}
+
+// dim is the number of ranking weights.
+const dim = int(numFeatures)
+
+// fitRanking fits the ranking weights by conditional (softmax) logistic
+// regression: for each answerable question with a right candidate among its
+// candidates, maximize the log of the softmax probability of the right ones,
+// with a ridge penalty l2. This optimizes what ranking is for — putting a
+// right entry first — rather than scoring candidates one by one. Newton's
+// method with the Fisher information (PSD) and step halving.
+func fitRanking(exs []Example, l2 float64) []float64 {
+	var beta [dim]float64
+	var qs []Example
+	for _, e := range exs {
+		if slices.Contains(e.Right, true) && slices.Contains(e.Right, false) {
+			qs = append(qs, e)
+		}
+	}
+	loss := func(b [dim]float64) float64 {
+		l := 0.0
+		for _, e := range qs {
+			l -= weightOf(e) * logRight(e, b[:])
+		}
+		for k := range b {
+			l += l2 / 2 * b[k] * b[k]
+		}
+		return l
+	}
+	cur := loss(beta)
+	for iter := 0; iter < 50; iter++ {
+		g := make([]float64, dim)
+		h := make([][]float64, dim)
+		for a := range h {
+			h[a] = make([]float64, dim)
+		}
+		for _, e := range qs {
+			wt := weightOf(e)
+			p := softmax(e.Cands, beta[:])
+			var mean, meanR [dim]float64
+			pr := 0.0
+			for k := range e.Cands {
+				if e.Right[k] {
+					pr += p[k]
+				}
+			}
+			for k, x := range e.Cands {
+				for a := 0; a < dim; a++ {
+					mean[a] += p[k] * x[a]
+					if e.Right[k] {
+						meanR[a] += p[k] / pr * x[a]
+					}
+				}
+			}
+			for a := 0; a < dim; a++ {
+				g[a] += wt * (meanR[a] - mean[a])
+			}
+			for k, x := range e.Cands {
+				for a := 0; a < dim; a++ {
+					da := x[a] - mean[a]
+					if da == 0 {
+						continue
+					}
+					for b := a; b < dim; b++ {
+						h[a][b] += wt * p[k] * da * (x[b] - mean[b])
+					}
+				}
+			}
+		}
+		for a := 0; a < dim; a++ {
+			for b := 0; b < a; b++ {
+				h[a][b] = h[b][a]
+			}
+			g[a] -= l2 * beta[a]
+			h[a][a] += l2
+		}
+		step := solveN(h, g)
+		t := 1.0
+		var next [dim]float64
+		for halving := 0; halving < 30; halving++ {
+			for a := range beta {
+				next[a] = beta[a] + t*step[a]
+			}
+			if l := loss(next); l <= cur {
+				cur = l
+				break
+			}
+			t /= 2
+		}
+		change := 0.0
+		for a := range beta {
+			change = math.Max(change, math.Abs(next[a]-beta[a]))
+		}
+		beta = next
+		if change < 1e-7 {
+			break
+		}
+	}
+	return beta[:]
+}
+
+func weightOf(e Example) float64 {
+	if e.Weight <= 0 {
+		return 1
+	}
+	return e.Weight
+}
+
+// softmax is the candidates' softmax probabilities under weights w.
+func softmax(cands []Features, w []float64) []float64 {
+	p := make([]float64, len(cands))
+	m := math.Inf(-1)
+	for k, x := range cands {
+		p[k] = dot(w, 0, x)
+		m = math.Max(m, p[k])
+	}
+	sum := 0.0
+	for k := range p {
+		p[k] = math.Exp(p[k] - m)
+		sum += p[k]
+	}
+	for k := range p {
+		p[k] /= sum
+	}
+	return p
+}
+
+// logRight is the log of the summed softmax probability of the right
+// candidates.
+func logRight(e Example, w []float64) float64 {
+	p := softmax(e.Cands, w)
+	pr := 0.0
+	for k := range p {
+		if e.Right[k] {
+			pr += p[k]
+		}
+	}
+	return math.Log(math.Max(pr, 1e-300))
+}
+
+// fitLogistic fits logistic regression of y on rows xs (each ending in a
+// constant 1 for the bias) by Newton's method, with a ridge penalty l2 on
+// every weight but the bias.
+func fitLogistic(xs [][]float64, ys []bool, ws []float64, l2 float64) []float64 {
+	if len(xs) == 0 {
+		return nil
+	}
+	d := len(xs[0])
+	beta := make([]float64, d)
+	for iter := 0; iter < 100; iter++ {
+		g := make([]float64, d)
+		h := make([][]float64, d)
+		for a := range h {
+			h[a] = make([]float64, d)
+		}
+		for n, x := range xs {
+			z := 0.0
+			for k := range x {
+				z += beta[k] * x[k]
+			}
+			p := sigmoid(z)
+			y := 0.0
+			if ys[n] {
+				y = 1
+			}
+			for a := 0; a < d; a++ {
+				g[a] += ws[n] * (y - p) * x[a]
+				for b := a; b < d; b++ {
+					h[a][b] += ws[n] * p * (1 - p) * x[a] * x[b]
+				}
+			}
+		}
+		for a := 0; a < d; a++ {
+			for b := 0; b < a; b++ {
+				h[a][b] = h[b][a]
+			}
+			if a < d-1 {
+				g[a] -= l2 * beta[a]
+				h[a][a] += l2
+			} else {
+				h[a][a] += 1e-9
+			}
+		}
+		step := solveN(h, g)
+		change := 0.0
+		for a := range beta {
+			beta[a] += step[a]
+			change = math.Max(change, math.Abs(step[a]))
+		}
+		if change < 1e-8 {
+			break
+		}
+	}
+	return beta
+}
+
+// solveN solves h·x = g (h symmetric positive definite) by Gaussian
+// elimination with partial pivoting; h and g are overwritten.
+func solveN(h [][]float64, g []float64) []float64 {
+	n := len(g)
+	for c := 0; c < n; c++ {
+		p := c
+		for r := c + 1; r < n; r++ {
+			if math.Abs(h[r][c]) > math.Abs(h[p][c]) {
+				p = r
+			}
+		}
+		h[c], h[p] = h[p], h[c]
+		g[c], g[p] = g[p], g[c]
+		if h[c][c] == 0 {
+			continue
+		}
+		for r := c + 1; r < n; r++ {
+			f := h[r][c] / h[c][c]
+			for k := c; k < n; k++ {
+				h[r][k] -= f * h[c][k]
+			}
+			g[r] -= f * g[c]
+		}
+	}
+	x := make([]float64, n)
+	for r := n - 1; r >= 0; r-- {
+		s := g[r]
+		for k := r + 1; k < n; k++ {
+			s -= h[r][k] * x[k]
+		}
+		if h[r][r] != 0 {
+			x[r] = s / h[r][r]
+		}
+	}
+	return x
+}
