@@ -1,0 +1,88 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// evalSets are the labelled sets `faqbot eval` scores in the test suite,
+// with the knowledge base each is asked of and the least rate per kind it
+// must keep over all its items (train and held-out splits together; the
+// held-out figures are in docs/ranking.md). The rates are floors a little
+// under what the committed ranker reaches, so a real regression fails; the
+// per-item baseline diff shows every single change.
+var evalSets = []struct {
+	name, set, content string
+	min                map[string]float64
+}{
+	{"dev", "../../testdata/dev.jsonl", bundled, map[string]float64{"answer": 0.85, "none": 0.9, "urgent": 1}},
+	{"paraphrase", "../../testdata/paraphrase.jsonl", bundled, map[string]float64{"answer": 0.7, "none": 0.9, "urgent": 1}},
+	{"sleep", "../../testdata/kb2-eval.jsonl", "../../testdata/kb2", map[string]float64{"answer": 0.8, "none": 0.75, "urgent": 1}},
+	{"conversational", "../../testdata/eval/conversational-massage.jsonl", bundled, map[string]float64{"answer": 0.35, "none": 0.9}},
+	{"migraine", "../../testdata/kb3-eval.jsonl", "../../testdata/kb3", map[string]float64{"answer": 0.5, "none": 0.65}},
+	{"hearing", "../../testdata/kb4-eval.jsonl", "../../testdata/kb4", map[string]float64{"answer": 0.4, "none": 0.65}},
+	{"offtopic", "../../testdata/eval/offtopic.jsonl", bundled, map[string]float64{"none": 0.9}},
+}
+
+var changesLine = regexp.MustCompile(`(?m)^(\d+) changes against`)
+
+var rateLine = regexp.MustCompile(`(?m)^(answer|none|urgent)\s+(\d+)/(\d+)`)
+
+// TestEvalSets runs `faqbot eval` on every set, asserts its rates and lists
+// each item whose outcome differs from the committed baseline
+// (testdata/baselines/NAME.txt; FAQBOT_WRITE_BASELINES=1 rewrites them).
+func TestEvalSets(t *testing.T) {
+	for _, s := range evalSets {
+		t.Run(s.name, func(t *testing.T) {
+			base := filepath.Join("../../testdata/baselines", s.name+".txt")
+			args := []string{"eval", "-misses=false", "-content", s.content}
+			if os.Getenv("FAQBOT_WRITE_BASELINES") != "" {
+				args = append(args, "-write-baseline", base)
+			} else {
+				args = append(args, "-baseline", base)
+			}
+			out, stderr, err := run(t, "", nil, append(args, s.set)...)
+			if err != nil {
+				t.Fatalf("faqbot eval: %v\n%s", err, stderr)
+			}
+			if m := changesLine.FindStringSubmatch(out); m != nil && m[1] != "0" {
+				t.Logf("%s items changed against %s:\n%s", m[1], base, out[strings.Index(out, m[0]):])
+			}
+			for _, m := range rateLine.FindAllStringSubmatch(out, -1) {
+				got, _ := strconv.Atoi(m[2])
+				n, _ := strconv.Atoi(m[3])
+				if want, ok := s.min[m[1]]; ok && float64(got) < want*float64(n) {
+					t.Errorf("%s: %s %d/%d, want at least %.0f%%", s.name, m[1], got, n, 100*want)
+				}
+			}
+			if !rateLine.MatchString(out) {
+				t.Fatalf("no rates in faqbot eval output:\n%s", out)
+			}
+		})
+	}
+}
+
+// TestEvalCOVIDQ scores the COVID-Q development split when ../shared has it
+// (its licence keeps it out of the repository).
+func TestEvalCOVIDQ(t *testing.T) {
+	dir := "../../../shared/eval/covid-q-dev"
+	if _, err := os.Stat(filepath.Join(dir, "questions.dev.jsonl")); err != nil {
+		t.Skip("COVID-Q development split not present")
+	}
+	out, stderr, err := run(t, "", nil, "eval", "-misses=false", "-content", filepath.Join(dir, "kb"), filepath.Join(dir, "questions.dev.jsonl"))
+	if err != nil {
+		t.Fatalf("faqbot eval: %v\n%s", err, stderr)
+	}
+	for _, m := range rateLine.FindAllStringSubmatch(out, -1) {
+		got, _ := strconv.Atoi(m[2])
+		n, _ := strconv.Atoi(m[3])
+		min := map[string]float64{"answer": 0.25, "none": 0.6}[m[1]]
+		if float64(got) < min*float64(n) {
+			t.Errorf("COVID-Q dev: %s %d/%d, want at least %.0f%%", m[1], got, n, 100*min)
+		}
+	}
+}

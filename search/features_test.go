@@ -1,0 +1,102 @@
+package search
+
+import (
+	"context"
+	"testing"
+
+	"faqbot/faq"
+)
+
+// featuresOf returns the features of the candidate titled title for q.
+func featuresOf(t *testing.T, s *snapshot, q, title string) Features {
+	t.Helper()
+	cands, _, err := s.candidates(context.Background(), q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cands {
+		if s.entries[c.i].Title == title {
+			return c.x
+		}
+	}
+	t.Fatalf("%q: no candidate titled %q", q, title)
+	return Features{}
+}
+
+func featureSnapshot(t *testing.T) *snapshot {
+	t.Helper()
+	es := []faq.Entry{
+		{ID: "a", Type: faq.TypeFAQ, Title: "How long does a migraine last?", Text: "An attack lasts four to seventy-two hours."},
+		{ID: "b", Type: faq.TypeFAQ, Title: "What triggers a migraine?", Text: "Stress, poor sleep and some foods trigger attacks."},
+		{ID: "c", Type: faq.TypePassage, Title: "Treatment", Text: "Common treatments include:", Source: "m.md"},
+		{ID: "d", Type: faq.TypePassage, Title: "Treatment", Text: "Pain relievers taken early help most migraine attacks.", Source: "m.md"},
+	}
+	s, err := buildSnapshot(es, DefaultSynonyms())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.idx.Close() })
+	return s
+}
+
+// TestFeatures shows, per feature, the behaviour it exists for.
+func TestFeatures(t *testing.T) {
+	s := featureSnapshot(t)
+	for _, c := range []struct {
+		name, q, title string
+		f              int
+		want           func(float64) bool
+	}{
+		{"coverage: every known concept covered", "how long does a migraine last", "How long does a migraine last?", fCoverage, func(v float64) bool { return v == 1 }},
+		{"coverage_all: an unknown word lowers it", "how long does a migraine last in a hamster", "How long does a migraine last?", fCoverageAll, func(v float64) bool { return v < 1 }},
+		{"coverage_gap: the best candidate has none", "how long does a migraine last", "How long does a migraine last?", fCoverageGap, func(v float64) bool { return v == 0 }},
+		{"coverage_gap: a worse one is behind", "how long does a migraine last", "What triggers a migraine?", fCoverageGap, func(v float64) bool { return v < 0 }},
+		{"title_precision: the whole title asked", "what triggers a migraine", "What triggers a migraine?", fTitlePrecision, func(v float64) bool { return v > 0.9 }},
+		{"miss_topic: a body part the content lacks", "does a migraine hurt the knee", "How long does a migraine last?", fMissTopic, func(v float64) bool { return v > 0 }},
+		{"miss_context: a time word is context, not topic", "how long does a migraine last these days lately", "How long does a migraine last?", fMissContext, func(v float64) bool { return v > 0 }},
+		{"miss_context: no topic miss for context words", "how long does a migraine last lately", "How long does a migraine last?", fMissTopic, func(v float64) bool { return v == 0 }},
+		{"max_miss: a known word the entry lacks", "what triggers a migraine attack that lasts hours", "What triggers a migraine?", fMaxMiss, func(v float64) bool { return v > 0 }},
+		{"qword_same: how / how", "how long is a migraine", "How long does a migraine last?", fQWordSame, func(v float64) bool { return v == 1 }},
+		{"qword_other: what / how", "what long migraine", "How long does a migraine last?", fQWordOther, func(v float64) bool { return v == 1 }},
+		{"faq: a FAQ entry", "migraine last", "How long does a migraine last?", fFAQ, func(v float64) bool { return v == 1 }},
+		{"lead_in: a list's introduction", "common migraine treatments", "Treatment", fLeadIn, func(v float64) bool { return v == 1 }},
+		{"synonym: spelling correction is indirect", "how long does a migrane last", "How long does a migraine last?", fSynonym, func(v float64) bool { return v > 0 }},
+	} {
+		if v := featuresOf(t, s, c.q, c.title)[c.f]; !c.want(v) {
+			t.Errorf("%s: %s(%q, %q) = %.3f", c.name, featureNames[c.f], c.q, c.title, v)
+		}
+	}
+	if !s.firstInSection[2] || s.firstInSection[3] {
+		t.Errorf("first_in_section: got %v, want only the first passage of the section", s.firstInSection)
+	}
+}
+
+// TestTrainLearnsRanking: on synthetic examples whose right candidate has
+// the higher coverage, the fitted ranking weight of coverage is positive,
+// and the decision is more confident for a wide margin.
+func TestTrainLearnsRanking(t *testing.T) {
+	var exs []Example
+	for i := 0; i < 60; i++ {
+		var a, b Features
+		a[fCoverage], b[fCoverage] = 0.9, 0.3+float64(i%5)/10
+		a[fBM25], b[fBM25] = float64(i%2), float64((i+1)%2) // noise
+		right := []bool{true, false}
+		if i%6 == 0 { // unanswerable: nothing right
+			right = []bool{false, false}
+		}
+		exs = append(exs, Example{Set: "s" + string(rune('a'+i%3)), Group: string(rune('A' + i%20)), Cands: []Features{a, b}, Right: right, Answerable: i%6 != 0})
+	}
+	r, rep, err := Train(exs, TrainOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Weights[fCoverage] <= 0 {
+		t.Errorf("coverage weight %.3f, want > 0", r.Weights[fCoverage])
+	}
+	if rep.Top1 < 0.95 {
+		t.Errorf("held-out top-1 %.2f, want ≥ 0.95", rep.Top1)
+	}
+	if r.MinConfidence <= 0 || r.MinConfidence > 1 {
+		t.Errorf("MinConfidence %.3f, want in (0,1]", r.MinConfidence)
+	}
+}
