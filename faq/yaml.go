@@ -134,11 +134,42 @@ func shiftLines(te *yaml.TypeError, by int) error {
 	return &yaml.TypeError{Errors: msgs}
 }
 
+// yamlParserProblems are the messages of yaml.v3's parser (as opposed to
+// its scanner). yaml.v3 reports their line 0-based (and none at all for the
+// first line), so yamlError adds one: "[How many hours?]" on line 2 was
+// reported as line 1.
+var yamlParserProblems = []string{
+	"did not find expected ',' or ']'",
+	"did not find expected ',' or '}'",
+	"did not find expected '-' indicator",
+	"did not find expected <document start>",
+	"did not find expected <stream-start>",
+	"did not find expected key",
+	"did not find expected node content",
+	"found duplicate %TAG directive",
+	"found duplicate %YAML directive",
+	"found incompatible YAML document",
+	"found undefined tag handle",
+}
+
+func isParserProblem(msg string) bool {
+	for _, p := range yamlParserProblems {
+		if strings.HasSuffix(msg, p) {
+			return true
+		}
+	}
+	return false
+}
+
 // yamlError turns a yaml error into an *Error with the first line it names.
 func yamlError(name string, err error) error {
 	line := 0
 	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
 		line, _ = strconv.Atoi(m[1])
+	}
+	var te *yaml.TypeError
+	if !errors.As(err, &te) && isParserProblem(err.Error()) {
+		line++ // see yamlParserProblems
 	}
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	// Drop only the "line N" that became Line: later ones ("already
