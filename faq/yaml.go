@@ -39,7 +39,12 @@ func ParseYAML(name string, data []byte) ([]Entry, error) {
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, yamlError(name, err)
+		e := yamlError(name, err)
+		// A problem found at the end of the input is on the last line.
+		if lines := bytes.Count(bytes.TrimRight(data, "\n"), []byte("\n")) + 1; e.Line > lines {
+			e.Line = lines
+		}
+		return nil, e
 	}
 	if len(root.Content) == 0 {
 		return nil, errAt(name, 0, "file is empty")
@@ -162,7 +167,7 @@ func isParserProblem(msg string) bool {
 }
 
 // yamlError turns a yaml error into an *Error with the first line it names.
-func yamlError(name string, err error) error {
+func yamlError(name string, err error) *Error {
 	line := 0
 	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
 		line, _ = strconv.Atoi(m[1])
