@@ -38,6 +38,7 @@ func (a admin) Reindex(ctx context.Context) (any, error) {
 	rep, err := a.lib.Reindex(ctx, "http")
 	return rep, err
 }
+
 // ForceReindex is Reindex accepting any loss of entries (?force=1).
 func (a admin) ForceReindex(ctx context.Context) (any, error) {
 	a.guard.Force()
