@@ -1,6 +1,7 @@
 package faq
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -40,7 +41,25 @@ type Options struct {
 	// MaxAnswerChars, when > 0, makes FAQ answers longer than this an error:
 	// a FAQ answer is shown whole, so it must fit in one reply.
 	MaxAnswerChars int
+	// Guard, when set, compares each load with the last one it accepted and
+	// refuses one that lost too many entries (see Guard). Loads made for
+	// validation only leave it nil.
+	Guard *Guard
 }
+
+// Errors matched with errors.Is on the problems Load reports.
+var (
+	// ErrChanging means a file changed while it was being read: it is
+	// probably still being written. Write content aside and rename it into
+	// place, which is atomic.
+	ErrChanging = errors.New("file changed while it was read (still being written?)")
+	// ErrSymlinkOutside means a symbolic link in a content folder points
+	// outside every content folder; it is not followed.
+	ErrSymlinkOutside = errors.New("symbolic link leads outside the content folders; not followed")
+	// ErrSymlinkFolder means a symbolic link in a content folder points to
+	// a folder; links to folders are not followed.
+	ErrSymlinkFolder = errors.New("symbolic link to a folder; not followed")
+)
 
 // Parse parses one file's bytes, choosing the format by extension: .txt and
 // .text (plain-text article), .md and .markdown, .yaml and .yml.
@@ -62,6 +81,17 @@ func Parse(name string, data []byte) ([]Entry, error) {
 // the files that loaded and validated cleanly, and an error joining every
 // problem found (each an *Error naming file and line), so one bad file is
 // reported without hiding the others. It never panics on bad content.
+//
+// A file that changes while it is read (compared by reading it twice) is an
+// error wrapping ErrChanging. Inside a folder, a symbolic link is followed
+// only to a file inside one of the content folders: a link leading
+// elsewhere (to /etc/passwd, say) is an error wrapping ErrSymlinkOutside,
+// and a link to a folder one wrapping ErrSymlinkFolder. Files named
+// directly in paths are read wherever they are.
+//
+// With opt.Guard set, a load that would lose too many entries compared with
+// the last one the guard accepted is refused with errors wrapping
+// ErrDropped (see Guard).
 func Load(paths []string, opt Options) (*Result, error) {
 	files, errs := expand(paths)
 	res := &Result{}
@@ -86,10 +116,28 @@ func Load(paths []string, opt Options) (*Result, error) {
 	if len(files) > 0 && len(res.Entries) == 0 && len(errs) == 0 {
 		errs = append(errs, errors.New("content: no entries loaded"))
 	}
+	if opt.Guard != nil {
+		errs = append(errs, opt.Guard.check(paths, res, len(errs) == 0)...)
+	}
 	return res, errors.Join(errs...)
 }
 
 func loadFile(path string, h interface{ Write([]byte) (int, error) }) ([]Entry, error) {
+	data, err := readStable(path)
+	if err != nil {
+		return nil, err
+	}
+	h.Write([]byte(path))
+	h.Write([]byte{0})
+	h.Write(data)
+	return Parse(path, data)
+}
+
+// readStable reads path twice and returns its bytes when both reads, and
+// the size and modification time around them, agree. A writer caught
+// mid-write usually changes one of them in between; content that still
+// passes is then caught by the Guard or the parser.
+func readStable(path string) ([]byte, error) {
 	st, err := os.Stat(path)
 	if err != nil {
 		return nil, &Error{File: path, Msg: "read", Err: err}
@@ -101,16 +149,76 @@ func loadFile(path string, h interface{ Write([]byte) (int, error) }) ([]Entry, 
 	if err != nil {
 		return nil, &Error{File: path, Msg: "read", Err: err}
 	}
-	h.Write([]byte(path))
-	h.Write([]byte{0})
-	h.Write(data)
-	return Parse(path, data)
+	if testHookBetweenReads != nil {
+		testHookBetweenReads(path)
+	}
+	again, err := os.ReadFile(path)
+	if err != nil {
+		return nil, &Error{File: path, Msg: "read", Err: err}
+	}
+	st2, err := os.Stat(path)
+	if err != nil {
+		return nil, &Error{File: path, Msg: "read", Err: err}
+	}
+	if !bytes.Equal(data, again) || int64(len(data)) != st.Size() || st2.Size() != st.Size() || !st2.ModTime().Equal(st.ModTime()) {
+		return nil, &Error{File: path, Err: ErrChanging}
+	}
+	return data, nil
+}
+
+// testHookBetweenReads, when set by a test, runs between readStable's two
+// reads, standing in for a writer.
+var testHookBetweenReads func(path string)
+
+// realRoots resolves the symbolic links of the content folders in paths;
+// links found inside them may only lead back into one of them.
+func realRoots(paths []string) []string {
+	var roots []string
+	for _, p := range paths {
+		if st, err := os.Stat(p); err != nil || !st.IsDir() {
+			continue
+		}
+		if r, err := filepath.EvalSymlinks(p); err == nil {
+			if abs, err := filepath.Abs(r); err == nil {
+				roots = append(roots, abs)
+			}
+		}
+	}
+	return roots
+}
+
+// checkLink resolves the symbolic link at path, found while walking a
+// content folder, and returns an error unless it leads to a file inside
+// one of roots.
+func checkLink(path string, roots []string) error {
+	target, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return &Error{File: path, Msg: "symbolic link", Err: err}
+	}
+	if target, err = filepath.Abs(target); err != nil {
+		return &Error{File: path, Msg: "symbolic link", Err: err}
+	}
+	inside := false
+	for _, r := range roots {
+		if target == r || strings.HasPrefix(target, r+string(filepath.Separator)) {
+			inside = true
+			break
+		}
+	}
+	if !inside {
+		return &Error{File: path, Msg: fmt.Sprintf("-> %s", target), Err: ErrSymlinkOutside}
+	}
+	if st, err := os.Stat(target); err == nil && st.IsDir() {
+		return &Error{File: path, Msg: fmt.Sprintf("-> %s", target), Err: ErrSymlinkFolder}
+	}
+	return nil
 }
 
 // expand lists content files under paths in a stable order.
 func expand(paths []string) ([]string, []error) {
 	var files []string
 	var errs []error
+	roots := realRoots(paths)
 	seen := map[string]bool{}
 	add := func(p string) {
 		if !seen[p] {
@@ -129,12 +237,18 @@ func expand(paths []string) ([]string, []error) {
 			continue
 		}
 		var found []string
-		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+		// WalkDir does not follow a root that is itself a symbolic link
+		// (content -> releases/v2); a trailing separator makes it.
+		root := p
+		if lst, err := os.Lstat(p); err == nil && lst.Mode()&fs.ModeSymlink != 0 {
+			root = p + string(filepath.Separator)
+		}
+		err = filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err
 			}
 			name := d.Name()
-			if path != p && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
+			if path != root && (strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_")) {
 				if d.IsDir() {
 					return filepath.SkipDir
 				}
@@ -142,6 +256,12 @@ func expand(paths []string) ([]string, []error) {
 			}
 			if d.IsDir() || strings.HasSuffix(name, "~") || strings.EqualFold(name, "README.md") {
 				return nil
+			}
+			if d.Type()&fs.ModeSymlink != 0 {
+				if err := checkLink(path, roots); err != nil {
+					errs = append(errs, err)
+					return nil
+				}
 			}
 			found = append(found, path)
 			return nil

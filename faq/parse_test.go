@@ -544,6 +544,10 @@ func TestParseErrors(t *testing.T) {
 		{"whitespace-only yaml", "a.yml", "  \n\n", 0, "file is empty"},
 		{"comment-only yaml", "a.yaml", "# nothing here\n", 0, "file is empty"},
 		{"invalid yaml", "a.yaml", "- question: a\n  answer: x\n- question: b\n  answer: x: y\n", 4, "invalid YAML: mapping values"},
+		// yaml.v3 numbers parser errors from 0; these name the real line.
+		{"unclosed flow list (the old README example)", "a.yaml", "- question: How much sleep do adults need?\n  alternates: [How many hours should I sleep?]\n  answer: x\n", 2, "did not find expected ',' or ']'"},
+		{"parser error on the first line", "a.yaml", "[a, b\n", 1, "did not find expected"},
+		{"block mapping broken further down", "a.yaml", "- question: a\n  answer: x\n\n- question: b\n  answer: y\n bad: z\n", 6, "did not find expected '-' indicator"},
 		{"duplicate key", "a.yaml", "- question: a\n  answer: x\n  question: b\n", 3, "\"question\" already defined at line 1"},
 		{"two unknown keys", "a.yaml", "- question: a\n  answr: x\n  tagz: b\n", 2, "field answr not found in type faq.yamlEntry; line 3: field tagz"},
 		{"unknown key in list", "a.yaml", "- question: a\n  answr: x\n", 2, "answr"},

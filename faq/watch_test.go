@@ -207,3 +207,187 @@ func TestWatchErrors(t *testing.T) {
 		t.Error("missing path: got nil error, want one")
 	}
 }
+
+// expectSome waits for at least one onChange call after what happened,
+// then lets the burst end.
+func expectSome(t *testing.T, calls <-chan struct{}, what string) {
+	t.Helper()
+	select {
+	case <-calls:
+		drain(calls)
+	case <-time.After(5 * time.Second):
+		t.Fatalf("%s: got no onChange call, want at least one", what)
+	}
+}
+
+func mkdir(t *testing.T, dir string) {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestWatchFolderRemovedAndRecreated: rm -rf content && cp -r new content.
+// The new folder is watched: a later edit in it triggers.
+func TestWatchFolderRemovedAndRecreated(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "content")
+	mkdir(t, dir)
+	a := filepath.Join(dir, "a.txt")
+	writeFile(t, a, "Q?\nA.\n")
+	calls := startWatch(t, dir)
+	settle(t, calls, func() { writeFile(t, a, "Q?\nA.\n") })
+
+	for round := 0; round < 2; round++ {
+		if err := os.RemoveAll(dir); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(3 * testDebounce) // the folder stays gone a while: polling finds it back
+		mkdir(t, dir)
+		writeFile(t, a, "Q?\nA new.\n")
+		expectSome(t, calls, "folder removed and re-created")
+
+		writeFile(t, a, "Q?\nA edited in the new folder.\n")
+		expectCalls(t, calls, 1, "write in the re-created folder")
+	}
+}
+
+// TestWatchFolderRenameSwap: mv content content.old && mv content.new content.
+// Edits go to the new folder's files; the old folder no longer counts.
+func TestWatchFolderRenameSwap(t *testing.T) {
+	base := t.TempDir()
+	dir := filepath.Join(base, "content")
+	mkdir(t, dir)
+	writeFile(t, filepath.Join(dir, "a.txt"), "Q?\nA.\n")
+	calls := startWatch(t, dir)
+	settle(t, calls, func() { writeFile(t, filepath.Join(dir, "a.txt"), "Q?\nA.\n") })
+
+	next := filepath.Join(base, "content.new")
+	mkdir(t, next)
+	writeFile(t, filepath.Join(next, "a.txt"), "Q?\nA v2.\n")
+	drain(calls)
+	old := filepath.Join(base, "content.old")
+	if err := os.Rename(dir, old); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(next, dir); err != nil {
+		t.Fatal(err)
+	}
+	expectSome(t, calls, "folder swapped by rename")
+
+	writeFile(t, filepath.Join(old, "a.txt"), "Q?\nA in the old folder.\n")
+	expectCalls(t, calls, 0, "write in the renamed-away folder")
+	writeFile(t, filepath.Join(dir, "a.txt"), "Q?\nA v3.\n")
+	expectCalls(t, calls, 1, "write in the swapped-in folder")
+}
+
+// swapLink points link at target atomically (a new link renamed over the
+// old one), as `ln -sfn` and Kubernetes do.
+func swapLink(t *testing.T, target, link string) {
+	t.Helper()
+	tmp := link + ".tmp"
+	if err := os.Symlink(target, tmp); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, link); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestWatchSymlinkedFolderSwap: content -> releases/v1 becomes
+// content -> releases/v2.
+func TestWatchSymlinkedFolderSwap(t *testing.T) {
+	base := t.TempDir()
+	v1, v2 := filepath.Join(base, "releases", "v1"), filepath.Join(base, "releases", "v2")
+	mkdir(t, v1)
+	mkdir(t, v2)
+	writeFile(t, filepath.Join(v1, "a.txt"), "Q?\nA v1.\n")
+	writeFile(t, filepath.Join(v2, "a.txt"), "Q?\nA v2.\n")
+	link := filepath.Join(base, "content")
+	if err := os.Symlink("releases/v1", link); err != nil {
+		t.Fatal(err)
+	}
+	calls := startWatch(t, link)
+	settle(t, calls, func() { writeFile(t, filepath.Join(v1, "a.txt"), "Q?\nA v1.\n") })
+
+	swapLink(t, "releases/v2", link)
+	expectSome(t, calls, "symlink swapped to v2")
+	writeFile(t, filepath.Join(v1, "a.txt"), "Q?\nA v1 edited.\n")
+	expectCalls(t, calls, 0, "write in the old release")
+	writeFile(t, filepath.Join(v2, "a.txt"), "Q?\nA v2 edited.\n")
+	expectCalls(t, calls, 1, "write in the new release")
+}
+
+// TestWatchConfigMap replays a Kubernetes ConfigMap update: files are links
+// through "..data", which is swapped to a new hidden folder.
+func TestWatchConfigMap(t *testing.T) {
+	for _, mode := range []string{"folder", "file"} {
+		t.Run(mode, func(t *testing.T) {
+			dir := t.TempDir()
+			v1 := filepath.Join(dir, "..2026_12_01_10_00_00.1")
+			mkdir(t, v1)
+			writeFile(t, filepath.Join(v1, "faq.yaml"), "- question: Q?\n  answer: v1\n")
+			if err := os.Symlink(filepath.Base(v1), filepath.Join(dir, "..data")); err != nil {
+				t.Fatal(err)
+			}
+			faqFile := filepath.Join(dir, "faq.yaml")
+			if err := os.Symlink("..data/faq.yaml", faqFile); err != nil {
+				t.Fatal(err)
+			}
+			path := dir
+			if mode == "file" {
+				path = faqFile
+			}
+			calls := startWatch(t, path)
+			n := 2
+			settle(t, calls, func() {
+				// An update, as the kubelet makes it.
+				next := filepath.Join(dir, "..2026_12_01_10_00_0"+string(rune('0'+n)))
+				mkdir(t, next)
+				writeFile(t, filepath.Join(next, "faq.yaml"), "- question: Q?\n  answer: update\n")
+				swapLink(t, filepath.Base(next), filepath.Join(dir, "..data"))
+				n++
+			})
+			next := filepath.Join(dir, "..2026_12_01_11_00_00.1")
+			mkdir(t, next)
+			writeFile(t, filepath.Join(next, "faq.yaml"), "- question: Q?\n  answer: v2\n")
+			expectCalls(t, calls, 0, "a new hidden folder before the swap")
+			swapLink(t, filepath.Base(next), filepath.Join(dir, "..data"))
+			expectCalls(t, calls, 1, "..data swapped")
+		})
+	}
+}
+
+// TestWatchWaitsForStableFiles: a writer that changes a file without the
+// watcher seeing events (here through a hard link in another folder, as
+// for changes it misses) must be waited for: no call while the file keeps
+// changing, one once it is stable.
+func TestWatchWaitsForStableFiles(t *testing.T) {
+	dir, elsewhere := t.TempDir(), t.TempDir()
+	a := filepath.Join(dir, "a.txt")
+	writeFile(t, a, "Q?\nA.\n")
+	writer := filepath.Join(elsewhere, "a.txt")
+	if err := os.Link(a, writer); err != nil {
+		t.Skipf("hard links not supported here: %v", err)
+	}
+	calls := startWatch(t, dir)
+	settle(t, calls, func() { writeFile(t, filepath.Join(dir, "b.txt"), "probe") })
+
+	writeFile(t, filepath.Join(dir, "b.txt"), "start of a burst")
+	f, err := os.OpenFile(writer, os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	stop := time.Now().Add(6 * testDebounce) // under the 10×debounce cap
+	for time.Now().Before(stop) {
+		if _, err := f.WriteString("more text\n"); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-calls:
+			t.Fatal("onChange ran while a file was still changing")
+		case <-time.After(testDebounce / 3):
+		}
+	}
+	expectCalls(t, calls, 1, "writes stopped")
+}

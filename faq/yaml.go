@@ -39,7 +39,12 @@ func ParseYAML(name string, data []byte) ([]Entry, error) {
 	}
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
-		return nil, yamlError(name, err)
+		e := yamlError(name, err)
+		// A problem found at the end of the input is on the last line.
+		if lines := bytes.Count(bytes.TrimRight(data, "\n"), []byte("\n")) + 1; e.Line > lines {
+			e.Line = lines
+		}
+		return nil, e
 	}
 	if len(root.Content) == 0 {
 		return nil, errAt(name, 0, "file is empty")
@@ -134,11 +139,42 @@ func shiftLines(te *yaml.TypeError, by int) error {
 	return &yaml.TypeError{Errors: msgs}
 }
 
+// yamlParserProblems are the messages of yaml.v3's parser (as opposed to
+// its scanner). yaml.v3 reports their line 0-based (and none at all for the
+// first line), so yamlError adds one: "[How many hours?]" on line 2 was
+// reported as line 1.
+var yamlParserProblems = []string{
+	"did not find expected ',' or ']'",
+	"did not find expected ',' or '}'",
+	"did not find expected '-' indicator",
+	"did not find expected <document start>",
+	"did not find expected <stream-start>",
+	"did not find expected key",
+	"did not find expected node content",
+	"found duplicate %TAG directive",
+	"found duplicate %YAML directive",
+	"found incompatible YAML document",
+	"found undefined tag handle",
+}
+
+func isParserProblem(msg string) bool {
+	for _, p := range yamlParserProblems {
+		if strings.HasSuffix(msg, p) {
+			return true
+		}
+	}
+	return false
+}
+
 // yamlError turns a yaml error into an *Error with the first line it names.
-func yamlError(name string, err error) error {
+func yamlError(name string, err error) *Error {
 	line := 0
 	if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
 		line, _ = strconv.Atoi(m[1])
+	}
+	var te *yaml.TypeError
+	if !errors.As(err, &te) && isParserProblem(err.Error()) {
+		line++ // see yamlParserProblems
 	}
 	msg := strings.TrimPrefix(err.Error(), "yaml: ")
 	// Drop only the "line N" that became Line: later ones ("already

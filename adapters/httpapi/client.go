@@ -73,6 +73,9 @@ type Client struct {
 	Token string
 	// HTTP is the client to use; nil means one with a 3-minute timeout.
 	HTTP *http.Client
+	// Force makes Reindex ask for ?force=1: accept new content that lost a
+	// large share of its entries.
+	Force bool
 }
 
 // Reindex asks the server to reindex and returns its report. When the
@@ -80,7 +83,11 @@ type Client struct {
 // line) together with an error matching ErrReindexFailed. Other errors match
 // ErrNoToken, ErrNoServer, ErrUnauthorized, ErrAdminOff or ErrRefused.
 func (c *Client) Reindex(ctx context.Context) (report json.RawMessage, err error) {
-	body, err := c.do(ctx, http.MethodPost, "/admin/reindex")
+	path := "/admin/reindex"
+	if c.Force {
+		path += "?force=1"
+	}
+	body, err := c.do(ctx, http.MethodPost, path)
 	var se *StatusError
 	if errors.As(err, &se) && se.StatusCode == http.StatusUnprocessableEntity {
 		var f struct {

@@ -69,7 +69,8 @@ func allow(h http.HandlerFunc, methods ...string) http.Handler {
 	})
 }
 
-// adminOnly answers 404 when the admin endpoints are off and 401 unless the
+// adminOnly answers 404 when the admin endpoints are off, 429 while the
+// client's address is throttled for failed attempts, and 401 unless the
 // request carries the admin token; only then does it call h.
 func (s *Server) adminOnly(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -77,8 +78,14 @@ func (s *Server) adminOnly(h http.Handler) http.Handler {
 			writeError(w, http.StatusNotFound, "not found")
 			return
 		}
+		key := clientKey(r)
+		if d := s.throttle.wait(key, r.URL.Path); d > 0 {
+			w.Header().Set("Retry-After", retryAfter(d))
+			writeError(w, http.StatusTooManyRequests, "too many failed admin attempts from this address; retry later")
+			return
+		}
 		if !s.authorized(r) {
-			s.log.Warn("admin request refused", "path", r.URL.Path, "remote", r.RemoteAddr)
+			s.throttle.fail(key, r.URL.Path)
 			w.Header().Set("WWW-Authenticate", `Bearer realm="faqbot admin"`)
 			writeError(w, http.StatusUnauthorized, "missing or wrong admin token")
 			return
@@ -201,8 +208,22 @@ func (s *Server) handleReindex(w http.ResponseWriter, r *http.Request) {
 	// A started reindex finishes even if the operator's client hangs up.
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), s.cfg.ReindexTimeout)
 	defer cancel()
+	reindex := s.admin.Reindex
+	switch f := r.URL.Query().Get("force"); f {
+	case "", "0", "false":
+	case "1", "true":
+		fr, ok := s.admin.(ForceReindexer)
+		if !ok {
+			writeError(w, http.StatusBadRequest, "this server cannot force a reindex")
+			return
+		}
+		reindex = fr.ForceReindex
+	default:
+		writeError(w, http.StatusBadRequest, `"force" must be 1 or 0`)
+		return
+	}
 	start := time.Now()
-	report, err := s.admin.Reindex(ctx)
+	report, err := reindex(ctx)
 	if err != nil {
 		s.log.Warn("reindex failed", "via", "http", "took", time.Since(start), "err", err)
 		s.respond(w, r, http.StatusUnprocessableEntity, reindexFailure{Error: "reindex failed: " + err.Error(), Report: report})
@@ -283,7 +304,7 @@ func reportPeriod(since, fromS, toS string, now time.Time) (from, to time.Time, 
 	default:
 		d := 7 * 24 * time.Hour
 		if since != "" {
-			if d, err = parseSince(since); err != nil {
+			if d, err = ParseSince(since); err != nil {
 				return from, to, err
 			}
 		}
@@ -298,8 +319,11 @@ func reportPeriod(since, fromS, toS string, now time.Time) (from, to time.Time, 
 	return from, to, nil
 }
 
-// parseSince parses a Go duration ("36h") or a number of days ("7d").
-func parseSince(s string) (time.Duration, error) {
+// ParseSince parses a report period ending now: a number of days ("7d",
+// at most 366) or a positive Go duration ("36h", "90m"). GET /admin/report
+// ?since= and `faqbot report -since` share it. The error says what is
+// accepted.
+func ParseSince(s string) (time.Duration, error) {
 	bad := fmt.Errorf(`"since" must be a period such as 7d or 36h, got %q`, s)
 	if days, ok := strings.CutSuffix(s, "d"); ok {
 		n, err := strconv.Atoi(days)

@@ -43,6 +43,16 @@ type Admin interface {
 	Report(ctx context.Context, w io.Writer, format string, from, to time.Time) error
 }
 
+// ForceReindexer is an optional Admin method. When the Admin has it,
+// POST /admin/reindex?force=1 calls ForceReindex instead of Reindex: a
+// reindex that accepts a large loss of content (which Reindex refuses, as
+// it looks like a file caught mid-write). Without it, force=1 answers 400.
+type ForceReindexer interface {
+	// ForceReindex is Reindex, accepting whatever share of entries the new
+	// content lost; content that fails to load is still refused.
+	ForceReindex(ctx context.Context) (report any, err error)
+}
+
 // ErrNoReports is wrapped by Admin.Report when the conversation store is
 // off; GET /admin/report then answers 404 with a message saying so.
 var ErrNoReports = errors.New("the conversation store is off (store.enabled: false), so there is nothing to report")
@@ -72,6 +82,17 @@ type Config struct {
 	// IdleTimeout bounds how long a keep-alive connection may sit idle.
 	// Default 60s.
 	IdleTimeout time.Duration
+	// AdminFailBurst is how many failed admin-token attempts one client
+	// address (an IP; a /64 for IPv6) may make before its admin requests
+	// get 429 Too Many Requests. Default 5.
+	AdminFailBurst int
+	// AdminFailEvery is how often a throttled address regains one attempt.
+	// Default 12s (5 a minute).
+	AdminFailEvery time.Duration
+	// AdminFailLogEvery is the least time between two log lines about
+	// refused admin requests; each line counts those since the last.
+	// Default 1m.
+	AdminFailLogEvery time.Duration
 	// AnswerTimeout bounds one Answerer call. Default 5s.
 	AnswerTimeout time.Duration
 	// ReindexTimeout bounds one Admin.Reindex call. Default 2m.
@@ -98,6 +119,9 @@ func DefaultConfig() Config {
 		ReadTimeout:       10 * time.Second,
 		WriteTimeout:      15 * time.Second,
 		IdleTimeout:       60 * time.Second,
+		AdminFailBurst:    5,
+		AdminFailEvery:    12 * time.Second,
+		AdminFailLogEvery: time.Minute,
 		AnswerTimeout:     5 * time.Second,
 		ReindexTimeout:    2 * time.Minute,
 		ShutdownTimeout:   10 * time.Second,
@@ -110,8 +134,11 @@ func (c Config) withDefaults() (Config, error) {
 	if c.Listen == "" {
 		c.Listen = d.Listen
 	}
-	if c.MaxBodyBytes < 0 || c.MaxQuestionChars < 0 {
-		return c, errors.New("max body bytes and max question chars must not be negative")
+	if c.MaxBodyBytes < 0 || c.MaxQuestionChars < 0 || c.AdminFailBurst < 0 {
+		return c, errors.New("max body bytes, max question chars and admin fail burst must not be negative")
+	}
+	if c.AdminFailBurst == 0 {
+		c.AdminFailBurst = d.AdminFailBurst
 	}
 	if c.MaxBodyBytes == 0 {
 		c.MaxBodyBytes = d.MaxBodyBytes
@@ -128,6 +155,8 @@ func (c Config) withDefaults() (Config, error) {
 		{"read timeout", &c.ReadTimeout, d.ReadTimeout},
 		{"write timeout", &c.WriteTimeout, d.WriteTimeout},
 		{"idle timeout", &c.IdleTimeout, d.IdleTimeout},
+		{"admin fail every", &c.AdminFailEvery, d.AdminFailEvery},
+		{"admin fail log every", &c.AdminFailLogEvery, d.AdminFailLogEvery},
 		{"answer timeout", &c.AnswerTimeout, d.AnswerTimeout},
 		{"reindex timeout", &c.ReindexTimeout, d.ReindexTimeout},
 		{"shutdown timeout", &c.ShutdownTimeout, d.ShutdownTimeout},
@@ -153,6 +182,7 @@ type Server struct {
 	adminOn   bool
 	log       *slog.Logger
 	handler   http.Handler
+	throttle  *throttle
 }
 
 // New returns a Server answering with a. admin may be nil: the admin
@@ -187,6 +217,7 @@ func New(cfg Config, a Answerer, admin Admin, logger *slog.Logger) (*Server, err
 			s.log.Warn("admin token is short; use at least 16 random characters", "token_len", len(cfg.AdminToken))
 		}
 	}
+	s.throttle = newThrottle(cfg.AdminFailBurst, cfg.AdminFailEvery, cfg.AdminFailLogEvery, s.log)
 	s.handler = s.routes()
 	return s, nil
 }

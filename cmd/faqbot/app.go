@@ -72,9 +72,9 @@ func (m *Main) loadConfig(c common) (Config, error) {
 }
 
 func newLogger(w io.Writer, lc LogConfig, minLevel slog.Level) *slog.Logger {
-	var level slog.Level
-	if err := level.UnmarshalText([]byte(lc.Level)); err != nil {
-		level = slog.LevelInfo
+	level, ok := logLevels[strings.ToLower(lc.Level)]
+	if !ok {
+		level = slog.LevelInfo // "" (validated at config load)
 	}
 	if level < minLevel {
 		level = minLevel
@@ -88,7 +88,10 @@ func newLogger(w io.Writer, lc LogConfig, minLevel slog.Level) *slog.Logger {
 
 // core is the wired answering stack.
 type core struct {
-	lib    *search.Library
+	lib *search.Library
+	// guard refuses reindexes that lose too many entries; admin force
+	// reindexes through it.
+	guard  *faq.Guard
 	bot    *bot.Bot
 	triage *bot.Triage
 }
@@ -100,9 +103,10 @@ func buildCore(cfg Config, log *slog.Logger, met *metrics.Metrics, opts ...bot.O
 	if err != nil {
 		return nil, err
 	}
+	guard := faq.NewGuard(cfg.Content.MaxDrop)
 	lc := search.LibraryConfig{
 		Paths: cfg.contentPaths(), SynonymFiles: cfg.synonymPaths(),
-		Options: faq.Options{MaxAnswerChars: cfg.Bot.MaxAnswerChars}, Logger: log,
+		Options: faq.Options{MaxAnswerChars: cfg.Bot.MaxAnswerChars, Guard: guard}, Logger: log,
 	}
 	if met != nil {
 		lc.OnReindex = func(rep search.Report) {
@@ -125,5 +129,5 @@ func buildCore(cfg Config, log *slog.Logger, met *metrics.Metrics, opts ...bot.O
 		lib.Close()
 		return nil, err
 	}
-	return &core{lib: lib, bot: b, triage: triage}, nil
+	return &core{lib: lib, guard: guard, bot: b, triage: triage}, nil
 }

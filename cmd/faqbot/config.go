@@ -6,13 +6,16 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
 
 	"faqbot/bot"
+	"faqbot/faq"
 	"faqbot/search"
 )
 
@@ -41,6 +44,10 @@ type ContentConfig struct {
 	Debounce Duration `yaml:"debounce"`
 	// Ranker is a weights file written by `faqbot train` ("" = built in).
 	Ranker string `yaml:"ranker"`
+	// MaxDrop is the share of entries (0 < max_drop <= 1) a reindex may
+	// lose, per file and in all, before it is refused as a probable file
+	// caught mid-write (faq.DefaultMaxDrop, 0.3); 1 turns the check off.
+	MaxDrop float64 `yaml:"max_drop"`
 }
 
 // SafetyConfig points at the red-flag rules ("" = built in).
@@ -103,7 +110,7 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 func DefaultConfig() Config {
 	d := bot.DefaultConfig()
 	return Config{
-		Content: ContentConfig{Paths: []string{"content"}, Debounce: Duration(500 * time.Millisecond)},
+		Content: ContentConfig{Paths: []string{"content"}, Debounce: Duration(500 * time.Millisecond), MaxDrop: faq.DefaultMaxDrop},
 		Bot: BotConfig{Disclaimer: d.Disclaimer, TieMargin: d.TieMargin,
 			MaxAnswerChars: d.MaxAnswerChars, ShortAnswerChars: d.ShortAnswerChars, MaxQuestionChars: d.MaxQuestionChars},
 		Log:      LogConfig{Level: "info", Format: "text"},
@@ -149,6 +156,12 @@ func (c Config) validate() error {
 	if c.Store.WeakScore < 0 || c.Store.WeakScore > 1 {
 		errs = append(errs, fmt.Errorf("store.weak_score %v must be between 0 and 1", c.Store.WeakScore))
 	}
+	if c.Content.MaxDrop <= 0 || c.Content.MaxDrop > 1 {
+		errs = append(errs, fmt.Errorf("content.max_drop %v must be a share above 0 and at most 1 (0.3 refuses a reindex that loses over 30%% of the entries; 1 turns the check off)", c.Content.MaxDrop))
+	}
+	if !validLogLevel(c.Log.Level) {
+		errs = append(errs, fmt.Errorf("log.level %q must be debug, info, warn or error", c.Log.Level))
+	}
 	switch c.Log.Format {
 	case "", "text", "json":
 	default:
@@ -162,6 +175,26 @@ func (c Config) validate() error {
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("config: %w", err)
+	}
+	return nil
+}
+
+// logLevels are the log.level values.
+var logLevels = map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "error": slog.LevelError}
+
+func validLogLevel(s string) bool {
+	_, ok := logLevels[strings.ToLower(s)]
+	return ok || s == ""
+}
+
+// minAdminToken is the shortest FAQBOT_ADMIN_TOKEN serve accepts.
+const minAdminToken = 16
+
+// checkAdminToken refuses an admin token too short to resist guessing. It
+// never shows the token.
+func checkAdminToken(token string) error {
+	if token != "" && len(token) < minAdminToken {
+		return fmt.Errorf("FAQBOT_ADMIN_TOKEN is %d characters; use at least %d random ones (for example: openssl rand -hex 16), or unset it to turn the admin endpoints off", len(token), minAdminToken)
 	}
 	return nil
 }

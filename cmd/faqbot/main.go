@@ -10,6 +10,7 @@
 //	faqbot serve [flags]            run the HTTP API and the enabled chat adapters
 //	faqbot reindex [flags]          validate content and reindex a running server
 //	faqbot report [flags]           what people asked, what failed
+//	faqbot version                  the build: module version, VCS revision, Go version
 //
 // Every command takes -config PATH (default config.yaml; built-in defaults
 // when absent) and -content PATH (repeatable) to override the content.
@@ -78,6 +79,7 @@ commands:
   serve                     run the HTTP API and the enabled Telegram/Discord adapters
   reindex                   validate content, then reindex the running server
   report                    show what people asked and what the bot could not answer
+  version                   print the build: module version, VCS revision and time, Go version
 
 flags for every command:
   -config PATH    config file (default config.yaml; built-in defaults if absent)
@@ -111,6 +113,8 @@ func (m *Main) Run(ctx context.Context) error {
 		return m.train(ctx, args)
 	case "eval":
 		return m.eval(ctx, args)
+	case "version", "-version", "--version":
+		return m.version(ctx, args)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(m.Stdout, usage)
 		return nil

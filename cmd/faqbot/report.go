@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"time"
 
+	"faqbot/adapters/httpapi"
 	"faqbot/search"
 	"faqbot/store"
 )
@@ -80,7 +81,12 @@ func isURL(s string) bool {
 func (m *Main) report(ctx context.Context, args []string) error {
 	var c common
 	fs := m.flags("report", &c)
-	since := fs.Duration("since", 7*24*time.Hour, "report period, ending now")
+	since := 7 * 24 * time.Hour
+	fs.Func("since", "report period ending now: days (7d) or a duration (36h); default 7d", func(s string) error {
+		d, err := httpapi.ParseSince(s)
+		since = d
+		return err
+	})
 	format := fs.String("format", "json", "json or csv")
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -101,5 +107,5 @@ func (m *Main) report(ctx context.Context, args []string) error {
 	}
 	defer st.Close()
 	now := time.Now()
-	return writeReport(ctx, st, cfg.reportOptions(), m.Stdout, *format, now.Add(-*since), now)
+	return writeReport(ctx, st, cfg.reportOptions(), m.Stdout, *format, now.Add(-since), now)
 }

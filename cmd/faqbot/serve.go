@@ -29,6 +29,7 @@ import (
 // admin endpoints.
 type admin struct {
 	lib   *search.Library
+	guard *faq.Guard
 	st    *store.Store // nil when the store is off
 	ropts store.ReportOptions
 }
@@ -37,6 +38,13 @@ func (a admin) Reindex(ctx context.Context) (any, error) {
 	rep, err := a.lib.Reindex(ctx, "http")
 	return rep, err
 }
+
+// ForceReindex is Reindex accepting any loss of entries (?force=1).
+func (a admin) ForceReindex(ctx context.Context) (any, error) {
+	a.guard.Force()
+	return a.lib.Reindex(ctx, "http-force")
+}
+
 func (a admin) Status(ctx context.Context) any { return a.lib.Status() }
 func (a admin) Ready() bool                    { return a.lib.Index().Len() > 0 }
 
@@ -73,6 +81,9 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	log := newLogger(m.Stderr, cfg.Log, slog.LevelDebug)
+	if err := checkAdminToken(m.Getenv("FAQBOT_ADMIN_TOKEN")); err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
 	g, ctx := errgroup.WithContext(ctx)
 	var met *metrics.Metrics
 	if cfg.HTTP.Enabled && cfg.HTTP.Metrics {
@@ -104,13 +115,13 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return err
 	}
 	defer co.lib.Close()
-	if err := contentMetrics(met, co.lib); err != nil {
+	if err := errors.Join(contentMetrics(met, co.lib), buildMetrics(met)); err != nil {
 		return err
 	}
 
 	var httpAddr string
 	if cfg.HTTP.Enabled {
-		srv, err := httpapi.New(cfg.httpConfig(m.Getenv, met), co.bot, admin{lib: co.lib, st: st, ropts: cfg.reportOptions()}, log)
+		srv, err := httpapi.New(cfg.httpConfig(m.Getenv, met), co.bot, admin{lib: co.lib, guard: co.guard, st: st, ropts: cfg.reportOptions()}, log)
 		if err != nil {
 			return err
 		}
@@ -177,7 +188,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 			})
 		})
 	}
-	log.Info("faqbot serving", "entries", co.lib.Index().Len(), "version", co.lib.Status().Serving.Version)
+	log.Info("faqbot serving", "entries", co.lib.Index().Len(), "version", co.lib.Status().Serving.Version, readBuildInfo().attr())
 	if m.Ready != nil {
 		m.Ready(httpAddr)
 	}
@@ -207,6 +218,7 @@ func (m *Main) reindex(ctx context.Context, args []string) error {
 	var c common
 	fs := m.flags("reindex", &c)
 	url := fs.String("url", "", "base URL of the running server (default http://<http.listen>)")
+	force := fs.Bool("force", false, "accept new content that lost a large share of its entries (content.max_drop)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -222,12 +234,11 @@ func (m *Main) reindex(ctx context.Context, args []string) error {
 	if base == "" {
 		base = "http://" + cfg.HTTP.Listen
 	}
-	cl := httpapi.Client{BaseURL: base, Token: m.Getenv("FAQBOT_ADMIN_TOKEN")}
+	cl := httpapi.Client{BaseURL: base, Token: m.Getenv("FAQBOT_ADMIN_TOKEN"), Force: *force}
 	rep, err := cl.Reindex(ctx)
 	switch {
 	case errors.Is(err, httpapi.ErrNoServer):
-		fmt.Fprintf(m.Stdout, "no faqbot server is running at %s; the content is valid and will be loaded when it starts\n", base)
-		return nil
+		return fmt.Errorf("reindex: nothing is listening at %s, so nothing was reindexed (the content is valid; a server started now loads it): %w", base, err)
 	case err != nil:
 		if len(rep) > 0 {
 			fmt.Fprintf(m.Stdout, "%s\n", rep)
