@@ -132,6 +132,10 @@ func buildSnapshot(entries []faq.Entry, syn *Synonyms) (*snapshot, error) {
 	if len(entries) == 0 {
 		return nil, errors.New("search: no entries to index")
 	}
+	// The ranker's word classes come from WordNet, parsed once (about
+	// 50 ms): start it now, alongside the index build, so that the first
+	// question does not wait for it.
+	go loadWordNet()
 	im, err := newMapping()
 	if err != nil {
 		return nil, err
