@@ -248,7 +248,9 @@ func TestPlatformConfigKeys(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	env := func(k string) string { return map[string]string{"FAQBOT_TELEGRAM_TOKEN": "t", "FAQBOT_DISCORD_TOKEN": "d"}[k] }
+	env := func(k string) string {
+		return map[string]string{"FAQBOT_TELEGRAM_TOKEN": "t", "FAQBOT_DISCORD_TOKEN": "d"}[k]
+	}
 	tc, err := cfg.telegramConfig(env)
 	if err != nil {
 		t.Fatal(err)
