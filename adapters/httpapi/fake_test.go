@@ -32,6 +32,9 @@ type fakeBot struct {
 	// noReports makes Report fail with ErrNoReports; reportErr with itself.
 	noReports bool
 	reportErr error
+	// reportDelay makes Report take this long, ignoring its context (as
+	// clustering a large store does).
+	reportDelay time.Duration
 	// reportCalls records the arguments of each Report call.
 	reportCalls []reportCall
 }
@@ -125,8 +128,9 @@ func (f *fakeBot) Ready() bool { return f.ready.Load() }
 func (f *fakeBot) Report(ctx context.Context, w io.Writer, format string, from, to time.Time) error {
 	f.mu.Lock()
 	f.reportCalls = append(f.reportCalls, reportCall{format, from, to})
-	noReports, err := f.noReports, f.reportErr
+	noReports, err, delay := f.noReports, f.reportErr, f.reportDelay
 	f.mu.Unlock()
+	time.Sleep(delay)
 	switch {
 	case noReports:
 		return fmt.Errorf("fake: %w", httpapi.ErrNoReports)

@@ -258,16 +258,43 @@ func (s *Server) handleReport(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.ReindexTimeout)
+	select {
+	case s.reporting <- struct{}{}:
+	default:
+		w.Header().Set("Retry-After", retryAfter(s.cfg.ReportTimeout))
+		writeError(w, http.StatusServiceUnavailable, "another report is being built; retry later")
+		return
+	}
+	// The report may outlast WriteTimeout: extend this response's deadline
+	// so that a slow report ends in a JSON error, not a cut connection.
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Now().Add(s.cfg.ReportTimeout + 5*time.Second))
+	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.ReportTimeout)
 	defer cancel()
+	// Report runs aside, so that its deadline holds even when it does not
+	// watch ctx; it keeps the one report slot until it returns.
 	var buf bytes.Buffer
-	if err := s.admin.Report(ctx, &buf, format, from, to); err != nil {
-		if errors.Is(err, ErrNoReports) {
+	done := make(chan error, 1)
+	go func() {
+		defer func() { <-s.reporting }()
+		done <- s.admin.Report(ctx, &buf, format, from, to)
+	}()
+	select {
+	case err = <-done:
+	case <-ctx.Done():
+		err = ctx.Err()
+	}
+	if err != nil {
+		switch {
+		case errors.Is(err, ErrNoReports):
 			writeError(w, http.StatusNotFound, ErrNoReports.Error())
-			return
+		case errors.Is(err, context.DeadlineExceeded):
+			s.log.Error("report timed out", "timeout", s.cfg.ReportTimeout, "from", from, "to", to)
+			w.Header().Set("Retry-After", retryAfter(s.cfg.ReportTimeout))
+			writeError(w, http.StatusServiceUnavailable, fmt.Sprintf("the report took longer than %v; ask for a shorter period (since=1d)", s.cfg.ReportTimeout))
+		default:
+			s.log.Error("report failed", "err", err)
+			writeError(w, http.StatusInternalServerError, "the report could not be built; see the server log")
 		}
-		s.log.Error("report failed", "err", err)
-		writeError(w, http.StatusInternalServerError, "the report could not be built; see the server log")
 		return
 	}
 	h := w.Header()

@@ -97,6 +97,11 @@ type Config struct {
 	AnswerTimeout time.Duration
 	// ReindexTimeout bounds one Admin.Reindex call. Default 2m.
 	ReindexTimeout time.Duration
+	// ReportTimeout bounds one GET /admin/report: past it the request gets
+	// 503 with a JSON error (the response deadline is extended to fit).
+	// One report is built at a time; another request meanwhile gets 503
+	// too. Default 30s.
+	ReportTimeout time.Duration
 	// ShutdownTimeout bounds the graceful shutdown in Run; connections still
 	// open after it are closed. Default 10s.
 	ShutdownTimeout time.Duration
@@ -124,6 +129,7 @@ func DefaultConfig() Config {
 		AdminFailLogEvery: time.Minute,
 		AnswerTimeout:     5 * time.Second,
 		ReindexTimeout:    2 * time.Minute,
+		ReportTimeout:     30 * time.Second,
 		ShutdownTimeout:   10 * time.Second,
 	}
 }
@@ -159,6 +165,7 @@ func (c Config) withDefaults() (Config, error) {
 		{"admin fail log every", &c.AdminFailLogEvery, d.AdminFailLogEvery},
 		{"answer timeout", &c.AnswerTimeout, d.AnswerTimeout},
 		{"reindex timeout", &c.ReindexTimeout, d.ReindexTimeout},
+		{"report timeout", &c.ReportTimeout, d.ReportTimeout},
 		{"shutdown timeout", &c.ShutdownTimeout, d.ShutdownTimeout},
 	}
 	for _, f := range durations {
@@ -183,6 +190,7 @@ type Server struct {
 	log       *slog.Logger
 	handler   http.Handler
 	throttle  *throttle
+	reporting chan struct{} // holds a token while a report is being built
 }
 
 // New returns a Server answering with a. admin may be nil: the admin
@@ -217,6 +225,7 @@ func New(cfg Config, a Answerer, admin Admin, logger *slog.Logger) (*Server, err
 			s.log.Warn("admin token is short; use at least 16 random characters", "token_len", len(cfg.AdminToken))
 		}
 	}
+	s.reporting = make(chan struct{}, 1)
 	s.throttle = newThrottle(cfg.AdminFailBurst, cfg.AdminFailEvery, cfg.AdminFailLogEvery, s.log)
 	s.handler = s.routes()
 	return s, nil

@@ -3,6 +3,8 @@ package httpapi_test
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -141,5 +143,51 @@ func TestParseSince(t *testing.T) {
 		if _, err := httpapi.ParseSince(in); err == nil {
 			t.Errorf("ParseSince(%q): got no error, want one", in)
 		}
+	}
+}
+
+// TestReportTimeout: a report slower than ReportTimeout (clustering a big
+// store, not watching its context) ends in a logged 503 with a JSON error,
+// not an empty reply; one report is built at a time.
+func TestReportTimeout(t *testing.T) {
+	f := newFakeBot()
+	f.reportDelay = 600 * time.Millisecond
+	logs := &logBuffer{}
+	s, err := httpapi.New(httpapi.Config{AdminToken: testToken, ReportTimeout: 200 * time.Millisecond, WriteTimeout: 100 * time.Millisecond}, f, f,
+		slog.New(slog.NewTextHandler(logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Serve(ctx, ln) }()
+	defer func() { cancel(); <-done }()
+	base := "http://" + ln.Addr().String()
+	auth := map[string]string{"Authorization": "Bearer " + testToken}
+
+	start := time.Now()
+	status, _, body := call(t, "GET", base+"/admin/report", "", "", auth)
+	if status != http.StatusServiceUnavailable || !strings.Contains(errorText(t, body), "took longer than 200ms") {
+		t.Fatalf("slow report: got %d %s, want 503 saying it took too long", status, body)
+	}
+	if el := time.Since(start); el > 500*time.Millisecond {
+		t.Errorf("the 503 came after %v, want about the 200ms timeout", el)
+	}
+	if !strings.Contains(logs.String(), "report timed out") {
+		t.Errorf("the timeout is not logged:\n%s", logs)
+	}
+	if status, _, _ := call(t, "GET", base+"/admin/report", "", "", auth); status != http.StatusServiceUnavailable {
+		t.Errorf("a report while the slow one still runs: got %d, want 503", status)
+	}
+	time.Sleep(500 * time.Millisecond)
+	f.mu.Lock()
+	f.reportDelay = 0
+	f.mu.Unlock()
+	if status, _, body := call(t, "GET", base+"/admin/report", "", "", auth); status != http.StatusOK {
+		t.Errorf("a fast report afterwards: got %d %s, want 200", status, body)
 	}
 }

@@ -167,6 +167,9 @@ func (c Config) validate() error {
 	default:
 		errs = append(errs, fmt.Errorf("log.format %q must be text or json", c.Log.Format))
 	}
+	if err := c.Store.validate(); err != nil {
+		errs = append(errs, err)
+	}
 	if err := c.Telegram.validate(); err != nil {
 		errs = append(errs, err)
 	}

@@ -11,6 +11,7 @@
 //	faqbot reindex [flags]          validate content and reindex a running server
 //	faqbot report [flags]           what people asked, what failed
 //	faqbot version                  the build: module version, VCS revision, Go version
+//	faqbot health [-url URL]        exit 0 when a running server is ready
 //
 // Every command takes -config PATH (default config.yaml; built-in defaults
 // when absent) and -content PATH (repeatable) to override the content.
@@ -80,6 +81,7 @@ commands:
   reindex                   validate content, then reindex the running server
   report                    show what people asked and what the bot could not answer
   version                   print the build: module version, VCS revision and time, Go version
+  health [-url URL]         exit 0 when the running server is ready (container health checks)
 
 flags for every command:
   -config PATH    config file (default config.yaml; built-in defaults if absent)
@@ -115,6 +117,8 @@ func (m *Main) Run(ctx context.Context) error {
 		return m.eval(ctx, args)
 	case "version", "-version", "--version":
 		return m.version(ctx, args)
+	case "health":
+		return m.health(ctx, args)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(m.Stdout, usage)
 		return nil

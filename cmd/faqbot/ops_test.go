@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestVersion(t *testing.T) {
@@ -166,7 +167,7 @@ func TestServeHalfWrittenContent(t *testing.T) {
 	if !metric("faqbot_content_last_reindex_success 0") || !metric("faqbot_content_entries 73") {
 		t.Errorf("after the refusal: want success 0 and still 73 entries")
 	}
-	if !metric(`faqbot_reindex_total{result="failed",trigger="watch"} 1`) {
+	if _, m := get(t, base+"/metrics", ""); !strings.Contains(m, `faqbot_reindex_total{result="failed",trigger="watch"} `) {
 		t.Errorf("the refusal is not counted as a failed reindex")
 	}
 
@@ -220,5 +221,62 @@ func TestServeSymlinkOutOfContent(t *testing.T) {
 	r, _ := ask(t, addr, "root")
 	if strings.Contains(r.Source.Title, "root:") {
 		t.Errorf("asked root: matched %q, from outside the content", r.Source.Title)
+	}
+}
+
+// TestDeployConfigs: the configs shipped in deploy/ load.
+func TestDeployConfigs(t *testing.T) {
+	files, _ := filepath.Glob("../../deploy/*.yaml")
+	if len(files) < 2 {
+		t.Fatalf("deploy/*.yaml: got %v, want the systemd and container configs", files)
+	}
+	for _, f := range files {
+		if _, err := ReadConfig(f, true); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+}
+
+// TestPlatformConfigKeys: the telegram.* and discord.* keys documented in
+// docs/telegram.md and docs/discord.md reach the adapters.
+func TestPlatformConfigKeys(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "config.yaml")
+	writeFile(t, p, "admin:\n  telegram_user_ids: [1]\n  discord_user_ids: [\"10\"]\n"+
+		"telegram:\n  poll_limit: 50\n  workers: 3\n  send_workers: 2\n  max_retries: 4\n  retry_backoff: 250ms\n  request_timeout: 7s\n  admin_ids: [2]\n  texts:\n    flood: Slow down.\n    cmd_ask: Ask it\n"+
+		"discord:\n  admin_ids: [\"20\"]\n  defer_after: 1s\n  answer_timeout: 9s\n  workers: 5\n")
+	cfg, err := ReadConfig(p, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := func(k string) string {
+		return map[string]string{"FAQBOT_TELEGRAM_TOKEN": "t", "FAQBOT_DISCORD_TOKEN": "d"}[k]
+	}
+	tc, err := cfg.telegramConfig(env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tc.PollLimit != 50 || tc.Workers != 3 || tc.SendWorkers != 2 || tc.MaxRetries != 4 || tc.RetryBackoff != 250*time.Millisecond ||
+		tc.RequestTimeout != 7*time.Second || len(tc.AdminIDs) != 2 || tc.Texts.Flood != "Slow down." || tc.Texts.CmdAsk != "Ask it" {
+		t.Errorf("telegram config %+v: want the configured values", tc)
+	}
+	dc, err := cfg.discordConfig(env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(dc.AdminIDs) != 2 || dc.DeferAfter != time.Second || dc.AnswerTimeout != 9*time.Second || dc.Workers != 5 {
+		t.Errorf("discord config %+v: want the configured values", dc)
+	}
+}
+
+func TestHealth(t *testing.T) {
+	dir := t.TempDir()
+	addr, stop := startServe(t, nil, "-config", serveConfig(t, dir, "content:\n  paths: ["+abs(t, bundled)+"]\n"))
+	out, _, err := run(t, "", nil, "health", "-url", "http://"+addr)
+	stop()
+	if err != nil || !strings.Contains(out, "ready") {
+		t.Errorf("health of a running server: %v %q", err, out)
+	}
+	if _, _, err := run(t, "", nil, "health", "-url", "http://"+addr, "-timeout", "1s"); err == nil {
+		t.Error("health of a stopped server: got nil, want an error")
 	}
 }

@@ -27,6 +27,50 @@ type TelegramConfig struct {
 	GlobalPerSecond int                   `yaml:"global_per_second"`
 	FloodPerMinute  int                   `yaml:"flood_per_minute"`
 	ShutdownTimeout Duration              `yaml:"shutdown_timeout"`
+	PollLimit       int                   `yaml:"poll_limit"`
+	// AdminIDs are added to admin.telegram_user_ids.
+	AdminIDs       []int64       `yaml:"admin_ids"`
+	Workers        int           `yaml:"workers"`
+	SendWorkers    int           `yaml:"send_workers"`
+	MaxRetries     int           `yaml:"max_retries"`
+	RetryBackoff   Duration      `yaml:"retry_backoff"`
+	RequestTimeout Duration      `yaml:"request_timeout"`
+	Texts          TelegramTexts `yaml:"texts"`
+}
+
+// TelegramTexts overrides the Telegram adapter's own messages; empty keys
+// keep telegram.DefaultTexts.
+type TelegramTexts struct {
+	NonText        string `yaml:"non_text"`
+	Flood          string `yaml:"flood"`
+	Error          string `yaml:"error"`
+	AskPrompt      string `yaml:"ask_prompt"`
+	UnknownCommand string `yaml:"unknown_command"`
+	TopicsHeader   string `yaml:"topics_header"`
+	NoTopics       string `yaml:"no_topics"`
+	GroupHint      string `yaml:"group_hint"`
+	FeedbackThanks string `yaml:"feedback_thanks"`
+	FeedbackFailed string `yaml:"feedback_failed"`
+	ButtonExpired  string `yaml:"button_expired"`
+	NotAdmin       string `yaml:"not_admin"`
+	Unavailable    string `yaml:"unavailable"`
+	ReindexDone    string `yaml:"reindex_done"`
+	ReindexFailed  string `yaml:"reindex_failed"`
+	CmdStart       string `yaml:"cmd_start"`
+	CmdHelp        string `yaml:"cmd_help"`
+	CmdAsk         string `yaml:"cmd_ask"`
+	CmdTopics      string `yaml:"cmd_topics"`
+}
+
+func (t TelegramTexts) adapter() telegram.Texts {
+	return telegram.Texts{
+		NonText: t.NonText, Flood: t.Flood, Error: t.Error, AskPrompt: t.AskPrompt,
+		UnknownCommand: t.UnknownCommand, TopicsHeader: t.TopicsHeader, NoTopics: t.NoTopics,
+		GroupHint: t.GroupHint, FeedbackThanks: t.FeedbackThanks, FeedbackFailed: t.FeedbackFailed,
+		ButtonExpired: t.ButtonExpired, NotAdmin: t.NotAdmin, Unavailable: t.Unavailable,
+		ReindexDone: t.ReindexDone, ReindexFailed: t.ReindexFailed,
+		CmdStart: t.CmdStart, CmdHelp: t.CmdHelp, CmdAsk: t.CmdAsk, CmdTopics: t.CmdTopics,
+	}
 }
 
 // TelegramWebhookConfig switches Telegram to webhook delivery when URL is set.
@@ -61,7 +105,10 @@ func (c Config) telegramConfig(getenv func(string) string) (telegram.Config, err
 		PollTimeout: time.Duration(t.PollTimeout), ChatInterval: time.Duration(t.ChatInterval),
 		GroupPerMinute: t.GroupPerMinute, GlobalPerSecond: t.GlobalPerSecond,
 		FloodPerMinute: t.FloodPerMinute, ShutdownTimeout: time.Duration(t.ShutdownTimeout),
-		AdminIDs: c.Admin.TelegramUserIDs,
+		AdminIDs:  append(append([]int64(nil), c.Admin.TelegramUserIDs...), t.AdminIDs...),
+		PollLimit: t.PollLimit, Workers: t.Workers, SendWorkers: t.SendWorkers, MaxRetries: t.MaxRetries,
+		RetryBackoff: time.Duration(t.RetryBackoff), RequestTimeout: time.Duration(t.RequestTimeout),
+		Texts: t.Texts.adapter(),
 	}
 	if tc.Webhook.URL != "" && tc.Webhook.Secret == "" {
 		return tc, errors.New("telegram.webhook.url is set but FAQBOT_TELEGRAM_WEBHOOK_SECRET is not")
@@ -87,6 +134,11 @@ type DiscordConfig struct {
 	DisableGateway  bool     `yaml:"disable_gateway"`
 	FloodPerMinute  int      `yaml:"flood_per_minute"`
 	ShutdownTimeout Duration `yaml:"shutdown_timeout"`
+	// AdminIDs are added to admin.discord_user_ids.
+	AdminIDs      []string `yaml:"admin_ids"`
+	DeferAfter    Duration `yaml:"defer_after"`
+	AnswerTimeout Duration `yaml:"answer_timeout"`
+	Workers       int      `yaml:"workers"`
 }
 
 // ShardCount is a shard count or "auto".
@@ -127,8 +179,9 @@ func (c Config) discordConfig(getenv func(string) string) (discord.Config, error
 		MessageContent: d.MessageContent, ShardID: d.ShardID, ShardCount: int(d.ShardCount),
 		DisableGateway: d.DisableGateway,
 		Interactions:   discord.Interactions{Listen: d.Interactions.Listen, Path: d.Interactions.Path, PublicKey: d.Interactions.PublicKey},
-		FloodPerMinute: d.FloodPerMinute, AdminIDs: c.Admin.DiscordUserIDs,
+		FloodPerMinute: d.FloodPerMinute, AdminIDs: append(append([]string(nil), c.Admin.DiscordUserIDs...), d.AdminIDs...),
 		ShutdownTimeout: time.Duration(d.ShutdownTimeout),
+		DeferAfter:      time.Duration(d.DeferAfter), AnswerTimeout: time.Duration(d.AnswerTimeout), Workers: d.Workers,
 	}, nil
 }
 

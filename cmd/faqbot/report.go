@@ -17,12 +17,33 @@ import (
 // The DSN is a SQLite file path (relative to the config file) or a
 // postgres:// URL for several replicas.
 type StoreConfig struct {
-	Enabled   bool     `yaml:"enabled"`
-	DSN       string   `yaml:"dsn"`
+	Enabled bool   `yaml:"enabled"`
+	DSN     string `yaml:"dsn"`
+	// Driver is "sqlite" or "postgres"; "" chooses by DSN.
+	Driver    string   `yaml:"driver"`
 	Retention Duration `yaml:"retention"`
 	// WeakScore: answers scored below it are listed as weak matches in
 	// reports. 0 means bot.min_confidence + 0.15.
 	WeakScore float64 `yaml:"weak_score"`
+	// Writer tuning; 0 takes the store's default (see store.Config).
+	BatchSize       int      `yaml:"batch_size"`
+	FlushInterval   Duration `yaml:"flush_interval"`
+	BufferSize      int      `yaml:"buffer_size"`
+	ShutdownTimeout Duration `yaml:"shutdown_timeout"`
+	WriteTimeout    Duration `yaml:"write_timeout"`
+	PurgeInterval   Duration `yaml:"purge_interval"`
+}
+
+func (c StoreConfig) validate() error {
+	switch c.Driver {
+	case "", store.DriverSQLite, store.DriverPostgres:
+	default:
+		return fmt.Errorf("store.driver %q must be %s, %s or empty (chosen by dsn)", c.Driver, store.DriverSQLite, store.DriverPostgres)
+	}
+	if c.BatchSize < 0 || c.BufferSize < 0 || c.FlushInterval < 0 || c.ShutdownTimeout < 0 || c.WriteTimeout < 0 || c.PurgeInterval < 0 {
+		return errors.New("store: sizes and intervals must not be negative")
+	}
+	return nil
 }
 
 func defaultStoreConfig() StoreConfig {
@@ -35,7 +56,13 @@ func (c Config) storeConfig(getenv func(string) string, log *slog.Logger) store.
 	if !isURL(dsn) {
 		dsn = c.path(dsn)
 	}
-	return store.Config{DSN: dsn, Salt: getenv("FAQBOT_STORE_SALT"), Retention: time.Duration(c.Store.Retention), Logger: log}
+	s := c.Store
+	return store.Config{
+		Driver: s.Driver, DSN: dsn, Salt: getenv("FAQBOT_STORE_SALT"), Retention: time.Duration(s.Retention),
+		BatchSize: s.BatchSize, FlushInterval: time.Duration(s.FlushInterval), BufferSize: s.BufferSize,
+		ShutdownTimeout: time.Duration(s.ShutdownTimeout), WriteTimeout: time.Duration(s.WriteTimeout),
+		PurgeInterval: time.Duration(s.PurgeInterval), Logger: log,
+	}
 }
 
 // reportOptions are the report settings: the weak-match threshold, and the

@@ -4,8 +4,11 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"runtime"
 	"runtime/debug"
+	"strings"
+	"time"
 
 	"faqbot/metrics"
 )
@@ -93,4 +96,40 @@ func buildMetrics(met *metrics.Metrics) error {
 	return met.GaugeFunc("build_info", "Always 1; the labels say which build is running.",
 		map[string]string{"version": b.Version, "revision": b.revision(), "goversion": b.GoVersion},
 		func() float64 { return 1 })
+}
+
+// health asks a running server's /readyz and fails unless it is ready: a
+// container HEALTHCHECK for images without curl.
+func (m *Main) health(ctx context.Context, args []string) error {
+	var c common
+	fs := m.flags("health", &c)
+	url := fs.String("url", "", "base URL of the running server (default http://<http.listen>)")
+	timeout := fs.Duration("timeout", 3*time.Second, "give up after this long")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	base := *url
+	if base == "" {
+		cfg, err := m.loadConfig(c)
+		if err != nil {
+			return err
+		}
+		base = "http://" + cfg.HTTP.Listen
+	}
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(base, "/")+"/readyz", nil)
+	if err != nil {
+		return fmt.Errorf("health: %w", err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return fmt.Errorf("health: %w", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("health: %s/readyz answered %d: not ready", base, resp.StatusCode)
+	}
+	fmt.Fprintln(m.Stdout, "ready")
+	return nil
 }
