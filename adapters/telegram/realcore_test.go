@@ -32,7 +32,7 @@ func realCore(t *testing.T) *bot.Bot {
 		t.Fatalf("OpenLibrary: %v", err)
 	}
 	t.Cleanup(func() { lib.Close() })
-	b, err := bot.New(lib.Index(), nil, bot.Config{}, bot.WithLogger(quiet))
+	b, err := bot.New(lib.Index(), nil, bot.Config{MinConfidence: search.DefaultRanker().MinConfidence}, bot.WithLogger(quiet))
 	if err != nil {
 		t.Fatalf("bot.New: %v", err)
 	}
