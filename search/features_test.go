@@ -100,3 +100,28 @@ func TestTrainLearnsRanking(t *testing.T) {
 		t.Errorf("MinConfidence %.3f, want in (0,1]", r.MinConfidence)
 	}
 }
+
+// TestPrefixVariants: a stem the stemmer left longer in the content is a
+// form of the question's word only through a word ending ("gentle" →
+// "gentler"), not any three letters ("stands" → "standard").
+func TestPrefixVariants(t *testing.T) {
+	s, err := buildSnapshot([]faq.Entry{{ID: "a", Type: faq.TypeFAQ, Title: "Standard care", Text: "A gentler touch and quickly done."}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.idx.Close()
+	has := func(stem, want string) bool {
+		for _, a := range s.prefixVariants(stem) {
+			if a[0] == want {
+				return true
+			}
+		}
+		return false
+	}
+	if has(stemWord("stands"), stemWord("standard")) {
+		t.Errorf("stands: got standard as a form")
+	}
+	if !has(stemWord("gentle"), stemWord("gentler")) {
+		t.Errorf("gentle: gentler not found as a form (variants %v)", s.prefixVariants(stemWord("gentle")))
+	}
+}

@@ -201,6 +201,11 @@ func uniqueAlts(alts [][]string) [][]string {
 	return out
 }
 
+// wordEnding are the endings that the Porter stemmer leaves on a stem and
+// that make a form of the same word (comparatives, adverbs, adjectives):
+// "gentl" → "gentler", but not "stand" → "standard".
+var wordEnding = map[string]bool{"er": true, "est": true, "li": true, "ly": true, "i": true, "y": true, "e": true, "s": true, "al": true, "ic": true}
+
 // prefixVariants are content stems that extend a question stem by a short
 // ending the stemmer left ("gentl" → "gentler"), for stems long enough
 // that this is a word form and not a different word.
@@ -214,7 +219,7 @@ func (s *snapshot) prefixVariants(stem string) [][]string {
 		if !strings.HasPrefix(t, stem) {
 			break
 		}
-		if len(t) > len(stem) && len(t) <= len(stem)+3 {
+		if len(t) > len(stem) && len(t) <= len(stem)+3 && wordEnding[t[len(stem):]] {
 			out = append(out, []string{t})
 		}
 	}
