@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -136,6 +138,11 @@ type Bot struct {
 	recs   []Recorder
 	log    *slog.Logger
 	now    func() time.Time
+
+	// topicsKey is the entries slice topicsList was built from.
+	topicsMu   sync.Mutex
+	topicsKey  []faq.Entry
+	topicsList []Ref
 }
 
 // Option configures a Bot.
@@ -292,10 +299,36 @@ func (b *Bot) Help(ctx context.Context) Reply {
 	return b.reply(KindHelp, "", fmt.Sprintf(b.cfg.Texts.Help, b.example()), b.topics(5))
 }
 
+// topics lists up to n (0: all) of the questions the bot can answer. The
+// list is built once per content version: the searcher hands out a new
+// entries slice when it reindexes, so the slice's identity is the key.
+// Without the cache every answer rebuilt it (its related questions come
+// from it), which at 10,000 entries was most of an answer's time.
 func (b *Bot) topics(n int) []Ref {
+	out := b.topicList()
+	if n > 0 && len(out) > n {
+		out = out[:n]
+	}
+	return slices.Clone(out) // replies own their lists; the cache stays as built
+}
+
+// topicList is the cached list itself: read it, never change it.
+func (b *Bot) topicList() []Ref {
+	es := b.search.Entries()
+	b.topicsMu.Lock()
+	defer b.topicsMu.Unlock()
+	if len(es) == 0 || len(b.topicsKey) != len(es) || &b.topicsKey[0] != &es[0] {
+		b.topicsKey, b.topicsList = es, buildTopics(es)
+	}
+	return b.topicsList
+}
+
+// buildTopics is the FAQ questions, or the section headings when the
+// content has no FAQ entries, each title once.
+func buildTopics(es []faq.Entry) []Ref {
 	var faqs, heads []Ref
 	seen := map[string]bool{}
-	for _, e := range b.search.Entries() {
+	for _, e := range es {
 		if seen[e.Title] {
 			continue
 		}
@@ -312,9 +345,6 @@ func (b *Bot) topics(n int) []Ref {
 		if len(out) > 1 {
 			out = out[1:] // the first "section" is the document title
 		}
-	}
-	if n > 0 && len(out) > n {
-		out = out[:n]
 	}
 	return out
 }
@@ -396,7 +426,7 @@ func (b *Bot) related(e faq.Entry, ms []faq.Match, exclude map[string]bool) []Re
 			add(m.Entry)
 		}
 	}
-	for _, t := range b.topics(0) {
+	for _, t := range b.topicList() {
 		if len(out) >= 3 {
 			break
 		}

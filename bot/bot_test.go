@@ -637,3 +637,21 @@ func (w lockedWriter) Write(p []byte) (int, error) {
 	defer w.mu.Unlock()
 	return w.b.Write(p)
 }
+
+// TestTopicsFollowReindex: the cached topic list is rebuilt when the
+// searcher serves new content, and callers cannot write into it.
+func TestTopicsFollowReindex(t *testing.T) {
+	b, s, _ := newTestBot(t, nil)
+	before := b.Topics(context.Background())
+	if len(before) == 0 {
+		t.Fatal("no topics")
+	}
+	_ = append(before[:1], Ref{ID: "x", Title: "overwritten"})
+	if got := b.Topics(context.Background()); got[1].ID == "x" {
+		t.Errorf("appending to a returned list changed the cache: %v", got)
+	}
+	s.entries = []faq.Entry{{ID: "new", Type: faq.TypeFAQ, Title: "A new question?", Text: "A new answer."}}
+	if got := b.Topics(context.Background()); len(got) != 1 || got[0].ID != "new" {
+		t.Errorf("after new content: got %v, want the new question only", got)
+	}
+}
