@@ -56,13 +56,16 @@ func (m *Main) ask(ctx context.Context, args []string) error {
 		}
 		printReply(m.Stdout, r)
 		if *explain {
-			ms, err := co.lib.Index().Search(ctx, q, 5)
+			cands, err := co.lib.Index().Candidates(ctx, q)
 			if err != nil {
 				return err
 			}
-			fmt.Fprintln(m.Stdout, "\nmatches (confidence, bm25, missing words):")
-			for _, mt := range ms {
-				fmt.Fprintf(m.Stdout, "  %.3f %6.2f %-12s %q missing=%v\n", mt.Confidence, mt.Score, mt.Entry.ID, clipText(mt.Entry.Title+" | "+mt.Entry.Text, 70), mt.Missing)
+			fmt.Fprintln(m.Stdout, "\ncandidates (confidence, entry, features):")
+			for k, c := range cands {
+				if k == 5 {
+					break
+				}
+				fmt.Fprintf(m.Stdout, "  %.3f %-12s %q\n        %s\n", c.Confidence, c.Entry.ID, clipText(c.Entry.Title+" | "+c.Entry.Text, 70), featureString(c.Features))
 			}
 		}
 		return nil
@@ -131,7 +134,7 @@ func printReply(w io.Writer, r bot.Reply) {
 		fmt.Fprintf(w, "» %s\n\n", r.Source.Title)
 	}
 	fmt.Fprintln(w, r.Text)
-	if len(r.DidYouMean) > 0 {
+	if len(r.DidYouMean) > 0 && r.Kind != bot.KindClarify {
 		fmt.Fprintf(w, "\n(Or did you mean: %s?)\n", r.DidYouMean[0].Title)
 	}
 	list := func(title string, refs []bot.Ref) {
@@ -142,6 +145,9 @@ func printReply(w io.Writer, r bot.Reply) {
 		for i, t := range refs {
 			fmt.Fprintf(w, "  %d. %s\n", i+1, t.Title)
 		}
+	}
+	if r.Kind == bot.KindClarify {
+		list("Type a number:", r.DidYouMean)
 	}
 	list("Related questions:", r.Related)
 	list("You can ask:", r.Topics)
@@ -222,6 +228,9 @@ func (m *Main) chat(ctx context.Context, args []string) error {
 		choices = r.Related
 		if len(r.Topics) > 0 {
 			choices = r.Topics
+		}
+		if r.Kind == bot.KindClarify {
+			choices = r.DidYouMean
 		}
 	}
 }
