@@ -147,6 +147,7 @@ type triageFile struct {
 	} `yaml:"info"`
 	Normalize struct {
 		Rewrite map[string]string `yaml:"rewrite"`
+		Typos   []string          `yaml:"typo_words"`
 		Known   []string          `yaml:"known_words"`
 	} `yaml:"normalize"`
 	Idioms []struct {

@@ -242,7 +242,8 @@ func (c *compiler) compile() {
 		}
 		idioms = append(idioms, idiom{say: say, means: id.Means})
 	}
-	addVocab := func(ps [][]elem, typos bool) {
+	conceptWords := map[string]bool{}
+	addVocab := func(ps [][]elem, concept bool) {
 		for _, p := range ps {
 			for _, e := range p {
 				if e.kind != eLit {
@@ -251,8 +252,8 @@ func (c *compiler) compile() {
 				t.norm.vocab[e.s] = true
 				t.norm.prefixes[prefixKey(e.s)] = true
 				t.norm.prefixes[prefixKey(e.word)] = true
-				if typos && len(e.word) >= 6 && !t.norm.known[e.word] {
-					t.norm.addTypo(e.word, e.s)
+				if concept {
+					conceptWords[e.word] = true
 				}
 			}
 		}
@@ -266,6 +267,21 @@ func (c *compiler) compile() {
 	for _, id := range idioms {
 		if strings.TrimSpace(id.means) != "" {
 			addVocab(c.phrase("idiom", id.means), false)
+		}
+	}
+	// Typo targets: key words only. Correcting towards every lexicon word
+	// turns real words into symptoms ("infection" -> "inject").
+	for _, w := range f.Normalize.Typos {
+		w = strings.ToLower(strings.TrimSpace(w))
+		switch {
+		case len(w) < 6:
+			c.errorf("normalize.typo_words %q: a typo word needs six letters or more", w)
+		case !conceptWords[w]:
+			c.errorf("normalize.typo_words %q: the word is in no lexicon", w)
+		case t.norm.known[w]:
+			c.errorf("normalize.typo_words %q: also in known_words", w)
+		default:
+			t.norm.addTypo(w, stemOf(w))
 		}
 	}
 	// Tries.
