@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 )
@@ -96,8 +97,11 @@ type Triage struct {
 	lex     trie      // concept and context lexicons
 	lexName []string  // by lexicon id
 	role    [numRoles]int32
-	rules   []rule
-	replies map[Tier]string
+	// roleOfLex is the context role of each lexicon id, -1 for concepts.
+	roleOfLex []int8
+	rules     []rule
+	replies   map[Tier]string
+	pool      sync.Pool // of *doc
 	info    infoRule
 }
 
@@ -174,6 +178,14 @@ type ruleFile struct {
 	} `yaml:"examples"`
 }
 
+// maxSpan bounds the length of a phrase match, for windowed search.
+const maxSpan = 24
+
+// maxClose is the widest gap, in words, between two concepts of a rule in
+// the same clause: a clause of a long message without punctuation is not
+// one idea.
+func maxClose(near int) int { return 3 * near }
+
 // defaultNear is how many words apart two concepts of a rule may be when
 // they are not in the same clause.
 const defaultNear = 8
@@ -233,7 +245,8 @@ func (t *Triage) Validate() error {
 }
 
 func (t *Triage) fires(q, id string) bool {
-	fs, _ := t.evaluate(q)
+	fs, d := t.evaluate(q)
+	defer t.putDoc(d)
 	for _, f := range fs {
 		if f.rule.id == id && !f.hypothetical {
 			return true
@@ -277,6 +290,7 @@ func (t *Triage) Check(text string) (Alert, bool) {
 // Alert of TierInfo.
 func (t *Triage) Assess(text string) (Alert, bool) {
 	fs, d := t.evaluate(text)
+	defer t.putDoc(d)
 	best := -1
 	for i, f := range fs {
 		if f.hypothetical {
@@ -331,81 +345,129 @@ type span struct {
 	start, end int32
 }
 
-// doc is a message ready for the rules.
+// doc is a message ready for the rules. Docs are pooled: every slice is
+// reused by the next message.
 type doc struct {
 	toks    []token
+	spare   []token  // the other token buffer, for idiom stripping
 	byLex   [][]span // concept matches by lexicon id
-	covered []bool   // tokens inside some concept match
-	pclause []int32  // clause by punctuation only
+	roles   [numRoles][]span
+	covered []bool  // tokens inside some concept match
+	pclause []int32 // clause by punctuation only
+	marks   []int8  // scratch, one per token
+	clauses []int8  // scratch, one per clause
+	memo    map[string]token
+}
+
+// grow returns s with length n, zeroed, reusing its array when it can.
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
+}
+
+func (t *Triage) getDoc() *doc {
+	if d, ok := t.pool.Get().(*doc); ok {
+		return d
+	}
+	return &doc{byLex: make([][]span, len(t.lexName))}
+}
+
+// putDoc returns d to the pool; d must not be used afterwards. Very large
+// docs are dropped rather than kept.
+func (t *Triage) putDoc(d *doc) {
+	if cap(d.toks) > 1<<15 {
+		return
+	}
+	for i := range d.byLex {
+		d.byLex[i] = d.byLex[i][:0]
+	}
+	for i := range d.roles {
+		d.roles[i] = d.roles[i][:0]
+	}
+	t.pool.Put(d)
 }
 
 func (t *Triage) analyze(text string) *doc {
-	toks := t.norm.tokenize(text)
-	toks = t.stripIdioms(toks)
-	d := &doc{toks: toks, byLex: make([][]span, len(t.lexName))}
+	d := t.getDoc()
+	if len(text) > 2000 {
+		// a long message repeats its words: each unknown one is normalized once
+		if d.memo == nil {
+			d.memo = make(map[string]token, 256)
+		}
+		clear(d.memo)
+	}
+	var memo map[string]token
+	if len(text) > 2000 {
+		memo = d.memo
+	}
+	d.toks = t.norm.tokenizeInto(d.toks[:0], text, memo)
+	d.toks, d.spare = t.stripIdioms(d.toks, d.spare[:0])
+	toks := d.toks
 	if len(toks) == 0 {
 		return d
 	}
-	var roles [numRoles][]span
-	isRole := make(map[int32]int, numRoles)
-	for r, id := range t.role {
-		if id >= 0 {
-			isRole[id] = r
+	roles := &d.roles
+	d.covered = grow(d.covered, len(toks))
+	var i int
+	visit := func(lex int32, end int) {
+		s := span{lex: lex, start: int32(i), end: int32(end)}
+		if r := t.roleOfLex[lex]; r >= 0 {
+			roles[r] = append(roles[r], s)
+			return
 		}
+		for j := i; j < end; j++ {
+			d.covered[j] = true
+		}
+		// keep the longest match of a lexicon at a start
+		if l := d.byLex[lex]; len(l) > 0 && l[len(l)-1].start == s.start {
+			if s.end > l[len(l)-1].end {
+				l[len(l)-1] = s
+			}
+			return
+		}
+		d.byLex[lex] = append(d.byLex[lex], s)
 	}
-	d.covered = make([]bool, len(toks))
-	for i := range toks {
-		t.lex.matchAt(toks, i, func(lex int32, end int) {
-			s := span{lex: lex, start: int32(i), end: int32(end)}
-			if r, ok := isRole[lex]; ok {
-				roles[r] = append(roles[r], s)
-				return
-			}
-			// keep the longest match of a lexicon at a start
-			if l := d.byLex[lex]; len(l) > 0 && l[len(l)-1].start == s.start {
-				if s.end > l[len(l)-1].end {
-					l[len(l)-1] = s
-				}
-				return
-			}
-			d.byLex[lex] = append(d.byLex[lex], s)
-			for j := i; j < end; j++ {
-				d.covered[j] = true
-			}
-		})
+	for i = range toks {
+		t.lex.matchAt(toks, i, toks[i].node, visit)
 	}
-	d.context(roles)
+	d.context()
 	return d
 }
 
 // context renumbers clauses at clause-break words and sets each token's
 // negation, history, hypothesis and experiencer flags.
-func (d *doc) context(roles [numRoles][]span) {
+func (d *doc) context() {
+	roles := &d.roles
 	toks := d.toks
 	n := len(toks)
-	d.pclause = make([]int32, n)
-	breakAt := make([]bool, n)
+	d.pclause = grow(d.pclause, n)
+	d.marks = grow(d.marks, n)
+	breakAt := d.marks
 	for _, s := range roles[roleClauseBreak] {
-		breakAt[s.start] = true
+		breakAt[s.start] = 1
 	}
 	var c int32
 	for i := range toks {
 		d.pclause[i] = toks[i].clause
-		if i > 0 && (d.pclause[i] != d.pclause[i-1] || breakAt[i]) {
+		if i > 0 && (d.pclause[i] != d.pclause[i-1] || breakAt[i] == 1) {
 			c++
 		}
 		toks[i].clause = c
 	}
 	// pseudo-negations ("no one", "not only") are never triggers
-	pseudo := make([]bool, n)
+	pseudo := grow(d.marks, n)
 	for _, s := range roles[rolePseudo] {
 		for j := s.start; j < s.end; j++ {
-			pseudo[j] = true
+			pseudo[j] = 1
 		}
 	}
 	// Negation: from the trigger to the end of its clause, at most 8 words.
 	for _, s := range roles[roleNegation] {
-		if pseudo[s.start] || d.covered[s.start] {
+		if pseudo[s.start] == 1 || d.covered[s.start] {
 			continue
 		}
 		cl := toks[s.start].clause
@@ -417,30 +479,30 @@ func (d *doc) context(roles [numRoles][]span) {
 	// historical; a resolved trigger ("fully recovered", "went away") also
 	// makes the earlier clauses of its sentence historical, back to a clause
 	// with a current trigger ("now", "again").
-	hist := map[int32]bool{}
-	cur := map[int32]bool{}
-	past := append(roles[roleHistorical][:len(roles[roleHistorical]):len(roles[roleHistorical])], roles[roleResolved]...)
+	// clauses[c]: bit 1 historical, bit 2 current
+	const isHist, isCur = 1, 2
+	d.clauses = grow(d.clauses, int(c)+1)
+	cls := d.clauses
 	for _, s := range roles[roleCurrent] {
 		// "now" inside "fine now" is part of the resolved phrase
-		if !overlapsAny(s, past) {
-			cur[toks[s.start].clause] = true
+		if !overlapsAny(s, roles[roleHistorical]) && !overlapsAny(s, roles[roleResolved]) {
+			cls[toks[s.start].clause] |= isCur
 		}
 	}
 	for _, s := range roles[roleHistorical] {
-		hist[toks[s.start].clause] = true
+		cls[toks[s.start].clause] |= isHist
 	}
 	for _, s := range roles[roleResolved] {
-		cl := toks[s.start].clause
-		hist[cl] = true
+		cls[toks[s.start].clause] |= isHist
 		for j := s.start - 1; j >= 0 && toks[j].sent == toks[s.start].sent; j-- {
-			if cur[toks[j].clause] {
+			if cls[toks[j].clause]&isCur != 0 {
 				break
 			}
-			hist[toks[j].clause] = true
+			cls[toks[j].clause] |= isHist
 		}
 	}
 	for i := range toks {
-		if cl := toks[i].clause; hist[cl] && !cur[cl] {
+		if cls[toks[i].clause] == isHist {
 			toks[i].flags |= flagHistorical
 		}
 	}
@@ -454,7 +516,7 @@ func (d *doc) context(roles [numRoles][]span) {
 	}
 	// Who: the last person named before a word is its experiencer ("my son
 	// says he wants to die": other; "... and I have a fever": the writer).
-	who := make([]int8, n) // 0 none, 1 self, 2 other
+	who := grow(d.marks, n) // 0 none, 1 self, 2 other
 	for _, s := range roles[roleSelf] {
 		who[s.start] = 1
 	}
@@ -480,35 +542,39 @@ func (d *doc) context(roles [numRoles][]span) {
 
 // stripIdioms replaces idioms by their plain meaning ("killing me" ->
 // "hurts") or removes them.
-func (t *Triage) stripIdioms(toks []token) []token {
-	var out []token
+func (t *Triage) stripIdioms(toks, spare []token) (out, rest []token) {
+	var best int32
+	var bestEnd int
+	visit := func(id int32, end int) {
+		if end > bestEnd {
+			best, bestEnd = id, end
+		}
+	}
+	copied := false
 	for i := 0; i < len(toks); {
-		best, bestEnd := int32(-1), i
-		t.idioms.matchAt(toks, i, func(id int32, end int) {
-			if end > bestEnd {
-				best, bestEnd = id, end
-			}
-		})
+		best, bestEnd = -1, i
+		t.idioms.matchAt(toks, i, toks[i].inode, visit)
 		if best < 0 {
-			if out != nil {
-				out = append(out, toks[i])
+			if copied {
+				spare = append(spare, toks[i])
 			}
 			i++
 			continue
 		}
-		if out == nil {
-			out = append(make([]token, 0, len(toks)), toks[:i]...)
+		if !copied {
+			spare = append(spare, toks[:i]...)
+			copied = true
 		}
 		for _, r := range t.idiomTo[best] {
 			r.clause, r.sent = toks[i].clause, toks[i].sent
-			out = append(out, r)
+			spare = append(spare, r)
 		}
 		i = bestEnd
 	}
-	if out == nil {
-		return toks
+	if !copied {
+		return toks, spare
 	}
-	return out
+	return spare, toks[:0]
 }
 
 // evaluate returns every rule that fires on text.
@@ -600,7 +666,16 @@ func (r *rule) evalAlt(d *doc, alt []int32, o bool) (ok, hyp bool) {
 			}
 			return !h
 		}
-		for _, s := range d.byLex[alt[k]] {
+		cands := d.byLex[alt[k]]
+		if k > 0 {
+			// only matches that can be close to the first one
+			lo := chosen[0].start - int32(maxClose(r.near)) - maxSpan
+			first := sort.Search(len(cands), func(j int) bool { return cands[j].start >= lo })
+			hi := chosen[0].end + int32(maxClose(r.near))
+			last := sort.Search(len(cands), func(j int) bool { return cands[j].start > hi })
+			cands = cands[first:max(first, last)]
+		}
+		for _, s := range cands {
 			st := r.state(d, s)
 			if st == notValid || other(d, s) != o {
 				continue
@@ -628,14 +703,15 @@ func (r *rule) close(d *doc, chosen []span, s span) bool {
 		if s.start < c.end && c.start < s.end {
 			return false
 		}
-		if d.toks[s.start].clause == d.toks[c.start].clause {
-			continue
-		}
 		gap := s.start - c.end
-		if c.start > s.end {
+		if c.start >= s.end {
 			gap = c.start - s.end
 		}
-		if int(gap) >= r.near {
+		if int(gap) < r.near {
+			continue
+		}
+		// the same clause, but not a run-on one
+		if d.toks[s.start].clause != d.toks[c.start].clause || int(gap) >= maxClose(r.near) {
 			return false
 		}
 	}

@@ -92,9 +92,13 @@ func (t *trie) add(p []elem, id int32) {
 }
 
 // matchAt calls visit for every phrase that matches tokens from i, with
-// the phrase's id and the end of the match.
-func (t *trie) matchAt(toks []token, i int, visit func(id int32, end int)) {
-	t.root.walk(toks, i, visit)
+// the phrase's id and the end of the match. first is the root's child for
+// toks[i] (token.node or token.inode), found when the token was made.
+func (t *trie) matchAt(toks []token, i int, first *tnode, visit func(id int32, end int)) {
+	if first != nil {
+		first.walk(toks, i+1, visit)
+	}
+	t.root.walkPats(toks, i, visit)
 }
 
 func (n *tnode) walk(toks []token, i int, visit func(id int32, end int)) {
@@ -104,15 +108,20 @@ func (n *tnode) walk(toks []token, i int, visit func(id int32, end int)) {
 	if i >= len(toks) {
 		return
 	}
-	tk := &toks[i]
 	if n.next != nil {
-		if c := n.next[tk.stem]; c != nil {
+		if c := n.next[toks[i].stem]; c != nil {
 			c.walk(toks, i+1, visit)
 		}
 	}
 	if n.any != nil {
 		n.any.walk(toks, i+1, visit)
 	}
+	n.walkPats(toks, i, visit)
+}
+
+// walkPats follows the pattern edges (word*, *suffix, #) of n at token i.
+func (n *tnode) walkPats(toks []token, i int, visit func(id int32, end int)) {
+	tk := &toks[i]
 	for _, p := range n.pats {
 		ok := false
 		switch p.kind {
@@ -169,8 +178,11 @@ func (c *compiler) compile() {
 		}
 	}
 	// Normalizer.
-	t.norm = normalizer{rewrite: map[string][]string{}, vocab: map[string]bool{}, prefixes: map[[3]byte]bool{},
+	t.norm = normalizer{dict: map[string]dictEntry{}, vocab: map[string]bool{}, prefixes: make([]bool, prefixSlots),
 		typos: map[byte][]typoTarget{}, known: map[string]bool{}}
+	for k, v := range rewrites {
+		t.norm.dict[k] = dictEntry{rewrite: strings.Fields(v)}
+	}
 	for k, v := range f.Normalize.Rewrite {
 		k = strings.ToLower(strings.TrimSpace(k))
 		w := strings.Fields(strings.ToLower(v))
@@ -178,7 +190,10 @@ func (c *compiler) compile() {
 			c.errorf("normalize.rewrite %q: the key must be one word", k)
 			continue
 		}
-		t.norm.rewrite[k] = w
+		if w == nil {
+			w = []string{} // dropped
+		}
+		t.norm.dict[k] = dictEntry{rewrite: w}
 	}
 	for _, w := range f.Normalize.Known {
 		t.norm.known[strings.ToLower(w)] = true
@@ -222,6 +237,15 @@ func (c *compiler) compile() {
 		t.role[roleOf[n]] = int32(len(t.lexName))
 		t.lexName = append(t.lexName, "context."+n)
 	}
+	t.roleOfLex = make([]int8, len(t.lexName))
+	for i := range t.roleOfLex {
+		t.roleOfLex[i] = -1
+	}
+	for r, id := range t.role {
+		if id >= 0 {
+			t.roleOfLex[id] = int8(r)
+		}
+	}
 	// Parse every phrase first: the vocabulary, prefixes and typo targets
 	// come from all of them.
 	for _, n := range t.lexName {
@@ -250,8 +274,11 @@ func (c *compiler) compile() {
 					continue
 				}
 				t.norm.vocab[e.s] = true
-				t.norm.prefixes[prefixKey(e.s)] = true
-				t.norm.prefixes[prefixKey(e.word)] = true
+				if d := t.norm.dict[e.word]; d.rewrite == nil {
+					t.norm.dict[e.word] = dictEntry{stem: e.s, hasStem: true}
+				}
+				t.norm.prefixes[prefixIndex(e.s)] = true
+				t.norm.prefixes[prefixIndex(e.word)] = true
 				if concept {
 					conceptWords[e.word] = true
 				}
@@ -284,17 +311,26 @@ func (c *compiler) compile() {
 			t.norm.addTypo(w, stemOf(w))
 		}
 	}
-	// Tries.
+	// Tries, then the trie nodes of every known word.
 	for i, id := range idioms {
 		for _, p := range id.say {
 			t.idioms.add(p, int32(i))
 		}
-		t.idiomTo = append(t.idiomTo, t.norm.tokenize(id.means))
 	}
 	for i, n := range t.lexName {
 		for _, p := range c.parsed[n] {
 			t.lex.add(p, int32(i))
 		}
+	}
+	t.norm.lexRoot, t.norm.idiomRoot = &t.lex.root, &t.idioms.root
+	for w, e := range t.norm.dict {
+		if e.hasStem {
+			e.node, e.inode = t.lex.root.next[e.stem], t.idioms.root.next[e.stem]
+			t.norm.dict[w] = e
+		}
+	}
+	for _, id := range idioms {
+		t.idiomTo = append(t.idiomTo, t.norm.tokenize(id.means))
 	}
 	// A phrase an idiom swallows can never match.
 	for _, n := range t.lexName {
@@ -305,7 +341,7 @@ func (c *compiler) compile() {
 			}
 			for i := range toks {
 				hit := false
-				t.idioms.matchAt(toks, i, func(int32, int) { hit = true })
+				t.idioms.matchAt(toks, i, t.idioms.root.next[toks[i].stem], func(int32, int) { hit = true })
 				if hit {
 					c.errorf("lexicon %s: phrase %q never matches: an idiom strips it", n, phraseString(p))
 					break

@@ -24,6 +24,9 @@ type token struct {
 	sent   int32  // sentence number: . ! ? and new lines end a sentence
 	// flags set by the ConText pass (negated, historical, ...).
 	flags uint8
+	// node and inode are the children of the lexicon and idiom tries'
+	// roots for stem (nil: no phrase starts with it), found once.
+	node, inode *tnode
 }
 
 // Token flags set by context.
@@ -207,8 +210,12 @@ func numberValue(w string) (int, bool) {
 		n, err := strconv.Atoi(w)
 		return n, err == nil
 	}
-	n, ok := numberWords[w]
-	return n, ok
+	switch w[0] {
+	case 'o', 't', 'f', 's', 'e', 'n', 'h', 'd':
+		n, ok := numberWords[w]
+		return n, ok
+	}
+	return 0, false
 }
 
 var numberWords = map[string]int{
@@ -219,33 +226,69 @@ var numberWords = map[string]int{
 
 // normalizer holds what turning text into tokens needs, built at load.
 type normalizer struct {
-	rewrite map[string][]string // word -> replacement words
+	// dict holds, for the words it knows, their rewrite (contractions,
+	// abbreviations, compounds: "cant" -> "can not") or their stem (every
+	// word as written in a phrase), so common words need one lookup and no
+	// stemmer.
+	dict map[string]dictEntry
 	// vocab is every stem some phrase uses; a token whose stem is not in
 	// it is a typo candidate.
 	vocab map[string]bool
-	// prefixes holds the first three bytes of every word form and stem a
+	// prefixes marks the first three letters of every word form and stem a
 	// phrase can match, so most words of a long message skip the stemmer.
-	prefixes map[[3]byte]bool
+	prefixes []bool
 	// typos lists, by first letter, the key words (six letters or more)
 	// a one-edit misspelling is corrected to.
 	typos map[byte][]typoTarget
 	known map[string]bool // words never corrected as typos
+	// lexRoot and idiomRoot are the roots of the tries, for token.node.
+	lexRoot, idiomRoot *tnode
+}
+
+type dictEntry struct {
+	rewrite     []string // non-nil: the word is replaced by these words
+	stem        string
+	hasStem     bool
+	node, inode *tnode // see token
 }
 
 type typoTarget struct{ word, stem string }
 
-func prefixKey(w string) [3]byte {
-	var k [3]byte
-	copy(k[:], w)
-	return k
+// prefixIndex maps the first three bytes of a word to an index of
+// normalizer.prefixes: letters and digits each have a slot, anything else
+// shares one.
+func prefixIndex(w string) int {
+	i := 0
+	for k := 0; k < 3; k++ {
+		c := 0
+		if k < len(w) {
+			switch b := w[k]; {
+			case b >= 'a' && b <= 'z':
+				c = int(b-'a') + 1
+			case b >= '0' && b <= '9':
+				c = int(b-'0') + 27
+			default:
+				c = 37
+			}
+		}
+		i = i*38 + c
+	}
+	return i
+}
+
+const prefixSlots = 38 * 38 * 38
+
+func (n *normalizer) rewriteOf(w string) ([]string, bool) {
+	e, ok := n.dict[w]
+	return e.rewrite, ok && e.rewrite != nil
 }
 
 // words rewrites one raw word into its normalized words.
 func (n *normalizer) words(w string, out []string) []string {
+	if r, ok := n.rewriteOf(w); ok {
+		return append(out, r...)
+	}
 	if strings.IndexByte(w, '\'') >= 0 {
-		if r, ok := n.rewrite[w]; ok {
-			return append(out, r...)
-		}
 		w = contraction(w)
 		if strings.IndexByte(w, ' ') >= 0 {
 			for _, p := range strings.Fields(w) {
@@ -253,24 +296,24 @@ func (n *normalizer) words(w string, out []string) []string {
 			}
 			return out
 		}
-	}
-	if r, ok := n.rewrite[w]; ok {
-		return append(out, r...)
-	}
-	if r, ok := rewrites[w]; ok {
-		return append(out, strings.Fields(r)...)
+		if r, ok := n.rewriteOf(w); ok {
+			return append(out, r...)
+		}
 	}
 	return append(out, w)
 }
 
 // tokenize turns text into tokens. It never fails: any string gives some
 // (possibly empty) token list.
-func (n *normalizer) tokenize(text string) []token {
+func (n *normalizer) tokenize(text string) []token { return n.tokenizeInto(nil, text, nil) }
+
+// tokenizeInto appends the tokens of text to toks. memo, when not nil,
+// remembers each unknown word's token for the rest of the message.
+func (n *normalizer) tokenizeInto(toks []token, text string, memo map[string]token) []token {
 	if !utf8.ValidString(text) {
 		text = strings.ToValidUTF8(text, " ")
 	}
 	text = quoteFolder.Replace(strings.ToLower(text))
-	toks := make([]token, 0, len(text)/5+1)
 	var clause, sent int32 = -1, -1
 	var buf []string
 	rawWords(text, func(w string, brk int) {
@@ -281,19 +324,57 @@ func (n *normalizer) tokenize(text string) []token {
 		case clauseBreak:
 			clause++
 		}
+		if e, ok := n.dict[w]; ok && e.hasStem {
+			// the common case: a known word, one lookup
+			toks = append(toks, token{word: w, stem: e.stem, clause: clause, sent: sent, node: e.node, inode: e.inode})
+			return
+		}
+		if memo != nil {
+			if tk, ok := memo[w]; ok {
+				tk.clause, tk.sent = clause, sent
+				toks = append(toks, tk)
+				return
+			}
+		}
 		buf = n.words(w, buf[:0])
 		for _, x := range buf {
-			toks = append(toks, token{word: x, stem: n.stem(x), clause: clause, sent: sent})
+			toks = append(toks, n.token(x, clause, sent))
+		}
+		if memo != nil && len(buf) == 1 {
+			memo[w] = toks[len(toks)-1]
 		}
 	})
 	return toks
 }
 
+// token makes the token of one normalized word.
+func (n *normalizer) token(w string, clause, sent int32) token {
+	if e, ok := n.dict[w]; ok && e.hasStem {
+		return token{word: w, stem: e.stem, clause: clause, sent: sent, node: e.node, inode: e.inode}
+	}
+	tk := token{word: w, stem: n.stem(w), clause: clause, sent: sent}
+	n.link(&tk)
+	return tk
+}
+
+// link sets tk's trie nodes from its stem.
+func (n *normalizer) link(tk *token) {
+	if n.lexRoot != nil && n.lexRoot.next != nil {
+		tk.node = n.lexRoot.next[tk.stem]
+	}
+	if n.idiomRoot != nil && n.idiomRoot.next != nil {
+		tk.inode = n.idiomRoot.next[tk.stem]
+	}
+}
+
 // stem is the stem a word matches phrases with: its Porter stem, or that
 // of the key word it misspells.
 func (n *normalizer) stem(w string) string {
+	if e, ok := n.dict[w]; ok && e.hasStem {
+		return e.stem
+	}
 	var s string
-	if n.prefixes[prefixKey(w)] {
+	if n.prefixes[prefixIndex(w)] {
 		s = stemOf(w)
 		if n.vocab[s] {
 			return s
