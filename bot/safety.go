@@ -102,7 +102,7 @@ type Triage struct {
 	rules     []rule
 	replies   map[Tier]string
 	pool      sync.Pool // of *doc
-	info    infoRule
+	info      infoRule
 }
 
 // Context roles: lexicons under "context:" in the rules file.
