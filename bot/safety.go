@@ -49,7 +49,7 @@ const (
 // Tier is how urgent a safety reply is, and so which reply text it gets.
 type Tier string
 
-// The reply tiers, most urgent first. TierInfo is not urgent: it answers a
+// The reply tiers. TierInfo is not urgent: it answers a
 // question about warning signs ("what are the red flags for back pain?").
 const (
 	TierOverdose    Tier = "overdose"     // an overdose already taken: emergency care now
@@ -61,9 +61,11 @@ const (
 	TierInfo        Tier = "info"         // a question about warning signs
 )
 
+// tierRank orders the tiers when several rules fire: a medical emergency
+// outranks an abuse disclosure ("he beat me and I can't feel my legs").
 var tierRank = map[Tier]int{
-	TierOverdose: 0, TierCrisis: 1, TierSomeoneElse: 2, TierAbuse: 3,
-	TierEmergency: 4, TierDoctorToday: 5, TierInfo: 6,
+	TierOverdose: 0, TierCrisis: 1, TierSomeoneElse: 2, TierEmergency: 3,
+	TierAbuse: 4, TierDoctorToday: 5, TierInfo: 6,
 }
 
 // urgentTiers are the tiers whose reply texts the rules file must give.
