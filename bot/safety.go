@@ -192,14 +192,17 @@ func maxClose(near int) int { return 3 * near }
 // they are not in the same clause.
 const defaultNear = 8
 
-// DefaultTriage returns the bundled safety rules.
-func DefaultTriage() *Triage {
+// DefaultTriage returns the bundled safety rules, compiled once and shared
+// (a Triage is immutable and safe for concurrent use).
+func DefaultTriage() *Triage { return defaultTriage() }
+
+var defaultTriage = sync.OnceValue(func() *Triage {
 	t, err := ParseTriage("safety.yaml (built in)", defaultSafety)
 	if err != nil {
 		panic("bot: bundled safety rules: " + err.Error()) // covered by tests
 	}
 	return t
-}
+})
 
 // LoadTriage reads safety rules from a YAML file; "" gives the bundled
 // rules. It fails when the file cannot be read or does not compile.
