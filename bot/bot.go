@@ -200,11 +200,16 @@ func (b *Bot) answer(ctx context.Context, q Question) (Reply, error) {
 	}
 	text := clean(q.Text)
 	// Safety first, on the whole message, before any length or content check.
-	if a, ok := b.triage.Check(capRunes(text, 20*b.cfg.MaxQuestionChars)); ok {
+	if a, ok := b.triage.Assess(capRunes(text, 20*b.cfg.MaxQuestionChars)); ok {
 		r := b.reply(KindUrgent, text, a.Reply, nil)
 		r.Question = capRunes(text, b.cfg.MaxQuestionChars)
 		r.Source = Source{ID: a.RuleID, Title: a.Title, Type: "safety"}
+		r.Tier = string(a.Tier)
 		r.Score = 1
+		if !a.Urgent() {
+			// A question about warning signs: the generic list, as an answer.
+			r.Kind, r.Source.Type = KindAnswer, "safety-info"
+		}
 		return r, nil
 	}
 	if text == "" {

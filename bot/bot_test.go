@@ -138,7 +138,7 @@ func TestReplyKinds(t *testing.T) {
 		{"can massage help my knee", KindFallback, "", true, `"knee"`, true},
 		{"tell me a joke", KindFallback, "", true, "don't have a reliable answer", true},
 		{"I have lost control of my bladder and my back hurts", KindUrgent, "bladder-bowel-control", false, "emergency", false},
-		{"I want to kill myself", KindUrgent, "self-harm", false, "988", false},
+		{"I want to kill myself", KindUrgent, "suicidal-thoughts", false, "988", false},
 		{"hello", KindGreeting, "", false, "Hello", true},
 		{"Hi there!", KindGreeting, "", false, "Hello", true},
 		{"thanks!", KindGreeting, "", false, "welcome", false},

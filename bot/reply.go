@@ -41,7 +41,8 @@ type Source struct {
 	ID string `json:"id"`
 	// Title is the matched question or section heading.
 	Title string `json:"title"`
-	// Type is "faq", "passage" or "safety"; empty when there is no source.
+	// Type is "faq", "passage", "safety" (urgent replies) or "safety-info"
+	// (the warning-signs answer); empty when there is no source.
 	Type string `json:"type"`
 }
 
@@ -75,6 +76,10 @@ type Reply struct {
 	Topics []Ref `json:"topics,omitempty"`
 	// Disclaimer is the medical-advice disclaimer; every reply carries it.
 	Disclaimer string `json:"disclaimer"`
+	// Tier is the safety reply tier for urgent replies ("emergency",
+	// "doctor_today", "crisis", "overdose", "someone_else", "abuse") and
+	// "info" for the warning-signs answer; empty otherwise.
+	Tier string `json:"tier,omitempty"`
 }
 
 // Feedback is a person's rating of a reply (👍 / 👎 on a platform).

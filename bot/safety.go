@@ -5,71 +5,207 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"regexp"
-	"regexp/syntax"
+	"slices"
+	"sort"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 )
 
+// The safety triage runs before search on every message. It works the way
+// clinical NLP rule systems do (NegEx and ConText, Chapman et al.):
+//
+//  1. normalize: lower case, contractions with and without apostrophes,
+//     abbreviations and compounds rewritten, Porter stems, one-edit typos
+//     of key words corrected; split into sentences and clauses;
+//  2. strip idioms ("this pain is killing me" -> "this pain hurts",
+//     "fell asleep", "in the fall") before any rule sees the words;
+//  3. find every phrase of every lexicon (body areas, numbness, toilet
+//     words, crisis phrases ...) and of the context lexicons (negation,
+//     pseudo-negation, history, hypothesis, who);
+//  4. give each word its context: negated (to the end of its clause, across
+//     "or" lists), historical or resolved, hypothetical, about someone else;
+//  5. fire the rules: concept A and concept B in the same clause or within
+//     N words, on different words, in the right context.
+//
+// Everything is data in the rules file (bot/data/safety.yaml) and compiled
+// once, at load.
+
 //go:embed data/safety.yaml
 var defaultSafety []byte
 
-// SafetyKind separates medical red flags from crisis statements.
+// SafetyKind separates medical red flags from crisis statements and abuse
+// disclosures.
 type SafetyKind string
 
-// Safety rule kinds.
+// Safety kinds.
 const (
 	SafetyRedFlag SafetyKind = "redflag"
 	SafetyCrisis  SafetyKind = "crisis"
+	SafetyAbuse   SafetyKind = "abuse"
 )
 
-// Triage holds the safety rules, loaded and validated from data.
-type Triage struct {
-	rules   []rule
-	replies map[SafetyKind]string
+// Tier is how urgent a safety reply is, and so which reply text it gets.
+type Tier string
+
+// The reply tiers. TierInfo is not urgent: it answers a
+// question about warning signs ("what are the red flags for back pain?").
+const (
+	TierOverdose    Tier = "overdose"     // an overdose already taken: emergency care now
+	TierCrisis      Tier = "crisis"       // suicidal thoughts, plans, goodbyes, self-harm
+	TierSomeoneElse Tier = "someone_else" // a crisis or emergency happening to someone else
+	TierAbuse       Tier = "abuse"        // abuse, assault or domestic violence
+	TierEmergency   Tier = "emergency"    // a medical emergency: call now
+	TierDoctorToday Tier = "doctor_today" // see a doctor today
+	TierInfo        Tier = "info"         // a question about warning signs
+)
+
+// tierRank orders the tiers when several rules fire: a medical emergency
+// outranks an abuse disclosure ("he beat me and I can't feel my legs").
+var tierRank = map[Tier]int{
+	TierOverdose: 0, TierCrisis: 1, TierSomeoneElse: 2, TierEmergency: 3,
+	TierAbuse: 4, TierDoctorToday: 5, TierInfo: 6,
 }
 
-type rule struct {
-	id, title string
-	kind      SafetyKind
-	all       []*regexp.Regexp
-	// needles holds, per group, literal strings of which every match of
-	// the group contains at least one; nil when the group has no such set.
-	// A group none of whose needles occurs in the text cannot match, so
-	// its regular expression need not run.
-	needles [][]string
-}
+// urgentTiers are the tiers whose reply texts the rules file must give.
+var urgentTiers = []Tier{TierOverdose, TierCrisis, TierSomeoneElse, TierAbuse, TierEmergency, TierDoctorToday}
 
-type triageFile struct {
-	Replies map[SafetyKind]string `yaml:"replies"`
-	Rules   []struct {
-		ID    string     `yaml:"id"`
-		Kind  SafetyKind `yaml:"kind"`
-		Title string     `yaml:"title"`
-		All   [][]string `yaml:"all"`
-	} `yaml:"rules"`
-}
-
-// Alert is a fired safety rule.
+// Alert is the outcome of triage on one message.
 type Alert struct {
+	// RuleID is the rule that fired ("safety-info" for TierInfo).
 	RuleID string
-	Title  string
-	Kind   SafetyKind
-	// Reply is the urgent reply text.
+	// Title says what the person mentioned, in plain words
+	// ("numbness around the groin or bottom").
+	Title string
+	// Kind is redflag, crisis or abuse.
+	Kind SafetyKind
+	// Tier is the reply tier.
+	Tier Tier
+	// Reply is the reply text.
 	Reply string
 }
 
-// DefaultTriage returns the bundled safety rules.
-func DefaultTriage() *Triage {
+// Urgent reports whether the alert needs the urgent reply (every tier but
+// TierInfo).
+func (a Alert) Urgent() bool { return a.Tier != "" && a.Tier != TierInfo }
+
+// Triage holds the compiled safety rules. It is safe for concurrent use.
+type Triage struct {
+	name    string
+	norm    normalizer
+	idioms  trie
+	idiomTo [][]token // replacement tokens by idiom id
+	lex     trie      // concept and context lexicons
+	lexName []string  // by lexicon id
+	role    [numRoles]int32
+	// roleOfLex is the context role of each lexicon id, -1 for concepts.
+	roleOfLex []int8
+	rules     []rule
+	replies   map[Tier]string
+	pool      sync.Pool // of *doc
+	info      infoRule
+}
+
+// Context roles: lexicons under "context:" in the rules file.
+const (
+	roleNegation = iota
+	rolePseudo
+	roleClauseBreak
+	roleHistorical
+	roleResolved
+	roleCurrent
+	roleHypothetical
+	roleOther
+	roleSelf
+	numRoles
+)
+
+var roleNames = [numRoles]string{"negation", "pseudo_negation", "clause_break", "historical", "resolved", "current", "hypothetical", "other_person", "self"}
+
+type rule struct {
+	id, mention string
+	tier        Tier
+	// strict rules are cancelled by negation, history and hypotheses;
+	// crisis, overdose and abuse rules are not.
+	strict bool
+	match  [][]int32 // alternatives; each a list of lexicon ids, close together
+	with   []int32   // lexicons that must also occur, anywhere
+	unless []int32   // a match of these in the same sentence cancels the rule
+	past   map[int32]bool
+	near   int
+	fire   []string
+	quiet  []string
+}
+
+type infoRule struct {
+	title, text string
+	ask, topic  []int32
+}
+
+type triageFile struct {
+	Replies map[Tier]string `yaml:"replies"`
+	Info    struct {
+		Title string   `yaml:"title"`
+		Text  string   `yaml:"text"`
+		Ask   []string `yaml:"ask"`
+		Topic []string `yaml:"topic"`
+	} `yaml:"info"`
+	Normalize struct {
+		Rewrite map[string]string `yaml:"rewrite"`
+		Typos   []string          `yaml:"typo_words"`
+		Known   []string          `yaml:"known_words"`
+	} `yaml:"normalize"`
+	Idioms []struct {
+		Say   []string `yaml:"say"`
+		Means string   `yaml:"means"`
+	} `yaml:"idioms"`
+	Context  map[string][]string `yaml:"context"`
+	Lexicons map[string][]string `yaml:"lexicons"`
+	Rules    []ruleFile          `yaml:"rules"`
+}
+
+type ruleFile struct {
+	ID       string   `yaml:"id"`
+	Tier     Tier     `yaml:"tier"`
+	Mention  string   `yaml:"mention"`
+	Match    []string `yaml:"match"`
+	With     []string `yaml:"with"`
+	Unless   []string `yaml:"unless"`
+	Past     []string `yaml:"past"`
+	Near     int      `yaml:"near"`
+	Examples struct {
+		Fire  []string `yaml:"fire"`
+		Quiet []string `yaml:"quiet"`
+	} `yaml:"examples"`
+}
+
+// maxSpan bounds the length of a phrase match, for windowed search.
+const maxSpan = 24
+
+// maxClose is the widest gap, in words, between two concepts of a rule in
+// the same clause: a clause of a long message without punctuation is not
+// one idea.
+func maxClose(near int) int { return 3 * near }
+
+// defaultNear is how many words apart two concepts of a rule may be when
+// they are not in the same clause.
+const defaultNear = 8
+
+// DefaultTriage returns the bundled safety rules, compiled once and shared
+// (a Triage is immutable and safe for concurrent use).
+func DefaultTriage() *Triage { return defaultTriage() }
+
+var defaultTriage = sync.OnceValue(func() *Triage {
 	t, err := ParseTriage("safety.yaml (built in)", defaultSafety)
 	if err != nil {
 		panic("bot: bundled safety rules: " + err.Error()) // covered by tests
 	}
 	return t
-}
+})
 
-// LoadTriage reads safety rules from a YAML file; "" gives the bundled rules.
+// LoadTriage reads safety rules from a YAML file; "" gives the bundled
+// rules. It fails when the file cannot be read or does not compile.
 func LoadTriage(path string) (*Triage, error) {
 	if path == "" {
 		return DefaultTriage(), nil
@@ -81,8 +217,52 @@ func LoadTriage(path string) (*Triage, error) {
 	return ParseTriage(path, data)
 }
 
-// ParseTriage parses and validates safety rules. Every problem is reported
-// (unknown keys, bad kinds, empty groups, invalid regular expressions).
+// ValidateTriage loads the rules file at path ("" for the bundled rules)
+// and runs every rule's examples. It reports every problem at once: the
+// load errors of ParseTriage, then each example that does not do what it
+// says. A nil error means the file is safe to serve.
+func ValidateTriage(path string) (*Triage, error) {
+	t, err := LoadTriage(path)
+	if err != nil {
+		return nil, err
+	}
+	return t, t.Validate()
+}
+
+// Validate runs every rule's examples: a "fire" example must fire its
+// rule, a "quiet" one must not. It returns every failure, joined.
+func (t *Triage) Validate() error {
+	var errs []error
+	for i := range t.rules {
+		r := &t.rules[i]
+		for _, q := range r.fire {
+			if !t.fires(q, r.id) {
+				errs = append(errs, fmt.Errorf("%s: rule %s: example %q does not fire it", t.name, r.id, q))
+			}
+		}
+		for _, q := range r.quiet {
+			if t.fires(q, r.id) {
+				errs = append(errs, fmt.Errorf("%s: rule %s: quiet example %q fires it", t.name, r.id, q))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func (t *Triage) fires(q, id string) bool {
+	fs, d := t.evaluate(q)
+	defer t.putDoc(d)
+	for _, f := range fs {
+		if f.rule.id == id && !f.hypothetical {
+			return true
+		}
+	}
+	return false
+}
+
+// ParseTriage parses and compiles safety rules. Every problem is reported,
+// joined: unknown keys, unknown tiers, unknown lexicon names, phrases that
+// cannot match, rules without examples, missing reply texts.
 func ParseTriage(name string, data []byte) (*Triage, error) {
 	var f triageFile
 	dec := yaml.NewDecoder(strings.NewReader(string(data)))
@@ -90,193 +270,525 @@ func ParseTriage(name string, data []byte) (*Triage, error) {
 	if err := dec.Decode(&f); err != nil {
 		return nil, fmt.Errorf("bot: safety rules %s: %w", name, err)
 	}
-	t := &Triage{replies: map[SafetyKind]string{}}
-	var errs []error
-	for _, k := range []SafetyKind{SafetyRedFlag, SafetyCrisis} {
-		r := strings.TrimSpace(f.Replies[k])
-		if r == "" {
-			errs = append(errs, fmt.Errorf("%s: replies.%s is missing", name, k))
-		}
-		t.replies[k] = r
-	}
-	if len(f.Rules) == 0 {
-		errs = append(errs, fmt.Errorf("%s: no rules", name))
-	}
-	seen := map[string]bool{}
-	for i, r := range f.Rules {
-		where := fmt.Sprintf("%s: rule %d (%s)", name, i+1, r.ID)
-		if r.ID == "" {
-			errs = append(errs, fmt.Errorf("%s: missing id", where))
-		} else if seen[r.ID] {
-			errs = append(errs, fmt.Errorf("%s: duplicate id", where))
-		}
-		seen[r.ID] = true
-		if r.Kind != SafetyRedFlag && r.Kind != SafetyCrisis {
-			errs = append(errs, fmt.Errorf("%s: kind %q must be redflag or crisis", where, r.Kind))
-		}
-		if len(r.All) == 0 {
-			errs = append(errs, fmt.Errorf("%s: \"all\" has no groups", where))
-		}
-		ru := rule{id: r.ID, title: r.Title, kind: r.Kind}
-		for gi, g := range r.All {
-			if len(g) == 0 {
-				errs = append(errs, fmt.Errorf("%s: group %d is empty", where, gi+1))
-			}
-			var alts, ns []string
-			filter := true
-			for _, p := range g {
-				if _, err := regexp.Compile(p); err != nil {
-					errs = append(errs, fmt.Errorf("%s: group %d: %w", where, gi+1, err))
-					continue
-				}
-				alts = append(alts, "(?:"+p+")")
-				pn := patternNeedles(p)
-				if pn == nil {
-					filter = false
-				}
-				ns = append(ns, pn...)
-			}
-			if len(alts) > 0 {
-				// One alternation per group: one pass over the text instead of one per pattern.
-				ru.all = append(ru.all, regexp.MustCompile(strings.Join(alts, "|")))
-				if !filter {
-					ns = nil
-				}
-				ru.needles = append(ru.needles, ns)
-			}
-		}
-		t.rules = append(t.rules, ru)
-	}
-	if err := errors.Join(errs...); err != nil {
+	c := compiler{name: name, t: &Triage{name: name, replies: map[Tier]string{}}, f: &f}
+	c.compile()
+	if err := errors.Join(c.errs...); err != nil {
 		return nil, err
 	}
-	return t, nil
+	return c.t, nil
 }
 
 // Len is the number of rules.
 func (t *Triage) Len() int { return len(t.rules) }
 
-var negation = regexp.MustCompile(`\b(no|not|without|never|denies|deny|don't have|do not have|haven't had|hasn't|isn't|wasn't|free of)\b(\s+\S+){0,2}\s*$`)
-
-// Check returns the first rule (crisis rules first) that fires on text.
+// Check returns the most urgent alert for text, if any rule fires.
+// Informational results (TierInfo) are not reported: use Assess.
 func (t *Triage) Check(text string) (Alert, bool) {
-	s := normalizeForRules(text)
-	for _, kind := range []SafetyKind{SafetyCrisis, SafetyRedFlag} {
-		for _, r := range t.rules {
-			if r.kind != kind || !r.fires(s) {
-				continue
-			}
-			reply := strings.ReplaceAll(t.replies[r.kind], "{title}", r.title)
-			return Alert{RuleID: r.id, Title: r.title, Kind: r.kind, Reply: reply}, true
+	a, ok := t.Assess(text)
+	if !ok || !a.Urgent() {
+		return Alert{}, false
+	}
+	return a, true
+}
+
+// Assess is Check that also reports a question about warning signs, as an
+// Alert of TierInfo.
+func (t *Triage) Assess(text string) (Alert, bool) {
+	fs, d := t.evaluate(text)
+	defer t.putDoc(d)
+	best := -1
+	for i, f := range fs {
+		if f.hypothetical {
+			continue
 		}
+		if best < 0 || tierRank[f.tier] < tierRank[fs[best].tier] {
+			best = i
+		}
+	}
+	if best >= 0 {
+		b := fs[best]
+		mention := b.rule.mention
+		// A second finding of the same tier is named too.
+		for _, f := range fs {
+			if !f.hypothetical && f.tier == b.tier && f.rule.mention != mention {
+				mention += ", and " + f.rule.mention
+				break
+			}
+		}
+		reply := strings.ReplaceAll(t.replies[b.tier], "{mention}", mention)
+		return Alert{RuleID: b.rule.id, Title: b.rule.mention, Kind: kindOf(b.tier), Tier: b.tier, Reply: reply}, true
+	}
+	if len(fs) > 0 || t.infoAsked(d) {
+		return Alert{RuleID: "safety-info", Title: t.info.title, Kind: SafetyRedFlag, Tier: TierInfo, Reply: t.info.text}, true
 	}
 	return Alert{}, false
 }
 
-func (r rule) fires(s string) bool {
-	// Every group must match: first rule out the cheap way any group that
-	// cannot, by its literal needles, before running a regular expression.
-	for _, ns := range r.needles {
-		if ns != nil && !containsAny(s, ns) {
-			return false
+func kindOf(t Tier) SafetyKind {
+	switch t {
+	case TierCrisis, TierOverdose:
+		return SafetyCrisis
+	case TierAbuse:
+		return SafetyAbuse
+	}
+	return SafetyRedFlag
+}
+
+// firing is one rule that fired on a message.
+type firing struct {
+	rule *rule
+	tier Tier
+	// hypothetical: it fired only on words in a hypothetical clause
+	// ("if I ever lose feeling in my groin ..."), which calls for the
+	// informational reply.
+	hypothetical bool
+}
+
+// span is one phrase found in a message: tokens [start, end) of a lexicon.
+type span struct {
+	lex        int32
+	start, end int32
+}
+
+// doc is a message ready for the rules. Docs are pooled: every slice is
+// reused by the next message.
+type doc struct {
+	toks    []token
+	spare   []token  // the other token buffer, for idiom stripping
+	byLex   [][]span // concept matches by lexicon id
+	roles   [numRoles][]span
+	covered []bool  // tokens inside some concept match
+	pclause []int32 // clause by punctuation only
+	marks   []int8  // scratch, one per token
+	clauses []int8  // scratch, one per clause
+	memo    map[string]token
+}
+
+// grow returns s with length n, zeroed, reusing its array when it can.
+func grow[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
+}
+
+func (t *Triage) getDoc() *doc {
+	if d, ok := t.pool.Get().(*doc); ok {
+		return d
+	}
+	return &doc{byLex: make([][]span, len(t.lexName))}
+}
+
+// putDoc returns d to the pool; d must not be used afterwards. Very large
+// docs are dropped rather than kept.
+func (t *Triage) putDoc(d *doc) {
+	if cap(d.toks) > 1<<15 {
+		return
+	}
+	for i := range d.byLex {
+		d.byLex[i] = d.byLex[i][:0]
+	}
+	for i := range d.roles {
+		d.roles[i] = d.roles[i][:0]
+	}
+	t.pool.Put(d)
+}
+
+func (t *Triage) analyze(text string) *doc {
+	d := t.getDoc()
+	if len(text) > 2000 {
+		// a long message repeats its words: each unknown one is normalized once
+		if d.memo == nil {
+			d.memo = make(map[string]token, 256)
+		}
+		clear(d.memo)
+	}
+	var memo map[string]token
+	if len(text) > 2000 {
+		memo = d.memo
+	}
+	d.toks = t.norm.tokenizeInto(d.toks[:0], text, memo)
+	d.toks, d.spare = t.stripIdioms(d.toks, d.spare[:0])
+	toks := d.toks
+	if len(toks) == 0 {
+		return d
+	}
+	roles := &d.roles
+	d.covered = grow(d.covered, len(toks))
+	var i int
+	visit := func(lex int32, end int) {
+		s := span{lex: lex, start: int32(i), end: int32(end)}
+		if r := t.roleOfLex[lex]; r >= 0 {
+			roles[r] = append(roles[r], s)
+			return
+		}
+		for j := i; j < end; j++ {
+			d.covered[j] = true
+		}
+		// keep the longest match of a lexicon at a start
+		if l := d.byLex[lex]; len(l) > 0 && l[len(l)-1].start == s.start {
+			if s.end > l[len(l)-1].end {
+				l[len(l)-1] = s
+			}
+			return
+		}
+		d.byLex[lex] = append(d.byLex[lex], s)
+	}
+	for i = range toks {
+		t.lex.matchAt(toks, i, toks[i].node, visit)
+	}
+	d.context()
+	return d
+}
+
+// context renumbers clauses at clause-break words and sets each token's
+// negation, history, hypothesis and experiencer flags.
+func (d *doc) context() {
+	roles := &d.roles
+	toks := d.toks
+	n := len(toks)
+	d.pclause = grow(d.pclause, n)
+	d.marks = grow(d.marks, n)
+	breakAt := d.marks
+	for _, s := range roles[roleClauseBreak] {
+		breakAt[s.start] = 1
+	}
+	var c int32
+	for i := range toks {
+		d.pclause[i] = toks[i].clause
+		if i > 0 && (d.pclause[i] != d.pclause[i-1] || breakAt[i] == 1) {
+			c++
+		}
+		toks[i].clause = c
+	}
+	// pseudo-negations ("no one", "not only") are never triggers
+	pseudo := grow(d.marks, n)
+	for _, s := range roles[rolePseudo] {
+		for j := s.start; j < s.end; j++ {
+			pseudo[j] = 1
 		}
 	}
-	for _, group := range r.all {
-		if !groupMatches(group, s) {
+	// Negation: from the trigger to the end of its clause, at most 8 words.
+	for _, s := range roles[roleNegation] {
+		if pseudo[s.start] == 1 || d.covered[s.start] {
+			continue
+		}
+		cl := toks[s.start].clause
+		for j := s.end; j < int32(n) && j < s.end+8 && toks[j].clause == cl; j++ {
+			toks[j].flags |= flagNegated
+		}
+	}
+	// History: a clause with a historical trigger and no current one is
+	// historical; a resolved trigger ("fully recovered", "went away") also
+	// makes the earlier clauses of its sentence historical, back to a clause
+	// with a current trigger ("now", "again").
+	// clauses[c]: bit 1 historical, bit 2 current
+	const isHist, isCur = 1, 2
+	d.clauses = grow(d.clauses, int(c)+1)
+	cls := d.clauses
+	for _, s := range roles[roleCurrent] {
+		// "now" inside "fine now" is part of the resolved phrase
+		if !overlapsAny(s, roles[roleHistorical]) && !overlapsAny(s, roles[roleResolved]) {
+			cls[toks[s.start].clause] |= isCur
+		}
+	}
+	for _, s := range roles[roleHistorical] {
+		cls[toks[s.start].clause] |= isHist
+	}
+	for _, s := range roles[roleResolved] {
+		cls[toks[s.start].clause] |= isHist
+		for j := s.start - 1; j >= 0 && toks[j].sent == toks[s.start].sent; j-- {
+			if cls[toks[j].clause]&isCur != 0 {
+				break
+			}
+			cls[toks[j].clause] |= isHist
+		}
+	}
+	for i := range toks {
+		if cls[toks[i].clause] == isHist {
+			toks[i].flags |= flagHistorical
+		}
+	}
+	// Hypothesis: from the trigger to the end of its clause (punctuation
+	// only: "if I lose feeling and my legs go weak" is one hypothesis).
+	for _, s := range roles[roleHypothetical] {
+		pc := d.pclause[s.start]
+		for j := s.start; j < int32(n) && d.pclause[j] == pc; j++ {
+			toks[j].flags |= flagHypothetical
+		}
+	}
+	// Who: the last person named before a word is its experiencer ("my son
+	// says he wants to die": other; "... and I have a fever": the writer).
+	who := grow(d.marks, n) // 0 none, 1 self, 2 other
+	for _, s := range roles[roleSelf] {
+		who[s.start] = 1
+	}
+	for _, s := range roles[roleOther] {
+		who[s.start] = 2
+		for j := s.start + 1; j < s.end; j++ {
+			who[j] = 0
+		}
+	}
+	other := false
+	for i := range toks {
+		switch who[i] {
+		case 1:
+			other = false
+		case 2:
+			other = true
+		}
+		if other {
+			toks[i].flags |= flagOther
+		}
+	}
+}
+
+// stripIdioms replaces idioms by their plain meaning ("killing me" ->
+// "hurts") or removes them.
+func (t *Triage) stripIdioms(toks, spare []token) (out, rest []token) {
+	var best int32
+	var bestEnd int
+	visit := func(id int32, end int) {
+		if end > bestEnd {
+			best, bestEnd = id, end
+		}
+	}
+	copied := false
+	for i := 0; i < len(toks); {
+		best, bestEnd = -1, i
+		t.idioms.matchAt(toks, i, toks[i].inode, visit)
+		if best < 0 {
+			if copied {
+				spare = append(spare, toks[i])
+			}
+			i++
+			continue
+		}
+		if !copied {
+			spare = append(spare, toks[:i]...)
+			copied = true
+		}
+		for _, r := range t.idiomTo[best] {
+			r.clause, r.sent = toks[i].clause, toks[i].sent
+			spare = append(spare, r)
+		}
+		i = bestEnd
+	}
+	if !copied {
+		return toks, spare
+	}
+	return spare, toks[:0]
+}
+
+// evaluate returns every rule that fires on text.
+func (t *Triage) evaluate(text string) ([]firing, *doc) {
+	d := t.analyze(text)
+	if len(d.toks) == 0 {
+		return nil, d
+	}
+	var out []firing
+	for i := range t.rules {
+		r := &t.rules[i]
+		fired, other, hyp := r.eval(d)
+		if !fired {
+			continue
+		}
+		tier := r.tier
+		if other {
+			switch tier {
+			case TierCrisis, TierOverdose, TierEmergency:
+				tier = TierSomeoneElse
+			}
+		}
+		out = append(out, firing{rule: r, tier: tier, hypothetical: hyp})
+	}
+	return out, d
+}
+
+// Match states.
+const (
+	notValid = iota
+	validHyp // valid only as a hypothesis
+	valid
+)
+
+// state says whether a match of lexicon lex counts for the rule.
+func (r *rule) state(d *doc, s span) int {
+	f := d.toks[s.start].flags
+	if !r.strict {
+		return valid
+	}
+	if f&flagNegated != 0 {
+		return notValid
+	}
+	if f&flagHistorical != 0 && !r.past[s.lex] {
+		return notValid
+	}
+	if f&flagHypothetical != 0 {
+		return validHyp
+	}
+	return valid
+}
+
+func other(d *doc, s span) bool { return d.toks[s.start].flags&flagOther != 0 }
+
+// eval reports whether r fires on d, whether it is about someone else, and
+// whether it fires only as a hypothesis.
+func (r *rule) eval(d *doc) (fired, isOther, hyp bool) {
+	bestHyp := true
+	found := false
+	for _, alt := range r.match {
+		// try each experiencer: the writer first
+		for _, o := range []bool{false, true} {
+			ok, h := r.evalAlt(d, alt, o)
+			if ok && (!found || (bestHyp && !h)) {
+				found, bestHyp, isOther = true, h, o
+				if !h && !o {
+					return true, false, false
+				}
+			}
+		}
+	}
+	return found, isOther, found && bestHyp
+}
+
+// evalAlt looks for matches of every lexicon of alt, close together, on
+// different words, all about the writer (o false) or someone else.
+func (r *rule) evalAlt(d *doc, alt []int32, o bool) (ok, hyp bool) {
+	chosen := make([]span, 0, len(alt))
+	bestHyp := true
+	found := false
+	var try func(k int, h bool) bool
+	try = func(k int, h bool) bool {
+		if k == len(alt) {
+			if !r.withOK(d, o, chosen) || r.cancelled(d, chosen) {
+				return false
+			}
+			if !found || (bestHyp && !h) {
+				found, bestHyp = true, h
+			}
+			return !h
+		}
+		cands := d.byLex[alt[k]]
+		if k > 0 {
+			// only matches that can be close to the first one
+			lo := chosen[0].start - int32(maxClose(r.near)) - maxSpan
+			first := sort.Search(len(cands), func(j int) bool { return cands[j].start >= lo })
+			hi := chosen[0].end + int32(maxClose(r.near))
+			last := sort.Search(len(cands), func(j int) bool { return cands[j].start > hi })
+			cands = cands[first:max(first, last)]
+		}
+		for _, s := range cands {
+			st := r.state(d, s)
+			if st == notValid || other(d, s) != o {
+				continue
+			}
+			if !r.close(d, chosen, s) {
+				continue
+			}
+			chosen = append(chosen, s)
+			done := try(k+1, h || st == validHyp)
+			chosen = chosen[:len(chosen)-1]
+			if done {
+				return true
+			}
+		}
+		return false
+	}
+	try(0, false)
+	return found, bestHyp
+}
+
+// close reports whether s overlaps none of the chosen matches and is in the
+// same clause as, or within r.near words of, each of them.
+func (r *rule) close(d *doc, chosen []span, s span) bool {
+	for _, c := range chosen {
+		if s.start < c.end && c.start < s.end {
+			return false
+		}
+		gap := s.start - c.end
+		if c.start >= s.end {
+			gap = c.start - s.end
+		}
+		if int(gap) < r.near {
+			continue
+		}
+		// the same clause, but not a run-on one
+		if d.toks[s.start].clause != d.toks[c.start].clause || int(gap) >= maxClose(r.near) {
 			return false
 		}
 	}
 	return true
 }
 
-// groupMatches reports whether the group's alternation matches s at a
-// place not governed by a negation just before it.
-func groupMatches(group *regexp.Regexp, s string) bool {
-	for _, loc := range group.FindAllStringIndex(s, -1) {
-		if !negation.MatchString(s[:loc[0]]) {
+func (r *rule) withOK(d *doc, o bool, chosen []span) bool {
+	for _, lex := range r.with {
+		ok := false
+		for _, s := range d.byLex[lex] {
+			if r.state(d, s) != notValid && other(d, s) == o && !overlapsAny(s, chosen) {
+				ok = true
+				break
+			}
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+func overlapsAny(s span, chosen []span) bool {
+	for _, c := range chosen {
+		if s.start < c.end && c.start < s.end {
 			return true
 		}
 	}
 	return false
 }
 
-func containsAny(s string, needles []string) bool {
-	for _, n := range needles {
-		if strings.Contains(s, n) {
-			return true
-		}
-	}
-	return false
-}
-
-// patternNeedles returns literal strings of which every match of the
-// regular expression p contains at least one ("\bnumb\w*" -> "numb";
-// "\blos(e|ing|s)\b" -> "los"), or nil when it cannot tell (a pattern
-// that may match without any literal text, or matches case-insensitively).
-func patternNeedles(p string) []string {
-	re, err := syntax.Parse(p, syntax.Perl)
-	if err != nil {
-		return nil
-	}
-	return needles(re.Simplify())
-}
-
-func needles(re *syntax.Regexp) []string {
-	switch re.Op {
-	case syntax.OpLiteral:
-		if re.Flags&syntax.FoldCase != 0 || len(re.Rune) == 0 {
-			return nil
-		}
-		return []string{string(re.Rune)}
-	case syntax.OpCapture, syntax.OpPlus:
-		return needles(re.Sub[0])
-	case syntax.OpRepeat:
-		if re.Min < 1 {
-			return nil
-		}
-		return needles(re.Sub[0])
-	case syntax.OpConcat:
-		// Every part occurs in a match: take the most selective part,
-		// the one whose shortest needle is longest.
-		var best []string
-		bestLen := 0
-		for _, sub := range re.Sub {
-			ns := needles(sub)
-			if ns == nil {
+// cancelled reports whether an "unless" lexicon occurs, not negated, in the
+// sentence of a chosen match ("cut myself shaving").
+func (r *rule) cancelled(d *doc, chosen []span) bool {
+	for _, lex := range r.unless {
+		for _, s := range d.byLex[lex] {
+			if d.toks[s.start].flags&flagNegated != 0 {
 				continue
 			}
-			if l := shortest(ns); l > bestLen {
-				best, bestLen = ns, l
+			for _, c := range chosen {
+				if d.toks[s.start].sent == d.toks[c.start].sent {
+					return true
+				}
 			}
 		}
-		return best
-	case syntax.OpAlternate:
-		// Some branch occurs in a match: every branch needs needles.
-		var all []string
-		for _, sub := range re.Sub {
-			ns := needles(sub)
-			if ns == nil {
-				return nil
+	}
+	return false
+}
+
+// infoAsked reports a question about warning signs: an "ask" phrase ("red
+// flags", "when should I go to A&E") and a topic in the same sentence.
+func (t *Triage) infoAsked(d *doc) bool {
+	if len(t.info.ask) == 0 || len(d.toks) == 0 {
+		return false
+	}
+	for _, a := range t.info.ask {
+		for _, s := range d.byLex[a] {
+			for _, tp := range t.info.topic {
+				for _, u := range d.byLex[tp] {
+					if d.toks[u.start].sent == d.toks[s.start].sent {
+						return true
+					}
+				}
 			}
-			all = append(all, ns...)
 		}
-		return all
 	}
-	return nil
+	return false
 }
 
-func shortest(ns []string) int {
-	m := len(ns[0])
-	for _, n := range ns[1:] {
-		m = min(m, len(n))
-	}
-	return m
-}
-
-var apostrophes = strings.NewReplacer("’", "'", "‘", "'", "`", "'")
-
-func normalizeForRules(text string) string {
-	text = apostrophes.Replace(strings.ToLower(text))
-	text = strings.ReplaceAll(text, "cannot", "can't")
-	return strings.Join(strings.Fields(text), " ")
+// Lexicons returns the names of the rules file's lexicons, sorted.
+func (t *Triage) Lexicons() []string {
+	out := slices.Clone(t.lexName)
+	sort.Strings(out)
+	return out
 }

@@ -1,192 +1,226 @@
 package bot
 
 import (
+	"context"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"faqbot/faq"
 )
 
-func TestTriageFires(t *testing.T) {
+// TestTriageExamples runs every rule's fire and quiet examples from the
+// bundled rules file.
+func TestTriageExamples(t *testing.T) {
+	tr, err := ValidateTriage("")
+	if tr == nil {
+		t.Fatal(err)
+	}
+	if err != nil {
+		t.Error(err)
+	}
+	if tr.Len() < 25 {
+		t.Errorf("Len: got %d rules, want the full bundled set", tr.Len())
+	}
+}
+
+func TestTriageTiers(t *testing.T) {
 	tr := DefaultTriage()
-	for _, c := range []struct{ q, rule string }{
-		// Loss of bladder or bowel control.
-		{"I've lost control of my bladder since my back started hurting", "bladder-bowel-control"},
-		{"back pain and I can't control my bowels", "bladder-bowel-control"},
-		{"My lower back hurts and I wet myself without noticing", "bladder-bowel-control"},
-		{"my back hurts and I keep wetting myself", "bladder-bowel-control"},
-		{"lumbar pain, and twice this week I pooped my pants", "bladder-bowel-control"},
-		{"sciatica and now trouble peeing", "bladder-bowel-control"},
-		{"Bowel incontinence with back ache, is massage ok?", "bladder-bowel-control"},
-		// Saddle / groin numbness.
-		{"numbness in my groin and lower back pain", "saddle-numbness"},
-		{"I can't feel my inner thighs and bum", "saddle-numbness"},
-		{"my back hurts and there is tingling in my private parts", "saddle-numbness"},
-		{"Saddle area feels numb", "saddle-numbness"},
-		// Sudden or worsening leg weakness.
-		{"my leg suddenly went weak and my back hurts", "leg-weakness"},
-		{"Sudden weakness in both legs with back pain", "leg-weakness"},
-		{"my knees keep buckling since my back went", "leg-weakness"},
-		{"I can't walk properly, my foot is dragging", "leg-weakness"},
-		// After a fall or accident.
-		{"I fell down the stairs and now my back hurts", "trauma"},
-		{"back pain after a car accident yesterday", "trauma"},
-		{"Is massage OK for neck pain after a car crash?", "trauma"},
-		{"I slipped on ice and landed on my tailbone", "trauma"},
-		// With fever.
-		{"back pain with a fever", "fever"},
-		{"I have a high temperature and my lower back is killing me", "fever"},
-		{"Feverish with chills and a stiff sore back", "fever"},
-		// Chest pain spreading.
-		{"chest pain spreading to my left arm", "chest-pain"},
-		{"I have a crushing pain in my chest that goes to my back", "chest-pain"},
-		{"tightness in my chest and my jaw hurts", "chest-pain"},
-		// Cancer history / weight loss.
-		{"I had breast cancer and now new back pain", "cancer-weight-loss"},
-		{"unexplained weight loss and my back aches at night", "cancer-weight-loss"},
-		{"I've been losing weight without trying and my spine hurts", "cancer-weight-loss"},
-		{"after chemo my back is sore, can I get a massage?", "cancer-weight-loss"},
-		// Crisis.
-		{"I want to kill myself", "self-harm"},
-		{"I've been thinking about suicide", "self-harm"},
-		{"my back pain is so bad I don't want to live anymore", "self-harm"},
-		{"sometimes I think everyone would be better off if I was dead, I'm better off dead", "self-harm"},
-		{"I keep cutting myself", "self-harm"},
-		{"I can't go on like this", "self-harm"},
-		{"I just want to end it all", "self-harm"},
-		{"i want to die", "self-harm"},
-		// Curly apostrophes and capitals.
-		{"I CAN’T CONTROL MY BLADDER AND MY BACK HURTS", "bladder-bowel-control"},
+	for _, c := range []struct {
+		q    string
+		tier Tier
+		rule string // "" = any rule of the tier
+	}{
+		{"my back hurts and I can't control my bladder", TierEmergency, "bladder-bowel-control"},
+		{"numbness around my groin", TierEmergency, "cauda-saddle-numbness"},
+		{"my foot drags since my back went", TierEmergency, "foot-drop"},
+		{"severe tearing pain in my upper back", TierEmergency, "aortic-tearing"},
+		{"crushing chest pain", TierEmergency, "chest-pain"},
+		{"I fell off the roof and hurt my back", TierEmergency, "trauma"},
+		{"back pain with a fever", TierDoctorToday, "fever"},
+		{"I had cancer and now my back hurts", TierDoctorToday, "cancer-history"},
+		{"i want to die", TierCrisis, "suicidal-thoughts"},
+		{"not joking, I want to die", TierCrisis, "suicidal-thoughts"},
+		{"im not okay", TierCrisis, "suicidal-thoughts"},
+		{"i dont want to kill myself", TierCrisis, "suicidal-thoughts"}, // never cancelled by negation
+		{"I took a whole packet of paracetamol", TierOverdose, "overdose-taken"},
+		{"my son says he wants to kill himself", TierSomeoneElse, "suicidal-thoughts"},
+		{"my dad has crushing chest pain", TierSomeoneElse, "chest-pain"},
+		{"my husband hits me", TierAbuse, "violence"},
+		{"I was raped", TierAbuse, "sexual-assault"},
+		{"what are the red flags for back pain?", TierInfo, ""},
+		{"when should I go to A&E with back pain?", TierInfo, ""},
+		{"what are the warning signs of cauda equina", TierInfo, ""},
+		{"if I ever lose feeling in my groin, what should I do?", TierInfo, ""},
+		// crisis outranks everything else in the same message
+		{"my back hurts with a fever and I want to end my life", TierCrisis, ""},
 	} {
-		a, ok := tr.Check(c.q)
-		if !ok || a.RuleID != c.rule {
-			t.Errorf("Check(%q): got %q (fired %v), want %q", c.q, a.RuleID, ok, c.rule)
+		a, ok := tr.Assess(c.q)
+		if !ok || a.Tier != c.tier || (c.rule != "" && a.RuleID != c.rule) {
+			t.Errorf("Assess(%q): got %s/%s (%v), want %s/%s", c.q, a.Tier, a.RuleID, ok, c.tier, c.rule)
 			continue
 		}
-		if a.Reply == "" || strings.Contains(a.Reply, "{title}") || a.Title == "" {
-			t.Errorf("Check(%q): Reply %q, Title %q; want a filled-in reply and a title", c.q, a.Reply, a.Title)
+		if _, urgent := tr.Check(c.q); urgent != (c.tier != TierInfo) {
+			t.Errorf("Check(%q): urgent %v, want %v", c.q, urgent, c.tier != TierInfo)
 		}
-		wantKind := SafetyRedFlag
-		if c.rule == "self-harm" {
-			wantKind = SafetyCrisis
+		if strings.Contains(a.Reply, "{mention}") || a.Reply == "" {
+			t.Errorf("Assess(%q): reply %q, want the filled-in tier text", c.q, a.Reply)
 		}
-		if a.Kind != wantKind {
-			t.Errorf("Check(%q): Kind %s, want %s", c.q, a.Kind, wantKind)
+		if c.tier != TierInfo && !strings.Contains(a.Reply, a.Title) {
+			t.Errorf("Assess(%q): reply %q does not say what was mentioned (%q)", c.q, a.Reply, a.Title)
 		}
 	}
 }
 
-func TestTriageDoesNotFire(t *testing.T) {
+func TestTriageQuiet(t *testing.T) {
 	tr := DefaultTriage()
 	for _, q := range []string{
-		"Is tingling in my legs a sign of chronic back pain?",
-		"Can massage help numbness in my hands?",
-		"back pain but no fever",
-		"I have back pain without any fever",
-		"I fell in love with massage",
-		"does massage help muscle weakness in general",
+		"",
 		"Can massage help lower back pain?",
-		"How can I tell if my back pain is chronic?",
-		"My back is stiff in the morning",
-		"my legs feel tired after a long walk",
-		"Is massage safe during pregnancy?",
-		"What is the best massage for sciatica?",
-		"Does deep tissue massage hurt?",
-		"my back hurts when I stand for a long time",
-		"How long does a migraine last?",
-		"I have no bladder problems, just back ache",
-		"I went to the toilet by myself after the massage",
-		"my lower back aches when I pee",
-		"My grandmother had cancer; how do I find a good doctor?",
-		"Can I get a massage after a fall in autumn sports season", // no back
-		"the killer feature of massage",
-		"I'm dying to try a hot stone massage",
-		"Does massage help arm pain?",
-		"chest pain", // no spreading, handled by a doctor but not this rule
+		"will covid 19 come back in the fall",
+		"I can't stand sitting at my desk all day",
+		"when can I get back to massage after my back strain",
+		"I fell asleep during the massage",
+		"my bike saddle hurts my bum",
+		"my dad had a heart attack 5 years ago, fully recovered, can he get a massage",
+		"my mum had cancer, can she have a massage",
+		"I lost weight on purpose and my back feels better",
+		"I had a fever last year, my back is stiff now",
+		"no numbness, no weakness, no fever, no bladder or bowel problems",
+		"back pain but no tingling or numbness or weakness",
+		"this pain is killing me, which stretch helps my back",
+		"killing it at the gym",
+		"dying for a massage",
+		"I had back pain 5 years ago, fully recovered",
+		"I used to get sciatica in both legs years ago, it went away",
 	} {
 		if a, ok := tr.Check(q); ok {
-			t.Errorf("Check(%q): fired %q, want no rule", q, a.RuleID)
+			t.Errorf("Check(%q): fired %s (%s), want no urgent reply", q, a.RuleID, a.Tier)
 		}
 	}
 }
 
-// TestUrgentReplies: urgent replies carry the rule's text, never a massage
-// answer, and the search is not consulted.
-func TestUrgentReplies(t *testing.T) {
-	massage := faq.Entry{ID: "q-massage", Type: faq.TypeFAQ, Title: "Can massage help lower back pain?", Text: "Yes, massage relaxes the muscles of the lower back."}
-	for _, q := range []string{
-		"can massage help lower back pain after I fell off a ladder",
-		"Can massage help lower back pain? I also lost bladder control",
-		"massage for back pain with fever",
-		"I want to end my life, can massage help my back pain",
-		strings.Repeat("can massage help my lower back pain ", 20) + " I fell down the stairs", // long: safety still runs first
+func TestTokenize(t *testing.T) {
+	tr := DefaultTriage()
+	for _, c := range []struct{ in, want string }{
+		{"I can't, I cant, I cannot", "i can not i can not i can not"},
+		{"dont wont im ive arent couldnt", "do not will not i am i have are not could not"},
+		{"My backache and backpain", "my back ache and back pain"},
+		{"u r ur bc pls od", "you are your because please overdose"},
+		{"I CAN’T feel it", "i can not feel it"},
+		{"self-harm", "self harm"},
+		{"lost 10kg", "lost 10 kg"},
+		{"I couldn't really feel it", "i could not feel it"},
 	} {
-		s := &fakeSearcher{entries: []faq.Entry{massage}, results: map[string][]faq.Match{}}
-		b, err := New(s, nil, testConfig())
-		if err != nil {
-			t.Fatal(err)
+		var got []string
+		for _, tk := range tr.norm.tokenize(c.in) {
+			got = append(got, tk.word)
 		}
-		r := answer(t, b, q)
-		if r.Kind != KindUrgent {
-			t.Errorf("%.40q: Kind %s, want urgent", q, r.Kind)
-			continue
+		if g := strings.Join(got, " "); g != c.want {
+			t.Errorf("tokenize(%q): got %q, want %q", c.in, g, c.want)
 		}
-		if strings.Contains(r.Text, massage.Text) || strings.Contains(strings.ToLower(r.Text), "massage relaxes") {
-			t.Errorf("%.40q: urgent Text %q carries the massage answer", q, r.Text)
+	}
+	// Typos of key words of six letters or more are corrected; real words
+	// one edit from a key word are not.
+	for _, c := range []struct {
+		in   string
+		want string // stem
+	}{
+		{"sucidal", stemOf("suicidal")}, {"myslef", "myself"}, {"numbess", stemOf("numbness")},
+		{"bladdr", stemOf("bladder")}, {"ladder", "ladder"}, {"infection", "infection"},
+		{"cancel", "cancel"}, {"spiral", "spiral"}, {"massage", stemOf("massage")},
+	} {
+		toks := tr.norm.tokenize(c.in)
+		if len(toks) != 1 || toks[0].stem != c.want {
+			t.Errorf("tokenize(%q): got %+v, want stem %q", c.in, toks, c.want)
 		}
-		if !strings.Contains(r.Text, "emergency") {
-			t.Errorf("%.40q: urgent Text %q, want it to send the person to emergency care", q, r.Text)
-		}
-		if len(s.calls()) != 0 {
-			t.Errorf("%.40q: searched %q, want no search for an urgent question", q, s.calls())
-		}
-		if r.Score != 1 || r.Source.Type != "safety" || r.Source.ID == "" {
-			t.Errorf("%.40q: Score %v Source %+v, want score 1 and the rule as source", q, r.Score, r.Source)
-		}
-		if r.Disclaimer != testDisclaimer {
-			t.Errorf("%.40q: Disclaimer %q", q, r.Disclaimer)
-		}
-		if n := len([]rune(r.Question)); n > testConfig().MaxQuestionChars {
-			t.Errorf("%.40q: Question has %d characters, want it capped at %d", q, n, testConfig().MaxQuestionChars)
+	}
+	// Sentences and clauses.
+	toks := tr.norm.tokenize("no fever, but. my back")
+	if toks[0].sent != toks[1].sent || toks[1].clause == toks[2].clause || toks[2].sent == toks[3].sent {
+		t.Errorf("tokenize: sentences/clauses %+v", toks)
+	}
+}
+
+func TestOneEdit(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want bool
+	}{
+		{"suicidal", "sucidal", true}, {"myself", "myslef", true}, {"bladder", "bladdr", true},
+		{"bladder", "bladders", true}, {"bladder", "bliddar", false}, {"same", "same", false},
+		{"abcdef", "badcef", false}, {"numbness", "numbnes", true}, {"ab", "ba", true},
+	} {
+		if got := oneEdit(c.a, c.b); got != c.want {
+			t.Errorf("oneEdit(%q, %q): got %v, want %v", c.a, c.b, got, c.want)
 		}
 	}
 }
 
 func TestParseTriageErrors(t *testing.T) {
-	const replies = "replies:\n  redflag: Go to A&E now ({title}).\n  crisis: Call 988.\n"
+	replies := "replies:\n"
+	for _, k := range urgentTiers {
+		replies += "  " + string(k) + ": Call 112 about {mention}.\n"
+	}
+	replies += "info:\n  text: Warning signs.\n"
+	const lex = "lexicons:\n  a: [apple]\n  b: [banana]\n"
+	const ex = "    examples: {fire: [apple banana], quiet: [pear]}\n"
 	for _, c := range []struct {
 		name string
 		src  string
 		want []string // every one must appear in the error
 	}{
-		{"unknown top-level key", replies + "rulez: []\n", []string{"rulez"}},
-		{"unknown rule key", replies + "rules:\n  - id: a\n    kind: redflag\n    title: A\n    any: [[x]]\n", []string{"any"}},
+		{"unknown top-level key", replies + lex + "rulez: []\n", []string{"rulez"}},
+		{"unknown rule key", replies + lex + "rules:\n  - id: x\n    tier: emergency\n    mention: m\n    all: [a]\n", []string{"all"}},
 		{"not YAML", "rules: [\n", []string{"safety rules"}},
-		{"all problems at once", "replies:\n  redflag: ''\n" + `rules:
-  - id: a
-    kind: urgent
-    title: A
-    all: [["(unclosed"]]
-  - id: a
-    kind: crisis
-    title: B
-    all: [[]]
-  - kind: redflag
-    title: C
+		{"no rules", replies + lex, []string{"no rules"}},
+		{"all problems at once", "replies:\n  emergency: ''\n  urgent: x\n" + lex + `  c: ["@nope x", "* x", "x**y", "@c y"]
+  d: ["kill time"]
+idioms:
+  - say: ["kill time"]
+    means: wait
+context:
+  negations: [no]
+normalize:
+  typo_words: [apple, banan, cherry]
+rules:
+  - id: r1
+    tier: urgent
+    mention: m
+    match: ["a + nope"]
+    with: [zzz]
+` + ex + `  - id: r1
+    tier: crisis
+    mention: m
+    match: ["a"]
+  - tier: emergency
+    match: []
 `, []string{
-			"replies.redflag is missing",
+			"replies.emergency is missing",
 			"replies.crisis is missing",
-			`rule 1 (a): kind "urgent" must be redflag or crisis`,
-			"rule 1 (a): group 1: error parsing regexp",
-			"rule 2 (a): duplicate id",
-			"rule 2 (a): group 1 is empty",
+			"replies.urgent: unknown tier",
+			"info.text is missing",
+			"unknown lexicon @nope",
+			`phrase "* x" must start with a word`,
+			`"x**y" is not a word`,
+			"lexicon c refers to itself",
+			`phrase "kill time" never matches: an idiom strips it`,
+			"context.negations: unknown context",
+			`typo_words "apple": a typo word needs six letters`,
+			`typo_words "cherry": the word is in no lexicon`,
+			`rule 1 (r1): tier "urgent" must be one of`,
+			`rule 1 (r1): match "a + nope": unknown lexicon "nope"`,
+			`rule 1 (r1): with: unknown lexicon "zzz"`,
+			"rule 2 (r1): duplicate id",
+			`rule 2 (r1): needs at least one "fire" and one "quiet" example`,
 			"rule 3 (): missing id",
-			`rule 3 (): "all" has no groups`,
+			"rule 3 (): mention is missing",
+			`rule 3 (): "match" is empty`,
 		}},
-		{"no rules", replies, []string{"no rules"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			tr, err := ParseTriage("rules.yaml", []byte(c.src))
@@ -208,50 +242,81 @@ func TestParseTriageErrors(t *testing.T) {
 	}
 }
 
-func TestParseTriageCustom(t *testing.T) {
-	src := `replies:
-  redflag: "Seek care now: {title}."
-  crisis: "Call a crisis line."
+const customRules = `replies:
+  emergency: "Seek care now: you mentioned {mention}. Call 112."
+  doctor_today: "See a doctor today about {mention}."
+  crisis: "Call 988."
+  overdose: "Call 112 now."
+  someone_else: "Call 112 for them."
+  abuse: "Call 112 if in danger."
+info:
+  text: "Sudden loss of vision is an emergency."
+  ask: [ask]
+  topic: [vision]
+context:
+  negation: [no, not]
+  hypothetical: ["what if"]
+lexicons:
+  vision: [vision, sight, "can not see"]
+  loss: [lost, losing, "loss of", gone]
+  sudden: [sudden, suddenly, overnight]
+  ask: ["warning sign*"]
 rules:
   - id: eye
-    kind: redflag
-    title: sudden loss of vision
-    all:
-      - ['\b(lost|losing|loss of) (my )?(vision|sight)\b', '\bcan''t see\b']
-      - ['\bsudden\w*', '\bovernight\b']
+    tier: emergency
+    mention: sudden loss of vision
+    match: ["loss + vision", "vision + loss"]
+    with: [sudden]
+    examples:
+      fire: ["I suddenly lost my vision in one eye"]
+      quiet: ["I lost my glasses suddenly", "no sudden loss of vision"]
 `
-	tr, err := ParseTriage("eye.yaml", []byte(src))
+
+func TestParseTriageCustom(t *testing.T) {
+	tr, err := ParseTriage("eye.yaml", []byte(customRules))
 	if err != nil {
 		t.Fatal(err)
+	}
+	if err := tr.Validate(); err != nil {
+		t.Error(err)
 	}
 	if tr.Len() != 1 {
 		t.Errorf("Len: got %d, want 1", tr.Len())
 	}
 	a, ok := tr.Check("I suddenly lost my vision in one eye")
-	if !ok || a.Reply != "Seek care now: sudden loss of vision." {
-		t.Errorf("Check: got %+v %v, want the eye rule with its title filled in", a, ok)
+	if !ok || a.Reply != "Seek care now: you mentioned sudden loss of vision. Call 112." || a.Tier != TierEmergency {
+		t.Errorf("Check: got %+v %v, want the eye rule with its mention filled in", a, ok)
 	}
-	if _, ok := tr.Check("I lost my glasses suddenly"); ok {
-		t.Error("Check(glasses): fired, want not")
+	for _, q := range []string{"I lost my glasses suddenly", "I can't see well at night", "what if I suddenly lost my sight"} {
+		if _, ok := tr.Check(q); ok {
+			t.Errorf("Check(%q): fired, want not", q)
+		}
 	}
-	// Both groups must match.
-	if _, ok := tr.Check("I can't see well at night"); ok {
-		t.Error("Check(one group only): fired, want not")
+	if a, ok := tr.Assess("what if I suddenly lost my sight"); !ok || a.Tier != TierInfo {
+		t.Errorf("Assess(hypothesis): got %+v %v, want the info tier", a, ok)
 	}
 
 	// LoadTriage reads a file; "" gives the bundled rules.
 	p := filepath.Join(t.TempDir(), "eye.yaml")
-	if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+	if err := os.WriteFile(p, []byte(customRules), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if lt, err := LoadTriage(p); err != nil || lt.Len() != 1 {
 		t.Errorf("LoadTriage(file): got %v, want 1 rule", err)
 	}
-	if lt, err := LoadTriage(""); err != nil || lt.Len() != DefaultTriage().Len() || lt.Len() < 8 {
+	if lt, err := LoadTriage(""); err != nil || lt.Len() != DefaultTriage().Len() {
 		t.Errorf("LoadTriage(\"\"): got %v, want the bundled rules", err)
 	}
 	if _, err := LoadTriage(p + ".missing"); err == nil {
 		t.Error("LoadTriage(missing file): got no error")
+	}
+	// ValidateTriage reports examples that fail.
+	bad := strings.Replace(customRules, `fire: ["I suddenly lost my vision in one eye"]`, `fire: ["my eye itches"]`, 1)
+	if err := os.WriteFile(p, []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ValidateTriage(p); err == nil || !strings.Contains(err.Error(), `example "my eye itches" does not fire it`) {
+		t.Errorf("ValidateTriage(failing example): got %v", err)
 	}
 
 	// A bot with custom rules uses them instead of the bundled ones.
@@ -260,107 +325,196 @@ rules:
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := answer(t, b, "I suddenly can't see"); r.Kind != KindUrgent || r.Source.ID != "eye" {
-		t.Errorf("custom rule: got %s from %q, want urgent from eye", r.Kind, r.Source.ID)
+	if r := answer(t, b, "I suddenly lost my sight"); r.Kind != KindUrgent || r.Source.ID != "eye" || r.Tier != "emergency" {
+		t.Errorf("custom rule: got %s from %q (tier %q), want urgent from eye", r.Kind, r.Source.ID, r.Tier)
 	}
 	if r := answer(t, b, "I fell and hurt my back"); r.Kind == KindUrgent {
 		t.Errorf("bundled rule fired with custom rules loaded: %+v", r.Source)
 	}
 }
 
-func TestPatternNeedles(t *testing.T) {
-	for _, c := range []struct {
-		p    string
-		want []string // nil: no needles, the pattern always runs
-	}{
-		{`\bnumb\w*`, []string{"numb"}},
-		{`\blos(e|ing|s)\b`, []string{"los"}},
-		{`\bwet (myself|the bed|my pants)`, []string{"myself", "the bed", "my pants"}},
-		{`\bcut(ting)? myself\b`, []string{" myself"}},
-		{`\bpoo+p?\b`, []string{"po"}},
-		{`back|neck`, []string{"back", "neck"}},
-		{`(ab){2,3}`, []string{"ab"}},
-		{`\w+`, nil},
-		{`back|\d+`, nil},
-		{`(?i)back`, nil},
-		{`x*`, nil},
-		{`(back)?`, nil},
-		{`^$`, nil},
+var referral = regexp.MustCompile(`\b(112|911|999|000)\b`)
+
+// TestUrgentReplies: every urgent reply from the bot (every red-team urgent
+// message and every rule's fire examples) names an emergency number,
+// carries the disclaimer, never carries search content, and the search is
+// not consulted.
+func TestUrgentReplies(t *testing.T) {
+	massage := faq.Entry{ID: "q-massage", Type: faq.TypeFAQ, Title: "Can massage help lower back pain?", Text: "Yes, massage relaxes the muscles of the lower back."}
+	var qs []string
+	for _, f := range []string{"redteam.dev.jsonl", "redteam.heldout.jsonl"} {
+		for _, c := range readRedteam(t, f) {
+			qs = append(qs, c.Q)
+		}
+	}
+	tr := DefaultTriage()
+	for _, r := range tr.rules {
+		qs = append(qs, r.fire...)
+	}
+	qs = append(qs, strings.Repeat("can massage help my lower back pain ", 40)+" I fell down the stairs and hurt my back")
+	urgent := 0
+	for _, q := range qs {
+		s := &fakeSearcher{entries: []faq.Entry{massage}, results: map[string][]faq.Match{}}
+		b, err := New(s, tr, testConfig())
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := answer(t, b, q)
+		if r.Kind != KindUrgent {
+			continue
+		}
+		urgent++
+		if !referral.MatchString(r.Text) {
+			t.Errorf("%.50q: urgent Text %q names no emergency number", q, r.Text)
+		}
+		if r.Disclaimer != testDisclaimer {
+			t.Errorf("%.50q: Disclaimer %q", q, r.Disclaimer)
+		}
+		if strings.Contains(r.Text, "massage relaxes") {
+			t.Errorf("%.50q: urgent Text %q carries the massage answer", q, r.Text)
+		}
+		if len(s.calls()) != 0 {
+			t.Errorf("%.50q: searched %q, want no search for an urgent question", q, s.calls())
+		}
+		if r.Score != 1 || r.Source.Type != "safety" || r.Source.ID == "" || r.Tier == "" || r.Tier == string(TierInfo) {
+			t.Errorf("%.50q: Score %v Source %+v Tier %q, want score 1, the rule as source and a tier", q, r.Score, r.Source, r.Tier)
+		}
+		if strings.Contains(r.Text, "[") || !strings.Contains(strings.ToLower(r.Text), "you mentioned") {
+			t.Errorf("%.50q: urgent Text %q, want \"You mentioned ...\" and no bracketed title", q, r.Text)
+		}
+		if n := utf8.RuneCountInString(r.Question); n > testConfig().MaxQuestionChars {
+			t.Errorf("%.50q: Question has %d characters, want it capped at %d", q, n, testConfig().MaxQuestionChars)
+		}
+	}
+	if urgent < 150 {
+		t.Errorf("%d urgent replies, want the red-team urgent messages and the examples", urgent)
+	}
+	for tier, text := range tr.replies {
+		if !referral.MatchString(text) {
+			t.Errorf("reply %s names no emergency number: %q", tier, text)
+		}
+	}
+	for _, tier := range []Tier{TierCrisis, TierOverdose, TierSomeoneElse} {
+		if !strings.Contains(tr.replies[tier], "findahelpline.com") || !strings.Contains(tr.replies[tier], "not alone") {
+			t.Errorf("reply %s: want crisis lines, findahelpline.com and \"not alone\": %q", tier, tr.replies[tier])
+		}
+	}
+	if !strings.Contains(tr.replies[TierAbuse], "not to blame") {
+		t.Errorf("abuse reply %q: want \"not to blame\"", tr.replies[TierAbuse])
+	}
+}
+
+// TestInfoReply: a question about warning signs gets the generic list as
+// an answer, not the urgent reply, not a fallback, and no search.
+func TestInfoReply(t *testing.T) {
+	for _, q := range []string{
+		"what are the red flags for back pain?",
+		"When should I go to A&E with back pain?",
+		"what are the warning signs of cauda equina",
 	} {
-		got := patternNeedles(c.p)
-		if strings.Join(got, "|") != strings.Join(c.want, "|") || (got == nil) != (c.want == nil) {
-			t.Errorf("patternNeedles(%q): got %q, want %q", c.p, got, c.want)
+		s := &fakeSearcher{entries: testEntries(), results: map[string][]faq.Match{}}
+		b, err := New(s, nil, testConfig())
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := answer(t, b, q)
+		if r.Kind != KindAnswer || r.Source.Type != "safety-info" || r.Tier != "info" {
+			t.Errorf("%q: got %s %+v tier %q, want an answer from safety-info", q, r.Kind, r.Source, r.Tier)
+		}
+		if !strings.Contains(r.Text, "bladder") || !referral.MatchString(r.Text) || r.Disclaimer != testDisclaimer {
+			t.Errorf("%q: Text %q, want the warning signs, an emergency number and the disclaimer", q, r.Text)
+		}
+		if len(s.calls()) != 0 {
+			t.Errorf("%q: searched %q, want no search", q, s.calls())
 		}
 	}
 }
 
-// TestTriageNeedlesExact: the literal prefilter never rules out a group
-// whose regular expression matches, so the same rules fire with and
-// without it; checked on many random questions built from the rules' own
-// words, negations and everyday words.
-func TestTriageNeedlesExact(t *testing.T) {
+// TestTriageBadInput: empty, huge, binary and random input never panics.
+func TestTriageBadInput(t *testing.T) {
 	tr := DefaultTriage()
-	words := strings.Fields("i my me the a and in to of with after no not without never don't can't cannot " +
-		"back pain hurts neck leg legs arm chest jaw fever chills fell fall car crash accident weak numb " +
-		"groin bladder bowel control lost lose wet myself bed kill end it all life die suicide want live " +
-		"cancer chemo weight loss spine lumbar knee foot walk stand tingling pins needles between bum " +
-		"massage help sore tight pressure spreading heart attack tailbone landed on hit by trouble peeing " +
-		"self-harm cutting better off dead go on losing a lot of toilet stool accidents leaking")
-	rng := rand.New(rand.NewPCG(1, 2))
-	plain := withoutNeedles(tr)
-	fired := 0
-	for n := 0; n < 2000; n++ {
-		ws := make([]string, 2+rng.IntN(9))
-		for i := range ws {
-			ws[i] = words[rng.IntN(len(words))]
+	rng := rand.New(rand.NewPCG(3, 4))
+	inputs := []string{"", " ", "\x00\x01\x02", "\xff\xfe\xfd", strings.Repeat("a", 100000),
+		strings.Repeat("no ", 20000), strings.Repeat("my back ", 5000) + "fever", strings.Repeat("'", 1000),
+		"can't'n't''s", "#", "@", "*", "10000000000000000000000 pills", "took 99999999999999999999999 tablets",
+		strings.Repeat("😀", 3000), "a\u0301\u0301\u0301", "-", "- - -", "a-", "-a"}
+	for n := 0; n < 300; n++ {
+		b := make([]byte, rng.IntN(200))
+		for i := range b {
+			b[i] = byte(rng.IntN(256))
 		}
-		q := strings.Join(ws, " ")
-		s := normalizeForRules(q)
-		for _, r := range tr.rules {
-			for gi, g := range r.all {
-				if g.MatchString(s) && r.needles[gi] != nil && !containsAny(s, r.needles[gi]) {
-					t.Fatalf("rule %s group %d matches %q but none of its needles %q occurs", r.id, gi+1, s, r.needles[gi])
-				}
-			}
-		}
-		a, ok := tr.Check(q)
-		b, okb := plain.Check(q)
-		if a != b || ok != okb {
-			t.Fatalf("Check(%q): got %+v %v with needles, %+v %v without", q, a, ok, b, okb)
-		}
-		if ok {
-			fired++
-		}
+		inputs = append(inputs, string(b))
 	}
-	if fired < 100 {
-		t.Fatalf("%d random questions fired a rule; too few for the check to prove much", fired)
+	for _, q := range inputs {
+		tr.Assess(q)
+		tr.Check(q)
+	}
+	// A 10,000-character message with the red flag in the middle.
+	long := strings.Repeat("I have been getting massages for my back and they help a lot. ", 80) +
+		"Since yesterday I can't feel my bum and I wet myself. " + strings.Repeat("Anyway, thanks for the tips. ", 150)
+	if a, ok := tr.Check(long); !ok || a.Tier != TierEmergency {
+		t.Errorf("long message: got %+v %v, want the emergency tier", a, ok)
+	}
+	s := &fakeSearcher{entries: testEntries()}
+	b, err := New(s, nil, testConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range inputs[:20] {
+		if _, err := b.Answer(context.Background(), Question{Text: q}); err != nil {
+			t.Errorf("Answer(%.20q): %v", q, err)
+		}
 	}
 }
 
-// withoutNeedles is t with the literal prefilter off.
-func withoutNeedles(t *Triage) *Triage {
-	c := *t
-	c.rules = append([]rule(nil), t.rules...)
-	for i := range c.rules {
-		c.rules[i].needles = make([][]string, len(c.rules[i].all))
-	}
-	return &c
-}
-
-// BenchmarkTriageCheck runs the bundled rules on everyday questions (none
-// fires) and a few urgent ones.
-func BenchmarkTriageCheck(b *testing.B) {
+func FuzzTriage(f *testing.F) {
 	tr := DefaultTriage()
-	qs := []string{
+	for _, s := range []string{"", "i want to die", "no fever or chills, my back hurts", "cant feel my bum", "\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		tr.Assess(s)
+	})
+}
+
+// BenchmarkTriage runs the bundled rules on everyday questions (most fire
+// nothing), a few urgent ones, and one 10,000-character message.
+func BenchmarkTriage(b *testing.B) {
+	tr := DefaultTriage()
+	everyday := []string{
 		"How does massage relieve low back pain?",
 		"is masage good for chronic back pain",
 		"Where can I find a licensed massage therapist?",
 		"Is tingling in my legs a sign of chronic back pain?",
+		"I can't stand sitting at my desk all day, my back aches",
+		"will covid 19 come back in the fall",
 		"back pain with fever",
 		"I fell down the stairs and now my back hurts",
+		"im not okay. i dont see a way out",
+		"my husband hits me when he's drunk",
 	}
-	b.ReportAllocs()
-	for i := 0; b.Loop(); i++ {
-		tr.Check(qs[i%len(qs)])
-	}
+	long := strings.Repeat("So I've been having massages for my lower back, and mostly they help, but my shoulders get tight when I sit at the desk. ", 84)[:10000]
+	b.Run("everyday", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			tr.Assess(everyday[i%len(everyday)])
+		}
+	})
+	b.Run("10k-chars", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			tr.Assess(long)
+		}
+	})
+	b.Run("mixed", func(b *testing.B) {
+		// the everyday questions with one 10,000-character message in 100
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			if i%100 == 99 {
+				tr.Assess(long)
+			} else {
+				tr.Assess(everyday[i%len(everyday)])
+			}
+		}
+	})
 }

@@ -272,7 +272,7 @@ func (m *Main) validate(ctx context.Context, args []string) error {
 	if cfg.Safety.Rules != "" {
 		rulesName = cfg.path(cfg.Safety.Rules)
 	}
-	if t, err := bot.LoadTriage(cfg.path(cfg.Safety.Rules)); err != nil {
+	if t, err := bot.ValidateTriage(cfg.path(cfg.Safety.Rules)); err != nil {
 		fmt.Fprintf(m.Stdout, "safety   %s FAILED\n", rulesName)
 		for _, e := range faq.ErrorList(err) {
 			fmt.Fprintf(m.Stdout, "  error: %s\n", e)

@@ -1,0 +1,126 @@
+package bot
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// redteamCase is one message of the frozen red-team set in
+// testdata/redteam (see its README).
+type redteamCase struct {
+	ID   string `json:"id"`
+	Kind string `json:"kind"` // "urgent" or "none"
+	Tag  string `json:"tag"`
+	Q    string `json:"q"`
+}
+
+func readRedteam(t *testing.T, name string) []redteamCase {
+	t.Helper()
+	f, err := os.Open(filepath.Join("..", "testdata", "redteam", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []redteamCase
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		var c redteamCase
+		if err := json.Unmarshal(sc.Bytes(), &c); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		out = append(out, c)
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// redteamScore is the triage's result on a red-team file.
+type redteamScore struct {
+	urgent, caught, none, over int
+	byTag                      map[string][2]int // tag -> {right, total}
+	misses, overs              []redteamCase
+}
+
+func scoreRedteam(tr *Triage, cases []redteamCase) redteamScore {
+	s := redteamScore{byTag: map[string][2]int{}}
+	for _, c := range cases {
+		_, urgent := tr.Check(c.Q)
+		right := urgent == (c.Kind == "urgent")
+		bt := s.byTag[c.Tag]
+		bt[1]++
+		if right {
+			bt[0]++
+		}
+		s.byTag[c.Tag] = bt
+		if c.Kind == "urgent" {
+			s.urgent++
+			if urgent {
+				s.caught++
+			} else {
+				s.misses = append(s.misses, c)
+			}
+		} else {
+			s.none++
+			if urgent {
+				s.over++
+				s.overs = append(s.overs, c)
+			}
+		}
+	}
+	return s
+}
+
+func (s redteamScore) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "recall %d/%d (%.1f%%), over-triggers %d/%d\n", s.caught, s.urgent, 100*float64(s.caught)/float64(max(s.urgent, 1)), s.over, s.none)
+	tags := make([]string, 0, len(s.byTag))
+	for k := range s.byTag {
+		tags = append(tags, k)
+	}
+	sort.Strings(tags)
+	for _, k := range tags {
+		fmt.Fprintf(&b, "  %-22s %d/%d\n", k, s.byTag[k][0], s.byTag[k][1])
+	}
+	return b.String()
+}
+
+// TestRedteamDev: on the dev two thirds of the red-team set, every urgent
+// message gets the urgent reply and no ordinary one does.
+func TestRedteamDev(t *testing.T) {
+	s := scoreRedteam(DefaultTriage(), readRedteam(t, "redteam.dev.jsonl"))
+	t.Logf("dev: %s", s)
+	for _, c := range s.misses {
+		t.Errorf("%s (%s): missed urgent %q", c.ID, c.Tag, c.Q)
+	}
+	for _, c := range s.overs {
+		t.Errorf("%s (%s): urgent reply to ordinary %q", c.ID, c.Tag, c.Q)
+	}
+}
+
+// TestRedteamHeldout reports the held-out third. It is not tuned against,
+// so it asserts nothing beyond the set being there; the figures are logged
+// (go test -run Heldout -v) and reported in docs/safety.md.
+func TestRedteamHeldout(t *testing.T) {
+	cases := readRedteam(t, "redteam.heldout.jsonl")
+	if len(cases) == 0 {
+		t.Fatal("empty held-out set")
+	}
+	s := scoreRedteam(DefaultTriage(), cases)
+	t.Logf("held-out: %s", s)
+	if os.Getenv("REDTEAM_SHOW_HELDOUT") != "" {
+		for _, c := range s.misses {
+			t.Logf("%s (%s): missed urgent %q", c.ID, c.Tag, c.Q)
+		}
+		for _, c := range s.overs {
+			t.Logf("%s (%s): urgent reply to ordinary %q", c.ID, c.Tag, c.Q)
+		}
+	}
+}

@@ -1,0 +1,581 @@
+package bot
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Phrase syntax in the rules file. A phrase is words separated by spaces,
+// matched by stem ("hurts" matches "hurt", "hurting"), and these elements:
+//
+//	*        any one word              "lost * control"
+//	numb*    a word starting numb      (matched on the word, not the stem)
+//	*ing     a word ending ing
+//	#        any number                "temperature of #"
+//	#many    a number of ten or more   "took #many"
+//	@name    any phrase of lexicon name  "kill @reflexive"
+//
+// A phrase may not start with *.
+
+type elemKind uint8
+
+const (
+	eLit elemKind = iota
+	eAny
+	ePrefix
+	eSuffix
+	eNum
+	eMany
+)
+
+type elem struct {
+	kind elemKind
+	s    string // stem (eLit) or affix
+	word string // the word as written (eLit), for typo targets
+}
+
+type tnode struct {
+	next map[string]*tnode
+	any  *tnode
+	pats []tpat
+	out  []int32
+}
+
+type tpat struct {
+	kind elemKind
+	s    string
+	to   *tnode
+}
+
+// trie matches phrases over tokens.
+type trie struct{ root tnode }
+
+func (t *trie) add(p []elem, id int32) {
+	n := &t.root
+	for _, e := range p {
+		var next *tnode
+		switch e.kind {
+		case eLit:
+			if n.next == nil {
+				n.next = map[string]*tnode{}
+			}
+			next = n.next[e.s]
+			if next == nil {
+				next = &tnode{}
+				n.next[e.s] = next
+			}
+		case eAny:
+			if n.any == nil {
+				n.any = &tnode{}
+			}
+			next = n.any
+		default:
+			for _, q := range n.pats {
+				if q.kind == e.kind && q.s == e.s {
+					next = q.to
+				}
+			}
+			if next == nil {
+				next = &tnode{}
+				n.pats = append(n.pats, tpat{kind: e.kind, s: e.s, to: next})
+			}
+		}
+		n = next
+	}
+	for _, o := range n.out {
+		if o == id {
+			return
+		}
+	}
+	n.out = append(n.out, id)
+}
+
+// matchAt calls visit for every phrase that matches tokens from i, with
+// the phrase's id and the end of the match. first is the root's child for
+// toks[i] (token.node or token.inode), found when the token was made.
+func (t *trie) matchAt(toks []token, i int, first *tnode, visit func(id int32, end int)) {
+	if first != nil {
+		first.walk(toks, i+1, visit)
+	}
+	t.root.walkPats(toks, i, visit)
+}
+
+func (n *tnode) walk(toks []token, i int, visit func(id int32, end int)) {
+	for _, id := range n.out {
+		visit(id, i)
+	}
+	if i >= len(toks) {
+		return
+	}
+	if n.next != nil {
+		if c := n.next[toks[i].stem]; c != nil {
+			c.walk(toks, i+1, visit)
+		}
+	}
+	if n.any != nil {
+		n.any.walk(toks, i+1, visit)
+	}
+	n.walkPats(toks, i, visit)
+}
+
+// walkPats follows the pattern edges (word*, *suffix, #) of n at token i.
+func (n *tnode) walkPats(toks []token, i int, visit func(id int32, end int)) {
+	tk := &toks[i]
+	for _, p := range n.pats {
+		ok := false
+		switch p.kind {
+		case ePrefix:
+			ok = strings.HasPrefix(tk.word, p.s)
+		case eSuffix:
+			ok = strings.HasSuffix(tk.word, p.s) && len(tk.word) > len(p.s)
+		case eNum:
+			_, ok = numberValue(tk.word)
+		case eMany:
+			v, isNum := numberValue(tk.word)
+			ok = isNum && v >= 10
+		}
+		if ok {
+			p.to.walk(toks, i+1, visit)
+		}
+	}
+}
+
+// compiler turns a parsed rules file into a Triage, collecting every error.
+type compiler struct {
+	name string
+	t    *Triage
+	f    *triageFile
+	errs []error
+
+	raw     map[string][]string // lexicon name -> phrases as written
+	parsed  map[string][][]elem // lexicon name -> expanded phrases
+	busy    map[string]bool     // cycle detection
+	concept map[string]int32    // concept lexicon name -> id
+}
+
+func (c *compiler) errorf(format string, args ...any) {
+	c.errs = append(c.errs, fmt.Errorf("%s: "+format, append([]any{c.name}, args...)...))
+}
+
+// maxExpansion caps the phrases one written phrase expands to through
+// @references.
+const maxExpansion = 5000
+
+func (c *compiler) compile() {
+	t, f := c.t, c.f
+	// Replies.
+	for _, k := range urgentTiers {
+		r := strings.TrimSpace(f.Replies[k])
+		if r == "" {
+			c.errorf("replies.%s is missing", k)
+		}
+		t.replies[k] = r
+	}
+	for k := range f.Replies {
+		if _, ok := tierRank[k]; !ok || k == TierInfo {
+			c.errorf("replies.%s: unknown tier (want one of %s)", k, tierList())
+		}
+	}
+	// Normalizer.
+	t.norm = normalizer{dict: map[string]dictEntry{}, vocab: map[string]bool{}, prefixes: make([]bool, prefixSlots),
+		typos: map[byte][]typoTarget{}, known: map[string]bool{}}
+	for k, v := range rewrites {
+		t.norm.dict[k] = dictEntry{rewrite: strings.Fields(v)}
+	}
+	for k, v := range f.Normalize.Rewrite {
+		k = strings.ToLower(strings.TrimSpace(k))
+		w := strings.Fields(strings.ToLower(v))
+		if k == "" || strings.ContainsAny(k, " \t") {
+			c.errorf("normalize.rewrite %q: the key must be one word", k)
+			continue
+		}
+		if w == nil {
+			w = []string{} // dropped
+		}
+		t.norm.dict[k] = dictEntry{rewrite: w}
+	}
+	for _, w := range f.Normalize.Known {
+		t.norm.known[strings.ToLower(w)] = true
+	}
+	// Lexicons: concepts sorted by name, then the context roles.
+	c.raw = map[string][]string{}
+	c.parsed = map[string][][]elem{}
+	c.busy = map[string]bool{}
+	c.concept = map[string]int32{}
+	names := make([]string, 0, len(f.Lexicons))
+	for n, ps := range f.Lexicons {
+		if len(ps) == 0 {
+			c.errorf("lexicon %s is empty", n)
+		}
+		c.raw[n] = ps
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for r := range t.role {
+		t.role[r] = -1
+	}
+	roleOf := map[string]int{}
+	for i, n := range roleNames {
+		roleOf[n] = i
+	}
+	var ctx []string
+	for n, ps := range f.Context {
+		if _, ok := roleOf[n]; !ok {
+			c.errorf("context.%s: unknown context (want one of %s)", n, strings.Join(roleNames[:], ", "))
+			continue
+		}
+		c.raw["context."+n] = ps
+		ctx = append(ctx, n)
+	}
+	sort.Strings(ctx)
+	for _, n := range names {
+		c.concept[n] = int32(len(t.lexName))
+		t.lexName = append(t.lexName, n)
+	}
+	for _, n := range ctx {
+		t.role[roleOf[n]] = int32(len(t.lexName))
+		t.lexName = append(t.lexName, "context."+n)
+	}
+	t.roleOfLex = make([]int8, len(t.lexName))
+	for i := range t.roleOfLex {
+		t.roleOfLex[i] = -1
+	}
+	for r, id := range t.role {
+		if id >= 0 {
+			t.roleOfLex[id] = int8(r)
+		}
+	}
+	// Parse every phrase first: the vocabulary, prefixes and typo targets
+	// come from all of them.
+	for _, n := range t.lexName {
+		c.lexicon(n)
+	}
+	type idiom struct {
+		say   [][]elem
+		means string
+	}
+	var idioms []idiom
+	for i, id := range f.Idioms {
+		var say [][]elem
+		if len(id.Say) == 0 {
+			c.errorf("idiom %d: \"say\" is empty", i+1)
+		}
+		for _, p := range id.Say {
+			say = append(say, c.phrase(fmt.Sprintf("idiom %d", i+1), p)...)
+		}
+		idioms = append(idioms, idiom{say: say, means: id.Means})
+	}
+	conceptWords := map[string]bool{}
+	addVocab := func(ps [][]elem, concept bool) {
+		for _, p := range ps {
+			for _, e := range p {
+				if e.kind != eLit {
+					continue
+				}
+				t.norm.vocab[e.s] = true
+				if d := t.norm.dict[e.word]; d.rewrite == nil {
+					t.norm.dict[e.word] = dictEntry{stem: e.s, hasStem: true}
+				}
+				t.norm.prefixes[prefixIndex(e.s)] = true
+				t.norm.prefixes[prefixIndex(e.word)] = true
+				if concept {
+					conceptWords[e.word] = true
+				}
+			}
+		}
+	}
+	for _, n := range t.lexName {
+		addVocab(c.parsed[n], !strings.HasPrefix(n, "context."))
+	}
+	for _, id := range idioms {
+		addVocab(id.say, false)
+	}
+	for _, id := range idioms {
+		if strings.TrimSpace(id.means) != "" {
+			addVocab(c.phrase("idiom", id.means), false)
+		}
+	}
+	// Typo targets: key words only. Correcting towards every lexicon word
+	// turns real words into symptoms ("infection" -> "inject").
+	for _, w := range f.Normalize.Typos {
+		w = strings.ToLower(strings.TrimSpace(w))
+		switch {
+		case len(w) < 6:
+			c.errorf("normalize.typo_words %q: a typo word needs six letters or more", w)
+		case !conceptWords[w]:
+			c.errorf("normalize.typo_words %q: the word is in no lexicon", w)
+		case t.norm.known[w]:
+			c.errorf("normalize.typo_words %q: also in known_words", w)
+		default:
+			t.norm.addTypo(w, stemOf(w))
+		}
+	}
+	// Tries, then the trie nodes of every known word.
+	for i, id := range idioms {
+		for _, p := range id.say {
+			t.idioms.add(p, int32(i))
+		}
+	}
+	for i, n := range t.lexName {
+		for _, p := range c.parsed[n] {
+			t.lex.add(p, int32(i))
+		}
+	}
+	t.norm.lexRoot, t.norm.idiomRoot = &t.lex.root, &t.idioms.root
+	for w, e := range t.norm.dict {
+		if e.hasStem {
+			e.node, e.inode = t.lex.root.next[e.stem], t.idioms.root.next[e.stem]
+			t.norm.dict[w] = e
+		}
+	}
+	for _, id := range idioms {
+		t.idiomTo = append(t.idiomTo, t.norm.tokenize(id.means))
+	}
+	// A phrase an idiom swallows can never match.
+	for _, n := range t.lexName {
+		for _, p := range c.parsed[n] {
+			toks := literalTokens(p)
+			if toks == nil {
+				continue
+			}
+			for i := range toks {
+				hit := false
+				t.idioms.matchAt(toks, i, t.idioms.root.next[toks[i].stem], func(int32, int) { hit = true })
+				if hit {
+					c.errorf("lexicon %s: phrase %q never matches: an idiom strips it", n, phraseString(p))
+					break
+				}
+			}
+		}
+	}
+	// Rules.
+	if len(f.Rules) == 0 {
+		c.errorf("no rules")
+	}
+	seen := map[string]bool{}
+	for i, rf := range f.Rules {
+		c.rule(i, rf, seen)
+	}
+	// Informational reply.
+	t.info = infoRule{title: strings.TrimSpace(f.Info.Title), text: strings.TrimSpace(f.Info.Text)}
+	if t.info.text == "" {
+		c.errorf("info.text is missing")
+	}
+	if t.info.title == "" {
+		t.info.title = "Warning signs"
+	}
+	t.info.ask = c.lexIDs("info.ask", f.Info.Ask)
+	t.info.topic = c.lexIDs("info.topic", f.Info.Topic)
+}
+
+func tierList() string {
+	var s []string
+	for _, k := range urgentTiers {
+		s = append(s, string(k))
+	}
+	return strings.Join(s, ", ")
+}
+
+func (n *normalizer) addTypo(word, stem string) {
+	for _, t := range n.typos[word[0]] {
+		if t.word == word {
+			return
+		}
+	}
+	n.typos[word[0]] = append(n.typos[word[0]], typoTarget{word: word, stem: stem})
+}
+
+func (c *compiler) lexIDs(where string, names []string) []int32 {
+	var out []int32
+	for _, n := range names {
+		id, ok := c.concept[strings.TrimSpace(n)]
+		if !ok {
+			c.errorf("%s: unknown lexicon %q", where, n)
+			continue
+		}
+		out = append(out, id)
+	}
+	return out
+}
+
+func (c *compiler) rule(i int, rf ruleFile, seen map[string]bool) {
+	where := fmt.Sprintf("rule %d (%s)", i+1, rf.ID)
+	if rf.ID == "" {
+		c.errorf("%s: missing id", where)
+	} else if seen[rf.ID] {
+		c.errorf("%s: duplicate id", where)
+	}
+	seen[rf.ID] = true
+	switch rf.Tier {
+	case TierOverdose, TierCrisis, TierAbuse, TierEmergency, TierDoctorToday:
+	default:
+		c.errorf("%s: tier %q must be one of overdose, crisis, abuse, emergency, doctor_today", where, rf.Tier)
+	}
+	if strings.TrimSpace(rf.Mention) == "" {
+		c.errorf("%s: mention is missing", where)
+	}
+	r := rule{id: rf.ID, mention: strings.TrimSpace(rf.Mention), tier: rf.Tier, near: rf.Near,
+		strict: rf.Tier == TierEmergency || rf.Tier == TierDoctorToday, past: map[int32]bool{},
+		fire: rf.Examples.Fire, quiet: rf.Examples.Quiet}
+	if r.near <= 0 {
+		r.near = defaultNear
+	}
+	if len(rf.Match) == 0 {
+		c.errorf("%s: \"match\" is empty", where)
+	}
+	for _, m := range rf.Match {
+		var alt []int32
+		for _, n := range strings.Split(m, "+") {
+			n = strings.TrimSpace(n)
+			id, ok := c.concept[n]
+			if !ok {
+				c.errorf("%s: match %q: unknown lexicon %q", where, m, n)
+				continue
+			}
+			alt = append(alt, id)
+		}
+		if len(alt) > 0 {
+			r.match = append(r.match, alt)
+		}
+	}
+	r.with = c.lexIDs(where+": with", rf.With)
+	r.unless = c.lexIDs(where+": unless", rf.Unless)
+	for _, id := range c.lexIDs(where+": past", rf.Past) {
+		r.past[id] = true
+	}
+	if len(r.fire) == 0 || len(r.quiet) == 0 {
+		c.errorf("%s: needs at least one \"fire\" and one \"quiet\" example", where)
+	}
+	c.t.rules = append(c.t.rules, r)
+}
+
+// lexicon parses and expands the phrases of lexicon n (once).
+func (c *compiler) lexicon(n string) [][]elem {
+	if ps, ok := c.parsed[n]; ok {
+		return ps
+	}
+	if c.busy[n] {
+		c.errorf("lexicon %s refers to itself through @references", n)
+		return nil
+	}
+	c.busy[n] = true
+	var out [][]elem
+	for _, p := range c.raw[n] {
+		out = append(out, c.phrase("lexicon "+n, p)...)
+	}
+	delete(c.busy, n)
+	c.parsed[n] = out
+	return out
+}
+
+// phrase parses one written phrase into its expansions.
+func (c *compiler) phrase(where, p string) [][]elem {
+	fields := strings.Fields(strings.ToLower(quoteFolder.Replace(p)))
+	if len(fields) == 0 {
+		c.errorf("%s: empty phrase", where)
+		return nil
+	}
+	alts := [][]elem{nil}
+	for _, f := range fields {
+		var opts [][]elem
+		switch {
+		case strings.HasPrefix(f, "@"):
+			name := f[1:]
+			if _, ok := c.raw[name]; !ok || strings.HasPrefix(name, "context.") {
+				c.errorf("%s: phrase %q: unknown lexicon @%s", where, p, name)
+				return nil
+			}
+			opts = c.lexicon(name)
+		case f == "*":
+			opts = [][]elem{{{kind: eAny}}}
+		case f == "#":
+			opts = [][]elem{{{kind: eNum}}}
+		case f == "#many":
+			opts = [][]elem{{{kind: eMany}}}
+		case strings.Count(f, "*") == 1 && len(f) > 1 && strings.HasSuffix(f, "*"):
+			opts = [][]elem{{{kind: ePrefix, s: strings.TrimSuffix(f, "*")}}}
+		case strings.Count(f, "*") == 1 && len(f) > 1 && strings.HasPrefix(f, "*"):
+			opts = [][]elem{{{kind: eSuffix, s: strings.TrimPrefix(f, "*")}}}
+		case strings.ContainsAny(f, "*#@"):
+			c.errorf("%s: phrase %q: %q is not a word, *, word*, *suffix, # or #many", where, p, f)
+			return nil
+		default:
+			var seq []elem
+			rawWords(f, func(w string, _ int) {
+				for _, x := range c.t.norm.words(w, nil) {
+					seq = append(seq, elem{kind: eLit, s: stemOf(x), word: x})
+				}
+			})
+			if len(seq) == 0 {
+				continue // punctuation only
+			}
+			opts = [][]elem{seq}
+		}
+		if len(opts) == 0 {
+			return nil
+		}
+		if len(alts)*len(opts) > maxExpansion {
+			c.errorf("%s: phrase %q expands to more than %d phrases", where, p, maxExpansion)
+			return nil
+		}
+		next := make([][]elem, 0, len(alts)*len(opts))
+		for _, a := range alts {
+			for _, o := range opts {
+				next = append(next, append(append([]elem(nil), a...), o...))
+			}
+		}
+		alts = next
+	}
+	var out [][]elem
+	for _, a := range alts {
+		if len(a) == 0 {
+			continue
+		}
+		if a[0].kind == eAny {
+			c.errorf("%s: phrase %q must start with a word", where, p)
+			return nil
+		}
+		out = append(out, a)
+	}
+	if len(out) == 0 {
+		c.errorf("%s: phrase %q has no words", where, p)
+	}
+	return out
+}
+
+// literalTokens is p as tokens when every element is a word, else nil.
+func literalTokens(p []elem) []token {
+	toks := make([]token, len(p))
+	for i, e := range p {
+		if e.kind != eLit {
+			return nil
+		}
+		toks[i] = token{word: e.word, stem: e.s}
+	}
+	return toks
+}
+
+func phraseString(p []elem) string {
+	var b strings.Builder
+	for i, e := range p {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		switch e.kind {
+		case eLit:
+			b.WriteString(e.word)
+		case eAny:
+			b.WriteString("*")
+		case ePrefix:
+			b.WriteString(e.s + "*")
+		case eSuffix:
+			b.WriteString("*" + e.s)
+		case eNum:
+			b.WriteString("#")
+		case eMany:
+			b.WriteString("#many")
+		}
+	}
+	return b.String()
+}

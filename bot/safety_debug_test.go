@@ -1,0 +1,56 @@
+package bot
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+)
+
+// explain renders how triage saw text: tokens with their context flags and
+// the concept matches. For debugging rules.
+func (t *Triage) explain(text string) string {
+	fs, d := t.evaluate(text)
+	var b strings.Builder
+	for i, tk := range d.toks {
+		f := ""
+		if tk.flags&flagNegated != 0 {
+			f += "N"
+		}
+		if tk.flags&flagHistorical != 0 {
+			f += "H"
+		}
+		if tk.flags&flagHypothetical != 0 {
+			f += "Y"
+		}
+		if tk.flags&flagOther != 0 {
+			f += "O"
+		}
+		fmt.Fprintf(&b, "%d:%s/%s[c%d s%d %s] ", i, tk.word, tk.stem, tk.clause, tk.sent, f)
+	}
+	b.WriteString("\n")
+	for lex, ss := range d.byLex {
+		for _, s := range ss {
+			fmt.Fprintf(&b, "  %s[%d,%d)", t.lexName[lex], s.start, s.end)
+		}
+	}
+	b.WriteString("\n")
+	for _, f := range fs {
+		fmt.Fprintf(&b, "  FIRES %s tier=%s hyp=%v\n", f.rule.id, f.tier, f.hypothetical)
+	}
+	a, ok := t.Assess(text)
+	fmt.Fprintf(&b, "  => %v %s %s\n", ok, a.Tier, a.RuleID)
+	return b.String()
+}
+
+// TestExplain prints the analysis of $TRIAGE_EXPLAIN (one message a line).
+func TestExplain(t *testing.T) {
+	q := os.Getenv("TRIAGE_EXPLAIN")
+	if q == "" {
+		t.Skip("set TRIAGE_EXPLAIN")
+	}
+	tr := DefaultTriage()
+	for _, l := range strings.Split(q, "\n") {
+		t.Logf("%q\n%s", l, tr.explain(l))
+	}
+}

@@ -1,0 +1,394 @@
+package bot
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	porter "github.com/blevesearch/go-porterstemmer"
+)
+
+// This file turns a message into the token stream the safety rules match:
+// lower-cased words with contractions, abbreviations and compounds
+// rewritten, each with its Porter stem (or the stem of the key lexicon word
+// it is a one-edit typo of), and the clause and sentence it is in. Phrases
+// of the rules file go through the same steps, so "can't", "cant" and
+// "cannot" in a message all meet "can not" in a lexicon.
+
+// token is one normalized word of a message.
+type token struct {
+	word   string // normalized surface form ("can", "not", "bladder")
+	stem   string // Porter stem, or the corrected key word's stem
+	clause int32  // clause number: punctuation and clause-break words end a clause
+	sent   int32  // sentence number: . ! ? and new lines end a sentence
+	// flags set by the ConText pass (negated, historical, ...).
+	flags uint8
+	// node and inode are the children of the lexicon and idiom tries'
+	// roots for stem (nil: no phrase starts with it), found once.
+	node, inode *tnode
+}
+
+// Token flags set by context.
+const (
+	flagNegated uint8 = 1 << iota
+	flagHistorical
+	flagHypothetical
+	flagOther // the experiencer is someone other than the writer
+)
+
+// rewrites holds the built-in word rewrites applied before any rule:
+// contractions with and without apostrophes. The rules file adds its own
+// (abbreviations, compounds, slang) under normalize.rewrite.
+var rewrites = map[string]string{
+	"cant": "can not", "cannot": "can not", "dont": "do not", "doesnt": "does not", "didnt": "did not",
+	"wont": "will not", "isnt": "is not", "arent": "are not", "wasnt": "was not", "werent": "were not",
+	"havent": "have not", "hasnt": "has not", "hadnt": "had not", "couldnt": "could not",
+	"shouldnt": "should not", "wouldnt": "would not", "mustnt": "must not", "aint": "is not",
+	"shant": "shall not", "neednt": "need not", "im": "i am", "ive": "i have", "youre": "you are",
+	"theyre": "they are", "thats": "that is", "whats": "what is", "theres": "there is",
+	"wanna": "want to", "gonna": "going to", "gotta": "got to", "dunno": "do not know",
+}
+
+// contraction splits a word with an apostrophe ("can't", "i'm", "mum's").
+func contraction(w string) string {
+	switch w {
+	case "can't":
+		return "can not"
+	case "won't":
+		return "will not"
+	case "shan't":
+		return "shall not"
+	case "ain't":
+		return "is not"
+	}
+	i := strings.IndexByte(w, '\'')
+	if i <= 0 {
+		return strings.ReplaceAll(w, "'", "")
+	}
+	head, tail := w[:i], w[i+1:]
+	switch tail {
+	case "t":
+		if strings.HasSuffix(head, "n") {
+			return head[:len(head)-1] + " not"
+		}
+	case "m":
+		return head + " am"
+	case "ve":
+		return head + " have"
+	case "re":
+		return head + " are"
+	case "ll":
+		return head + " will"
+	case "d":
+		return head + " would"
+	case "s", "":
+		return head
+	}
+	return head + tail
+}
+
+// isWordRune reports whether r belongs inside a word. '&' keeps "a&e"
+// whole; apostrophes are resolved as contractions.
+func isWordRune(r rune) bool {
+	return unicode.IsLetter(r) || unicode.IsDigit(r) || r == '\'' || r == '&'
+}
+
+// boundary kinds between two raw words.
+const (
+	noBreak = iota
+	clauseBreak
+	sentenceBreak
+)
+
+// rawWords splits lower-cased text into words, calling emit with each word
+// and the strongest boundary seen since the previous word. Digits and
+// letters are split ("10kg" -> "10", "kg").
+func rawWords(s string, emit func(w string, brk int)) {
+	brk := sentenceBreak
+	start := -1
+	prevDigit := false
+	flush := func(end int) {
+		if start >= 0 {
+			w := strings.Trim(s[start:end], "'")
+			if w != "" {
+				emit(w, brk)
+				brk = noBreak
+			}
+			start = -1
+		}
+	}
+	for i, r := range s {
+		if isWordRune(r) {
+			d := unicode.IsDigit(r)
+			if start >= 0 && d != prevDigit && r != '\'' {
+				flush(i)
+			}
+			if start < 0 {
+				start = i
+			}
+			if r != '\'' {
+				prevDigit = d
+			}
+			continue
+		}
+		flush(i)
+		switch r {
+		case '.', '!', '?', '\n', '\r':
+			brk = sentenceBreak
+		case ',', ';', ':', '(', ')', '[', ']', '"', '/', '\u2013', '\u2014', '|', '+', '=':
+			if brk < clauseBreak {
+				brk = clauseBreak
+			}
+		case '-':
+			// "self-harm" stays one clause; " - " is a clause break.
+			if i > 0 && i+1 < len(s) && s[i-1] != ' ' && s[i+1] != ' ' {
+				continue
+			}
+			if brk < clauseBreak {
+				brk = clauseBreak
+			}
+		}
+	}
+	flush(len(s))
+}
+
+var quoteFolder = strings.NewReplacer("\u2019", "'", "\u2018", "'", "`", "'", "\u00b4", "'", "\u02bc", "'")
+
+// stemOf is the Porter stem of a lower-case word; words with characters
+// outside a-z are kept as they are.
+func stemOf(w string) string {
+	for i := 0; i < len(w); i++ {
+		if c := w[i]; c < 'a' || c > 'z' {
+			return w
+		}
+	}
+	if len(w) <= 2 {
+		return w
+	}
+	return string(porter.StemWithoutLowerCasing([]rune(w)))
+}
+
+// oneEdit reports whether a and b differ by exactly one insertion,
+// deletion, substitution or swap of neighbouring letters.
+func oneEdit(a, b string) bool {
+	la, lb := len(a), len(b)
+	if la == lb {
+		diff := -1
+		for i := 0; i < la; i++ {
+			if a[i] != b[i] {
+				if diff >= 0 {
+					// a second difference: only a swap of neighbours is one edit
+					return diff == i-1 && a[diff] == b[i] && a[i] == b[diff] && a[i+1:] == b[i+1:]
+				}
+				diff = i
+			}
+		}
+		return diff >= 0
+	}
+	if la+1 == lb {
+		a, b = b, a
+		la, lb = lb, la
+	}
+	if la != lb+1 {
+		return false
+	}
+	// a is one longer: b is a with one letter deleted
+	i := 0
+	for i < lb && a[i] == b[i] {
+		i++
+	}
+	return a[i+1:] == b[i:]
+}
+
+// numberValue returns the value of a numeric token or a number word.
+func numberValue(w string) (int, bool) {
+	if w == "" {
+		return 0, false
+	}
+	if c := w[0]; c >= '0' && c <= '9' {
+		n, err := strconv.Atoi(w)
+		return n, err == nil
+	}
+	switch w[0] {
+	case 'o', 't', 'f', 's', 'e', 'n', 'h', 'd':
+		n, ok := numberWords[w]
+		return n, ok
+	}
+	return 0, false
+}
+
+var numberWords = map[string]int{
+	"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+	"ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
+	"fifty": 50, "hundred": 100, "dozen": 12, "dozens": 24, "hundreds": 100,
+}
+
+// normalizer holds what turning text into tokens needs, built at load.
+type normalizer struct {
+	// dict holds, for the words it knows, their rewrite (contractions,
+	// abbreviations, compounds: "cant" -> "can not") or their stem (every
+	// word as written in a phrase), so common words need one lookup and no
+	// stemmer.
+	dict map[string]dictEntry
+	// vocab is every stem some phrase uses; a token whose stem is not in
+	// it is a typo candidate.
+	vocab map[string]bool
+	// prefixes marks the first three letters of every word form and stem a
+	// phrase can match, so most words of a long message skip the stemmer.
+	prefixes []bool
+	// typos lists, by first letter, the key words (six letters or more)
+	// a one-edit misspelling is corrected to.
+	typos map[byte][]typoTarget
+	known map[string]bool // words never corrected as typos
+	// lexRoot and idiomRoot are the roots of the tries, for token.node.
+	lexRoot, idiomRoot *tnode
+}
+
+type dictEntry struct {
+	rewrite     []string // non-nil: the word is replaced by these words
+	stem        string
+	hasStem     bool
+	node, inode *tnode // see token
+}
+
+type typoTarget struct{ word, stem string }
+
+// prefixIndex maps the first three bytes of a word to an index of
+// normalizer.prefixes: letters and digits each have a slot, anything else
+// shares one.
+func prefixIndex(w string) int {
+	i := 0
+	for k := 0; k < 3; k++ {
+		c := 0
+		if k < len(w) {
+			switch b := w[k]; {
+			case b >= 'a' && b <= 'z':
+				c = int(b-'a') + 1
+			case b >= '0' && b <= '9':
+				c = int(b-'0') + 27
+			default:
+				c = 37
+			}
+		}
+		i = i*38 + c
+	}
+	return i
+}
+
+const prefixSlots = 38 * 38 * 38
+
+func (n *normalizer) rewriteOf(w string) ([]string, bool) {
+	e, ok := n.dict[w]
+	return e.rewrite, ok && e.rewrite != nil
+}
+
+// words rewrites one raw word into its normalized words.
+func (n *normalizer) words(w string, out []string) []string {
+	if r, ok := n.rewriteOf(w); ok {
+		return append(out, r...)
+	}
+	if strings.IndexByte(w, '\'') >= 0 {
+		w = contraction(w)
+		if strings.IndexByte(w, ' ') >= 0 {
+			for _, p := range strings.Fields(w) {
+				out = n.words(p, out)
+			}
+			return out
+		}
+		if r, ok := n.rewriteOf(w); ok {
+			return append(out, r...)
+		}
+	}
+	return append(out, w)
+}
+
+// tokenize turns text into tokens. It never fails: any string gives some
+// (possibly empty) token list.
+func (n *normalizer) tokenize(text string) []token { return n.tokenizeInto(nil, text, nil) }
+
+// tokenizeInto appends the tokens of text to toks. memo, when not nil,
+// remembers each unknown word's token for the rest of the message.
+func (n *normalizer) tokenizeInto(toks []token, text string, memo map[string]token) []token {
+	if !utf8.ValidString(text) {
+		text = strings.ToValidUTF8(text, " ")
+	}
+	text = quoteFolder.Replace(strings.ToLower(text))
+	var clause, sent int32 = -1, -1
+	var buf []string
+	rawWords(text, func(w string, brk int) {
+		switch brk {
+		case sentenceBreak:
+			sent++
+			clause++
+		case clauseBreak:
+			clause++
+		}
+		if e, ok := n.dict[w]; ok && e.hasStem {
+			// the common case: a known word, one lookup
+			toks = append(toks, token{word: w, stem: e.stem, clause: clause, sent: sent, node: e.node, inode: e.inode})
+			return
+		}
+		if memo != nil {
+			if tk, ok := memo[w]; ok {
+				tk.clause, tk.sent = clause, sent
+				toks = append(toks, tk)
+				return
+			}
+		}
+		buf = n.words(w, buf[:0])
+		for _, x := range buf {
+			toks = append(toks, n.token(x, clause, sent))
+		}
+		if memo != nil && len(buf) == 1 {
+			memo[w] = toks[len(toks)-1]
+		}
+	})
+	return toks
+}
+
+// token makes the token of one normalized word.
+func (n *normalizer) token(w string, clause, sent int32) token {
+	if e, ok := n.dict[w]; ok && e.hasStem {
+		return token{word: w, stem: e.stem, clause: clause, sent: sent, node: e.node, inode: e.inode}
+	}
+	tk := token{word: w, stem: n.stem(w), clause: clause, sent: sent}
+	n.link(&tk)
+	return tk
+}
+
+// link sets tk's trie nodes from its stem.
+func (n *normalizer) link(tk *token) {
+	if n.lexRoot != nil && n.lexRoot.next != nil {
+		tk.node = n.lexRoot.next[tk.stem]
+	}
+	if n.idiomRoot != nil && n.idiomRoot.next != nil {
+		tk.inode = n.idiomRoot.next[tk.stem]
+	}
+}
+
+// stem is the stem a word matches phrases with: its Porter stem, or that
+// of the key word it misspells.
+func (n *normalizer) stem(w string) string {
+	if e, ok := n.dict[w]; ok && e.hasStem {
+		return e.stem
+	}
+	var s string
+	if n.prefixes[prefixIndex(w)] {
+		s = stemOf(w)
+		if n.vocab[s] {
+			return s
+		}
+	} else {
+		s = w
+	}
+	if len(w) < 5 || n.known[w] {
+		return s
+	}
+	for _, t := range n.typos[w[0]] {
+		if d := len(t.word) - len(w); d >= -1 && d <= 1 && oneEdit(t.word, w) {
+			return t.stem
+		}
+	}
+	return s
+}
