@@ -158,7 +158,7 @@ func renderReply(r bot.Reply) []outMessage {
 		header = "**" + escapeMarkdown(truncate(r.Source.Title, maxTitle)) + "**"
 	}
 	body := strings.TrimSpace(r.Text)
-	if len(r.DidYouMean) > 0 && r.Kind != bot.KindUrgent {
+	if len(r.DidYouMean) > 0 && r.Kind != bot.KindUrgent && r.Kind != bot.KindClarify { // a clarify text asks already
 		body += "\n\nDid you mean one of these?"
 	}
 	return assemble(header, body, footer(r.Disclaimer), components(r))

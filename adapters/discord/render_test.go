@@ -108,3 +108,23 @@ func TestRenderEscapesTitleAndCarriesDisclaimer(t *testing.T) {
 		t.Errorf("content = %q, want %q", msgs[0].Content, want)
 	}
 }
+
+// TestRenderClarify: a clarify reply asks once and offers its choices as
+// buttons, without feedback buttons (it is not an answer).
+func TestRenderClarify(t *testing.T) {
+	r := bot.Reply{Kind: bot.KindClarify, Text: "I'm not sure I understood. Did you mean one of these?", Disclaimer: "D",
+		DidYouMean: []bot.Ref{{ID: "a", Title: "A?"}, {ID: "b", Title: "B?"}}}
+	msgs := renderReply(r)
+	if n := strings.Count(msgs[len(msgs)-1].Content, "Did you mean"); n != 1 {
+		t.Errorf("content %q asks %d times, want once", msgs[len(msgs)-1].Content, n)
+	}
+	var ids []string
+	for _, row := range components(r) {
+		for _, c := range row.(discordgo.ActionsRow).Components {
+			ids = append(ids, c.(discordgo.Button).CustomID)
+		}
+	}
+	if len(ids) != 2 || strings.HasPrefix(ids[0], idPrefixYes) {
+		t.Errorf("buttons %v, want the two choices and no feedback", ids)
+	}
+}

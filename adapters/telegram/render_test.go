@@ -140,3 +140,18 @@ func TestUTF16Cut(t *testing.T) {
 		t.Error("out-of-range entity accepted")
 	}
 }
+
+// TestClarifyKeyboard: a clarify reply's choices become buttons, without
+// feedback buttons (it is not an answer).
+func TestClarifyKeyboard(t *testing.T) {
+	kb := replyKeyboard(bot.Reply{Kind: bot.KindClarify, DidYouMean: []bot.Ref{{ID: "a", Title: "A?"}, {ID: "b", Title: "B?"}}})
+	var got []string
+	for _, row := range kb.InlineKeyboard {
+		for _, b := range row {
+			got = append(got, *b.CallbackData)
+		}
+	}
+	if strings.Join(got, " ") != "q:a q:b" {
+		t.Errorf("buttons %v, want q:a q:b", got)
+	}
+}
