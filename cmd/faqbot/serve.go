@@ -119,20 +119,9 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		return err
 	}
 
-	var httpAddr string
-	if cfg.HTTP.Enabled {
-		srv, err := httpapi.New(cfg.httpConfig(m.Getenv, met), co.bot, admin{lib: co.lib, guard: co.guard, st: st, ropts: cfg.reportOptions()}, log)
-		if err != nil {
-			return err
-		}
-		ln, err := net.Listen("tcp", cfg.HTTP.Listen)
-		if err != nil {
-			return fmt.Errorf("serve: http listen: %w", err)
-		}
-		httpAddr = ln.Addr().String()
-		log.Info("http api listening", "addr", httpAddr, "admin", m.Getenv("FAQBOT_ADMIN_TOKEN") != "")
-		g.Go(func() error { return srv.Serve(ctx, ln) })
-	}
+	// Every component is built before any is started, so that a failure
+	// (Telegram refusing the token, a port in use) leaves nothing running.
+	var runs []func(context.Context) error
 	if cfg.Telegram.Enabled {
 		tc, err := cfg.telegramConfig(m.Getenv)
 		if err != nil {
@@ -146,7 +135,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		if err := platformMetrics(met, "telegram", func() platformStats { return telegramStats(tg.Stats()) }); err != nil {
 			return err
 		}
-		g.Go(func() error { return tg.Run(ctx) })
+		runs = append(runs, tg.Run)
 	} else {
 		log.Info("telegram adapter not enabled (telegram.enabled: false)")
 	}
@@ -169,9 +158,26 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 				return err
 			}
 		}
-		g.Go(func() error { return dg.Run(ctx) })
+		runs = append(runs, dg.Run)
 	} else {
 		log.Info("discord adapter not enabled (discord.enabled: false)")
+	}
+	var httpAddr string
+	if cfg.HTTP.Enabled {
+		srv, err := httpapi.New(cfg.httpConfig(m.Getenv, met), co.bot, admin{lib: co.lib, guard: co.guard, st: st, ropts: cfg.reportOptions()}, log)
+		if err != nil {
+			return err
+		}
+		ln, err := net.Listen("tcp", cfg.HTTP.Listen)
+		if err != nil {
+			return fmt.Errorf("serve: http listen: %w", err)
+		}
+		httpAddr = ln.Addr().String()
+		log.Info("http api listening", "addr", httpAddr, "admin", m.Getenv("FAQBOT_ADMIN_TOKEN") != "")
+		runs = append(runs, func(ctx context.Context) error { return srv.Serve(ctx, ln) })
+	}
+	for _, run := range runs {
+		g.Go(func() error { return run(ctx) })
 	}
 	// Register for SIGHUP before announcing readiness, so a SIGHUP sent
 	// once the server is up can never hit the default (terminate) action.
