@@ -1,6 +1,7 @@
 package search
 
 import (
+	"slices"
 	"bufio"
 	_ "embed"
 	"fmt"
@@ -212,6 +213,28 @@ func (s *Synonyms) WordMap() map[string]string {
 		out[w] = c
 	}
 	return out
+}
+
+// Terms is a text's words as search analyses them: lower-cased, stop and
+// filler words dropped, each one-word phrase of the thesaurus replaced by
+// its group's first word ("price" → "cost"), Porter-stemmed; sorted, each
+// once. Reports use it to group the questions search declined by the same
+// idea of "the same words" that search used. A nil thesaurus only skips
+// the replacement.
+func (s *Synonyms) Terms(text string) []string {
+	var out []string
+	for _, w := range splitWords(text) {
+		if s != nil {
+			if c, ok := s.words[w]; ok {
+				w = c
+			}
+		}
+		if st := stemWord(w); st != "" {
+			out = append(out, st)
+		}
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
 }
 
 // Len is the number of synonym groups.

@@ -18,9 +18,11 @@ type ReportOptions struct {
 	ClusterThreshold float64
 	// Examples is how many wordings to show per cluster [3].
 	Examples int
-	// Synonyms maps a word to a canonical word before stemming, so that
-	// "price" and "cost" can cluster together [none].
-	Synonyms map[string]string
+	// Terms analyses a question into the words clustering compares: faqbot
+	// passes the search index's analysis (stop words, thesaurus, stemming),
+	// so "price of a massage" and "massage cost" are one question [the
+	// lower-cased words].
+	Terms func(string) []string
 	// WorstEntries is how many entries with bad feedback to list [10].
 	WorstEntries int
 	// MinFeedback is the fewest ratings an entry needs to be listed [1].
@@ -205,7 +207,7 @@ func (s *Store) Report(ctx context.Context, from, to time.Time, opts ReportOptio
 		texts = texts[:opts.MaxRows]
 		r.Truncated = true
 	}
-	clusters := clusterQuestions(texts, opts.ClusterThreshold, opts.Examples, opts.Synonyms)
+	clusters := clusterQuestions(texts, opts.ClusterThreshold, opts.Examples, opts.Terms)
 	if len(clusters) > opts.MaxClusters {
 		clusters = clusters[:opts.MaxClusters]
 	}
@@ -247,7 +249,7 @@ func (s *Store) Report(ctx context.Context, from, to time.Time, opts ReportOptio
 			r.Truncated = true
 			return nil
 		}
-		key := w.EntryID + "\x00" + strings.Join(normalize(w.Question, opts.Synonyms), " ")
+		key := w.EntryID + "\x00" + strings.Join(opts.terms(w.Question), " ")
 		if g := groups[key]; g != nil {
 			g.Count++
 			g.Score = min(g.Score, w.Score)
@@ -282,4 +284,12 @@ func (s *Store) eachRow(ctx context.Context, query string, args []any, fn func(s
 		}
 	}
 	return rows.Err()
+}
+
+// terms is opts.Terms, or the plain lower-cased words.
+func (o ReportOptions) terms(text string) []string {
+	if o.Terms != nil {
+		return o.Terms(text)
+	}
+	return plainTerms(text)
 }

@@ -66,8 +66,8 @@ func (c Config) storeConfig(getenv func(string) string, log *slog.Logger) store.
 }
 
 // reportOptions are the report settings: the weak-match threshold, and the
-// thesaurus's one-word synonyms so that "lumbar pain" and "lower back pain"
-// questions cluster together.
+// search index's own analysis of a question (stop words, thesaurus,
+// stemming), so that reports group questions as search saw them.
 func (c Config) reportOptions() store.ReportOptions {
 	o := store.ReportOptions{WeakScore: c.Store.WeakScore}
 	if o.WeakScore == 0 {
@@ -79,7 +79,7 @@ func (c Config) reportOptions() store.ReportOptions {
 	if err != nil {
 		syn = search.DefaultSynonyms()
 	}
-	o.Synonyms = syn.WordMap()
+	o.Terms = syn.Terms
 	return o
 }
 
