@@ -1,11 +1,11 @@
 package search
 
 import (
-	"slices"
 	"bufio"
 	_ "embed"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 )
 
