@@ -321,22 +321,27 @@ func TestLibraryOnReindex(t *testing.T) {
 	}
 }
 
-func TestSynonymWordMap(t *testing.T) {
+// TestSynonymTerms: a text's terms are search's analysis, with one-word
+// synonyms mapped to their group's first word.
+func TestSynonymTerms(t *testing.T) {
 	s, err := search.ParseSynonyms("t.txt", "price, cost, fee\nlower back, lumbar, lumbago\nbackache, back ache => pain\n")
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := s.WordMap()
-	want := map[string]string{"cost": "price", "fee": "price", "lumbago": "lumbar", "backache": "pain"}
-	if len(got) != len(want) {
-		t.Errorf("WordMap: got %v, want %v", got, want)
-	}
-	for w, c := range want {
-		if got[w] != c {
-			t.Errorf("WordMap[%q]: got %q, want %q", w, got[w], c)
+	for _, c := range []struct{ a, b string }{
+		{"What is the fee for a massage?", "massage prices"},
+		{"my lumbago", "lumbar"},
+		{"backache", "pain"},
+	} {
+		if x, y := s.Terms(c.a), s.Terms(c.b); strings.Join(x, " ") != strings.Join(y, " ") {
+			t.Errorf("Terms(%q) = %v, Terms(%q) = %v: want the same", c.a, x, c.b, y)
 		}
 	}
-	if m := search.DefaultSynonyms().WordMap(); m["knees"] != "knee" {
-		t.Errorf("default WordMap[knees]: got %q, want knee", m["knees"])
+	if got := s.Terms("what is it?"); len(got) != 0 {
+		t.Errorf("stop words only: got %v, want none", got)
+	}
+	var none *search.Synonyms
+	if got := none.Terms("Massages"); len(got) != 1 {
+		t.Errorf("nil thesaurus: got %v", got)
 	}
 }

@@ -25,7 +25,7 @@ type Synonyms struct {
 	surface map[string]bool
 	stemsOf map[string]bool
 	// words maps a one-word phrase, as written, to its group's first
-	// one-word phrase (see WordMap).
+	// one-word phrase (see Terms).
 	words map[string]string
 }
 
@@ -198,22 +198,6 @@ func (s *Synonyms) surfaceWords() map[string]bool {
 	return s.surface
 }
 
-// WordMap returns a new map from each one-word phrase of the thesaurus, as
-// written in lower case, to the first one-word phrase of its group (for a
-// one-way rule, its one-word right side): {"lumbar": "back", "price":
-// "cost"}. Reports use it to count questions worded with synonyms as the
-// same question. A word in several groups maps by its first group. Phrases
-// of two or more words are left out.
-func (s *Synonyms) WordMap() map[string]string {
-	if s == nil {
-		return map[string]string{}
-	}
-	out := make(map[string]string, len(s.words))
-	for w, c := range s.words {
-		out[w] = c
-	}
-	return out
-}
 
 // Terms is a text's words as search analyses them: lower-cased, stop and
 // filler words dropped, each one-word phrase of the thesaurus replaced by
