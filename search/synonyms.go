@@ -198,7 +198,6 @@ func (s *Synonyms) surfaceWords() map[string]bool {
 	return s.surface
 }
 
-
 // Terms is a text's words as search analyses them: lower-cased, stop and
 // filler words dropped, each one-word phrase of the thesaurus replaced by
 // its group's first word ("price" → "cost"), Porter-stemmed; sorted, each
