@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -34,17 +33,6 @@ func run(t *testing.T, stdin string, env map[string]string, args ...string) (str
 
 const bundled = "../../content"
 
-var (
-	curly = strings.NewReplacer("\u2019", "'", "\u2018", "'", "\u201c", "\"", "\u201d", "\"", "\u2013", "-", "\u2014", "-")
-	marks = regexp.MustCompile("[*_`•]")
-	space = regexp.MustCompile(`\s+`)
-)
-
-// norm is the evaluation's normalisation (see ../shared/eval/score.py).
-func norm(s string) string {
-	s = marks.ReplaceAllString(curly.Replace(s), " ")
-	return strings.TrimSpace(space.ReplaceAllString(strings.ToLower(s), " "))
-}
 
 // TestDevEvaluation runs the development set through `faqbot ask --json`,
 // the same contract the held-out evaluation uses, and checks the targets:
@@ -113,7 +101,7 @@ func evaluate(t *testing.T, set, content string, targets map[string]float64) {
 		switch it.Kind {
 		case "answer":
 			for _, e := range it.Expect {
-				good = good || (r.Kind == bot.KindAnswer && strings.Contains(norm(r.Text), norm(e)))
+				good = good || (r.Kind == bot.KindAnswer && strings.Contains(normText(r.Text), normText(e)))
 			}
 		case "none":
 			good = r.Kind != bot.KindAnswer && r.Kind != bot.KindUrgent
