@@ -33,7 +33,6 @@ func run(t *testing.T, stdin string, env map[string]string, args ...string) (str
 
 const bundled = "../../content"
 
-
 // TestDevEvaluation runs the development set through `faqbot ask --json`,
 // the same contract the held-out evaluation uses, and checks the targets:
 // answer ≥ 95%, none ≥ 90%, urgent 100%, a disclaimer on every reply and no
