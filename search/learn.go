@@ -90,6 +90,60 @@ type TrainReport struct {
 	AtThreshold   CurvePoint            `json:"at_threshold"`
 	Sets          map[string]SetFigures `json:"sets"`
 	Curve         []CurvePoint          `json:"curve"`
+	// Reliability bins the held-out probabilities in tenths: for each, how
+	// many best candidates fell in it, their mean probability and the share
+	// that were right. Calibrated means the two agree.
+	Reliability []ReliabilityBin `json:"reliability"`
+	// ECE is the expected calibration error: the (weighted) questions'
+	// mean absolute gap between their bin's mean probability and its share
+	// right.
+	ECE float64 `json:"ece"`
+}
+
+// ReliabilityBin is one bin of the reliability table.
+type ReliabilityBin struct {
+	From, To float64
+	N        int     `json:"n"`
+	MeanP    float64 `json:"mean_p"`
+	Right    float64 `json:"right"`
+}
+
+// reliability bins held-out probabilities in tenths, each question counted
+// with its weight in the fit (every set weighs the same), so that it
+// measures the calibration the fit aims at.
+func reliability(oof []scored, exs []Example) ([]ReliabilityBin, float64) {
+	bins := make([]ReliabilityBin, 10)
+	for k := range bins {
+		bins[k].From, bins[k].To = float64(k)/10, float64(k+1)/10
+	}
+	weight := make([]float64, len(bins))
+	total := 0.0
+	for i, o := range oof {
+		if o.none {
+			continue
+		}
+		w := weightOf(exs[i])
+		k := min(int(o.p*10), 9)
+		bins[k].N++
+		weight[k] += w
+		bins[k].MeanP += w * o.p
+		if o.right {
+			bins[k].Right += w
+		}
+		total += w
+	}
+	ece := 0.0
+	for k := range bins {
+		if b := &bins[k]; weight[k] > 0 {
+			b.MeanP /= weight[k]
+			b.Right /= weight[k]
+			ece += weight[k] * math.Abs(b.MeanP-b.Right)
+		}
+	}
+	if total > 0 {
+		ece /= total
+	}
+	return bins, ece
 }
 
 // Train fits a ranker on labelled questions with grouped cross-validation.
@@ -160,6 +214,7 @@ func Train(exs []Example, opt TrainOptions) (*Ranker, TrainReport, error) {
 	}
 	rep := TrainReport{Examples: len(exs), Folds: opt.Folds, Sets: map[string]SetFigures{}}
 	rep.Curve = curve(oof, exs)
+	rep.Reliability, rep.ECE = reliability(oof, exs)
 	// The threshold. With a TargetPrecision: the lowest at which the
 	// answers given were, averaged over the sets, at least that share right.
 	// Without (the default): the one that maximizes the balanced accuracy

@@ -175,6 +175,12 @@ func printTrainReport(w io.Writer, rk *search.Ranker, rep search.TrainReport) {
 			next = c.Threshold + 0.05
 		}
 	}
+	fmt.Fprintf(w, "calibration on held-out folds (expected calibration error %.3f):\n  probability   questions  mean p  right\n", rep.ECE)
+	for _, b := range rep.Reliability {
+		if b.N > 0 {
+			fmt.Fprintf(w, "  %.1f–%.1f      %5d      %.2f    %.2f\n", b.From, b.To, b.N, b.MeanP, b.Right)
+		}
+	}
 	fmt.Fprintln(w, "ranking weights:")
 	for k, name := range rk.Features {
 		fmt.Fprintf(w, "  %-18s %+.3f\n", name, rk.Weights[k])
