@@ -232,6 +232,9 @@ func (m *Main) eval(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
+	if len(items) == 0 {
+		return fmt.Errorf("eval: %s has no questions in split %q", fl.Arg(0), *split)
+	}
 	co, err := m.quietCore(c)
 	if err != nil {
 		return err

@@ -86,3 +86,22 @@ func TestEvalCOVIDQ(t *testing.T) {
 		}
 	}
 }
+
+// TestEvalBadSets: broken or empty sets are clear errors naming the file
+// and line, never a panic or an empty report.
+func TestEvalBadSets(t *testing.T) {
+	dir := t.TempDir()
+	for name, c := range map[string]struct{ body, want string }{
+		"notjson.jsonl":  {"not json\n", "notjson.jsonl:1"},
+		"noexpect.jsonl": {`{"id":"x","kind":"answer","q":"hi"}` + "\n", "needs expect or gold_ids"},
+		"badkind.jsonl":  {`{"id":"x","kind":"maybe","q":"hi"}` + "\n", `kind "maybe"`},
+		"empty.jsonl":    {"", "has no questions"},
+	} {
+		p := filepath.Join(dir, name)
+		writeFile(t, p, c.body)
+		_, _, err := run(t, "", nil, "eval", "-content", bundled, p)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: got %v, want an error containing %q", name, err, c.want)
+		}
+	}
+}
