@@ -105,3 +105,38 @@ func TestEvalBadSets(t *testing.T) {
 		}
 	}
 }
+
+// TestTrainWritesUsableWeights: faqbot train on a small manifest prints
+// held-out figures and writes weights that content.ranker then loads.
+func TestTrainWritesUsableWeights(t *testing.T) {
+	dir := t.TempDir()
+	abs := func(p string) string {
+		a, err := filepath.Abs(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	man := filepath.Join(dir, "m.yaml")
+	writeFile(t, man, "sets:\n  - name: sleep\n    content: ["+abs("../../testdata/kb2")+"]\n    questions: "+abs("../../testdata/kb2-eval.jsonl")+"\n"+
+		"  - name: offtopic\n    content: ["+abs("../../testdata/kb2")+"]\n    questions: "+abs("../../testdata/eval/offtopic.jsonl")+"\n")
+	out := filepath.Join(dir, "r.json")
+	stdout, stderr, err := run(t, "", nil, "train", "-manifest", man, "-out", out, "-folds", "3")
+	if err != nil {
+		t.Fatalf("train: %v\n%s", err, stderr)
+	}
+	for _, want := range []string{"held-out folds", "min_confidence", "calibration", "wrote " + out} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("train output lacks %q:\n%s", want, stdout)
+		}
+	}
+	cfg := filepath.Join(dir, "config.yaml")
+	writeFile(t, cfg, "content:\n  ranker: r.json\n")
+	if _, stderr, err := run(t, "", nil, "ask", "-config", cfg, "-content", "../../testdata/kb2", "what is insomnia"); err != nil {
+		t.Fatalf("ask with the trained ranker: %v\n%s", err, stderr)
+	}
+	writeFile(t, out, `{"features":["nope"]}`)
+	if _, _, err := run(t, "", nil, "ask", "-config", cfg, "-content", "../../testdata/kb2", "what is insomnia"); err == nil || !strings.Contains(err.Error(), "retrain") {
+		t.Errorf("a weights file of other features: got %v, want an error saying to retrain", err)
+	}
+}

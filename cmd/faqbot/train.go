@@ -52,12 +52,20 @@ func readManifest(path string) (trainManifest, error) {
 		if s.Name == "" || s.Questions == "" || len(s.Content) == 0 {
 			return m, fmt.Errorf("train: %s: set %d needs name, content and questions", path, i+1)
 		}
-		s.Questions = filepath.Join(dir, s.Questions)
+		s.Questions = relTo(dir, s.Questions)
 		for k := range s.Content {
-			s.Content[k] = filepath.Join(dir, s.Content[k])
+			s.Content[k] = relTo(dir, s.Content[k])
 		}
 	}
 	return m, nil
+}
+
+// relTo resolves p against dir unless it is absolute.
+func relTo(dir, p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(dir, p)
 }
 
 // examples turns one labelled set into training examples.
