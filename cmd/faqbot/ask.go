@@ -281,6 +281,12 @@ func (m *Main) validate(ctx context.Context, args []string) error {
 	} else {
 		fmt.Fprintf(m.Stdout, "safety   %s: %d rules\n", rulesName, t.Len())
 	}
+	if rk, err := search.LoadRanker(cfg.path(cfg.Content.Ranker)); err != nil {
+		fmt.Fprintf(m.Stdout, "ranker   FAILED\n  error: %s\n", err)
+		problems++
+	} else {
+		fmt.Fprintf(m.Stdout, "ranker   %d features, answers at %.3f (%s)\n", len(rk.Features), cfg.minConfidence(rk), clipText(rk.Origin, 60))
+	}
 	if problems > 0 {
 		fmt.Fprintf(m.Stdout, "\n%d problem(s); %d entries would be served\n", problems, len(res.Entries))
 		return errFailed
