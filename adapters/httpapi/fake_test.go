@@ -79,6 +79,8 @@ func fakeReply(text string) bot.Reply {
 		Disclaimer: "General information, not medical advice.",
 	}
 	switch t := strings.ToLower(text); {
+	case strings.Contains(t, "xss"):
+		return xssReply()
 	case strings.Contains(t, "massage"):
 		r.Kind, r.Text, r.Score = bot.KindAnswer, "Massage can ease lower back pain by relaxing muscles.", 0.82
 		r.Source = bot.Source{ID: "massage-help", Title: "Can massage help lower back pain?", Type: "faq"}
