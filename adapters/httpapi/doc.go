@@ -5,7 +5,8 @@
 //
 // Endpoints:
 //
-//	POST /v1/ask        {"question": "..."} -> the bot.Reply JSON (same as `faqbot ask --json`)
+//	POST /v1/ask        {"question": "..."} or {"entry_id": "..."} -> the bot.Reply JSON (same as `faqbot ask --json`)
+//	POST /v1/feedback   {"entry_id": "...", "helpful": true} -> 202; recorded through the Answerer like chat 👍 / 👎
 //	GET  /v1/topics     {"topics": [{"id": "...", "title": "..."}]}
 //	GET  /healthz       200 while the process serves HTTP
 //	GET  /readyz        200 once content is indexed, 503 before
@@ -13,7 +14,16 @@
 //	GET  /admin/status  Authorization: Bearer <token>; what is loaded
 //	GET  /admin/report  Authorization: Bearer <token>; ?since=7d or ?from=&to= (RFC 3339), &format=json|csv:
 //	                    answer rate, unanswered questions clustered, worst-rated entries, weak matches
+//	POST /admin/explain Authorization or console session; {"question": "..."} -> top candidates with features
+//	/admin/session      POST {"token"} signs the console in (session cookie + CSRF token), GET re-reads it, DELETE signs out
+//	GET  /admin/        the operator console (when the admin token is set)
+//	GET  /, /widget.js  the chat page and its embeddable widget (Config.Web), assets under /web/
 //	GET  /metrics       Prometheus metrics, when Config.Metrics is set (no token: restrict by network)
+//
+// The pages are embedded (go:embed web) and sent with a strict
+// Content-Security-Policy: no inline script or style. Their scripts put all
+// content text in with textContent. Requests signed in by the console's
+// cookie that change state must carry the session's X-CSRF-Token header.
 //
 // Every error is a JSON object {"error": "..."} with a 4xx or 5xx status.
 // The admin endpoints answer 404 when no admin token is configured and 401,

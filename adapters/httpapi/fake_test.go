@@ -20,6 +20,10 @@ type fakeBot struct {
 	mu        sync.Mutex
 	questions []bot.Question
 
+	entries     []string // AnswerEntry IDs, in order
+	feedback    []bot.Feedback
+	feedbackErr error
+
 	// noRecord skips recording questions (load tests).
 	noRecord bool
 
@@ -75,6 +79,8 @@ func fakeReply(text string) bot.Reply {
 		Disclaimer: "General information, not medical advice.",
 	}
 	switch t := strings.ToLower(text); {
+	case strings.Contains(t, "xss"):
+		return xssReply()
 	case strings.Contains(t, "massage"):
 		r.Kind, r.Text, r.Score = bot.KindAnswer, "Massage can ease lower back pain by relaxing muscles.", 0.82
 		r.Source = bot.Source{ID: "massage-help", Title: "Can massage help lower back pain?", Type: "faq"}
@@ -88,6 +94,62 @@ func fakeReply(text string) bot.Reply {
 		r.Topics = []bot.Ref{{ID: "massage-help", Title: "Can massage help lower back pain?"}}
 	}
 	return r
+}
+
+// AnswerEntry answers the fake's entries by ID; "xss" answers with markup
+// in every text field, for the escaping tests.
+func (f *fakeBot) AnswerEntry(ctx context.Context, q bot.Question, entryID string) (bot.Reply, error) {
+	f.mu.Lock()
+	f.entries = append(f.entries, entryID)
+	err := f.answerErr
+	f.mu.Unlock()
+	if err != nil {
+		return bot.Reply{}, err
+	}
+	switch entryID {
+	case "massage-help":
+		return fakeReply("massage"), nil
+	case "xss":
+		return xssReply(), nil
+	}
+	r := fakeReply("unknown")
+	r.Text = "I don't know that entry."
+	return r, nil
+}
+
+// xssMarkup is content text that must stay text on the page.
+const xssMarkup = `<img src=x onerror="document.title='pwned'"><script>document.title='pwned'</script>`
+
+func xssReply() bot.Reply {
+	return bot.Reply{
+		Question: xssMarkup, Kind: bot.KindAnswer, Text: "Answer " + xssMarkup, Score: 0.9,
+		Source:     bot.Source{ID: "xss", Title: "Title " + xssMarkup, Type: "faq"},
+		Related:    []bot.Ref{{ID: "massage-help", Title: "Related " + xssMarkup}},
+		Disclaimer: "Disclaimer " + xssMarkup,
+	}
+}
+
+func (f *fakeBot) Feedback(ctx context.Context, fb bot.Feedback) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.feedbackErr != nil {
+		return f.feedbackErr
+	}
+	f.feedback = append(f.feedback, fb)
+	return nil
+}
+
+// Explain returns two canned candidates.
+func (f *fakeBot) Explain(ctx context.Context, q string, limit int) (httpapi.Explanation, error) {
+	cs := []httpapi.Candidate{
+		{EntryID: "massage-help", Title: "Can massage help lower back pain?", Type: "faq", Source: "faq.yaml:3", Confidence: 0.8, Score: 2.1,
+			Features: []httpapi.Feature{{Name: "bm25", Value: 1.5}, {Name: "title_cover", Value: 0.75}}},
+		{EntryID: "stretch", Title: "Which stretches help?", Type: "faq", Source: "faq.yaml:9", Confidence: 0.1, Score: -1},
+	}
+	if limit < len(cs) {
+		cs = cs[:limit]
+	}
+	return httpapi.Explanation{Question: q, MinConfidence: 0.5, ClarifyConfidence: 0.25, Candidates: cs}, nil
 }
 
 func (f *fakeBot) Topics(ctx context.Context) []bot.Ref {

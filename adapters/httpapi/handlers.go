@@ -29,8 +29,13 @@ func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	handle := func(route string, h http.Handler) {
 		name := route
-		if route == "/" {
+		switch route {
+		case "/":
 			name = "other"
+		case "/{$}":
+			name = "/"
+		case "/admin/{$}":
+			name = "/admin/"
 		}
 		if s.cfg.Instrument != nil {
 			h = s.cfg.Instrument(name, h)
@@ -38,12 +43,19 @@ func (s *Server) routes() http.Handler {
 		mux.Handle(route, h)
 	}
 	handle("/v1/ask", allow(s.handleAsk, http.MethodPost))
+	handle("/v1/feedback", allow(s.handleFeedback, http.MethodPost))
 	handle("/v1/topics", allow(s.handleTopics, http.MethodGet, http.MethodHead))
 	handle("/healthz", allow(s.handleHealth, http.MethodGet, http.MethodHead))
 	handle("/readyz", allow(s.handleReady, http.MethodGet, http.MethodHead))
 	handle("/admin/reindex", s.adminOnly(allow(s.handleReindex, http.MethodPost)))
 	handle("/admin/status", s.adminOnly(allow(s.handleStatus, http.MethodGet, http.MethodHead)))
 	handle("/admin/report", s.adminOnly(allow(s.handleReport, http.MethodGet, http.MethodHead)))
+	handle("/admin/explain", s.adminOnly(allow(s.handleExplain, http.MethodPost)))
+	handle("/admin/session", allow(s.handleSession, http.MethodGet, http.MethodPost, http.MethodDelete))
+	handle("/admin/{$}", allow(s.handleConsole, http.MethodGet, http.MethodHead))
+	handle("/{$}", allow(s.handleChatPage, http.MethodGet, http.MethodHead))
+	handle("/widget.js", allow(s.handleWidget, http.MethodGet, http.MethodHead))
+	handle("/web/", allow(s.handleAsset, http.MethodGet, http.MethodHead))
 	if s.cfg.Metrics != nil {
 		// Not instrumented: scrapes would count themselves.
 		mux.Handle("/metrics", allow(s.cfg.Metrics.ServeHTTP, http.MethodGet, http.MethodHead))
@@ -71,7 +83,9 @@ func allow(h http.HandlerFunc, methods ...string) http.Handler {
 
 // adminOnly answers 404 when the admin endpoints are off, 429 while the
 // client's address is throttled for failed attempts, and 401 unless the
-// request carries the admin token; only then does it call h.
+// request carries the admin token or a console session cookie; a request
+// signed in by cookie that changes state must also carry the session's
+// CSRF token (403 otherwise). Only then does it call h.
 func (s *Server) adminOnly(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !s.adminOn {
@@ -84,13 +98,22 @@ func (s *Server) adminOnly(h http.Handler) http.Handler {
 			writeError(w, http.StatusTooManyRequests, "too many failed admin attempts from this address; retry later")
 			return
 		}
-		if !s.authorized(r) {
-			s.throttle.fail(key, r.URL.Path)
-			w.Header().Set("WWW-Authenticate", `Bearer realm="faqbot admin"`)
-			writeError(w, http.StatusUnauthorized, "missing or wrong admin token")
+		if s.authorized(r) {
+			h.ServeHTTP(w, r)
 			return
 		}
-		h.ServeHTTP(w, r)
+		if sess, ok := s.sessions.lookup(r); ok {
+			if !safeMethod(r.Method) && !sess.csrfOK(r) {
+				writeError(w, http.StatusForbidden, "missing or wrong "+csrfHeader+" header")
+				return
+			}
+			w.Header().Set("Cache-Control", "no-store")
+			h.ServeHTTP(w, r)
+			return
+		}
+		s.throttle.fail(key, r.URL.Path)
+		w.Header().Set("WWW-Authenticate", `Bearer realm="faqbot admin"`)
+		writeError(w, http.StatusUnauthorized, "missing or wrong admin token")
 	})
 }
 
@@ -123,15 +146,28 @@ func (s *Server) recoverPanics(h http.Handler) http.Handler {
 	})
 }
 
-// askRequest is the body of POST /v1/ask.
+// askRequest is the body of POST /v1/ask: a question, or the ID of an
+// entry to answer directly (a button on the chat page).
 type askRequest struct {
 	Question *string `json:"question"`
+	EntryID  *string `json:"entry_id"`
 }
+
+// maxEntryIDBytes bounds entry IDs in requests; real ones are far shorter.
+const maxEntryIDBytes = 200
 
 func (s *Server) handleAsk(w http.ResponseWriter, r *http.Request) {
 	var req askRequest
 	if status, msg := s.decodeJSON(w, r, &req); status != 0 {
 		writeError(w, status, msg)
+		return
+	}
+	if req.EntryID != nil {
+		if req.Question != nil {
+			writeError(w, http.StatusBadRequest, `give either "question" or "entry_id", not both`)
+			return
+		}
+		s.askEntry(w, r, *req.EntryID)
 		return
 	}
 	if req.Question == nil {
@@ -151,6 +187,35 @@ func (s *Server) handleAsk(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.AnswerTimeout)
 	defer cancel()
 	reply, err := s.answerer.Answer(ctx, bot.Question{Text: q, Platform: platform})
+	s.sendReply(w, r, reply, err)
+}
+
+// validEntryID checks an entry ID from a request; it returns the message
+// for a 400, or "".
+func validEntryID(id string) string {
+	switch {
+	case strings.TrimSpace(id) == "":
+		return `"entry_id" is empty`
+	case len(id) > maxEntryIDBytes || !utf8.ValidString(id):
+		return `"entry_id" is not an entry ID`
+	}
+	return ""
+}
+
+// askEntry answers one entry by ID, as a chat button does.
+func (s *Server) askEntry(w http.ResponseWriter, r *http.Request, id string) {
+	if msg := validEntryID(id); msg != "" {
+		writeError(w, http.StatusBadRequest, msg)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.AnswerTimeout)
+	defer cancel()
+	reply, err := s.answerer.AnswerEntry(ctx, bot.Question{Platform: platform}, id)
+	s.sendReply(w, r, reply, err)
+}
+
+// sendReply writes an Answerer's reply, or maps its error.
+func (s *Server) sendReply(w http.ResponseWriter, r *http.Request, reply bot.Reply, err error) {
 	if err != nil {
 		if r.Context().Err() != nil {
 			// The client went away; nobody reads the answer.
@@ -162,6 +227,82 @@ func (s *Server) handleAsk(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.respond(w, r, http.StatusOK, reply)
+}
+
+// feedbackRequest is the body of POST /v1/feedback.
+type feedbackRequest struct {
+	EntryID *string `json:"entry_id"`
+	Helpful *bool   `json:"helpful"`
+}
+
+// handleFeedback records a 👍 / 👎 on an answer, as the chat adapters'
+// buttons do. It answers 202 with {"status": "recorded"}.
+func (s *Server) handleFeedback(w http.ResponseWriter, r *http.Request) {
+	var req feedbackRequest
+	if status, msg := s.decodeJSON(w, r, &req); status != 0 {
+		writeError(w, status, msg)
+		return
+	}
+	if req.EntryID == nil || req.Helpful == nil {
+		writeError(w, http.StatusBadRequest, `give "entry_id" and "helpful" (true or false)`)
+		return
+	}
+	if msg := validEntryID(*req.EntryID); msg != "" {
+		writeError(w, http.StatusBadRequest, msg)
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.AnswerTimeout)
+	defer cancel()
+	if err := s.answerer.Feedback(ctx, bot.Feedback{Platform: platform, EntryID: *req.EntryID, Helpful: *req.Helpful}); err != nil {
+		s.log.Error("feedback failed", "err", err)
+		writeError(w, http.StatusInternalServerError, "sorry, the feedback could not be recorded")
+		return
+	}
+	s.respond(w, r, http.StatusAccepted, statusBody{Status: "recorded"})
+}
+
+// explainRequest is the body of POST /admin/explain.
+type explainRequest struct {
+	Question string `json:"question"`
+	Limit    int    `json:"limit"`
+}
+
+// handleExplain shows the candidates the search ranks for a question.
+func (s *Server) handleExplain(w http.ResponseWriter, r *http.Request) {
+	ex, ok := s.admin.(Explainer)
+	if !ok {
+		writeError(w, http.StatusNotFound, "this server cannot explain answers")
+		return
+	}
+	var req explainRequest
+	if status, msg := s.decodeJSON(w, r, &req); status != 0 {
+		writeError(w, status, msg)
+		return
+	}
+	q := strings.TrimSpace(req.Question)
+	if q == "" {
+		writeError(w, http.StatusBadRequest, `"question" is empty`)
+		return
+	}
+	if n := utf8.RuneCountInString(q); n > s.cfg.MaxQuestionChars {
+		writeError(w, http.StatusBadRequest, fmt.Sprintf(`"question" is too long: %d characters, at most %d`, n, s.cfg.MaxQuestionChars))
+		return
+	}
+	if req.Limit <= 0 || req.Limit > 20 {
+		req.Limit = 5
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.AnswerTimeout)
+	defer cancel()
+	out, err := ex.Explain(ctx, q, req.Limit)
+	if err != nil {
+		s.log.Error("explain failed", "err", err)
+		writeError(w, http.StatusInternalServerError, "the question could not be explained; see the server log")
+		return
+	}
+	if out.Candidates == nil {
+		out.Candidates = []Candidate{}
+	}
+	s.respond(w, r, http.StatusOK, out)
 }
 
 // topicsResponse is the body of GET /v1/topics.

@@ -20,6 +20,12 @@ type Answerer interface {
 	// Answer returns the reply to q. "No match" is a reply, not an error;
 	// an error means the bot failed and the caller gets a 500.
 	Answer(ctx context.Context, q bot.Question) (bot.Reply, error)
+	// AnswerEntry answers one entry directly, as a related-question,
+	// "did you mean" or topic button does; an unknown ID is a fallback
+	// reply, not an error.
+	AnswerEntry(ctx context.Context, q bot.Question, entryID string) (bot.Reply, error)
+	// Feedback records a 👍 / 👎 on the reply from an entry.
+	Feedback(ctx context.Context, f bot.Feedback) error
 	// Topics lists the questions the bot can answer.
 	Topics(ctx context.Context) []bot.Ref
 }
@@ -51,6 +57,45 @@ type ForceReindexer interface {
 	// ForceReindex is Reindex, accepting whatever share of entries the new
 	// content lost; content that fails to load is still refused.
 	ForceReindex(ctx context.Context) (report any, err error)
+}
+
+// Explainer is an optional Admin method behind POST /admin/explain (the
+// console's "Try a question"). Without it that endpoint answers 404.
+type Explainer interface {
+	// Explain ranks question as the bot would and returns the best
+	// candidates, at most limit. An error means the search failed.
+	Explain(ctx context.Context, question string, limit int) (Explanation, error)
+}
+
+// Explanation is the body of POST /admin/explain.
+type Explanation struct {
+	Question string `json:"question"`
+	// MinConfidence is the answer threshold; ClarifyConfidence the floor of
+	// the "did you mean" band.
+	MinConfidence     float64     `json:"min_confidence"`
+	ClarifyConfidence float64     `json:"clarify_confidence"`
+	Candidates        []Candidate `json:"candidates"`
+}
+
+// Candidate is one entry the search retrieved for a question.
+type Candidate struct {
+	EntryID string `json:"entry_id"`
+	Title   string `json:"title"`
+	Type    string `json:"type"`
+	// Source is the content file and line of the entry ("faq.yaml:12").
+	Source string `json:"source"`
+	// Confidence is the calibrated probability that the entry answers the
+	// question; Score the ranker's raw score.
+	Confidence float64 `json:"confidence"`
+	Score      float64 `json:"score"`
+	// Features are the ranking features, by name, in the ranker's order.
+	Features []Feature `json:"features"`
+}
+
+// Feature is one named ranking feature of a candidate.
+type Feature struct {
+	Name  string  `json:"name"`
+	Value float64 `json:"value"`
 }
 
 // ErrNoReports is wrapped by Admin.Report when the conversation store is
@@ -108,6 +153,10 @@ type Config struct {
 	// Metrics, when set, is served at GET /metrics (the Prometheus
 	// exposition, without authentication: restrict it by network).
 	Metrics http.Handler
+	// Web configures the chat page at GET / and /widget.js; its zero value
+	// turns them off. The operator console at /admin/ is on whenever the
+	// admin endpoints are.
+	Web Web
 	// Instrument, when set, wraps the handler of every route, named by its
 	// path ("/v1/ask"; "other" for unknown paths), to count requests and
 	// time them.
@@ -143,6 +192,11 @@ func (c Config) withDefaults() (Config, error) {
 	if c.MaxBodyBytes < 0 || c.MaxQuestionChars < 0 || c.AdminFailBurst < 0 {
 		return c, errors.New("max body bytes, max question chars and admin fail burst must not be negative")
 	}
+	w, err := c.Web.withDefaults()
+	if err != nil {
+		return c, err
+	}
+	c.Web = w
 	if c.AdminFailBurst == 0 {
 		c.AdminFailBurst = d.AdminFailBurst
 	}
@@ -191,6 +245,8 @@ type Server struct {
 	handler   http.Handler
 	throttle  *throttle
 	reporting chan struct{} // holds a token while a report is being built
+	pages     *pages
+	sessions  *sessions
 }
 
 // New returns a Server answering with a. admin may be nil: the admin
@@ -226,6 +282,10 @@ func New(cfg Config, a Answerer, admin Admin, logger *slog.Logger) (*Server, err
 		}
 	}
 	s.reporting = make(chan struct{}, 1)
+	if s.pages, err = buildPages(cfg.Web); err != nil {
+		return nil, fmt.Errorf("httpapi: new: %w", err)
+	}
+	s.sessions = newSessions()
 	s.throttle = newThrottle(cfg.AdminFailBurst, cfg.AdminFailEvery, cfg.AdminFailLogEvery, s.log)
 	s.handler = s.routes()
 	return s, nil

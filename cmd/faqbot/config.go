@@ -31,6 +31,7 @@ type Config struct {
 	Discord  DiscordConfig  `yaml:"discord"`
 	Store    StoreConfig    `yaml:"store"`
 	Admin    AdminConfig    `yaml:"admin"`
+	Web      WebConfig      `yaml:"web"`
 
 	// dir is the folder of the config file; relative paths resolve from it.
 	dir string
@@ -85,6 +86,16 @@ type HTTPConfig struct {
 	MaxQuestionChars int    `yaml:"max_question_chars"`
 	// Metrics serves Prometheus metrics at /metrics on Listen.
 	Metrics bool `yaml:"metrics"`
+	// Web serves the chat page at / and /widget.js (docs/web.md).
+	Web bool `yaml:"web"`
+}
+
+// WebConfig is the web: section, the chat page's look (docs/web.md).
+type WebConfig struct {
+	Title    string `yaml:"title"`
+	Greeting string `yaml:"greeting"`
+	// Colors: accent, accent_text, background, surface, text, urgent.
+	Colors map[string]string `yaml:"colors"`
 }
 
 // AdminConfig lists who may run admin chat commands such as /reindex.
@@ -114,7 +125,7 @@ func DefaultConfig() Config {
 		Bot: BotConfig{Disclaimer: d.Disclaimer, TieMargin: d.TieMargin,
 			MaxAnswerChars: d.MaxAnswerChars, ShortAnswerChars: d.ShortAnswerChars, MaxQuestionChars: d.MaxQuestionChars},
 		Log:      LogConfig{Level: "info", Format: "text"},
-		HTTP:     HTTPConfig{Enabled: true, Listen: "127.0.0.1:8080", MaxBodyBytes: 64 << 10, MaxQuestionChars: d.MaxQuestionChars, Metrics: true},
+		HTTP:     HTTPConfig{Enabled: true, Listen: "127.0.0.1:8080", MaxBodyBytes: 64 << 10, MaxQuestionChars: d.MaxQuestionChars, Metrics: true, Web: true},
 		Telegram: defaultTelegramConfig(),
 		Discord:  defaultDiscordConfig(),
 		Store:    defaultStoreConfig(),

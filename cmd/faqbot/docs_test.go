@@ -73,7 +73,7 @@ func docBlocks(t *testing.T) []docBlock {
 
 // configSections are config.yaml's top-level keys.
 var configSections = map[string]bool{"content": true, "safety": true, "bot": true, "log": true, "http": true,
-	"telegram": true, "discord": true, "store": true, "admin": true}
+	"telegram": true, "discord": true, "store": true, "admin": true, "web": true}
 
 // TestDocYAMLExamples checks every YAML example in the README and docs/:
 // FAQ content goes through the faq parser, config.yaml sections through
@@ -212,7 +212,8 @@ func TestDocShellExamples(t *testing.T) {
 	writeFile(t, cfg, "http:\n  listen: "+closed+"\nlog:\n  level: error\nstore:\n  enabled: true\n  dsn: data/docs.db\n")
 	env := map[string]string{"FAQBOT_ADMIN_TOKEN": "docs-test-admin-token", "FAQBOT_STORE_SALT": "docs"}
 	routes := map[string]bool{"/v1/ask": true, "/v1/topics": true, "/healthz": true, "/readyz": true,
-		"/admin/reindex": true, "/admin/status": true, "/admin/report": true, "/metrics": true}
+		"/admin/reindex": true, "/admin/status": true, "/admin/report": true, "/metrics": true,
+		"/v1/feedback": true, "/admin/explain": true, "/admin/session": true, "/": true, "/admin/": true, "/widget.js": true}
 	ran, curls := 0, 0
 	for _, b := range docBlocks(t) {
 		if b.lang != "sh" && b.lang != "bash" {

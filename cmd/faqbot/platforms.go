@@ -189,6 +189,8 @@ func (c Config) httpConfig(getenv func(string) string, met *metrics.Metrics) htt
 	hc := httpapi.Config{
 		Listen: c.HTTP.Listen, AdminToken: getenv("FAQBOT_ADMIN_TOKEN"),
 		MaxBodyBytes: c.HTTP.MaxBodyBytes, MaxQuestionChars: c.HTTP.MaxQuestionChars,
+		Web: httpapi.Web{Enabled: c.HTTP.Web, Title: c.Web.Title, Greeting: c.Web.Greeting,
+			Disclaimer: c.Bot.Disclaimer, Colors: c.Web.Colors},
 	}
 	if met != nil {
 		hc.Metrics = met.Handler()

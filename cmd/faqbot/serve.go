@@ -32,6 +32,39 @@ type admin struct {
 	guard *faq.Guard
 	st    *store.Store // nil when the store is off
 	ropts store.ReportOptions
+	bot   *bot.Bot // for the thresholds shown by Explain; nil shows zeros
+}
+
+// Explain ranks question over the serving index for the console's "Try a
+// question" (POST /admin/explain): the best limit candidates with their
+// confidence and ranking features.
+func (a admin) Explain(ctx context.Context, question string, limit int) (httpapi.Explanation, error) {
+	cs, err := a.lib.Index().Candidates(ctx, question)
+	if err != nil {
+		return httpapi.Explanation{}, fmt.Errorf("explain: %w", err)
+	}
+	out := httpapi.Explanation{Question: question}
+	if a.bot != nil {
+		bc := a.bot.Config()
+		out.MinConfidence, out.ClarifyConfidence = bc.MinConfidence, bc.ClarifyConfidence
+	}
+	names := search.FeatureNames()
+	for i, c := range cs {
+		if i == limit {
+			break
+		}
+		hc := httpapi.Candidate{
+			EntryID: c.Entry.ID, Title: c.Entry.Title, Type: string(c.Entry.Type),
+			Source: fmt.Sprintf("%s:%d", c.Entry.Source, c.Entry.Line), Confidence: c.Confidence, Score: c.Score,
+		}
+		for j, v := range c.Features {
+			if j < len(names) {
+				hc.Features = append(hc.Features, httpapi.Feature{Name: names[j], Value: v})
+			}
+		}
+		out.Candidates = append(out.Candidates, hc)
+	}
+	return out, nil
 }
 
 func (a admin) Reindex(ctx context.Context) (any, error) {
@@ -164,7 +197,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	}
 	var httpAddr string
 	if cfg.HTTP.Enabled {
-		srv, err := httpapi.New(cfg.httpConfig(m.Getenv, met), co.bot, admin{lib: co.lib, guard: co.guard, st: st, ropts: cfg.reportOptions()}, log)
+		srv, err := httpapi.New(cfg.httpConfig(m.Getenv, met), co.bot, admin{lib: co.lib, guard: co.guard, st: st, ropts: cfg.reportOptions(), bot: co.bot}, log)
 		if err != nil {
 			return err
 		}
