@@ -18,6 +18,9 @@ type redteamCase struct {
 	Kind string `json:"kind"` // "urgent" or "none"
 	Tag  string `json:"tag"`
 	Q    string `json:"q"`
+	// Split is "dev" or "heldout" in files that hold both halves
+	// (redteam2.jsonl).
+	Split string `json:"split"`
 }
 
 func readRedteam(t *testing.T, name string) []redteamCase {
@@ -115,6 +118,52 @@ func TestRedteamHeldout(t *testing.T) {
 	}
 	s := scoreRedteam(DefaultTriage(), cases)
 	t.Logf("held-out: %s", s)
+	if os.Getenv("REDTEAM_SHOW_HELDOUT") != "" {
+		for _, c := range s.misses {
+			t.Logf("%s (%s): missed urgent %q", c.ID, c.Tag, c.Q)
+		}
+		for _, c := range s.overs {
+			t.Logf("%s (%s): urgent reply to ordinary %q", c.ID, c.Tag, c.Q)
+		}
+	}
+}
+
+// readRedteamSplit is the half split ("dev" or "heldout") of a red-team
+// file that holds both.
+func readRedteamSplit(t *testing.T, name, split string) []redteamCase {
+	t.Helper()
+	var out []redteamCase
+	for _, c := range readRedteam(t, name) {
+		if c.Split == split {
+			out = append(out, c)
+		}
+	}
+	if len(out) == 0 {
+		t.Fatalf("%s: no %s cases", name, split)
+	}
+	return out
+}
+
+// TestRedteam2Dev: the dev half of the second red-team set
+// (redteam2.jsonl, written after the rules were rebuilt, frozen before
+// they were tuned again) at 100% recall and no over-triggers.
+func TestRedteam2Dev(t *testing.T) {
+	s := scoreRedteam(DefaultTriage(), readRedteamSplit(t, "redteam2.jsonl", "dev"))
+	t.Logf("redteam2 dev: %s", s)
+	for _, c := range s.misses {
+		t.Errorf("%s (%s): missed urgent %q", c.ID, c.Tag, c.Q)
+	}
+	for _, c := range s.overs {
+		t.Errorf("%s (%s): urgent reply to ordinary %q", c.ID, c.Tag, c.Q)
+	}
+}
+
+// TestRedteam2Heldout reports the held-out half of redteam2.jsonl; like
+// TestRedteamHeldout it asserts nothing (REDTEAM_SHOW_HELDOUT=1 lists the
+// misses).
+func TestRedteam2Heldout(t *testing.T) {
+	s := scoreRedteam(DefaultTriage(), readRedteamSplit(t, "redteam2.jsonl", "heldout"))
+	t.Logf("redteam2 held-out: %s", s)
 	if os.Getenv("REDTEAM_SHOW_HELDOUT") != "" {
 		for _, c := range s.misses {
 			t.Logf("%s (%s): missed urgent %q", c.ID, c.Tag, c.Q)

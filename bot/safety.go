@@ -134,6 +134,7 @@ type rule struct {
 	unless []int32   // a match of these in the same sentence cancels the rule
 	past   map[int32]bool
 	near   int
+	anyone bool // only the first match of an alternative sets the person
 	fire   []string
 	quiet  []string
 }
@@ -166,14 +167,18 @@ type triageFile struct {
 }
 
 type ruleFile struct {
-	ID       string   `yaml:"id"`
-	Tier     Tier     `yaml:"tier"`
-	Mention  string   `yaml:"mention"`
-	Match    []string `yaml:"match"`
-	With     []string `yaml:"with"`
-	Unless   []string `yaml:"unless"`
-	Past     []string `yaml:"past"`
-	Near     int      `yaml:"near"`
+	ID      string   `yaml:"id"`
+	Tier    Tier     `yaml:"tier"`
+	Mention string   `yaml:"mention"`
+	Match   []string `yaml:"match"`
+	With    []string `yaml:"with"`
+	Unless  []string `yaml:"unless"`
+	Past    []string `yaml:"past"`
+	Near    int      `yaml:"near"`
+	// Anyone: only the first lexicon of a match must be about the person
+	// the rule is about; the others may be about anyone ("I've written
+	// notes for my kids, it's time").
+	Anyone   bool `yaml:"anyone"`
 	Examples struct {
 		Fire  []string `yaml:"fire"`
 		Quiet []string `yaml:"quiet"`
@@ -682,7 +687,7 @@ func (r *rule) evalAlt(d *doc, alt []int32, o bool) (ok, hyp bool) {
 		}
 		for _, s := range cands {
 			st := r.state(d, s)
-			if st == notValid || other(d, s) != o {
+			if st == notValid || (other(d, s) != o && (k == 0 || !r.anyone)) {
 				continue
 			}
 			if !r.close(d, chosen, s) {

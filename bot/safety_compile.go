@@ -416,7 +416,7 @@ func (c *compiler) rule(i int, rf ruleFile, seen map[string]bool) {
 		c.errorf("%s: mention is missing", where)
 	}
 	r := rule{id: rf.ID, mention: strings.TrimSpace(rf.Mention), tier: rf.Tier, near: rf.Near,
-		strict: rf.Tier == TierEmergency || rf.Tier == TierDoctorToday, past: map[int32]bool{},
+		strict: rf.Tier == TierEmergency || rf.Tier == TierDoctorToday, past: map[int32]bool{}, anyone: rf.Anyone,
 		fire: rf.Examples.Fire, quiet: rf.Examples.Quiet}
 	if r.near <= 0 {
 		r.near = defaultNear
