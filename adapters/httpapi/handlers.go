@@ -174,13 +174,9 @@ func (s *Server) handleAsk(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, `missing "question"`)
 		return
 	}
-	q := strings.TrimSpace(*req.Question)
-	if q == "" {
-		writeError(w, http.StatusBadRequest, `"question" is empty`)
-		return
-	}
-	if n := utf8.RuneCountInString(q); n > s.cfg.MaxQuestionChars {
-		writeError(w, http.StatusBadRequest, fmt.Sprintf(`"question" is too long: %d characters, at most %d`, n, s.cfg.MaxQuestionChars))
+	q, msg := s.question(*req.Question)
+	if msg != "" {
+		writeError(w, http.StatusBadRequest, msg)
 		return
 	}
 
@@ -261,6 +257,19 @@ func (s *Server) handleFeedback(w http.ResponseWriter, r *http.Request) {
 	s.respond(w, r, http.StatusAccepted, statusBody{Status: "recorded"})
 }
 
+// question trims a question and checks it is neither empty nor over the
+// limit; msg says what is wrong ("" when nothing is).
+func (s *Server) question(text string) (q, msg string) {
+	q = strings.TrimSpace(text)
+	if q == "" {
+		return "", `"question" is empty`
+	}
+	if n := utf8.RuneCountInString(q); n > s.cfg.MaxQuestionChars {
+		return "", fmt.Sprintf(`"question" is too long: %d characters, at most %d`, n, s.cfg.MaxQuestionChars)
+	}
+	return q, ""
+}
+
 // explainRequest is the body of POST /admin/explain.
 type explainRequest struct {
 	Question string `json:"question"`
@@ -279,13 +288,9 @@ func (s *Server) handleExplain(w http.ResponseWriter, r *http.Request) {
 		writeError(w, status, msg)
 		return
 	}
-	q := strings.TrimSpace(req.Question)
-	if q == "" {
-		writeError(w, http.StatusBadRequest, `"question" is empty`)
-		return
-	}
-	if n := utf8.RuneCountInString(q); n > s.cfg.MaxQuestionChars {
-		writeError(w, http.StatusBadRequest, fmt.Sprintf(`"question" is too long: %d characters, at most %d`, n, s.cfg.MaxQuestionChars))
+	q, msg := s.question(req.Question)
+	if msg != "" {
+		writeError(w, http.StatusBadRequest, msg)
 		return
 	}
 	if req.Limit <= 0 || req.Limit > 20 {
