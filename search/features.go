@@ -57,11 +57,21 @@ const (
 	// fSynonym is the share of the covered weight found only through a
 	// synonym or a spelling correction.
 	fSynonym
+	// fWordNet is the share of the covered weight found only through a
+	// WordNet synonym (general English: "physician" for "doctor").
+	fWordNet
 	// fQWordSame is 1 when the question and the entry's title open with
 	// the same wh-word (how, what, when…).
 	fQWordSame
 	// fQWordOther is 1 when both have a wh-word and they differ.
 	fQWordOther
+	// fTypeMatch is 1 when the question asks for a kind of answer (a
+	// duration, a reason, a place; see answertype.go) and the entry's
+	// text gives one.
+	fTypeMatch
+	// fTypeMiss is 1 when the question asks for a kind of answer and the
+	// entry's text gives none.
+	fTypeMiss
 	// fFAQ is 1 for a curated FAQ answer, 0 for an article passage.
 	fFAQ
 	// fLeadIn is 1 for a passage that only introduces a list (ends in ":").
@@ -79,8 +89,8 @@ var featureNames = [numFeatures]string{
 	fCoverage: "coverage", fCoverageAll: "coverage_all", fCoverageGap: "coverage_gap", fTitleCover: "title_cover",
 	fTitlePrecision: "title_precision", fBodyCover: "body_cover", fSectionCover: "section_cover",
 	fBM25: "bm25", fTopHit: "top_hit", fMissTopic: "miss_topic", fMissNoun: "miss_noun", fMissContext: "miss_context",
-	fMaxMiss: "max_miss", fMatchedInfo: "matched_info", fSynonym: "synonym",
-	fQWordSame: "qword_same", fQWordOther: "qword_other", fFAQ: "faq", fLeadIn: "lead_in",
+	fMaxMiss: "max_miss", fMatchedInfo: "matched_info", fSynonym: "synonym", fWordNet: "wordnet",
+	fQWordSame: "qword_same", fQWordOther: "qword_other", fTypeMatch: "type_match", fTypeMiss: "type_miss", fFAQ: "faq", fLeadIn: "lead_in",
 	fFirstInSection: "first_in_section", fConcepts: "concepts",
 }
 
@@ -101,11 +111,13 @@ type questionInfo struct {
 	nKnown int
 	miss   [3]int
 	qword  string
-	stems  map[string]float64
+	// atype is the kind of answer the question asks for.
+	atype answerType
+	stems map[string]float64
 }
 
 func (s *snapshot) questionInfo(cs []concept, words []string) questionInfo {
-	qi := questionInfo{cs: cs, qword: questionWordIn(words), stems: queryStems(cs)}
+	qi := questionInfo{cs: cs, qword: questionWordIn(words), atype: questionType(words), stems: queryStems(cs)}
 	for _, c := range cs {
 		qi.all += c.weight
 		if anyTrue(c.present) {
@@ -178,6 +190,7 @@ func (s *snapshot) features(qi *questionInfo, i int, bm25 float64, top bool) (Fe
 		x[fSectionCover] = cov.section / qi.known
 		if cov.all > 0 {
 			x[fSynonym] = cov.indirect / cov.all
+			x[fWordNet] = cov.wordnet / cov.all
 		}
 	}
 	x[fTitlePrecision] = s.titlePrecision(i, qi.stems)
@@ -199,6 +212,13 @@ func (s *snapshot) features(qi *questionInfo, i int, bm25 float64, top bool) (Fe
 			x[fQWordSame] = 1
 		} else {
 			x[fQWordOther] = 1
+		}
+	}
+	if qi.atype != atNone {
+		if s.answerTypes[i]&(1<<qi.atype) != 0 {
+			x[fTypeMatch] = 1
+		} else {
+			x[fTypeMiss] = 1
 		}
 	}
 	e := &s.entries[i]

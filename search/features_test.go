@@ -30,6 +30,7 @@ func featureSnapshot(t *testing.T) *snapshot {
 		{ID: "b", Type: faq.TypeFAQ, Title: "What triggers a migraine?", Text: "Stress, poor sleep and some foods trigger attacks."},
 		{ID: "c", Type: faq.TypePassage, Title: "Treatment", Text: "Common treatments include:", Source: "m.md"},
 		{ID: "d", Type: faq.TypePassage, Title: "Treatment", Text: "Pain relievers taken early help most migraine attacks.", Source: "m.md"},
+		{ID: "e", Type: faq.TypeFAQ, Title: "Can I stop an attack?", Text: "Resting in a dark room helps."},
 	}
 	s, err := buildSnapshot(es, DefaultSynonyms())
 	if err != nil {
@@ -60,6 +61,12 @@ func TestFeatures(t *testing.T) {
 		{"qword_other: what / how", "what long migraine", "How long does a migraine last?", fQWordOther, func(v float64) bool { return v == 1 }},
 		{"faq: a FAQ entry", "migraine last", "How long does a migraine last?", fFAQ, func(v float64) bool { return v == 1 }},
 		{"lead_in: a list's introduction", "common migraine treatments", "Treatment", fLeadIn, func(v float64) bool { return v == 1 }},
+		{"wordnet: a WordNet synonym the content uses", "can i halt an attack", "Can I stop an attack?", fWordNet, func(v float64) bool { return v > 0 }},
+		{"wordnet: none for the question's own words", "can i stop an attack", "Can I stop an attack?", fWordNet, func(v float64) bool { return v == 0 }},
+		{"type_match: how long, and the text gives a duration", "how long does a migraine last", "How long does a migraine last?", fTypeMatch, func(v float64) bool { return v == 1 }},
+		{"type_miss: how long, and the text gives none", "how long do pain relievers help a migraine", "Treatment", fTypeMiss, func(v float64) bool { return v == 1 }},
+		{"type_match: a reason for a why question", "why do migraines happen, what triggers them", "What triggers a migraine?", fTypeMatch, func(v float64) bool { return v == 1 }},
+		{"type: none asked, neither feature", "migraine triggers", "What triggers a migraine?", fTypeMiss, func(v float64) bool { return v == 0 }},
 		{"synonym: spelling correction is indirect", "how long does a migrane last", "How long does a migraine last?", fSynonym, func(v float64) bool { return v > 0 }},
 	} {
 		if v := featuresOf(t, s, c.q, c.title)[c.f]; !c.want(v) {
@@ -123,5 +130,46 @@ func TestPrefixVariants(t *testing.T) {
 	}
 	if !has(stemWord("gentle"), stemWord("gentler")) {
 		t.Errorf("gentle: gentler not found as a form (variants %v)", s.prefixVariants(stemWord("gentle")))
+	}
+}
+
+// TestQuestionType: the kind of answer a question asks for, from its
+// wh-phrase, and the evidence of each kind in an answer's text.
+func TestQuestionType(t *testing.T) {
+	for q, want := range map[string]answerType{
+		"how long does back pain have to last to be called chronic": atPeriod,
+		"how many weeks until it heals":                             atPeriod,
+		"how often should i get a massage":                          atFrequency,
+		"why does my back hurt":                                     atReason,
+		"whats behind lower back pain":                              atReason,
+		"what causes migraines":                                     atReason,
+		"how much ibuprofen can i take":                             atAmount,
+		"when should i see a doctor":                                atTime,
+		"so when can i go back to work":                             atTime,
+		"where did the virus come from":                             atLocation,
+		"who should i see for back pain":                            atPerson,
+		"can massage help back pain":                                atNone,
+		"my back hurts when i sit":                                  atNone,
+		"what is massage therapy":                                   atNone,
+	} {
+		if got := questionType(splitWords(q)); got != want {
+			t.Errorf("questionType(%q) = %v, want %v", q, got, want)
+		}
+	}
+	for text, want := range map[string]answerType{
+		"Chronic back pain lasts more than three months.":  atPeriod,
+		"Most people benefit from a massage twice a week.": atFrequency,
+		"It can be caused by poor posture.":                atReason,
+		"Take no more than 400 mg at a time.":              atAmount,
+		"See a doctor if it gets worse after a week.":      atPerson,
+		"It was first found in Wuhan.":                     atLocation,
+		"Rest before bedtime.":                             atTime,
+	} {
+		if got := answerTypesIn(text); got&(1<<want) == 0 {
+			t.Errorf("answerTypesIn(%q) = %08b, want %v among them", text, got, want)
+		}
+	}
+	if got := answerTypesIn("Massage relaxes tight muscles."); got&(1<<atPeriod|1<<atReason|1<<atAmount) != 0 {
+		t.Errorf("answerTypesIn: a plain statement gives %08b", got)
 	}
 }

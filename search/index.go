@@ -114,7 +114,9 @@ type snapshot struct {
 	syn         *Synonyms
 	// firstInSection marks passages that open their section.
 	firstInSection []bool
-	built          time.Time
+	// answerTypes holds each entry's answer types (answertype.go).
+	answerTypes []uint8
+	built       time.Time
 }
 
 func (s *snapshot) idf(term string) float64 { return s.idfOf(s.df[term]) }
@@ -179,6 +181,7 @@ func buildSnapshot(entries []faq.Entry, syn *Synonyms) (*snapshot, error) {
 	}
 	s.sectionTerms = sectionSets(entries, s.terms)
 	s.firstInSection = firstInSections(entries)
+	s.answerTypes = answerTypesOf(entries)
 	s.postings = postingsOf(s.terms, s.titleTerms, s.bodyTerms, s.sectionTerms)
 	if err := idx.Batch(b); err != nil {
 		idx.Close()

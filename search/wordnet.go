@@ -150,11 +150,16 @@ type wnEntry struct {
 
 // wordNet is the parsed data. All strings are slices of text.
 type wordNet struct {
-	text    string
-	ids     map[string]uint32 // word -> index in entries
-	entries []wnEntry
-	senses  []wnSense
-	refs    []uint32 // entry index | part of speech << 30 (for exceptions)
+	text string
+	// syn is the #syn section, left unparsed: its lines are sorted, and
+	// synonyms binary-searches them (synLines, made on first use).
+	syn      string
+	synOnce  sync.Once
+	synLines []uint32
+	ids      map[string]uint32 // word -> index in entries
+	entries  []wnEntry
+	senses   []wnSense
+	refs     []uint32 // entry index | part of speech << 30 (for exceptions)
 }
 
 var (
@@ -205,6 +210,10 @@ func parseWordNet(gz []byte) (*wordNet, error) {
 		}
 		if line[0] == '#' {
 			section = line
+			if section == "#syn" {
+				wn.syn = text[pos:]
+				break
+			}
 			continue
 		}
 		tab := strings.IndexByte(line, '\t')
@@ -402,6 +411,57 @@ func (wn *wordNet) bases(w string) []string {
 				}
 			}
 		}
+	}
+	return out
+}
+
+// lemmaSynonyms gives the synonyms of lemma w (see the #syn section in
+// scripts/wordnet/build.go): the other single-word members of synsets
+// that are a common sense of both. Nil when there are none.
+func (wn *wordNet) lemmaSynonyms(w string) []string {
+	wn.synOnce.Do(func() {
+		for off := 0; off < len(wn.syn); {
+			wn.synLines = append(wn.synLines, uint32(off))
+			i := strings.IndexByte(wn.syn[off:], '\n')
+			if i < 0 {
+				break
+			}
+			off += i + 1
+		}
+	})
+	line := func(k int) string {
+		l := wn.syn[wn.synLines[k]:]
+		if i := strings.IndexByte(l, '\n'); i >= 0 {
+			l = l[:i]
+		}
+		return l
+	}
+	k := sort.Search(len(wn.synLines), func(k int) bool {
+		lemma, _, _ := strings.Cut(line(k), "\t")
+		return lemma >= w
+	})
+	if k == len(wn.synLines) {
+		return nil
+	}
+	lemma, list, _ := strings.Cut(line(k), "\t")
+	if lemma != w || list == "" {
+		return nil
+	}
+	return strings.Split(list, ",")
+}
+
+// wordSynonyms gives WordNet synonyms of lowercase w: of w itself when it
+// is a lemma, else of its base forms ("originated" -> "originate" ->
+// "arise", "develop", ...).
+func wordSynonyms(w string) []string {
+	wn := loadWordNet()
+	w = strings.ToLower(w)
+	if wn.lemmaSenses(w) != nil {
+		return wn.lemmaSynonyms(w)
+	}
+	var out []string
+	for _, b := range wn.bases(w) {
+		out = append(out, wn.lemmaSynonyms(b)...)
 	}
 	return out
 }

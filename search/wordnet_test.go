@@ -162,3 +162,22 @@ func BenchmarkWordNetIsTopicWord(b *testing.B) {
 		isTopicWord(words[i%len(words)])
 	}
 }
+
+// TestWordSynonyms: synonyms come from senses common to both words, and
+// inflected forms find their lemma's.
+func TestWordSynonyms(t *testing.T) {
+	has := func(list []string, w string) bool { return slices.Contains(list, w) }
+	if s := wordSynonyms("doctor"); !has(s, "physician") {
+		t.Errorf("doctor: %v, want physician", s)
+	}
+	if s := wordSynonyms("originated"); !has(s, "arise") {
+		t.Errorf("originated: %v, want arise (through originate)", s)
+	}
+	// "back" is mostly the body part: not the verb's "endorse".
+	if s := wordSynonyms("back"); has(s, "endorse") || !has(s, "dorsum") {
+		t.Errorf("back: %v, want dorsum and not endorse", s)
+	}
+	if s := wordSynonyms("qwxzy"); s != nil {
+		t.Errorf("unknown word: %v", s)
+	}
+}

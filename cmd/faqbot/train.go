@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -91,6 +92,10 @@ func (m *Main) examples(ctx context.Context, set trainSet, rk *search.Ranker) ([
 		if err != nil {
 			return nil, err
 		}
+		// In entry order, not the current ranker's: the examples, and so
+		// the folds and weights, must not depend on the weights that the
+		// binary happened to embed.
+		slices.SortFunc(cands, func(a, b search.Candidate) int { return strings.Compare(a.Entry.ID, b.Entry.ID) })
 		ex := search.Example{Set: set.Name, Answerable: it.Kind == "answer", Group: "q:" + it.ID}
 		for _, c := range cands {
 			ok, err := rightCandidate(ctx, co, it, c)

@@ -26,6 +26,11 @@
 //	#der      lemma<TAB>lemma,lemma,...
 //	          derivationally related single-word forms (pointer "+"
 //	          between words of data.*), e.g. "sleepy" -> "sleep".
+//	#syn      lemma<TAB>lemma,lemma,...
+//	          synonyms: the other single-word members of the synsets
+//	          that are a common sense of both words (see commonSense),
+//	          e.g. "doctor" -> "doc,physician,md". Sorted by lemma, so
+//	          the reader can binary-search the section unparsed.
 package main
 
 import (
@@ -119,6 +124,8 @@ func main() {
 
 	// index.<pos>: lemma -> senses in WordNet order.
 	lemmas := map[string][]lemmaPOS{}
+	// common lists, for each synset, the lemmas it is a common sense of.
+	common := map[synKey][]string{}
 	isLemma := make([]map[string]bool, len(poses))
 	for pi, p := range poses {
 		isLemma[pi] = map[string]bool{}
@@ -146,8 +153,10 @@ func main() {
 				}
 				c := counts[countKey{lemma, pi, n + 1}]
 				lp.senses = append(lp.senses, sense{s.class, c})
+				lp.offsets = append(lp.offsets, off)
 				lp.total += c
 			}
+
 			lemmas[lemma] = append(lemmas[lemma], lp)
 			isLemma[pi][lemma] = true
 		})
@@ -209,6 +218,28 @@ func main() {
 		fmt.Fprintf(&buf, "%s\t%s\n", w, strings.Join(ts, ","))
 	}
 
+	buf.WriteString("#syn\n")
+	for lemma, lps := range lemmas {
+		for _, k := range commonSenses(lps) {
+			common[k] = append(common[k], lemma)
+		}
+	}
+	syn := map[string][]string{}
+	for _, ws := range common {
+		for _, a := range ws {
+			for _, b := range ws {
+				if a != b {
+					syn[a] = appendUnique(syn[a], b)
+				}
+			}
+		}
+	}
+	for _, w := range sortedKeys(syn) {
+		ts := syn[w]
+		sort.Strings(ts)
+		fmt.Fprintf(&buf, "%s\t%s\n", w, strings.Join(ts, ","))
+	}
+
 	var gz bytes.Buffer
 	zw, err := gzip.NewWriterLevel(&gz, gzip.BestCompression)
 	if err != nil {
@@ -224,8 +255,8 @@ func main() {
 	if err := os.WriteFile(*out, gz.Bytes(), 0o644); err != nil {
 		log.Fatal(err)
 	}
-	log.Printf("wrote %s: %d lemmas, %d exceptions, %d derivational sources, %d bytes (%d unpacked)",
-		*out, len(lemmas), len(exc), len(der), gz.Len(), buf.Len())
+	log.Printf("wrote %s: %d lemmas, %d exceptions, %d derivational sources, %d with synonyms, %d bytes (%d unpacked)",
+		*out, len(lemmas), len(exc), len(der), len(syn), gz.Len(), buf.Len())
 }
 
 // mergeSenses merges the senses of a lemma's parts of speech by tag
@@ -257,9 +288,43 @@ func mergeSenses(lps []lemmaPOS) []sense {
 // lemmaPOS is a lemma's senses in one part of speech, in WordNet order,
 // with the sum of their tag counts.
 type lemmaPOS struct {
-	pos    int
-	senses []sense
-	total  int
+	pos     int
+	senses  []sense
+	offsets []int64 // each sense's synset in data.<pos>
+	total   int
+}
+
+// synKey names a synset: part of speech and offset in data.<pos>.
+type synKey struct {
+	pos int
+	off int64
+}
+
+// commonSenses gives a lemma's common senses, across its parts of
+// speech: those whose tag count is at least a quarter of the lemma's most
+// tagged sense; for a lemma with no tagged sense, the first sense (the
+// most frequent, in WordNet's order) of each part of speech. Synonyms
+// come only from a synset that is a common sense of both words, so
+// "back" (mostly the body part) is not linked to "endorse" (the verb)
+// nor "doctor" to the verb's rare senses. The quarter is a choice, not
+// fitted: it keeps the senses a reader of everyday English would give
+// the word.
+func commonSenses(lps []lemmaPOS) []synKey {
+	top := 0
+	for _, lp := range lps {
+		for _, s := range lp.senses {
+			top = max(top, s.count)
+		}
+	}
+	var out []synKey
+	for _, lp := range lps {
+		for n, s := range lp.senses {
+			if (top == 0 && n == 0) || (s.count > 0 && 4*s.count >= top) {
+				out = append(out, synKey{lp.pos, lp.offsets[n]})
+			}
+		}
+	}
+	return out
 }
 
 // countKey identifies a sense in cntlist.rev: lemma, part of speech and
