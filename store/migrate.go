@@ -103,6 +103,16 @@ var migrations = []migration{
 			)`,
 		},
 	},
+	{
+		version: 2,
+		name:    "record IDs, so that a journal replay writes each record once",
+		stmts: []string{
+			`ALTER TABLE questions ADD COLUMN rec_id TEXT`,
+			`CREATE UNIQUE INDEX questions_rec ON questions (rec_id)`,
+			`ALTER TABLE feedback ADD COLUMN rec_id TEXT`,
+			`CREATE UNIQUE INDEX feedback_rec ON feedback (rec_id)`,
+		},
+	},
 }
 
 // schemaVersion is the schema version this package migrates to.
@@ -180,16 +190,16 @@ type queries struct {
 func (d dialect) queries() queries {
 	return queries{
 		insertQuestion: d.sql(`INSERT INTO questions
-			(at_ms, platform, user_hash, question, kind, entry_id, title, score, latency_us)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+			(at_ms, platform, user_hash, question, kind, entry_id, title, score, latency_us, rec_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (rec_id) DO NOTHING`),
 		// The feedback rates the most recent reply from entry_id to the same
 		// user at or before the feedback.
 		insertFeedback: d.sql(`INSERT INTO feedback
-			(at_ms, platform, user_hash, entry_id, helpful, question_id)
-			VALUES (?, ?, ?, ?, ?, (
+			(at_ms, platform, user_hash, entry_id, helpful, rec_id, question_id)
+			VALUES (?, ?, ?, ?, ?, ?, (
 				SELECT id FROM questions
 				WHERE user_hash = ? AND user_hash <> '' AND entry_id = ? AND entry_id <> '' AND at_ms <= ?
-				ORDER BY at_ms DESC, id DESC LIMIT 1))`),
+				ORDER BY at_ms DESC, id DESC LIMIT 1)) ON CONFLICT (rec_id) DO NOTHING`),
 		insertSetting:  d.sql(`INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`),
 		selectSetting:  d.sql(`SELECT value FROM settings WHERE key = ?`),
 		unlinkExpired:  d.sql(`UPDATE feedback SET question_id = NULL WHERE question_id IN (SELECT id FROM questions WHERE at_ms < ?)`),

@@ -78,6 +78,11 @@ type Config struct {
 	WriteTimeout time.Duration
 	// PurgeInterval is how often Run deletes expired records (default 1h).
 	PurgeInterval time.Duration
+	// Journal, when set, is the path prefix of the journal files that keep
+	// accepted records until their batch is written, so that a killed
+	// process loses none (see journal.go). Open writes what a previous
+	// run left in them.
+	Journal string
 	// Logger receives write failures and drops; nil means slog.Default().
 	Logger *slog.Logger
 }
@@ -107,6 +112,9 @@ type Store struct {
 	salt    []byte
 
 	queue   chan item
+	journal *journal
+	// hashes hands out HMACs of the salt for accepting records.
+	hashes  sync.Pool
 	running atomic.Bool
 	closed  atomic.Bool
 
@@ -119,14 +127,19 @@ type Store struct {
 
 var _ bot.Recorder = (*Store)(nil)
 
-// item is one buffered question or feedback, still with the raw user ID: it
-// is hashed by the writer, off the reply path, and never leaves memory raw.
+// item is one buffered question or feedback. The user ID is hashed when
+// the record is accepted: the raw ID is never kept, in memory or in the
+// journal.
 type item struct {
+	// seq orders journaled records; recID is their stored ID ("" when
+	// there is no journal).
+	seq      int64
+	recID    string
 	feedback bool
 	helpful  bool
 	at       time.Time
 	platform string
-	userID   string
+	userHash string
 	text     string
 	kind     string
 	entryID  string
@@ -195,6 +208,13 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 		}
 		s.log.Warn("no salt configured for user ID hashes: using a random salt kept in the database")
 		s.salt = salt
+	}
+	s.hashes.New = func() any { return hmac.New(sha256.New, s.salt) }
+	if cfg.Journal != "" {
+		if err := s.openJournal(ctx); err != nil {
+			db.Close()
+			return nil, err
+		}
 	}
 	return s, nil
 }
@@ -296,14 +316,13 @@ func (s *Store) RecordQuestion(r bot.Record) {
 	s.enqueue(item{
 		at:       r.Time,
 		platform: r.Platform,
-		userID:   r.UserID,
 		text:     r.Question,
 		kind:     string(r.Kind),
 		entryID:  r.EntryID,
 		title:    r.Title,
 		score:    r.Score,
 		latency:  r.Latency,
-	})
+	}, r.UserID)
 }
 
 // RecordFeedback buffers f, given at time at, for the writer and returns at
@@ -319,20 +338,55 @@ func (s *Store) RecordFeedback(f bot.Feedback, at time.Time) {
 		helpful:  f.Helpful,
 		at:       at,
 		platform: f.Platform,
-		userID:   f.UserID,
 		entryID:  f.EntryID,
-	})
+	}, f.UserID)
 }
 
-func (s *Store) enqueue(it item) {
+// openJournal opens the journal and writes the records a previous run
+// left in it, then deletes those files.
+func (s *Store) openJournal(ctx context.Context) error {
+	j, left, files, err := openJournal(s.cfg.Journal)
+	if err != nil {
+		return err
+	}
+	if len(left) > 0 {
+		if err := s.replay(ctx, left); err != nil {
+			j.close(false)
+			return err
+		}
+		s.written.Add(uint64(len(left)))
+		s.log.Info("store wrote the records a previous run left in its journal", "records", len(left), "files", len(files))
+	}
+	for _, f := range files {
+		if err := os.Remove(f); err != nil {
+			s.log.Warn("store journal: remove replayed file", "file", f, "err", err)
+		}
+	}
+	s.journal = j
+	return nil
+}
+
+func (s *Store) enqueue(it item, userID string) {
 	if s.closed.Load() {
 		s.dropped.Add(1)
 		return
 	}
-	select {
-	case s.queue <- it:
-	default:
-		s.dropped.Add(1)
+	h := s.hashes.Get().(hash.Hash)
+	it.userHash = userHash(h, it.platform, userID)
+	s.hashes.Put(h)
+	push := func() {
+		select {
+		case s.queue <- it:
+		default:
+			s.dropped.Add(1)
+		}
+	}
+	if s.journal == nil {
+		push()
+		return
+	}
+	if err := s.journal.append(&it, func() { it.recID = recordID(it.seq); push() }); err != nil {
+		s.log.Error("store journal", "err", err)
 	}
 }
 
@@ -367,13 +421,12 @@ func (s *Store) Run(ctx context.Context) error {
 	var flushC <-chan time.Time
 
 	batch := make([]item, 0, s.cfg.BatchSize)
-	h := hmac.New(sha256.New, s.salt)
 	// Writes outlive ctx so that an in-flight batch is not torn at shutdown.
 	wctx := context.WithoutCancel(ctx)
 	for {
 		select {
 		case <-ctx.Done():
-			s.shutdown(wctx, h, batch)
+			s.shutdown(wctx, batch)
 			return nil
 		case it := <-s.queue:
 			batch = append(batch, it)
@@ -386,11 +439,11 @@ func (s *Store) Run(ctx context.Context) error {
 			}
 			flush.Stop()
 			flushC = nil
-			s.writeBatch(wctx, h, batch, s.cfg.WriteTimeout)
+			s.writeBatch(wctx, batch, s.cfg.WriteTimeout)
 			batch = batch[:0]
 		case <-flushC:
 			flushC = nil
-			s.writeBatch(wctx, h, batch, s.cfg.WriteTimeout)
+			s.writeBatch(wctx, batch, s.cfg.WriteTimeout)
 			batch = batch[:0]
 		}
 	}
@@ -398,7 +451,7 @@ func (s *Store) Run(ctx context.Context) error {
 
 // shutdown stops accepting records, then writes the batch and everything
 // buffered until the shutdown deadline; what is left is counted as dropped.
-func (s *Store) shutdown(ctx context.Context, h hash.Hash, batch []item) {
+func (s *Store) shutdown(ctx context.Context, batch []item) {
 	s.closed.Store(true)
 	ctx, cancel := context.WithTimeout(ctx, s.cfg.ShutdownTimeout)
 	defer cancel()
@@ -413,31 +466,40 @@ func (s *Store) shutdown(ctx context.Context, h hash.Hash, batch []item) {
 			}
 		}
 		if len(batch) == 0 {
+			s.closeJournal(true)
 			return
 		}
 		if ctx.Err() != nil {
 			n := len(batch) + len(s.queue)
 			s.dropped.Add(uint64(n))
-			s.log.Error("store shutdown deadline passed: records not written", "records", n)
+			s.log.Error("store shutdown deadline passed: records not written", "records", n, "journaled", s.journal != nil)
 			for len(s.queue) > 0 {
 				<-s.queue
 			}
+			// The journal keeps them for the next start.
+			s.closeJournal(false)
 			return
 		}
-		s.writeBatch(ctx, h, batch, s.cfg.WriteTimeout)
+		s.writeBatch(ctx, batch, s.cfg.WriteTimeout)
 		batch = batch[:0]
 	}
 }
 
 // writeBatch writes batch in one transaction. A failure drops the batch:
 // it is logged and counted.
-func (s *Store) writeBatch(ctx context.Context, h hash.Hash, batch []item, timeout time.Duration) {
+func (s *Store) writeBatch(ctx context.Context, batch []item, timeout time.Duration) {
 	if len(batch) == 0 {
 		return
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	if err := s.insert(ctx, h, batch); err != nil {
+	err := s.insert(ctx, batch)
+	if s.journal != nil {
+		if jerr := s.journal.committed(batch[len(batch)-1].seq); jerr != nil {
+			s.log.Warn("store journal: rotate", "err", jerr)
+		}
+	}
+	if err != nil {
 		s.writeErrors.Add(1)
 		s.dropped.Add(uint64(len(batch)))
 		s.log.Error("store write failed: records dropped", "records", len(batch), "err", err)
@@ -452,7 +514,7 @@ func (s *Store) writeBatch(ctx context.Context, h hash.Hash, batch []item, timeo
 	}
 }
 
-func (s *Store) insert(ctx context.Context, h hash.Hash, batch []item) (err error) {
+func (s *Store) insert(ctx context.Context, batch []item) (err error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
@@ -464,7 +526,7 @@ func (s *Store) insert(ctx context.Context, h hash.Hash, batch []item) (err erro
 	}()
 	var qStmt, fStmt *sql.Stmt
 	for _, it := range batch {
-		uh := userHash(h, it.platform, it.userID)
+		uh := it.userHash
 		ms := it.at.UnixMilli()
 		if it.feedback {
 			if fStmt == nil {
@@ -477,7 +539,7 @@ func (s *Store) insert(ctx context.Context, h hash.Hash, batch []item) (err erro
 			if it.helpful {
 				helpful = 1
 			}
-			if _, err = fStmt.ExecContext(ctx, ms, it.platform, uh, it.entryID, helpful, uh, it.entryID, ms); err != nil {
+			if _, err = fStmt.ExecContext(ctx, ms, it.platform, uh, it.entryID, helpful, nullable(it.recID), uh, it.entryID, ms); err != nil {
 				return fmt.Errorf("insert feedback: %w", err)
 			}
 			continue
@@ -488,7 +550,7 @@ func (s *Store) insert(ctx context.Context, h hash.Hash, batch []item) (err erro
 			}
 			defer qStmt.Close()
 		}
-		if _, err = qStmt.ExecContext(ctx, ms, it.platform, uh, clip(it.text), it.kind, it.entryID, clip(it.title), it.score, it.latency.Microseconds()); err != nil {
+		if _, err = qStmt.ExecContext(ctx, ms, it.platform, uh, clip(it.text), it.kind, it.entryID, clip(it.title), it.score, it.latency.Microseconds(), nullable(it.recID)); err != nil {
 			return fmt.Errorf("insert question: %w", err)
 		}
 	}
@@ -496,6 +558,26 @@ func (s *Store) insert(ctx context.Context, h hash.Hash, batch []item) (err erro
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+// nullable is s, or NULL for "": records written without a journal have no
+// ID, and NULLs never conflict.
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+// closeJournal closes the journal, removing its files when everything it
+// held was written.
+func (s *Store) closeJournal(empty bool) {
+	if s.journal == nil {
+		return
+	}
+	if err := s.journal.close(empty); err != nil {
+		s.log.Warn("store journal: close", "err", err)
+	}
 }
 
 // userHash is the hex HMAC-SHA256 (first 128 bits) of the platform and user
@@ -591,6 +673,11 @@ func (s *Store) Close() error {
 	for len(s.queue) > 0 {
 		<-s.queue
 		s.dropped.Add(1)
+	}
+	// Records dropped here stay in the journal for the next Open; after a
+	// clean Run the journal is already closed and removed.
+	if s.journal != nil && !s.running.Load() {
+		s.closeJournal(false)
 	}
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("store: close: %w", err)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"strings"
 	"time"
 
 	"faqbot/adapters/httpapi"
@@ -32,6 +33,11 @@ type StoreConfig struct {
 	ShutdownTimeout Duration `yaml:"shutdown_timeout"`
 	WriteTimeout    Duration `yaml:"write_timeout"`
 	PurgeInterval   Duration `yaml:"purge_interval"`
+	// Journal is where serve keeps accepted records until they are
+	// written, so that a killed process loses none: "" is beside a SQLite
+	// database (<dsn>.journal) and none for PostgreSQL, "off" is none.
+	// Give each process its own.
+	Journal string `yaml:"journal"`
 }
 
 func (c StoreConfig) validate() error {
@@ -50,7 +56,9 @@ func defaultStoreConfig() StoreConfig {
 	return StoreConfig{DSN: "data/faqbot.db", Retention: Duration(store.DefaultRetention)}
 }
 
-func (c Config) storeConfig(getenv func(string) string, log *slog.Logger) store.Config {
+// storeConfig is the store's configuration; journal is set for the one
+// process that records (serve), never for commands that only read.
+func (c Config) storeConfig(getenv func(string) string, log *slog.Logger, journal bool) store.Config {
 	// A DSN with a password belongs in the environment.
 	dsn := envOr(getenv, "FAQBOT_STORE_DSN", c.Store.DSN)
 	if !isURL(dsn) {
@@ -62,6 +70,21 @@ func (c Config) storeConfig(getenv func(string) string, log *slog.Logger) store.
 		BatchSize: s.BatchSize, FlushInterval: time.Duration(s.FlushInterval), BufferSize: s.BufferSize,
 		ShutdownTimeout: time.Duration(s.ShutdownTimeout), WriteTimeout: time.Duration(s.WriteTimeout),
 		PurgeInterval: time.Duration(s.PurgeInterval), Logger: log,
+		Journal: c.journalPath(dsn, journal),
+	}
+}
+
+// journalPath is the store journal's path prefix, "" for none.
+func (c Config) journalPath(dsn string, journal bool) string {
+	switch j := c.Store.Journal; {
+	case !journal || j == "off":
+		return ""
+	case j != "":
+		return c.path(j)
+	case isURL(dsn):
+		return "" // PostgreSQL: replicas need paths of their own, so opt in
+	default:
+		return strings.TrimPrefix(strings.SplitN(dsn, "?", 2)[0], "file:") + ".journal"
 	}
 }
 
@@ -128,7 +151,7 @@ func (m *Main) report(ctx context.Context, args []string) error {
 	if !cfg.Store.Enabled {
 		return errors.New("report: the conversation store is off (set store.enabled: true in config.yaml)")
 	}
-	st, err := store.Open(ctx, cfg.storeConfig(m.Getenv, newLogger(m.Stderr, cfg.Log, slog.LevelWarn)))
+	st, err := store.Open(ctx, cfg.storeConfig(m.Getenv, newLogger(m.Stderr, cfg.Log, slog.LevelWarn), false))
 	if err != nil {
 		return err
 	}

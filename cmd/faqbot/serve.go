@@ -125,7 +125,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	var opts []bot.Option
 	var st *store.Store
 	if cfg.Store.Enabled {
-		st, err = store.Open(ctx, cfg.storeConfig(m.Getenv, log))
+		st, err = store.Open(ctx, cfg.storeConfig(m.Getenv, log, true))
 		if err != nil {
 			return err
 		}
