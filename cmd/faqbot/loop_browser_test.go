@@ -125,7 +125,7 @@ func TestBrowserCloseTheLoop(t *testing.T) {
 	downloads := t.TempDir()
 	p := tab{t, chromium(t, 90*time.Second, downloads)}
 
-	const question = "will kneading my lumbar area make it feel better"
+	const question = "is a rubdown worth it for lumbago"
 	const entry = "How can massage therapy help with lower back pain?"
 
 	// 1. Nothing answers the question yet.
