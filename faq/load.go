@@ -22,6 +22,9 @@ const MaxFileBytes = 8 << 20
 type FileResult struct {
 	Path    string
 	Entries int
+	// Alternates is, for the alternates overlay, how many wordings it
+	// added to entries (its Entries is 0).
+	Alternates int
 	// Err is nil when the file loaded cleanly.
 	Err error
 }
@@ -45,6 +48,10 @@ type Options struct {
 	// refuses one that lost too many entries (see Guard). Loads made for
 	// validation only leave it nil.
 	Guard *Guard
+	// Overlay is the alternates overlay file (see ParseOverlay); "" means
+	// DefaultOverlayName at the top of the first content folder. It is
+	// not read as a content file, and a missing overlay is no error.
+	Overlay string
 }
 
 // Errors matched with errors.Is on the problems Load reports.
@@ -92,11 +99,21 @@ func Parse(name string, data []byte) ([]Entry, error) {
 // With opt.Guard set, a load that would lose too many entries compared with
 // the last one the guard accepted is refused with errors wrapping
 // ErrDropped (see Guard).
+//
+// The alternates overlay (opt.Overlay, by default alternates.yaml in the
+// first content folder) is applied last: its wordings become alternates of
+// the entries it names. It is listed in Files with its Alternates count;
+// when it has a problem, its errors are returned and none of it is
+// applied, while the content files still load.
 func Load(paths []string, opt Options) (*Result, error) {
 	files, errs := expand(paths)
+	overlay := OverlayPath(paths, opt.Overlay)
 	res := &Result{}
 	h := sha256.New()
 	for _, f := range files {
+		if overlay != "" && sameFile(f, overlay) {
+			continue
+		}
 		fr := FileResult{Path: f}
 		entries, err := loadFile(f, h)
 		if err != nil {
@@ -108,11 +125,18 @@ func Load(paths []string, opt Options) (*Result, error) {
 		}
 		res.Files = append(res.Files, fr)
 	}
-	res.Version = hex.EncodeToString(h.Sum(nil))[:16]
 	if verrs := Validate(res.Entries, opt); len(verrs) > 0 {
 		errs = append(errs, verrs...)
 		res.Entries = dropInvalid(res, verrs)
 	}
+	if overlay != "" {
+		partial := len(errs) > 0
+		if fr, ok, oerrs := loadOverlay(overlay, res.Entries, partial, h); ok {
+			res.Files = append(res.Files, fr)
+			errs = append(errs, oerrs...)
+		}
+	}
+	res.Version = hex.EncodeToString(h.Sum(nil))[:16]
 	if len(files) > 0 && len(res.Entries) == 0 && len(errs) == 0 {
 		errs = append(errs, errors.New("content: no entries loaded"))
 	}

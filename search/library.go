@@ -52,7 +52,10 @@ type build struct {
 type FileStatus struct {
 	Path    string `json:"path"`
 	Entries int    `json:"entries"`
-	Error   string `json:"error,omitempty"`
+	// Alternates is, for the alternates overlay, how many wordings it
+	// added to entries.
+	Alternates int    `json:"alternates,omitempty"`
+	Error      string `json:"error,omitempty"`
 }
 
 // Report is the outcome of one load or reindex.
@@ -205,7 +208,7 @@ func (l *Library) load(trigger string) ([]faq.Entry, *Synonyms, Report, error) {
 		rep.Version = res.Version
 		rep.Entries = len(res.Entries)
 		for _, f := range res.Files {
-			fs := FileStatus{Path: f.Path, Entries: f.Entries}
+			fs := FileStatus{Path: f.Path, Entries: f.Entries, Alternates: f.Alternates}
 			if f.Err != nil {
 				fs.Error = f.Err.Error()
 			}

@@ -15,6 +15,9 @@
 //	GET  /admin/report  Authorization: Bearer <token>; ?since=7d or ?from=&to= (RFC 3339), &format=json|csv:
 //	                    answer rate, unanswered questions clustered, worst-rated entries, weak matches
 //	POST /admin/explain Authorization or console session; {"question": "..."} -> top candidates with features
+//	GET  /admin/entries ?q=text&limit=n -> entries matching text, for the console's entry picker (Curator)
+//	POST /admin/alternates {"entry_id", "question"} -> adds the wording to the alternates overlay and reindexes (Curator)
+//	POST /admin/faq-stub {"questions": [...], "count": n} -> a YAML FAQ entry to fill in, as a download (Curator)
 //	/admin/session      POST {"token"} signs the console in (session cookie + CSRF token), GET re-reads it, DELETE signs out
 //	GET  /admin/        the operator console (when the admin token is set)
 //	GET  /, /widget.js  the chat page and its embeddable widget (Config.Web), assets under /web/

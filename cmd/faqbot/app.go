@@ -94,6 +94,8 @@ type core struct {
 	guard  *faq.Guard
 	bot    *bot.Bot
 	triage *bot.Triage
+	// overlay is the alternates overlay file ("" for none).
+	overlay string
 }
 
 // buildCore loads rules and content and builds the bot. With met set, every
@@ -104,9 +106,11 @@ func buildCore(cfg Config, log *slog.Logger, met *metrics.Metrics, opts ...bot.O
 		return nil, err
 	}
 	guard := faq.NewGuard(cfg.Content.MaxDrop)
+	opt := cfg.contentOptions()
+	opt.Guard = guard
 	lc := search.LibraryConfig{
 		Paths: cfg.contentPaths(), SynonymFiles: cfg.synonymPaths(),
-		Options: faq.Options{MaxAnswerChars: cfg.Bot.MaxAnswerChars, Guard: guard}, Logger: log,
+		Options: opt, Logger: log,
 	}
 	if met != nil {
 		lc.OnReindex = func(rep search.Report) {
@@ -129,5 +133,5 @@ func buildCore(cfg Config, log *slog.Logger, met *metrics.Metrics, opts ...bot.O
 		lib.Close()
 		return nil, err
 	}
-	return &core{lib: lib, guard: guard, bot: b, triage: triage}, nil
+	return &core{lib: lib, guard: guard, bot: b, triage: triage, overlay: opt.Overlay}, nil
 }

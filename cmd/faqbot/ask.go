@@ -247,9 +247,13 @@ func (m *Main) validate(ctx context.Context, args []string) error {
 		return err
 	}
 	problems := 0
-	res, lerr := faq.Load(cfg.contentPaths(), faq.Options{MaxAnswerChars: cfg.Bot.MaxAnswerChars})
+	opt := cfg.contentOptions()
+	res, lerr := faq.Load(cfg.contentPaths(), opt)
 	for _, f := range res.Files {
 		status := fmt.Sprintf("%d entries", f.Entries)
+		if opt.Overlay != "" && f.Path == opt.Overlay {
+			status = fmt.Sprintf("%d alternates", f.Alternates)
+		}
 		if f.Err != nil {
 			status = "FAILED"
 		}

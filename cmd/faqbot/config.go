@@ -45,6 +45,10 @@ type ContentConfig struct {
 	Debounce Duration `yaml:"debounce"`
 	// Ranker is a weights file written by `faqbot train` ("" = built in).
 	Ranker string `yaml:"ranker"`
+	// Alternates is the operator-owned overlay of added wordings that the
+	// console's "accept as alternate" writes ("" = alternates.yaml in the
+	// first content folder).
+	Alternates string `yaml:"alternates"`
 	// MaxDrop is the share of entries (0 < max_drop <= 1) a reindex may
 	// lose, per file and in all, before it is refused as a probable file
 	// caught mid-write (faq.DefaultMaxDrop, 0.3); 1 turns the check off.
@@ -227,6 +231,17 @@ func (c Config) contentPaths() []string {
 		out[i] = c.path(p)
 	}
 	return out
+}
+
+// overlayPath is the alternates overlay file ("" when the content has no
+// folder and none is configured).
+func (c Config) overlayPath() string {
+	return faq.OverlayPath(c.contentPaths(), c.path(c.Content.Alternates))
+}
+
+// contentOptions are the content validation options, without a guard.
+func (c Config) contentOptions() faq.Options {
+	return faq.Options{MaxAnswerChars: c.Bot.MaxAnswerChars, Overlay: c.overlayPath()}
 }
 
 func (c Config) synonymPaths() []string {

@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -97,9 +98,20 @@ func TestDocYAMLExamples(t *testing.T) {
 		switch {
 		case doc.Kind == yaml.SequenceNode || doc.Kind == yaml.MappingNode && hasKey(doc, "faq"):
 			counts["faq"]++
-			if _, err := faq.ParseYAML(b.where()+".yaml", []byte(b.text)); err != nil {
+			_, err := faq.ParseYAML(b.where()+".yaml", []byte(b.text))
+			if isStub := strings.Contains(b.text, `answer: ""`); isStub {
+				// A FAQ stub to fill in: it must not load unfilled.
+				counts["stub"]++
+				if err == nil || !strings.Contains(err.Error(), "empty answer") {
+					t.Errorf("%s: the FAQ stub example: got %v, want an empty-answer error", b.where(), err)
+				}
+			} else if err != nil {
 				t.Errorf("%s: the FAQ example does not load: %v", b.where(), err)
 			}
+		case doc.Kind == yaml.MappingNode && entryIDKey.MatchString(doc.Content[0].Value):
+			// An alternates overlay: it must apply to the bundled content.
+			counts["overlay"]++
+			checkOverlayExample(t, b)
 		case doc.Kind == yaml.MappingNode && configSections[doc.Content[0].Value]:
 			counts["config"]++
 			p := filepath.Join(t.TempDir(), "config.yaml")
@@ -115,6 +127,38 @@ func TestDocYAMLExamples(t *testing.T) {
 		t.Errorf("checked %v YAML examples; want the README's FAQ example and the config examples", counts)
 	}
 	t.Logf("YAML examples checked: %v", counts)
+}
+
+// entryIDKey matches an entry ID, the keys of an alternates overlay.
+var entryIDKey = regexp.MustCompile(`^[qp][0-9a-f]{11}$`)
+
+// checkOverlayExample loads the bundled content with b as its alternates
+// overlay: every ID must be a bundled entry's.
+func checkOverlayExample(t *testing.T, b docBlock) {
+	t.Helper()
+	dir := t.TempDir()
+	files, err := filepath.Glob(filepath.Join(bundled, "*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, filepath.Join(dir, filepath.Base(f)), string(data))
+	}
+	writeFile(t, filepath.Join(dir, faq.DefaultOverlayName), b.text)
+	res, err := faq.Load([]string{dir}, faq.Options{})
+	if err != nil {
+		t.Errorf("%s: the alternates example does not apply to the bundled content: %v", b.where(), err)
+		return
+	}
+	for _, f := range res.Files {
+		if filepath.Base(f.Path) == faq.DefaultOverlayName && f.Alternates == 0 {
+			t.Errorf("%s: the alternates example adds no wording", b.where())
+		}
+	}
 }
 
 func hasKey(n *yaml.Node, key string) bool {
@@ -213,7 +257,8 @@ func TestDocShellExamples(t *testing.T) {
 	env := map[string]string{"FAQBOT_ADMIN_TOKEN": "docs-test-admin-token", "FAQBOT_STORE_SALT": "docs"}
 	routes := map[string]bool{"/v1/ask": true, "/v1/topics": true, "/healthz": true, "/readyz": true,
 		"/admin/reindex": true, "/admin/status": true, "/admin/report": true, "/metrics": true,
-		"/v1/feedback": true, "/admin/explain": true, "/admin/session": true, "/": true, "/admin/": true, "/widget.js": true}
+		"/v1/feedback": true, "/admin/explain": true, "/admin/session": true, "/": true, "/admin/": true, "/widget.js": true,
+		"/admin/entries": true, "/admin/alternates": true, "/admin/faq-stub": true}
 	ran, curls := 0, 0
 	for _, b := range docBlocks(t) {
 		if b.lang != "sh" && b.lang != "bash" {

@@ -33,6 +33,9 @@ type admin struct {
 	st    *store.Store // nil when the store is off
 	ropts store.ReportOptions
 	bot   *bot.Bot // for the thresholds shown by Explain; nil shows zeros
+	// overlay is the alternates overlay that AcceptAlternate writes ("":
+	// none, refused).
+	overlay string
 }
 
 // Explain ranks question over the serving index for the console's "Try a
@@ -197,7 +200,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	}
 	var httpAddr string
 	if cfg.HTTP.Enabled {
-		srv, err := httpapi.New(cfg.httpConfig(m.Getenv, met), co.bot, admin{lib: co.lib, guard: co.guard, st: st, ropts: cfg.reportOptions(), bot: co.bot}, log)
+		srv, err := httpapi.New(cfg.httpConfig(m.Getenv, met), co.bot, admin{lib: co.lib, guard: co.guard, st: st, ropts: cfg.reportOptions(), bot: co.bot, overlay: co.overlay}, log)
 		if err != nil {
 			return err
 		}

@@ -99,7 +99,9 @@
     if (r.version) { var p = el("p", "", "Content version: "); p.appendChild(el("code", "", r.version)); d.appendChild(p); }
     if (r.errors && r.errors.length) { d.appendChild(el("p", "bad", "Errors:")); d.appendChild(errorList(r.errors)); }
     if (r.files && r.files.length) {
-      d.appendChild(table(["File", "Entries", "Error"], r.files.map(function (f) { return [f.path, f.entries, f.error || ""]; }), [false, true, false]));
+      d.appendChild(table(["File", "Entries", "Error"], r.files.map(function (f) {
+        return [f.path, f.alternates ? f.alternates + " wordings" : f.entries, f.error || ""];
+      }), [false, true, false]));
     }
     return d;
   }
@@ -167,13 +169,24 @@
       if (r.truncated) body.appendChild(el("p", "hint", "Only the most recent questions were clustered."));
       body.appendChild(el("h3", "", "Unanswered questions"));
       var un = r.unanswered || [];
-      body.appendChild(un.length ? table(["Times asked", "Examples"], un.map(function (c) { return [c.count, (c.examples || []).join(" · ")]; }), [true, false]) : el("p", "hint", "None."));
+      body.appendChild(un.length ? table(["Times asked", "Examples", "Close the loop"], un.map(function (c) {
+        var ex = c.examples || [], acts = el("span", "acts"), done = el("span", "ok");
+        acts.appendChild(button("Answer with an entry…", "Answer “" + ex[0] + "” with an existing entry", function (b) { openPicker(ex, done, b); }));
+        acts.appendChild(button("Needs a new FAQ", "Download a FAQ stub for “" + ex[0] + "”", function () { downloadStub(ex, c.count); }));
+        acts.appendChild(done);
+        return [c.count, ex.join(" · "), acts];
+      }), [true, false, false]) : el("p", "hint", "None."));
       body.appendChild(el("h3", "", "Worst-rated entries"));
       var wf = r.worst_feedback || [];
       body.appendChild(wf.length ? table(["Entry", "👎", "Ratings", "👎 share"], wf.map(function (e) { return [e.title || e.entry_id, e.not_helpful, e.total, pct(e.not_helpful_ratio)]; }), [false, true, true, true]) : el("p", "hint", "None."));
       body.appendChild(el("h3", "", "Weak matches (score below " + (r.weak_score || 0).toFixed(2) + ")"));
       var wm = r.weak_matches || [];
-      body.appendChild(wm.length ? table(["Question", "Answered with", "Score", "Times"], wm.map(function (m) { return [m.question, m.title || m.entry_id, (m.score || 0).toFixed(2), m.count]; }), [false, false, true, true]) : el("p", "hint", "None."));
+      body.appendChild(wm.length ? table(["Question", "Answered with", "Score", "Times", "Close the loop"], wm.map(function (m) {
+        var acts = el("span", "acts"), done = el("span", "ok");
+        acts.appendChild(button("Answer with an entry…", "Answer “" + m.question + "” with an entry", function (b) { openPicker([m.question], done, b, m.title); }));
+        acts.appendChild(done);
+        return [m.question, m.title || m.entry_id, (m.score || 0).toFixed(2), m.count, acts];
+      }), [false, false, true, true, false]) : el("p", "hint", "None."));
     }, function (e) { clear(body); body.appendChild(el("p", "bad", "Report unavailable: " + e.message)); });
   }
   $("report-form").addEventListener("submit", function (ev) { ev.preventDefault(); loadReport(); });
@@ -186,7 +199,7 @@
     api("POST", "explain", { question: $("try-q").value }).then(function (x) {
       body.appendChild(el("p", "hint", "Answer threshold " + x.min_confidence.toFixed(2) + "; “did you mean” from " + x.clarify_confidence.toFixed(2) + "."));
       if (!x.candidates.length) { body.appendChild(el("p", "", "No entry was retrieved: the bot would fall back to topics.")); return; }
-      body.appendChild(table(["#", "Entry", "Confidence", "Score", "What matched"], x.candidates.map(function (c, i) {
+      body.appendChild(table(["#", "Entry", "Confidence", "Score", "What matched", "Close the loop"], x.candidates.map(function (c, i) {
         var conf = el("span", c.confidence >= x.min_confidence ? "above" : "");
         var bar = el("span", "conf"); bar.style.width = Math.round(60 * c.confidence) + "px";
         conf.appendChild(bar); conf.appendChild(document.createTextNode(c.confidence.toFixed(3)));
@@ -194,10 +207,106 @@
         title.appendChild(el("code", "", c.type + " · " + c.source));
         var feats = (c.features || []).filter(function (f) { return Math.abs(f.value) > 1e-9; })
           .map(function (f) { return f.name + " " + (Math.round(f.value * 1000) / 1000); }).join(", ");
-        return [i + 1, title, conf, c.score.toFixed(3), feats];
-      }), [true, false, true, true, false]));
+        var done = el("span", "ok"), acts = el("span", "acts");
+        acts.appendChild(button("Accept for this entry", "Accept “" + x.question + "” as a wording of “" + c.title + "”", function (b) {
+          accept(c.entry_id, x.question, done, b);
+        }));
+        acts.appendChild(done);
+        return [i + 1, title, conf, c.score.toFixed(3), feats, acts];
+      }), [true, false, true, true, false, false]));
     }, function (e) { body.appendChild(el("p", "bad", "Could not explain: " + e.message)); });
   });
+
+  // Close the loop: accept a question as another wording of an entry, or
+  // export it as the stub of a new FAQ entry.
+  function button(text, label, onclick) {
+    var b = el("button", "", text);
+    b.type = "button";
+    if (label) b.setAttribute("aria-label", label);
+    b.addEventListener("click", function () { onclick(b); });
+    return b;
+  }
+  function accept(entryID, question, done, btn) {
+    if (btn) btn.disabled = true;
+    say("Accepting…");
+    return api("POST", "alternates", { entry_id: entryID, question: question }).then(function (r) {
+      var text;
+      if (!r.added) text = "“" + r.question + "” is already a wording of “" + r.title + "”.";
+      else if (r.reindexed) text = "Accepted “" + r.question + "” as a wording of “" + r.title + "”. Reindexed: it is answered from now on.";
+      else text = "Saved “" + r.question + "” in " + r.file + ", but the reindex failed: " + r.reindex_error;
+      say(text, r.added && !r.reindexed);
+      if (done) done.textContent = r.added ? " ✓ accepted" : " ✓ already there";
+      return true;
+    }, function (e) {
+      say("Not accepted: " + e.message, true);
+      return false;
+    }).then(function (ok) { if (btn) btn.disabled = false; return ok; });
+  }
+  var picking = null; // {done, opener} of the open picker
+  function openPicker(questions, done, opener, hint) {
+    var sel = $("pick-q");
+    clear(sel);
+    questions.forEach(function (q) { var o = el("option", "", q); o.value = q; sel.appendChild(o); });
+    picking = { done: done, opener: opener };
+    $("picker").hidden = false;
+    $("pick-search").value = hint || questions[0] || "";
+    findEntries();
+    $("pick-search").focus();
+  }
+  function closePicker() {
+    $("picker").hidden = true;
+    clear($("pick-results"));
+    if (picking && picking.opener) picking.opener.focus();
+    picking = null;
+  }
+  function findEntries() {
+    var box = $("pick-results");
+    clear(box);
+    box.appendChild(el("p", "hint", "Searching…"));
+    api("GET", "entries?limit=8&q=" + encodeURIComponent($("pick-search").value.trim())).then(function (d) {
+      clear(box);
+      if (!d.entries.length) { box.appendChild(el("p", "hint", "No entry matches; try other words.")); return; }
+      d.entries.forEach(function (e, i) {
+        var row = el("div", "pick"), r = el("input"), l = el("label");
+        r.type = "radio"; r.name = "pick-entry"; r.id = "pick-" + i; r.value = e.entry_id;
+        l.htmlFor = r.id;
+        l.appendChild(el("b", "", e.title)); l.appendChild(el("br"));
+        l.appendChild(el("span", "", e.text)); l.appendChild(el("br"));
+        l.appendChild(el("code", "", e.type + " · " + e.source + " · " + e.entry_id));
+        if (e.alternates.length) { l.appendChild(el("br")); l.appendChild(el("span", "hint", "Also asked as: " + e.alternates.join(" · "))); }
+        row.appendChild(r); row.appendChild(l); box.appendChild(row);
+      });
+    }, function (e) { clear(box); box.appendChild(el("p", "bad", "Search failed: " + e.message)); });
+  }
+  $("pick-find").addEventListener("submit", function (ev) { ev.preventDefault(); findEntries(); });
+  $("pick-cancel").addEventListener("click", closePicker);
+  $("picker").addEventListener("keydown", function (ev) { if (ev.key === "Escape") closePicker(); });
+  $("pick-form").addEventListener("submit", function (ev) {
+    ev.preventDefault();
+    var chosen = document.querySelector('input[name="pick-entry"]:checked');
+    if (!chosen) { say("Pick the entry that answers the question first.", true); return; }
+    accept(chosen.value, $("pick-q").value, picking && picking.done, $("pick-accept")).then(function (ok) { if (ok) closePicker(); });
+  });
+  function downloadStub(questions, count) {
+    say("Exporting…");
+    fetch("faq-stub", { method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": csrf },
+      body: JSON.stringify({ questions: questions.slice(0, 20), count: count || 0 }) }).then(function (resp) {
+      if (!resp.ok) {
+        if (resp.status === 401) signedOut("Your session ended; sign in again.");
+        return resp.json().catch(function () { return {}; }).then(function (d) { throw new Error(d.error || "the server answered " + resp.status); });
+      }
+      var m = /filename="([^"]+)"/.exec(resp.headers.get("Content-Disposition") || "");
+      var name = m ? m[1] : "faq-stub.yaml";
+      return resp.blob().then(function (b) {
+        var a = el("a");
+        a.href = URL.createObjectURL(b); a.download = name; a.hidden = true;
+        document.body.appendChild(a); a.click();
+        setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+        say("Downloaded " + name + ": write the answer, add it to the content and reindex.");
+      });
+    }).catch(function (e) { say("No FAQ stub: " + e.message, true); });
+  }
 
   api("GET", "session").then(signedIn, function () { signedOut(); });
 })();

@@ -1,0 +1,241 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"faqbot/faq"
+)
+
+// This file drives a real headless Chromium (Debian's chromium package;
+// .ci/run installs it) against a real `faqbot serve`, as
+// adapters/httpapi/browser_test.go does against the adapter alone. It skips
+// only where /usr/bin/chromium is absent.
+
+const chromiumPath = "/usr/bin/chromium"
+
+// chromium starts a headless Chromium with a fresh profile, downloads
+// allowed into downloads, and returns a tab context bounded by timeout.
+func chromium(t *testing.T, timeout time.Duration, downloads string) context.Context {
+	t.Helper()
+	if _, err := os.Stat(chromiumPath); err != nil {
+		t.Skipf("no Chromium at %s (apt-get install chromium chromium-driver; .ci/run does): %v", chromiumPath, err)
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromiumPath),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-extensions", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 900),
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	t.Cleanup(cancel)
+	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
+	t.Cleanup(acancel)
+	tctx, tcancel := chromedp.NewContext(actx)
+	t.Cleanup(tcancel)
+	if err := chromedp.Do(tctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
+			Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: downloads,
+		})
+		return err
+	})); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	return tctx
+}
+
+// tab is a browser tab with helpers that fail the test.
+type tab struct {
+	t   *testing.T
+	ctx context.Context
+}
+
+func (p tab) do(what string, steps ...chromedp.Action[chromedp.Void]) {
+	p.t.Helper()
+	if err := chromedp.Do(p.ctx, steps...); err != nil {
+		p.t.Fatalf("%s: %v", what, err)
+	}
+}
+
+func (p tab) text(sel string) string {
+	p.t.Helper()
+	s, err := chromedp.Run(p.ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		p.t.Fatalf("text of %s: %v", sel, err)
+	}
+	return s
+}
+
+// waitFor polls a JavaScript condition until it holds, or fails with what
+// the page's message line says.
+func (p tab) waitFor(what, js string) {
+	p.t.Helper()
+	ctx, cancel := context.WithTimeout(p.ctx, 15*time.Second)
+	defer cancel()
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](js)); err != nil {
+		msg, _ := chromedp.Run(p.ctx, chromedp.Evaluate[string](`(document.getElementById('msg')||{}).textContent||''`))
+		p.t.Fatalf("%s: waiting for %s: %v (page message %q)", what, js, err, msg)
+	}
+}
+
+func jsString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// TestBrowserCloseTheLoop: a question the bot cannot answer is asked on the
+// chat page; the operator finds it among the unanswered questions in the
+// console, picks the entry that answers it and accepts it as an alternate
+// wording; asked again on the chat page, it gets that entry's answer. The
+// cluster's "needs a new FAQ" downloads a YAML stub.
+func TestBrowserCloseTheLoop(t *testing.T) {
+	dir := t.TempDir()
+	content := filepath.Join(dir, "content")
+	if err := os.Mkdir(content, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	article, err := os.ReadFile(filepath.Join(bundled, "massage-lower-back-pain.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(content, "massage-lower-back-pain.txt"), string(article))
+	cfg := serveConfig(t, dir, "content:\n  paths: [content]\nstore:\n  enabled: true\n  dsn: data/loop.db\n  flush_interval: 20ms\n")
+	const token = "browser-loop-admin-token"
+	addr, stop := startServe(t, map[string]string{"FAQBOT_ADMIN_TOKEN": token, "FAQBOT_STORE_SALT": "loop"}, "-config", cfg)
+	defer stop()
+	base := "http://" + addr
+	downloads := t.TempDir()
+	p := tab{t, chromium(t, 90*time.Second, downloads)}
+
+	const question = "is a rubdown worth it for lumbago"
+	const entry = "How can massage therapy help with lower back pain?"
+
+	// 1. Nothing answers the question yet.
+	p.do("ask on the chat page",
+		chromedp.Navigate(base+"/"),
+		chromedp.WaitVisible(chromedp.ID("q")),
+		chromedp.SendKeys(chromedp.ID("q"), question+kb.Enter),
+		chromedp.WaitVisible(chromedp.CSS("#log > article")),
+	)
+	if cls := p.text("#log > article .disclaimer"); cls == "" {
+		t.Error("no disclaimer under the reply")
+	}
+	p.waitFor("fallback", `document.querySelector('#log > article').classList.contains('kind-fallback')`)
+
+	// 2. The console lists it as unanswered; pick the entry and accept.
+	p.do("console sign-in",
+		chromedp.Navigate(base+"/admin/"),
+		chromedp.WaitVisible(chromedp.ID("token")),
+		chromedp.SendKeys(chromedp.ID("token"), token+kb.Enter),
+		chromedp.WaitVisible(chromedp.CSS("#status-body .stats")),
+		chromedp.Click(chromedp.CSS(`nav button[data-tab="report"]`)),
+	)
+	// The store writes in the background: show the report until the
+	// question is there.
+	inReport := `Array.from(document.querySelectorAll('#report-body td')).some(function(td){return td.textContent.indexOf(` + jsString(question) + `)>=0})`
+	for i := 0; ; i++ {
+		ok, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool](inReport))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok {
+			break
+		}
+		if i == 50 {
+			t.Fatalf("the question never showed among the unanswered: %q", p.text("#report-body"))
+		}
+		time.Sleep(200 * time.Millisecond)
+		p.do("show the report", chromedp.Click(chromedp.CSS(`#report-form button[type="submit"]`)))
+		time.Sleep(100 * time.Millisecond)
+	}
+	p.do("open the picker",
+		chromedp.Click(chromedp.CSS(`#report-body button[aria-label^="Answer “`+question+`”"]`)),
+		chromedp.WaitVisible(chromedp.ID("picker")),
+	)
+	if got := p.text("#pick-q"); !strings.Contains(got, question) {
+		t.Errorf("the picker offers %q, want the question", got)
+	}
+	// Search for the entry by its words, as an operator would.
+	if _, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool](`(document.getElementById('pick-search').value='')===''`)); err != nil {
+		t.Fatal(err)
+	}
+	p.do("search entries",
+		chromedp.SendKeys(chromedp.ID("pick-search"), "massage therapy help lower back"+kb.Enter),
+	)
+	pick := `Array.from(document.querySelectorAll('#pick-results .pick')).find(function(r){return r.querySelector('b').textContent===` + jsString(entry) + `})`
+	p.waitFor("search results", `!!`+pick)
+	if msg := p.text("#msg"); strings.Contains(msg, "Pick the entry") {
+		t.Errorf("Enter in the search box tried to accept: %q", msg)
+	}
+	radio, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](pick+`.querySelector('input').id`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.do("pick the entry", chromedp.Click(chromedp.ID(radio)))
+	p.do("accept", chromedp.Click(chromedp.ID("pick-accept")))
+	p.waitFor("accepted", `document.getElementById('msg').textContent.indexOf('Accepted')===0`)
+	if msg := p.text("#msg"); !strings.Contains(msg, entry) || !strings.Contains(msg, "Reindexed") {
+		t.Errorf("after accepting: message %q, want the entry and the reindex", msg)
+	}
+	if n, _ := chromedp.Run(p.ctx, chromedp.Evaluate[bool](`document.getElementById('picker').hidden`)); !n {
+		t.Error("the picker stays open after accepting")
+	}
+
+	// The overlay holds the wording under the entry's ID.
+	overlay := filepath.Join(content, faq.DefaultOverlayName)
+	data, err := os.ReadFile(overlay)
+	if err != nil {
+		t.Fatalf("overlay: %v", err)
+	}
+	ov, err := faq.ParseOverlay(overlay, data)
+	if err != nil || len(ov.Items) != 1 || len(ov.Items[0].Questions) != 1 || ov.Items[0].Questions[0].Text != question {
+		t.Fatalf("overlay after accepting: %+v, %v:\n%s", ov, err, data)
+	}
+
+	// 3. "Needs a new FAQ" downloads a stub of the cluster.
+	p.do("needs a new FAQ", chromedp.Click(chromedp.CSS(`#report-body button[aria-label^="Download a FAQ stub"]`)))
+	p.waitFor("stub downloaded", `document.getElementById('msg').textContent.indexOf('Downloaded')===0`)
+	var stub []byte
+	for i := 0; i < 50 && stub == nil; i++ {
+		files, _ := filepath.Glob(filepath.Join(downloads, "faq-stub-*.yaml"))
+		if len(files) == 1 {
+			stub, _ = os.ReadFile(files[0])
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if !strings.Contains(string(stub), "question: "+question) || !strings.Contains(string(stub), `answer: ""`) {
+		t.Errorf("downloaded stub:\n%s\nwant the question and an empty answer", stub)
+	}
+
+	// 4. Asked again on the chat page, the question gets the entry's answer.
+	p.do("ask again",
+		chromedp.Navigate(base+"/"),
+		chromedp.WaitVisible(chromedp.ID("q")),
+		chromedp.SendKeys(chromedp.ID("q"), question+kb.Enter),
+		chromedp.WaitVisible(chromedp.CSS("#log > article .understood")),
+	)
+	if got, want := p.text("#log > article .understood"), "I understood: "+entry; got != want {
+		t.Errorf("after accepting: got %q, want %q", got, want)
+	}
+	if body := p.text("#log > article"); !strings.Contains(body, "massage") {
+		t.Errorf("answer: %q", body)
+	}
+}
