@@ -209,7 +209,7 @@ func (d dialect) queries() queries {
 		kindCounts:     d.sql(`SELECT kind, COUNT(*) FROM questions WHERE at_ms >= ? AND at_ms < ? GROUP BY kind`),
 		platformCounts: d.sql(`SELECT platform, COUNT(*) FROM questions WHERE at_ms >= ? AND at_ms < ? GROUP BY platform`),
 		unanswered: d.sql(`SELECT question FROM questions
-			WHERE kind = 'fallback' AND at_ms >= ? AND at_ms < ?
+			WHERE kind IN ('fallback', 'clarify') AND at_ms >= ? AND at_ms < ?
 			ORDER BY at_ms DESC LIMIT ?`),
 		weak: d.sql(`SELECT question, entry_id, title, score FROM questions
 			WHERE kind = 'answer' AND score < ? AND at_ms >= ? AND at_ms < ?

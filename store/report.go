@@ -74,15 +74,17 @@ type Report struct {
 	Questions int `json:"questions"`
 	// Kinds counts the questions by reply kind.
 	Kinds KindCounts `json:"kinds"`
-	// AnswerRate is answers / (answers + fallbacks): of the questions the
-	// knowledge base was asked, the share it answered. 0 when there were none.
+	// AnswerRate is answers / (answers + clarifies + fallbacks): of the
+	// questions the knowledge base was asked, the share it answered. 0 when
+	// there were none.
 	AnswerRate float64 `json:"answer_rate"`
 	// Platforms counts the questions by platform.
 	Platforms map[string]int `json:"platforms"`
 	// Feedback counts the ratings given in the period.
 	Feedback FeedbackCounts `json:"feedback"`
-	// Unanswered are the most frequent fallback questions, paraphrases
-	// grouped, the most asked first.
+	// Unanswered are the most frequent questions the bot did not answer
+	// (fallback, or a "did you mean" clarify), paraphrases grouped, the
+	// most asked first.
 	Unanswered []Cluster `json:"unanswered"`
 	// WorstFeedback are the entries with the most 👎, the worst first.
 	WorstFeedback []EntryFeedback `json:"worst_feedback"`
@@ -99,7 +101,9 @@ type Report struct {
 // KindCounts counts questions by reply kind; Other is greeting, help,
 // invalid and any other kind.
 type KindCounts struct {
-	Answer   int `json:"answer"`
+	Answer int `json:"answer"`
+	// Clarify counts "did you mean" replies: not answers.
+	Clarify  int `json:"clarify"`
 	Fallback int `json:"fallback"`
 	Urgent   int `json:"urgent"`
 	Other    int `json:"other"`
@@ -167,6 +171,8 @@ func (s *Store) Report(ctx context.Context, from, to time.Time, opts ReportOptio
 			r.Kinds.Answer += n
 		case "fallback":
 			r.Kinds.Fallback += n
+		case "clarify":
+			r.Kinds.Clarify += n
 		case "urgent":
 			r.Kinds.Urgent += n
 		default:
@@ -176,7 +182,7 @@ func (s *Store) Report(ctx context.Context, from, to time.Time, opts ReportOptio
 	}); err != nil {
 		return Report{}, fmt.Errorf("store: report: count kinds: %w", err)
 	}
-	if n := r.Kinds.Answer + r.Kinds.Fallback; n > 0 {
+	if n := r.Kinds.Answer + r.Kinds.Clarify + r.Kinds.Fallback; n > 0 {
 		r.AnswerRate = float64(r.Kinds.Answer) / float64(n)
 	}
 	if err := s.eachRow(ctx, s.q.platformCounts, []any{lo, hi}, func(scan func(...any) error) error {

@@ -7,6 +7,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -230,5 +231,28 @@ func TestClusterWithInjectedTerms(t *testing.T) {
 	}
 	if got := clusterQuestions(qs, 1.01, 3, fakeTerms); len(got) != 2 {
 		t.Errorf("threshold above 1: got %+v, want one cluster per distinct analysed wording (2)", got)
+	}
+}
+
+// TestReportCountsClarify: a "did you mean" reply is not an answer: it
+// counts apart, lowers the answer rate, and its question is listed with
+// the unanswered ones for the operator to fix.
+func TestReportCountsClarify(t *testing.T) {
+	s := openStore(t, Config{DSN: filepath.Join(t.TempDir(), "c.db"), FlushInterval: 5 * time.Millisecond})
+	stop := run(t, s)
+	now := time.Now()
+	s.RecordQuestion(bot.Record{Time: now, Platform: "http", Question: "is a rubdown worth it", Kind: bot.KindClarify})
+	s.RecordQuestion(bot.Record{Time: now, Platform: "http", Question: "can massage help", Kind: bot.KindAnswer, EntryID: "e"})
+	waitWritten(t, s, 2)
+	stop()
+	r, err := s.Report(context.Background(), now.Add(-time.Minute), now.Add(time.Minute), ReportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Kinds.Clarify != 1 || r.Kinds.Answer != 1 || r.AnswerRate != 0.5 {
+		t.Errorf("kinds %+v, answer rate %v: want 1 clarify, 1 answer, rate 0.5", r.Kinds, r.AnswerRate)
+	}
+	if len(r.Unanswered) != 1 || r.Unanswered[0].Examples[0] != "is a rubdown worth it" {
+		t.Errorf("unanswered: %+v, want the clarified question", r.Unanswered)
 	}
 }

@@ -137,7 +137,7 @@
   }
   // chart draws a horizontal bar per reply kind.
   function chart(kinds) {
-    var names = ["answer", "fallback", "urgent", "other"];
+    var names = ["answer", "clarify", "fallback", "urgent", "other"];
     var max = 1;
     names.forEach(function (n) { max = Math.max(max, kinds[n] || 0); });
     var w = 420, row = 26, left = 80;
@@ -161,6 +161,7 @@
       s.appendChild(stat("questions", r.questions || 0));
       s.appendChild(stat("answer rate", pct(r.answer_rate)));
       s.appendChild(stat("fallbacks", k.fallback || 0));
+      s.appendChild(stat("did you mean", k.clarify || 0));
       s.appendChild(stat("urgent", k.urgent || 0));
       var fb = r.feedback || {};
       s.appendChild(stat("👍 / 👎", (fb.helpful || 0) + " / " + (fb.not_helpful || 0)));
