@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
@@ -166,6 +168,9 @@ func TestBrowserCloseTheLoop(t *testing.T) {
 		p.do("show the report", chromedp.Click(chromedp.CSS(`#report-form button[type="submit"]`)))
 		time.Sleep(100 * time.Millisecond)
 	}
+	screenshot(t, p.ctx, "console-report-desktop", 1280, 900)
+	screenshot(t, p.ctx, "console-report-phone", 390, 844)
+	p.do("desktop again", chromedp.EmulateViewport(1280, 900))
 	p.do("open the picker",
 		chromedp.Click(chromedp.CSS(`#report-body button[aria-label^="Answer “`+question+`”"]`)),
 		chromedp.WaitVisible(chromedp.ID("picker")),
@@ -237,5 +242,34 @@ func TestBrowserCloseTheLoop(t *testing.T) {
 	}
 	if body := p.text("#log > article"); !strings.Contains(body, "massage") {
 		t.Errorf("answer: %q", body)
+	}
+}
+
+// screenshot saves the tab at a viewport size as name.png in the folder
+// FAQBOT_SCREENSHOTS names (docs/screenshots for the docs), else in a
+// temporary one, and checks it is a picture of that size.
+func screenshot(t *testing.T, ctx context.Context, name string, w, h int64) {
+	t.Helper()
+	dir := os.Getenv("FAQBOT_SCREENSHOTS")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(w, h)); err != nil {
+		t.Fatalf("viewport %s: %v", name, err)
+	}
+	time.Sleep(100 * time.Millisecond) // let the layout settle
+	b, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	cfg, err := png.DecodeConfig(bytes.NewReader(b))
+	if err != nil || int64(cfg.Width) != w || int64(cfg.Height) != h {
+		t.Fatalf("screenshot %s: %v, %dx%d, want a %dx%d PNG", name, err, cfg.Width, cfg.Height, w, h)
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), b, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }
