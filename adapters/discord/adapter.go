@@ -23,18 +23,10 @@ import (
 // Platform is the bot.Question.Platform value of Discord questions.
 const Platform = "discord"
 
-// Answerer is the answering core as the adapter uses it; *bot.Bot satisfies it.
+// Answerer is the answering core as the adapter uses it; *bot.Bot
+// satisfies it. An error is shown to the person as bot.ErrorMessage(err).
 type Answerer interface {
-	// Answer answers a free-text question.
 	Answer(ctx context.Context, q bot.Question) (bot.Reply, error)
-	// AnswerEntry answers one entry directly (a related-question or topic button).
-	AnswerEntry(ctx context.Context, q bot.Question, entryID string) (bot.Reply, error)
-	// Feedback records a 👍 / 👎.
-	Feedback(ctx context.Context, f bot.Feedback) error
-	// Topics lists the FAQ questions offered by /topics.
-	Topics(ctx context.Context) []bot.Ref
-	// Help returns the /help reply.
-	Help(ctx context.Context) bot.Reply
 }
 
 // Adapter connects an Answerer to Discord. Create it with New and start it
@@ -45,8 +37,8 @@ type Adapter struct {
 	log    *slog.Logger
 	key    ed25519.PublicKey
 	base   *url.URL
-	flood  *bot.FloodGuard
 	admins map[string]bool
+	texts  Texts
 
 	// rest serves REST calls that belong to no shard (HTTP interactions,
 	// GatewayBot, command registration).
@@ -56,11 +48,12 @@ type Adapter struct {
 
 	queues []chan event
 	quit   chan struct{}
-	// workCtx is the context of event handling; it outlives Run's context
-	// by up to ShutdownTimeout so in-flight replies are still delivered.
-	workCtx    context.Context
-	cancelWork context.CancelFunc
-	bg         sync.WaitGroup // HTTP interaction follow-ups
+	// cut is closed at the shutdown deadline: it ends the contexts of
+	// event handling (workContext), which outlive Run's context by up to
+	// ShutdownTimeout so in-flight replies are still delivered.
+	cut     chan struct{}
+	cutOnce sync.Once
+	bg      sync.WaitGroup // HTTP interaction follow-ups
 
 	started atomic.Bool
 	ready   chan struct{} // closed once start-up is done (tests)
@@ -96,9 +89,10 @@ func New(cfg Config, a Answerer, logger *slog.Logger) (*Adapter, error) {
 		log:    logger.With("adapter", "discord"),
 		key:    key,
 		base:   base,
-		flood:  bot.NewFloodGuard(cfg.FloodPerMinute, time.Minute),
 		admins: map[string]bool{},
+		texts:  cfg.Texts,
 		quit:   make(chan struct{}),
+		cut:    make(chan struct{}),
 		ready:  make(chan struct{}),
 	}
 	for _, id := range cfg.AdminIDs {
@@ -106,7 +100,6 @@ func New(cfg Config, a Answerer, logger *slog.Logger) (*Adapter, error) {
 	}
 	ad.selfID.Store("")
 	ad.appID.Store(cfg.ApplicationID)
-	ad.workCtx, ad.cancelWork = context.WithCancel(context.Background())
 	ad.rest, err = ad.newSession(nil)
 	if err != nil {
 		return nil, err
@@ -229,7 +222,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 	if !a.started.CompareAndSwap(false, true) {
 		return errors.New("discord: Run called twice")
 	}
-	defer a.cancelWork()
+	defer a.cutWork()
 
 	var workers sync.WaitGroup
 	for _, q := range a.queues {
@@ -340,7 +333,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 	case <-done:
 	case <-dctx.Done():
 		// Cut in-flight replies and connections; everything ends promptly.
-		a.cancelWork()
+		a.cutWork()
 		for _, sh := range shards {
 			sh.dialer.closeAll()
 		}
@@ -555,10 +548,30 @@ func (a *Adapter) handle(ev event) {
 			a.log.Error("event handler panicked; event skipped", "panic", fmt.Sprint(r))
 		}
 	}()
+	ctx, cancel := a.workContext()
+	defer cancel()
 	switch {
 	case ev.m != nil:
-		a.onMessage(a.workCtx, ev.s, ev.m)
+		a.onMessage(ctx, ev.s, ev.m)
 	case ev.in != nil:
-		a.onGatewayInteraction(a.workCtx, ev.s, ev.in)
+		a.onGatewayInteraction(ctx, ev.s, ev.in)
 	}
 }
+
+// workContext is the context of handling one event: it is not Run's (the
+// reply to an event taken before shutdown is still delivered) and ends at
+// the shutdown deadline, when Run calls cutWork.
+func (a *Adapter) workContext() (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(context.Background())
+	stop := make(chan struct{})
+	go func() {
+		select {
+		case <-a.cut:
+			cancel()
+		case <-stop:
+		}
+	}()
+	return ctx, func() { close(stop); cancel() }
+}
+
+func (a *Adapter) cutWork() { a.cutOnce.Do(func() { close(a.cut) }) }

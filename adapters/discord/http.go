@@ -66,7 +66,9 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 				a.log.Error("interaction handler panicked; skipped", "panic", p)
 			}
 		}()
-		a.handleInteraction(a.workCtx, a.rest, &in, func(resp *discordgo.InteractionResponse) error {
+		ctx, cancel := a.workContext()
+		defer cancel()
+		a.handleInteraction(ctx, a.rest, &in, func(resp *discordgo.InteractionResponse) error {
 			h := handoff{resp: resp, written: make(chan error, 1)}
 			first <- h
 			select {
@@ -75,8 +77,8 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 					a.stats.apiErrors.Add(1) // Discord did not get the response
 				}
 				return err
-			case <-a.workCtx.Done():
-				return a.workCtx.Err()
+			case <-ctx.Done():
+				return ctx.Err()
 			}
 		})
 	}()

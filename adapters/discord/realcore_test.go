@@ -166,7 +166,7 @@ func TestRealCoreRelatedButtonAnswersThatEntry(t *testing.T) {
 	conn.dispatch("INTERACTION_CREATE", in)
 	d := interactionReply(t, f, "9102")
 
-	want, err := core.AnswerEntry(context.Background(), bot.Question{Text: label, Platform: "discord", UserID: "123", ChatID: chanID}, entryID)
+	want, err := core.Answer(context.Background(), bot.Question{Intent: bot.IntentEntry, EntryID: entryID, Text: label, Platform: "discord", UserID: "123", ChatID: chanID})
 	if err != nil {
 		t.Fatalf("core.AnswerEntry(%q): %v", entryID, err)
 	}

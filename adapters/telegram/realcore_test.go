@@ -192,7 +192,7 @@ func TestRealCoreRelatedButtonAnswersThatEntry(t *testing.T) {
 		t.Errorf("ack %v", ack.form)
 	}
 
-	want, err := core.AnswerEntry(context.Background(), bot.Question{Text: label, Platform: Platform, UserID: "42", ChatID: "42"}, entryID)
+	want, err := core.Answer(context.Background(), bot.Question{Intent: bot.IntentEntry, EntryID: entryID, Text: label, Platform: Platform, UserID: "42", ChatID: "42"})
 	if err != nil {
 		t.Fatalf("core.AnswerEntry(%q): %v", entryID, err)
 	}

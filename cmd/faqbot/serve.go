@@ -67,19 +67,38 @@ func (a admin) Explain(ctx context.Context, question string, limit int) (httpapi
 	return out, nil
 }
 
-func (a admin) Reindex(ctx context.Context) (any, error) {
+func (a admin) Reindex(ctx context.Context) (httpapi.ReindexReport, error) {
 	rep, err := a.lib.Reindex(ctx, "http")
-	return rep, err
+	return reindexReport(rep), err
 }
 
 // ForceReindex is Reindex accepting any loss of entries (?force=1).
-func (a admin) ForceReindex(ctx context.Context) (any, error) {
+func (a admin) ForceReindex(ctx context.Context) (httpapi.ReindexReport, error) {
 	a.guard.Force()
-	return a.lib.Reindex(ctx, "http-force")
+	rep, err := a.lib.Reindex(ctx, "http-force")
+	return reindexReport(rep), err
 }
 
-func (a admin) Status(ctx context.Context) any { return a.lib.Status() }
-func (a admin) Ready() bool                    { return a.lib.Index().Len() > 0 }
+func (a admin) Status(ctx context.Context) httpapi.Status {
+	st := a.lib.Status()
+	out := httpapi.Status{Serving: reindexReport(st.Serving), Reindexes: st.Reindexes, Failures: st.Failures}
+	if st.LastReindex != nil {
+		last := reindexReport(*st.LastReindex)
+		out.LastReindex = &last
+	}
+	return out
+}
+
+// reindexReport is the library's report as the admin API shows it.
+func reindexReport(r search.Report) httpapi.ReindexReport {
+	out := httpapi.ReindexReport{OK: r.OK, Trigger: r.Trigger, At: r.At, DurationMS: r.DurationMS, Version: r.Version,
+		Entries: r.Entries, Synonyms: r.Synonyms, Errors: r.Errors}
+	for _, f := range r.Files {
+		out.Files = append(out.Files, httpapi.FileReport{Path: f.Path, Entries: f.Entries, Error: f.Error})
+	}
+	return out
+}
+func (a admin) Ready() bool { return a.lib.Index().Len() > 0 }
 
 func (a admin) Report(ctx context.Context, w io.Writer, format string, from, to time.Time) error {
 	if a.st == nil {
@@ -88,13 +107,13 @@ func (a admin) Report(ctx context.Context, w io.Writer, format string, from, to 
 	return writeReport(ctx, a.st, a.ropts, w, format, from, to)
 }
 
-// chatReindex is the hook behind the /reindex chat command.
-func chatReindex(lib *search.Library, platform string) func(ctx context.Context) (string, error) {
-	return func(ctx context.Context) (string, error) {
+// chatReindex is the hook behind the /reindex chat command (bot.WithReindex).
+func chatReindex(lib *search.Library) func(ctx context.Context, platform string) (string, error) {
+	return func(ctx context.Context, platform string) (string, error) {
 		rep, err := lib.Reindex(ctx, platform)
 		if err != nil {
 			if len(rep.Errors) > 0 {
-				return "", fmt.Errorf("%s", strings.Join(rep.Errors, "\n"))
+				return "", fmt.Errorf("%w: %s", err, strings.Join(rep.Errors, "; "))
 			}
 			return "", err
 		}
@@ -160,10 +179,9 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		tc.Reindex = chatReindex(co.lib, "telegram")
 		tg, err := telegram.New(tc, co.bot, log)
 		if err != nil {
-			return fmt.Errorf("serve: telegram: %w", err)
+			return fmt.Errorf("serve: %w", err) // the error names telegram
 		}
 		if err := platformMetrics(met, "telegram", func() platformStats { return telegramStats(tg.Stats()) }); err != nil {
 			return err
@@ -177,10 +195,9 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		if err != nil {
 			return err
 		}
-		dc.Reindex = chatReindex(co.lib, "discord")
 		dg, err := discord.New(dc, co.bot, log)
 		if err != nil {
-			return fmt.Errorf("serve: discord: %w", err)
+			return fmt.Errorf("serve: %w", err) // the error names discord
 		}
 		if err := platformMetrics(met, "discord", func() platformStats { return discordStats(dg.Stats()) }); err != nil {
 			return err
