@@ -115,3 +115,28 @@ func TestBotUnknownIntentIsInvalid(t *testing.T) {
 		t.Errorf("got %v (%q), want invalid", err, ErrorMessage(err))
 	}
 }
+
+// TestConfiguredTextsReachReplies: the texts an operator sets are the ones
+// people get (feedback_thanks was once read by nothing).
+func TestConfiguredTextsReachReplies(t *testing.T) {
+	cfg := testConfig()
+	cfg.Texts.FeedbackThanks, cfg.Texts.Topics, cfg.Texts.Flood = "Cheers!", "Ask me about:", "Easy!"
+	cfg.FloodPerMinute = map[string]int{"telegram": 1}
+	b, err := New(&fakeSearcher{entries: testEntries()}, nil, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	r, err := b.Answer(ctx, Question{Intent: IntentFeedback, EntryID: "q-naps", Helpful: true})
+	if err != nil || r.Kind != KindNotice || r.Text != "Cheers!" || r.Disclaimer != "" {
+		t.Errorf("feedback: got %+v %v, want the configured thanks without disclaimer", r, err)
+	}
+	r, _ = b.Answer(ctx, Question{Intent: IntentTopics, Platform: "telegram", UserID: "1"})
+	if r.Kind != KindTopics || r.Text != "Ask me about:" || len(r.Topics) == 0 || r.Disclaimer == "" {
+		t.Errorf("topics: got %+v, want the configured heading, the topics and the disclaimer", r)
+	}
+	r, _ = b.Answer(ctx, Question{Intent: IntentHelp, Platform: "telegram", UserID: "1"})
+	if r.Kind != KindLimited || r.Text != "Easy!" {
+		t.Errorf("second request in a minute: got %+v, want the configured flood notice", r)
+	}
+}

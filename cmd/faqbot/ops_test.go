@@ -286,3 +286,22 @@ func TestHealth(t *testing.T) {
 		t.Error("health of a stopped server: got nil, want an error")
 	}
 }
+
+// TestConfigUnknownKeysAreErrors: a typo or a key that nothing reads any
+// more stops the start with the line and the key, at any depth.
+func TestConfigUnknownKeysAreErrors(t *testing.T) {
+	for _, c := range []struct{ yaml, want string }{
+		{"bot:\n  min_confidance: 0.5\n", "min_confidance"},
+		{"bot:\n  texts:\n    feedback_thank: Thanks\n", "feedback_thank"},
+		{"telegram:\n  texts:\n    flood: Slow down.\n", "flood"}, // moved to bot.texts
+		{"discord:\n  interactions:\n    publickey: x\n", "publickey"},
+		{"colour: blue\n", "colour"},
+	} {
+		p := filepath.Join(t.TempDir(), "config.yaml")
+		writeFile(t, p, c.yaml)
+		_, err := ReadConfig(p, true)
+		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "line ") {
+			t.Errorf("%q: got %v, want an error naming the line and %q", c.yaml, err, c.want)
+		}
+	}
+}
