@@ -533,7 +533,7 @@ func TestInputHygiene(t *testing.T) {
 
 func TestFuzzishInputsNeverPanic(t *testing.T) {
 	b, _, _ := newTestBot(t, nil)
-	inputs := []string{"\xc3", "\xed\xa0\x80", "a\x00b", strings.Repeat("\u0301", 300), "\U0010FFFF", "‮", "💥" + strings.Repeat("🔥", 1000), "% s %d %!", "{title}"}
+	inputs := []string{"\xc3", "\xed\xa0\x80", "a\x00b", strings.Repeat("\u0301", 300), "\U0010FFFF", "\u202e", "💥" + strings.Repeat("🔥", 1000), "% s %d %!", "{title}"}
 	for i := 0; i < 256; i++ {
 		inputs = append(inputs, string([]byte{byte(i), 'a', byte(255 - i)}))
 	}

@@ -174,7 +174,6 @@ type queries struct {
 	unanswered      string
 	weak            string
 	feedbackByEntry string
-	feedbackTotals  string
 }
 
 func (d dialect) queries() queries {

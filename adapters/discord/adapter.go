@@ -232,94 +232,95 @@ func (a *Adapter) Run(ctx context.Context) error {
 			a.work(q)
 		}()
 	}
-
-	var (
-		shards  []*shard
-		srv     *http.Server
-		srvDone chan error
-		sup     sync.WaitGroup
-		supCtx  context.Context
-		stopSup context.CancelFunc
-	)
-	supCtx, stopSup = context.WithCancel(ctx)
+	supCtx, stopSup := context.WithCancel(ctx)
 	defer stopSup()
-
-	startErr := func() error {
-		if a.cfg.Interactions.Listen != "" {
-			ln, err := net.Listen("tcp", a.cfg.Interactions.Listen)
-			if err != nil {
-				return fmt.Errorf("discord: interactions listen %q: %w", a.cfg.Interactions.Listen, err)
-			}
-			mux := http.NewServeMux()
-			mux.Handle(a.cfg.Interactions.Path, a.InteractionsHandler())
-			a.lnAddr.Store(ln.Addr().String())
-			srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-			srvDone = make(chan error, 1)
-			go func() { srvDone <- srv.Serve(ln) }()
-			a.log.Info("interactions endpoint listening", "addr", ln.Addr().String(), "path", a.cfg.Interactions.Path)
-		}
-		if !a.cfg.DisableGateway {
-			var err error
-			shards, err = a.openShards(supCtx, &sup)
-			if err != nil {
-				return err
-			}
-		} else if a.appID.Load().(string) == "" {
-			app, err := a.rest.Application("@me")
-			if err != nil {
-				return fmt.Errorf("discord: get application: %w", err)
-			}
-			a.appID.Store(app.ID)
-		}
-		return a.registerCommands(ctx)
-	}()
+	var rs running
+	startErr := a.start(ctx, supCtx, &rs)
 	if startErr != nil && ctx.Err() != nil {
 		startErr = nil // cancelled during start-up: a clean exit
 	}
 	if startErr == nil && ctx.Err() == nil {
 		close(a.ready)
-		a.log.Info("running", "shards", len(shards), "guild_commands", a.cfg.GuildID != "")
+		a.log.Info("running", "shards", len(rs.shards), "guild_commands", a.cfg.GuildID != "")
 		select {
 		case <-ctx.Done():
-		case err := <-srvDone:
+		case err := <-rs.srvDone:
 			startErr = fmt.Errorf("discord: interactions endpoint: %w", err)
 		}
 	}
-
-	// Shutdown, bounded by ShutdownTimeout.
-	deadline := time.Now().Add(a.cfg.ShutdownTimeout)
-	dctx, cancel := context.WithDeadline(context.Background(), deadline)
-	defer cancel()
 	stopSup()
+	err := a.shutdown(&rs, &workers)
+	if startErr != nil {
+		return startErr
+	}
+	a.log.Info("stopped")
+	return err
+}
+
+// running is what Run started: the shards with their supervisors and the
+// interactions endpoint.
+type running struct {
+	shards  []*shard
+	sup     sync.WaitGroup // shard supervisors
+	srv     *http.Server
+	srvDone chan error
+}
+
+// start opens the interactions endpoint and the shards (supervised under
+// supCtx) and registers the commands.
+func (a *Adapter) start(ctx, supCtx context.Context, rs *running) error {
+	if a.cfg.Interactions.Listen != "" {
+		ln, err := net.Listen("tcp", a.cfg.Interactions.Listen)
+		if err != nil {
+			return fmt.Errorf("discord: interactions listen %q: %w", a.cfg.Interactions.Listen, err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle(a.cfg.Interactions.Path, a.InteractionsHandler())
+		a.lnAddr.Store(ln.Addr().String())
+		rs.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		rs.srvDone = make(chan error, 1)
+		go func() { rs.srvDone <- rs.srv.Serve(ln) }()
+		a.log.Info("interactions endpoint listening", "addr", ln.Addr().String(), "path", a.cfg.Interactions.Path)
+	}
+	if !a.cfg.DisableGateway {
+		var err error
+		rs.shards, err = a.openShards(supCtx, &rs.sup)
+		if err != nil {
+			return err
+		}
+	} else if a.appID.Load().(string) == "" {
+		app, err := a.rest.Application("@me")
+		if err != nil {
+			return fmt.Errorf("discord: get application: %w", err)
+		}
+		a.appID.Store(app.ID)
+	}
+	return a.registerCommands(ctx)
+}
+
+// shutdown closes the endpoint and the sessions and lets the workers
+// finish what is queued, all bounded by ShutdownTimeout; past it, in-flight
+// work is cut and an error returned.
+func (a *Adapter) shutdown(rs *running, workers *sync.WaitGroup) error {
+	dctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
+	defer cancel()
 	var closers sync.WaitGroup
-	if srv != nil {
+	if rs.srv != nil {
 		closers.Add(1)
 		go func() {
 			defer closers.Done()
-			if err := srv.Shutdown(dctx); err != nil {
+			if err := rs.srv.Shutdown(dctx); err != nil {
 				a.log.Warn("interactions endpoint shutdown", "err", err)
-				srv.Close()
+				rs.srv.Close()
 			}
 		}()
 	}
-	closers.Add(1)
+	closers.Add(2)
 	go func() {
 		defer closers.Done()
-		sup.Wait() // supervisors end promptly once stopSup cuts their handshakes
-		var wg sync.WaitGroup
-		for _, sh := range shards {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				if err := sh.s.Close(); err != nil {
-					sh.log.Warn("close session", "err", err)
-				}
-				sh.dialer.closeAll()
-			}()
-		}
-		wg.Wait()
+		rs.sup.Wait() // supervisors end promptly once stopSup cuts their handshakes
+		closeShards(rs.shards)
 	}()
-	closers.Add(1)
 	go func() {
 		defer closers.Done()
 		close(a.quit) // workers finish what is queued, then stop
@@ -328,23 +329,34 @@ func (a *Adapter) Run(ctx context.Context) error {
 	}()
 	done := make(chan struct{})
 	go func() { closers.Wait(); close(done) }()
-	var err error
 	select {
 	case <-done:
+		return nil
 	case <-dctx.Done():
 		// Cut in-flight replies and connections; everything ends promptly.
 		a.cutWork()
-		for _, sh := range shards {
+		for _, sh := range rs.shards {
 			sh.dialer.closeAll()
 		}
 		<-done
-		err = fmt.Errorf("discord: shutdown exceeded %v", a.cfg.ShutdownTimeout)
+		return fmt.Errorf("discord: shutdown exceeded %v", a.cfg.ShutdownTimeout)
 	}
-	if startErr != nil {
-		return startErr
+}
+
+// closeShards closes every shard's session, in parallel.
+func closeShards(shards []*shard) {
+	var wg sync.WaitGroup
+	for _, sh := range shards {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := sh.s.Close(); err != nil {
+				sh.log.Warn("close session", "err", err)
+			}
+			sh.dialer.closeAll()
+		}()
 	}
-	a.log.Info("stopped")
-	return err
+	wg.Wait()
 }
 
 // interactionsAddr is the address the interactions endpoint listens on, or "".

@@ -22,6 +22,9 @@ func (a *Adapter) InteractionsHandler() http.Handler {
 	return http.HandlerFunc(a.serveInteraction)
 }
 
+// serveInteraction is one piece on purpose: the hand-off between the HTTP
+// response and the background handler (first, finished, the client going
+// away) is one protocol whose channels must be read where they are made.
 func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 	if a.key == nil {
 		http.Error(w, "interactions endpoint not configured", http.StatusServiceUnavailable)

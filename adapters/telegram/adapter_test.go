@@ -451,9 +451,9 @@ func TestShutdownMidBurstLosesNothing(t *testing.T) {
 	}
 
 	start(t, f, &fakeAnswerer{}, nil)
-	cs := f.waitCalls(t, "sendMessage", total)
+	f.waitCalls(t, "sendMessage", total)
 	time.Sleep(50 * time.Millisecond)
-	cs = f.callsOf("sendMessage")
+	cs := f.callsOf("sendMessage")
 	seen := map[string]int{}
 	for _, c := range cs {
 		text := c.form.Get("text")

@@ -142,25 +142,13 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		met = metrics.New()
 	}
 	var opts []bot.Option
-	var st *store.Store
-	if cfg.Store.Enabled {
-		st, err = store.Open(ctx, cfg.storeConfig(m.Getenv, log))
-		if err != nil {
-			return err
-		}
-		// The store's writer stops after the adapters (ctx), flushing what is buffered.
-		storeDone := make(chan error, 1)
-		storeCtx, stopStore := context.WithCancel(context.WithoutCancel(ctx))
-		go func() { storeDone <- st.Run(storeCtx) }()
-		defer func() {
-			stopStore()
-			<-storeDone
-			st.Close()
-		}()
+	st, stopStore, err := openStore(ctx, cfg, m.Getenv, log, met)
+	if err != nil {
+		return err
+	}
+	defer stopStore()
+	if st != nil {
 		opts = append(opts, bot.WithRecorder(st))
-		if err := storeMetrics(met, st); err != nil {
-			return err
-		}
 	}
 	co, err := buildCore(cfg, log, met, opts...)
 	if err != nil {
@@ -173,58 +161,17 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 
 	// Every component is built before any is started, so that a failure
 	// (Telegram refusing the token, a port in use) leaves nothing running.
-	var runs []func(context.Context) error
-	if cfg.Telegram.Enabled {
-		tc, err := cfg.telegramConfig(m.Getenv)
-		if err != nil {
-			return err
-		}
-		tg, err := telegram.New(tc, co.bot, log)
-		if err != nil {
-			return fmt.Errorf("serve: %w", err) // the error names telegram
-		}
-		if err := platformMetrics(met, "telegram", func() platformStats { return telegramStats(tg.Stats()) }); err != nil {
-			return err
-		}
-		runs = append(runs, tg.Run)
-	} else {
-		log.Info("telegram adapter not enabled (telegram.enabled: false)")
-	}
-	if cfg.Discord.Enabled {
-		dc, err := cfg.discordConfig(m.Getenv)
-		if err != nil {
-			return err
-		}
-		dg, err := discord.New(dc, co.bot, log)
-		if err != nil {
-			return fmt.Errorf("serve: %w", err) // the error names discord
-		}
-		if err := platformMetrics(met, "discord", func() platformStats { return discordStats(dg.Stats()) }); err != nil {
-			return err
-		}
-		if met != nil {
-			if err := met.CounterFunc("discord_interactions_deferred_total", "Slash commands and buttons answered late: deferred (\"thinking…\") and followed up.", nil,
-				func() float64 { return float64(dg.Stats().InteractionsDeferred) }); err != nil {
-				return err
-			}
-		}
-		runs = append(runs, dg.Run)
-	} else {
-		log.Info("discord adapter not enabled (discord.enabled: false)")
+	runs, err := m.buildPlatforms(cfg, co, met, log)
+	if err != nil {
+		return err
 	}
 	var httpAddr string
 	if cfg.HTTP.Enabled {
-		srv, err := httpapi.New(cfg.httpConfig(m.Getenv, met), co.bot, admin{lib: co.lib, guard: co.guard, st: st, ropts: cfg.reportOptions(), bot: co.bot}, log)
+		run, addr, err := m.buildHTTP(cfg, co, st, met, log)
 		if err != nil {
 			return err
 		}
-		ln, err := net.Listen("tcp", cfg.HTTP.Listen)
-		if err != nil {
-			return fmt.Errorf("serve: http listen: %w", err)
-		}
-		httpAddr = ln.Addr().String()
-		log.Info("http api listening", "addr", httpAddr, "admin", m.Getenv("FAQBOT_ADMIN_TOKEN") != "")
-		runs = append(runs, func(ctx context.Context) error { return srv.Serve(ctx, ln) })
+		runs, httpAddr = append(runs, run), addr
 	}
 	for _, run := range runs {
 		g.Go(func() error { return run(ctx) })
@@ -236,13 +183,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	defer signal.Stop(hup)
 	g.Go(func() error { return reindexOnSIGHUP(ctx, hup, co.lib, log) })
 	if cfg.Content.Watch {
-		g.Go(func() error {
-			return faq.Watch(ctx, cfg.contentPaths(), time.Duration(cfg.Content.Debounce), log, func() {
-				if _, err := co.lib.Reindex(ctx, "watch"); err != nil && !errors.Is(err, context.Canceled) {
-					log.Warn("content changed but the new content did not load; still serving the previous version")
-				}
-			})
-		})
+		g.Go(func() error { return watchContent(ctx, cfg, co.lib, log) })
 	}
 	log.Info("faqbot serving", "entries", co.lib.Index().Len(), "version", co.lib.Status().Serving.Version, readBuildInfo().attr())
 	if m.Ready != nil {
@@ -254,6 +195,102 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	}
 	log.Info("faqbot stopped")
 	return err
+}
+
+// openStore opens and starts the conversation store when it is enabled (nil
+// otherwise). stop ends its writer, flushing what is buffered, and closes
+// it; serve calls it after the adapters have stopped.
+func openStore(ctx context.Context, cfg Config, getenv func(string) string, log *slog.Logger, met *metrics.Metrics) (st *store.Store, stop func(), err error) {
+	if !cfg.Store.Enabled {
+		return nil, func() {}, nil
+	}
+	st, err = store.Open(ctx, cfg.storeConfig(getenv, log))
+	if err != nil {
+		return nil, nil, err
+	}
+	storeDone := make(chan error, 1)
+	storeCtx, stopWriter := context.WithCancel(context.WithoutCancel(ctx))
+	go func() { storeDone <- st.Run(storeCtx) }()
+	stop = func() {
+		stopWriter()
+		<-storeDone
+		st.Close()
+	}
+	if err := storeMetrics(met, st); err != nil {
+		stop()
+		return nil, nil, err
+	}
+	return st, stop, nil
+}
+
+// buildHTTP builds the HTTP API and takes its listener; it returns the Run
+// function (not yet started) and the address it listens on.
+func (m *Main) buildHTTP(cfg Config, co *core, st *store.Store, met *metrics.Metrics, log *slog.Logger) (func(context.Context) error, string, error) {
+	srv, err := httpapi.New(cfg.httpConfig(m.Getenv, met), co.bot, admin{lib: co.lib, guard: co.guard, st: st, ropts: cfg.reportOptions(), bot: co.bot}, log)
+	if err != nil {
+		return nil, "", err
+	}
+	ln, err := net.Listen("tcp", cfg.HTTP.Listen)
+	if err != nil {
+		return nil, "", fmt.Errorf("serve: http listen: %w", err)
+	}
+	addr := ln.Addr().String()
+	log.Info("http api listening", "addr", addr, "admin", m.Getenv("FAQBOT_ADMIN_TOKEN") != "")
+	return func(ctx context.Context) error { return srv.Serve(ctx, ln) }, addr, nil
+}
+
+// buildPlatforms builds the enabled chat adapters (connecting to Telegram
+// checks its token) and returns their Run functions, not yet started.
+func (m *Main) buildPlatforms(cfg Config, co *core, met *metrics.Metrics, log *slog.Logger) ([]func(context.Context) error, error) {
+	var runs []func(context.Context) error
+	if cfg.Telegram.Enabled {
+		tc, err := cfg.telegramConfig(m.Getenv)
+		if err != nil {
+			return nil, err
+		}
+		tg, err := telegram.New(tc, co.bot, log)
+		if err != nil {
+			return nil, fmt.Errorf("serve: %w", err) // the error names telegram
+		}
+		if err := platformMetrics(met, "telegram", func() platformStats { return telegramStats(tg.Stats()) }); err != nil {
+			return nil, err
+		}
+		runs = append(runs, tg.Run)
+	} else {
+		log.Info("telegram adapter not enabled (telegram.enabled: false)")
+	}
+	if cfg.Discord.Enabled {
+		dc, err := cfg.discordConfig(m.Getenv)
+		if err != nil {
+			return nil, err
+		}
+		dg, err := discord.New(dc, co.bot, log)
+		if err != nil {
+			return nil, fmt.Errorf("serve: %w", err) // the error names discord
+		}
+		if err := platformMetrics(met, "discord", func() platformStats { return discordStats(dg.Stats()) }); err != nil {
+			return nil, err
+		}
+		if met != nil {
+			if err := met.CounterFunc("discord_interactions_deferred_total", "Slash commands and buttons answered late: deferred (\"thinking…\") and followed up.", nil,
+				func() float64 { return float64(dg.Stats().InteractionsDeferred) }); err != nil {
+				return nil, err
+			}
+		}
+		runs = append(runs, dg.Run)
+	} else {
+		log.Info("discord adapter not enabled (discord.enabled: false)")
+	}
+	return runs, nil
+}
+
+// watchContent reindexes whenever the content files change (content.watch).
+func watchContent(ctx context.Context, cfg Config, lib *search.Library, log *slog.Logger) error {
+	return faq.Watch(ctx, cfg.contentPaths(), time.Duration(cfg.Content.Debounce), log, func() {
+		if _, err := lib.Reindex(ctx, "watch"); err != nil && !errors.Is(err, context.Canceled) {
+			log.Warn("content changed but the new content did not load; still serving the previous version")
+		}
+	})
 }
 
 // reindexOnSIGHUP reindexes each time a SIGHUP arrives on hup.
