@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"cmp"
 	"crypto/ed25519"
 	"encoding/hex"
 	"errors"
@@ -108,12 +109,7 @@ func DefaultTexts() Texts {
 
 func (t Texts) withDefaults() Texts {
 	d := DefaultTexts()
-	if strings.TrimSpace(t.Unknown) == "" {
-		t.Unknown = d.Unknown
-	}
-	if strings.TrimSpace(t.DidYouMean) == "" {
-		t.DidYouMean = d.DidYouMean
-	}
+	t.Unknown, t.DidYouMean = cmp.Or(strings.TrimSpace(t.Unknown), d.Unknown), cmp.Or(strings.TrimSpace(t.DidYouMean), d.DidYouMean)
 	return t
 }
 

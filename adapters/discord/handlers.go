@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -64,15 +65,8 @@ func (a *Adapter) registerCommands(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("discord: register commands: %w", err)
 	}
-	a.log.Info("slash commands registered", "scope", scope(a.cfg.GuildID), "count", len(a.commands()))
+	a.log.Info("slash commands registered", "guild", a.cfg.GuildID != "", "count", len(a.commands()))
 	return nil
-}
-
-func scope(guildID string) string {
-	if guildID != "" {
-		return "guild"
-	}
-	return "global"
 }
 
 // restOpts are the options of every REST call made on behalf of an event.
@@ -165,7 +159,7 @@ func (a *Adapter) ask(ctx context.Context, q bot.Question) (bot.Reply, error) {
 
 // fail is the one place that maps an error to what the person is told: it
 // logs the detail once and renders the core's text for the error's kind.
-func (a *Adapter) fail(log logger, err error) outMessage {
+func (a *Adapter) fail(log *slog.Logger, err error) outMessage {
 	if bot.ErrorKindOf(err) == bot.Invalid {
 		log.Warn("request refused", "err", err)
 	} else {
@@ -326,7 +320,8 @@ func (a *Adapter) handleInteraction(ctx context.Context, s *discordgo.Session, i
 		}
 		return rendered{msgs: a.render(r)}
 	}
-	a.respondTimely(ctx, s, in, log, rt.ephemeral, work, respond)
+	x := &exchange{a: a, s: s, in: in, log: log, ephemeral: rt.ephemeral, respond: respond}
+	x.respondTimely(ctx, work)
 }
 
 // rendered is the outcome of an interaction's work: the messages, and
@@ -345,34 +340,49 @@ func response(typ discordgo.InteractionResponseType, msg outMessage, ephemeral b
 	return &discordgo.InteractionResponse{Type: typ, Data: data}
 }
 
+// exchange is one interaction being answered: respond sends the initial
+// response (exactly once); edits and follow-ups go through s.
+type exchange struct {
+	a         *Adapter
+	s         *discordgo.Session
+	in        *discordgo.Interaction
+	log       *slog.Logger
+	ephemeral bool
+	respond   func(*discordgo.InteractionResponse) error
+}
+
+// failed counts n messages dropped and logs why (without the token).
+func (x *exchange) failed(what string, n int, err error) {
+	x.a.stats.dropped.Add(uint64(n))
+	x.log.Error(what, "err", redactErr(err, x.in.Token))
+}
+
 // respondTimely runs work and answers within Discord's 3 s rule: directly
 // when work is done within DeferAfter, otherwise with a deferred response
 // ("thinking…") followed by an edit of it. Extra messages of a long reply
 // are sent as follow-ups.
-func (a *Adapter) respondTimely(ctx context.Context, s *discordgo.Session, in *discordgo.Interaction, log logger, ephemeral bool, work func(context.Context) rendered, respond func(*discordgo.InteractionResponse) error) {
+func (x *exchange) respondTimely(ctx context.Context, work func(context.Context) rendered) {
 	result := make(chan rendered, 1)
 	go func() { result <- work(ctx) }() // ends when work does (bounded by AnswerTimeout)
-	timer := time.NewTimer(a.cfg.DeferAfter)
+	timer := time.NewTimer(x.a.cfg.DeferAfter)
 	defer timer.Stop()
-
 	var out rendered
 	select {
 	case out = <-result:
 		out = orError(out)
-		ephemeral = ephemeral || out.private
-		if err := respond(response(discordgo.InteractionResponseChannelMessageWithSource, out.msgs[0], ephemeral)); err != nil {
-			a.stats.dropped.Add(uint64(len(out.msgs)))
-			log.Error("respond", "err", redactErr(err, in.Token))
+		x.ephemeral = x.ephemeral || out.private
+		if err := x.respond(response(discordgo.InteractionResponseChannelMessageWithSource, out.msgs[0], x.ephemeral)); err != nil {
+			x.failed("respond", len(out.msgs), err)
 			return
 		}
-		a.stats.sent.Add(1)
 	case <-timer.C:
 		var ok bool
-		if out, ok = a.respondDeferred(ctx, s, in, log, ephemeral, result, respond); !ok {
+		if out, ok = x.respondDeferred(ctx, result); !ok {
 			return
 		}
 	}
-	a.followUps(ctx, s, in, log, ephemeral, out.msgs[1:])
+	x.a.stats.sent.Add(1)
+	x.followUps(ctx, out.msgs[1:])
 }
 
 // orError makes sure there is a first message to send.
@@ -385,58 +395,46 @@ func orError(out rendered) rendered {
 
 // respondDeferred answers "thinking…" now and edits the answer in when
 // work is done. It reports whether the answer was delivered.
-func (a *Adapter) respondDeferred(ctx context.Context, s *discordgo.Session, in *discordgo.Interaction, log logger, ephemeral bool, result <-chan rendered, respond func(*discordgo.InteractionResponse) error) (rendered, bool) {
-	a.stats.interactionsDeferred.Add(1)
+func (x *exchange) respondDeferred(ctx context.Context, result <-chan rendered) (rendered, bool) {
+	x.a.stats.interactionsDeferred.Add(1)
 	deferred := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource}
-	if ephemeral {
+	if x.ephemeral {
 		deferred.Data = &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}
 	}
-	if err := respond(deferred); err != nil {
-		log.Error("respond deferred", "err", redactErr(err, in.Token))
-		a.stats.dropped.Add(uint64(max(len((<-result).msgs), 1)))
+	if err := x.respond(deferred); err != nil {
+		x.failed("respond deferred", max(len((<-result).msgs), 1), err)
 		return rendered{}, false
 	}
 	out := orError(<-result)
-	content := out.msgs[0].Content
-	comps := out.msgs[0].Components
+	content, comps := out.msgs[0].Content, out.msgs[0].Components
 	if comps == nil {
 		comps = []discordgo.MessageComponent{}
 	}
 	edit := &discordgo.WebhookEdit{Content: &content, Components: &comps, AllowedMentions: noMentions()}
-	if err := a.retry429(ctx, func() error {
-		_, err := s.InteractionResponseEdit(in, edit, restOpts(ctx)...)
+	if err := x.a.retry429(ctx, func() error {
+		_, err := x.s.InteractionResponseEdit(x.in, edit, restOpts(ctx)...)
 		return err
 	}); err != nil {
-		a.stats.dropped.Add(uint64(len(out.msgs)))
-		log.Error("edit deferred response", "err", redactErr(err, in.Token))
+		x.failed("edit deferred response", len(out.msgs), err)
 		return rendered{}, false
 	}
-	a.stats.sent.Add(1)
 	return out, true
 }
 
 // followUps sends the further messages of a long reply.
-func (a *Adapter) followUps(ctx context.Context, s *discordgo.Session, in *discordgo.Interaction, log logger, ephemeral bool, msgs []outMessage) {
+func (x *exchange) followUps(ctx context.Context, msgs []outMessage) {
 	for i, m := range msgs {
 		p := &discordgo.WebhookParams{Content: m.Content, Components: m.Components, AllowedMentions: noMentions()}
-		if ephemeral {
+		if x.ephemeral {
 			p.Flags = discordgo.MessageFlagsEphemeral
 		}
-		if err := a.retry429(ctx, func() error {
-			_, err := s.FollowupMessageCreate(in, true, p, restOpts(ctx)...)
+		if err := x.a.retry429(ctx, func() error {
+			_, err := x.s.FollowupMessageCreate(x.in, true, p, restOpts(ctx)...)
 			return err
 		}); err != nil {
-			a.stats.dropped.Add(uint64(len(msgs) - i))
-			log.Error("send follow-up", "err", redactErr(err, in.Token))
+			x.failed("send follow-up", len(msgs)-i, err)
 			return
 		}
-		a.stats.sent.Add(1)
+		x.a.stats.sent.Add(1)
 	}
-}
-
-// logger is the part of *slog.Logger the handlers use.
-type logger interface {
-	Error(msg string, args ...any)
-	Warn(msg string, args ...any)
-	Info(msg string, args ...any)
 }
