@@ -345,17 +345,7 @@ func summarize(cs []restCall) []string {
 // deadline, and returns them.
 func waitStats(t *testing.T, a *Adapter, what string, ok func(Stats) bool) Stats {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		st := a.Stats()
-		if ok(st) {
-			return st
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("stats %+v, want %s", st, what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	return bottest.Eventually(t, "stats "+what, a.Stats, ok)
 }
 
 // fakeAnswerer is the shared stand-in for *bot.Bot with this package's

@@ -12,6 +12,7 @@ import (
 
 	"faqbot/adapters/httpapi"
 	"faqbot/bot"
+	"faqbot/bot/bottest"
 )
 
 // fakeBot is a hand-written Answerer and Admin: it answers from a tiny
@@ -224,19 +225,4 @@ func (f *fakeBot) calls() []reportCall {
 }
 
 // logBuffer collects log output from server goroutines.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf strings.Builder
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
+type logBuffer = bottest.SyncBuffer

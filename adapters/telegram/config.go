@@ -1,6 +1,7 @@
 package telegram
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/url"
@@ -117,18 +118,10 @@ func DefaultTexts() Texts {
 
 func (t Texts) withDefaults() Texts {
 	d := DefaultTexts()
-	for _, f := range []struct {
-		v   *string
-		def string
-	}{
-		{&t.NonText, d.NonText}, {&t.AskPrompt, d.AskPrompt}, {&t.AskPlaceholder, d.AskPlaceholder},
-		{&t.UnknownCommand, d.UnknownCommand}, {&t.GroupHint, d.GroupHint}, {&t.ButtonExpired, d.ButtonExpired},
-		{&t.CmdStart, d.CmdStart}, {&t.CmdHelp, d.CmdHelp}, {&t.CmdAsk, d.CmdAsk}, {&t.CmdTopics, d.CmdTopics},
-	} {
-		if strings.TrimSpace(*f.v) == "" {
-			*f.v = f.def
-		}
-	}
+	or := func(v, def string) string { return cmp.Or(strings.TrimSpace(v), def) }
+	t.NonText, t.AskPrompt, t.AskPlaceholder = or(t.NonText, d.NonText), or(t.AskPrompt, d.AskPrompt), or(t.AskPlaceholder, d.AskPlaceholder)
+	t.UnknownCommand, t.GroupHint, t.ButtonExpired = or(t.UnknownCommand, d.UnknownCommand), or(t.GroupHint, d.GroupHint), or(t.ButtonExpired, d.ButtonExpired)
+	t.CmdStart, t.CmdHelp, t.CmdAsk, t.CmdTopics = or(t.CmdStart, d.CmdStart), or(t.CmdHelp, d.CmdHelp), or(t.CmdAsk, d.CmdAsk), or(t.CmdTopics, d.CmdTopics)
 	return t
 }
 

@@ -238,17 +238,7 @@ func (f *fakeTG) waitCalls(t testing.TB, method string, n int) []call {
 // deadline, and returns them.
 func waitStats(t testing.TB, a *Adapter, what string, ok func(Stats) bool) Stats {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		st := a.Stats()
-		if ok(st) {
-			return st
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("stats %+v, want %s", st, what)
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
+	return bottest.Eventually(t, "stats "+what, a.Stats, ok)
 }
 
 func (f *fakeTG) pendingIDs() []int {

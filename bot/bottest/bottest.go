@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"testing"
 	"time"
 
 	"faqbot/bot"
@@ -135,4 +136,21 @@ func (s *SyncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
+}
+
+// Eventually polls get until ok accepts its value, and returns it; past ten
+// seconds it fails the test, saying what was wanted.
+func Eventually[T any](t testing.TB, what string, get func() T, ok func(T) bool) T {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		v := get()
+		if ok(v) {
+			return v
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("got %+v, want %s", v, what)
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
 }
