@@ -49,9 +49,13 @@ type Config struct {
 	MaxQuestionChars int
 	// Texts are the fixed replies; empty fields take defaults.
 	Texts Texts
+	// FloodPerMinute is the per-user question limit of each platform
+	// ("telegram": 20); a platform not listed, or 0, has no flood control.
+	FloodPerMinute map[string]int
 }
 
-// Texts are the bot's fixed reply texts.
+// Texts are the bot's fixed reply texts: every text a person can get from
+// any platform, so that Telegram, Discord and the web say the same thing.
 type Texts struct {
 	Clarify        string `yaml:"clarify"`
 	Fallback       string `yaml:"fallback"`
@@ -64,6 +68,71 @@ type Texts struct {
 	NotText        string `yaml:"not_text"`
 	UnknownEntry   string `yaml:"unknown_entry"`
 	FeedbackThanks string `yaml:"feedback_thanks"`
+	// Topics heads the list of questions (IntentTopics); NoTopics replaces
+	// it when there are none.
+	Topics   string `yaml:"topics"`
+	NoTopics string `yaml:"no_topics"`
+	// Flood is the one notice to a person asking too fast.
+	Flood string `yaml:"flood"`
+	// NotAdmin refuses /reindex to a person who is not an administrator;
+	// ReindexOff answers it when reindexing from chat is not configured.
+	NotAdmin      string `yaml:"not_admin"`
+	ReindexOff    string `yaml:"reindex_off"`
+	ReindexDone   string `yaml:"reindex_done"` // followed by the summary
+	ReindexFailed string `yaml:"reindex_failed"`
+	// Error, Unavailable and Invalid are shown for a failure of that
+	// ErrorKind (see ErrorMessage).
+	Error       string `yaml:"error"`
+	Unavailable string `yaml:"unavailable"`
+	Invalid     string `yaml:"invalid"`
+}
+
+// DefaultTexts returns the built-in English texts.
+func DefaultTexts() Texts {
+	return Texts{
+		Clarify:        "I'm not sure I understood. Did you mean one of these?",
+		Fallback:       "Sorry, I don't have a reliable answer to that in my knowledge base. Here are some questions I can answer:",
+		FallbackAbout:  "Sorry, I don't have information about %s in my knowledge base. Here are some questions I can answer:",
+		Greeting:       "Hello! Ask me a question in your own words and I'll answer from my knowledge base. For example:",
+		Thanks:         "You're welcome! Ask me anything else whenever you like.",
+		Help:           "Ask me a health question in your own words, for example \"%s\". I answer with the best passage from my knowledge base and show which question I matched. I am not a doctor: for anything urgent, contact a healthcare professional or emergency services. Some questions I can answer:",
+		Empty:          "Please type a question, for example \"%s\".",
+		TooLong:        "That message is too long for me (over %d characters). Please ask one question in a sentence or two.",
+		NotText:        "I can only read plain text questions. Please type your question in words.",
+		UnknownEntry:   "Sorry, that question is no longer in my knowledge base. Please ask it in your own words.",
+		FeedbackThanks: "Thanks for the feedback!",
+		Topics:         "Here is what I can answer. Tap a question, or ask in your own words:",
+		NoTopics:       "I don't have any topics yet.",
+		Flood:          "You're asking very quickly. Please wait a minute, then ask again.",
+		NotAdmin:       "Sorry, only the bot's administrators can do that.",
+		ReindexOff:     "That command isn't available here.",
+		ReindexDone:    "Reindexed:",
+		ReindexFailed:  "Reindex failed; the details are in the server log.",
+		Error:          "Sorry, something went wrong on my side. Please try again in a moment.",
+		Unavailable:    "Sorry, I can't do that right now. Please try again in a little while.",
+		Invalid:        "Sorry, I couldn't make sense of that request. Please ask again in your own words.",
+	}
+}
+
+// withDefaults fills every empty text with its default.
+func (t Texts) withDefaults() Texts {
+	d := DefaultTexts()
+	for _, f := range []struct {
+		v   *string
+		def string
+	}{
+		{&t.Clarify, d.Clarify}, {&t.Fallback, d.Fallback}, {&t.FallbackAbout, d.FallbackAbout}, {&t.Greeting, d.Greeting},
+		{&t.Thanks, d.Thanks}, {&t.Help, d.Help}, {&t.Empty, d.Empty}, {&t.TooLong, d.TooLong},
+		{&t.NotText, d.NotText}, {&t.UnknownEntry, d.UnknownEntry}, {&t.FeedbackThanks, d.FeedbackThanks},
+		{&t.Topics, d.Topics}, {&t.NoTopics, d.NoTopics}, {&t.Flood, d.Flood}, {&t.NotAdmin, d.NotAdmin},
+		{&t.ReindexOff, d.ReindexOff}, {&t.ReindexDone, d.ReindexDone}, {&t.ReindexFailed, d.ReindexFailed},
+		{&t.Error, d.Error}, {&t.Unavailable, d.Unavailable}, {&t.Invalid, d.Invalid},
+	} {
+		if strings.TrimSpace(*f.v) == "" {
+			*f.v = f.def
+		}
+	}
+	return t
 }
 
 // DefaultConfig returns the defaults used for zero Config fields.
@@ -75,19 +144,7 @@ func DefaultConfig() Config {
 		MaxAnswerChars:   1200,
 		ShortAnswerChars: 300,
 		MaxQuestionChars: 500,
-		Texts: Texts{
-			Clarify:        "I'm not sure I understood. Did you mean one of these?",
-			Fallback:       "Sorry, I don't have a reliable answer to that in my knowledge base. Here are some questions I can answer:",
-			FallbackAbout:  "Sorry, I don't have information about %s in my knowledge base. Here are some questions I can answer:",
-			Greeting:       "Hello! Ask me a question in your own words and I'll answer from my knowledge base. For example:",
-			Thanks:         "You're welcome! Ask me anything else whenever you like.",
-			Help:           "Ask me a health question in your own words, for example \"%s\". I answer with the best passage from my knowledge base and show which question I matched. I am not a doctor: for anything urgent, contact a healthcare professional or emergency services. Some questions I can answer:",
-			Empty:          "Please type a question, for example \"%s\".",
-			TooLong:        "That message is too long for me (over %d characters). Please ask one question in a sentence or two.",
-			NotText:        "I can only read plain text questions. Please type your question in words.",
-			UnknownEntry:   "Sorry, that question is no longer in my knowledge base. Please ask it in your own words.",
-			FeedbackThanks: "Thanks for your feedback!",
-		},
+		Texts:            DefaultTexts(),
 	}
 }
 
@@ -114,19 +171,7 @@ func (c Config) withDefaults() Config {
 	if c.MaxQuestionChars <= 0 {
 		c.MaxQuestionChars = d.MaxQuestionChars
 	}
-	t, dt := &c.Texts, d.Texts
-	for _, f := range []struct {
-		v   *string
-		def string
-	}{
-		{&t.Clarify, dt.Clarify}, {&t.Fallback, dt.Fallback}, {&t.FallbackAbout, dt.FallbackAbout}, {&t.Greeting, dt.Greeting},
-		{&t.Thanks, dt.Thanks}, {&t.Help, dt.Help}, {&t.Empty, dt.Empty}, {&t.TooLong, dt.TooLong},
-		{&t.NotText, dt.NotText}, {&t.UnknownEntry, dt.UnknownEntry}, {&t.FeedbackThanks, dt.FeedbackThanks},
-	} {
-		if strings.TrimSpace(*f.v) == "" {
-			*f.v = f.def
-		}
-	}
+	c.Texts = c.Texts.withDefaults()
 	return c
 }
 
@@ -138,6 +183,10 @@ type Bot struct {
 	recs   []Recorder
 	log    *slog.Logger
 	now    func() time.Time
+	// gate applies the policy (flood control, /reindex, error texts) in
+	// front of serve.
+	gate    *Gate
+	reindex func(ctx context.Context, platform string) (string, error)
 
 	// topicsKey is the entries slice topicsList was built from.
 	topicsMu   sync.Mutex
@@ -160,6 +209,13 @@ func WithRecorder(r Recorder) Option {
 	}
 }
 
+// WithReindex lets administrators reload the knowledge base from a chat
+// (IntentReindex); fn returns a short summary for them. Without it, the
+// intent fails as Unavailable.
+func WithReindex(fn func(ctx context.Context, platform string) (summary string, err error)) Option {
+	return func(b *Bot) { b.reindex = fn }
+}
+
 // WithLogger sets the logger (default: slog.Default()).
 func WithLogger(l *slog.Logger) Option { return func(b *Bot) { b.log = l } }
 
@@ -176,19 +232,46 @@ func New(s Searcher, t *Triage, cfg Config, opts ...Option) (*Bot, error) {
 	for _, o := range opts {
 		o(b)
 	}
+	b.gate = NewGate(Policy{Texts: b.cfg.Texts, FloodPerMinute: b.cfg.FloodPerMinute, Reindex: b.reindex}, answerFunc(b.serve))
 	return b, nil
 }
 
 // Config returns the effective configuration (defaults applied).
 func (b *Bot) Config() Config { return b.cfg }
 
-// Answer answers one question. "No match" is a fallback reply, not an
-// error; an error means the search itself failed (or ctx ended).
+// Answer serves one Question, whatever its Intent: the one call between
+// the platforms and the core. "No match" is a fallback reply, not an
+// error; an error is an *Error whose kind and Message say what to tell the
+// person (see ErrorMessage), wrapping the cause (the search failed, ctx
+// ended, a reindex failed).
 func (b *Bot) Answer(ctx context.Context, q Question) (Reply, error) {
-	start := b.now()
-	r, err := b.answer(ctx, q)
-	if err != nil {
+	return b.gate.Answer(ctx, q)
+}
+
+// serve answers the intents behind the gate. Questions and chosen
+// entries are recorded; topics, help and feedback are not questions.
+func (b *Bot) serve(ctx context.Context, q Question) (Reply, error) {
+	if err := ctx.Err(); err != nil {
 		return Reply{}, err
+	}
+	start := b.now()
+	var r Reply
+	switch q.Intent {
+	case IntentAsk:
+		var err error
+		if r, err = b.answer(ctx, q); err != nil {
+			return Reply{}, err
+		}
+	case IntentEntry:
+		r, q = b.answerEntry(q)
+	case IntentTopics:
+		return b.topicsReply(), nil
+	case IntentHelp:
+		return b.help(), nil
+	case IntentFeedback:
+		return b.feedback(q)
+	default:
+		return Reply{}, &Error{Kind: Invalid, Message: b.cfg.Texts.Invalid, Err: fmt.Errorf("bot: unknown intent %v", q.Intent)}
 	}
 	b.record(ctx, q, r, start)
 	return r, nil
@@ -227,11 +310,11 @@ func (b *Bot) answer(ctx context.Context, q Question) (Reply, error) {
 	case talkThanks:
 		return b.reply(KindGreeting, text, b.cfg.Texts.Thanks, nil), nil
 	case talkHelp:
-		return b.Help(ctx), nil
+		return b.help(), nil
 	}
 	ms, err := b.search.Search(ctx, text, 8)
 	if err != nil {
-		return Reply{}, fmt.Errorf("bot: answer: %w", err)
+		return Reply{}, fmt.Errorf("answer: %w", err)
 	}
 	if len(ms) == 0 || ms[0].Confidence < b.cfg.ClarifyConfidence && ms[0].Confidence < b.cfg.MinConfidence {
 		return b.fallback(text, ms), nil
@@ -258,49 +341,48 @@ func (b *Bot) answer(ctx context.Context, q Question) (Reply, error) {
 	return r, nil
 }
 
-// AnswerEntry answers with one entry directly, as when a person taps a
-// related-question button. An unknown ID gives a fallback-kind reply.
-func (b *Bot) AnswerEntry(ctx context.Context, q Question, entryID string) (Reply, error) {
-	if err := ctx.Err(); err != nil {
-		return Reply{}, err
-	}
-	start := b.now()
-	e, ok := b.search.Entry(entryID)
+// answerEntry answers with one entry directly (IntentEntry). An unknown ID
+// gives a fallback-kind reply. The question recorded is the entry's title.
+func (b *Bot) answerEntry(q Question) (Reply, Question) {
+	e, ok := b.search.Entry(q.EntryID)
 	if !ok {
-		r := b.reply(KindFallback, "", b.cfg.Texts.UnknownEntry, b.topics(5))
-		b.record(ctx, q, r, start)
-		return r, nil
+		return b.reply(KindFallback, "", b.cfg.Texts.UnknownEntry, b.topics(5)), q
 	}
 	r := b.entryReply(e, e.Title)
 	r.Score = 1
 	r.Related = b.related(e, nil, nil)
 	q.Text = e.Title
-	b.record(ctx, q, r, start)
-	return r, nil
+	return r, q
 }
 
-// Feedback records a person's rating of a reply.
-func (b *Bot) Feedback(ctx context.Context, f Feedback) error {
-	if err := ctx.Err(); err != nil {
-		return err
+// feedback records a person's rating of a reply (IntentFeedback) and
+// thanks them.
+func (b *Bot) feedback(q Question) (Reply, error) {
+	if q.EntryID == "" {
+		return Reply{}, &Error{Kind: Invalid, Message: b.cfg.Texts.Invalid, Err: errors.New("bot: feedback without an entry ID")}
 	}
-	if f.EntryID == "" {
-		return errors.New("bot: feedback without an entry ID")
-	}
+	f := Feedback{Platform: q.Platform, UserID: q.UserID, EntryID: q.EntryID, Helpful: q.Helpful}
 	b.log.Info("feedback", "platform", f.Platform, "entry", f.EntryID, "helpful", f.Helpful)
 	at := b.now()
 	for _, rec := range b.recs {
 		rec.RecordFeedback(f, at)
 	}
-	return nil
+	return notice(b.cfg.Texts.FeedbackThanks), nil
 }
 
-// Topics lists the questions the bot can answer: the FAQ questions, or the
-// section headings when the content has no FAQ entries.
-func (b *Bot) Topics(ctx context.Context) []Ref { return b.topics(0) }
+// topicsReply lists every question the bot can answer: the FAQ questions,
+// or the section headings when the content has no FAQ entries.
+func (b *Bot) topicsReply() Reply {
+	all := b.topics(0)
+	text := b.cfg.Texts.Topics
+	if len(all) == 0 {
+		text = b.cfg.Texts.NoTopics
+	}
+	return b.reply(KindTopics, "", text, all)
+}
 
-// Help is the reply to /help and /start: how to ask, some topics, the disclaimer.
-func (b *Bot) Help(ctx context.Context) Reply {
+// help is the reply to /help and /start: how to ask, some topics, the disclaimer.
+func (b *Bot) help() Reply {
 	return b.reply(KindHelp, "", fmt.Sprintf(b.cfg.Texts.Help, b.example()), b.topics(5))
 }
 
@@ -444,6 +526,12 @@ func (b *Bot) related(e faq.Entry, ms []faq.Match, exclude map[string]bool) []Re
 
 func (b *Bot) reply(k Kind, question, text string, topics []Ref) Reply {
 	return Reply{Question: question, Kind: k, Text: text, Related: []Ref{}, Topics: topics, Disclaimer: b.cfg.Disclaimer}
+}
+
+// notice is a KindNotice reply: a short message about the bot, without
+// disclaimer or buttons.
+func notice(text string) Reply {
+	return Reply{Kind: KindNotice, Text: text, Related: []Ref{}}
 }
 
 // record logs one answered question and hands it to the recorders. The log

@@ -213,16 +213,16 @@ func TestDisclaimerEverywhere(t *testing.T) {
 			}
 			replies = append(replies, r)
 		}
-		r, err := b.AnswerEntry(ctx, Question{}, "q-naps")
+		r, err := answerEntry(b, ctx, Question{}, "q-naps")
 		if err != nil {
 			t.Fatal(err)
 		}
 		replies = append(replies, r)
-		r, err = b.AnswerEntry(ctx, Question{}, "gone")
+		r, err = answerEntry(b, ctx, Question{}, "gone")
 		if err != nil {
 			t.Fatal(err)
 		}
-		replies = append(replies, r, b.Help(ctx))
+		replies = append(replies, r, helpOf(b))
 		kinds := map[Kind]bool{}
 		for _, r := range replies {
 			kinds[r.Kind] = true
@@ -313,7 +313,7 @@ func TestRelated(t *testing.T) {
 func TestAnswerEntry(t *testing.T) {
 	b, s, rec := newTestBot(t, nil)
 	ctx := context.Background()
-	r, err := b.AnswerEntry(ctx, Question{Platform: "test", UserID: "u-7"}, "q-caffeine")
+	r, err := answerEntry(b, ctx, Question{Platform: "test", UserID: "u-7"}, "q-caffeine")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -330,7 +330,7 @@ func TestAnswerEntry(t *testing.T) {
 		}
 	}
 	// A passage with a label is titled "heading — label".
-	r, err = b.AnswerEntry(ctx, Question{}, "p-treat")
+	r, err = answerEntry(b, ctx, Question{}, "p-treat")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -338,7 +338,7 @@ func TestAnswerEntry(t *testing.T) {
 		t.Errorf("passage source: got %+v, want title %q, type passage", r.Source, want)
 	}
 
-	r, err = b.AnswerEntry(ctx, Question{Platform: "test", UserID: "u-7"}, "no-such-id")
+	r, err = answerEntry(b, ctx, Question{Platform: "test", UserID: "u-7"}, "no-such-id")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -355,7 +355,7 @@ func TestAnswerEntry(t *testing.T) {
 
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
-	if _, err := b.AnswerEntry(cctx, Question{}, "q-naps"); !errors.Is(err, context.Canceled) {
+	if _, err := answerEntry(b, cctx, Question{}, "q-naps"); !errors.Is(err, context.Canceled) {
 		t.Errorf("AnswerEntry with a cancelled context: got %v, want context.Canceled", err)
 	}
 }
@@ -365,18 +365,18 @@ func TestFeedback(t *testing.T) {
 	at := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 	b.now = func() time.Time { return at }
 	f := Feedback{Platform: "telegram", UserID: "u-9", EntryID: "q-naps", Helpful: true}
-	if err := b.Feedback(context.Background(), f); err != nil {
+	if err := giveFeedback(b, context.Background(), f); err != nil {
 		t.Fatal(err)
 	}
 	if len(rec.feedback) != 1 || rec.feedback[0] != f || !rec.feedAt[0].Equal(at) {
 		t.Errorf("recorded feedback: got %+v at %v, want %+v at %v", rec.feedback, rec.feedAt, f, at)
 	}
-	if err := b.Feedback(context.Background(), Feedback{Helpful: false}); err == nil {
+	if err := giveFeedback(b, context.Background(), Feedback{Helpful: false}); err == nil {
 		t.Error("Feedback without an entry ID: got no error")
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if err := b.Feedback(ctx, f); !errors.Is(err, context.Canceled) {
+	if err := giveFeedback(b, ctx, f); !errors.Is(err, context.Canceled) {
 		t.Errorf("Feedback with a cancelled context: got %v, want context.Canceled", err)
 	}
 	if len(rec.feedback) != 1 {
@@ -387,7 +387,7 @@ func TestFeedback(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := nb.Feedback(context.Background(), f); err != nil {
+	if err := giveFeedback(nb, context.Background(), f); err != nil {
 		t.Errorf("Feedback without a recorder: %v", err)
 	}
 }
@@ -533,7 +533,7 @@ func TestInputHygiene(t *testing.T) {
 
 func TestFuzzishInputsNeverPanic(t *testing.T) {
 	b, _, _ := newTestBot(t, nil)
-	inputs := []string{"\xc3", "\xed\xa0\x80", "a\x00b", strings.Repeat("\u0301", 300), "\U0010FFFF", "‮", "💥" + strings.Repeat("🔥", 1000), "% s %d %!", "{title}"}
+	inputs := []string{"\xc3", "\xed\xa0\x80", "a\x00b", strings.Repeat("\u0301", 300), "\U0010FFFF", "\u202e", "💥" + strings.Repeat("🔥", 1000), "% s %d %!", "{title}"}
 	for i := 0; i < 256; i++ {
 		inputs = append(inputs, string([]byte{byte(i), 'a', byte(255 - i)}))
 	}
@@ -551,7 +551,7 @@ func TestFuzzishInputsNeverPanic(t *testing.T) {
 
 func TestTopics(t *testing.T) {
 	b, _, _ := newTestBot(t, nil)
-	ts := b.Topics(context.Background())
+	ts := topicsOf(b)
 	want := []string{"q-last", "q-kids", "q-insomnia", "q-naps", "q-caffeine"}
 	var got []string
 	for _, x := range ts {
@@ -567,7 +567,7 @@ func TestTopics(t *testing.T) {
 	}}
 	nb, _ := New(s, nil, testConfig())
 	got = nil
-	for _, x := range nb.Topics(context.Background()) {
+	for _, x := range topicsOf(nb) {
 		got = append(got, x.Title)
 	}
 	if strings.Join(got, "|") != "Common Triggers|Treating an Attack" {
@@ -591,7 +591,7 @@ func TestQuestionLogAndSeveralRecorders(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := b.Feedback(ctx, Feedback{Platform: "telegram", UserID: "987654321", EntryID: "q-insomnia", Helpful: true}); err != nil {
+	if err := giveFeedback(b, ctx, Feedback{Platform: "telegram", UserID: "987654321", EntryID: "q-insomnia", Helpful: true}); err != nil {
 		t.Fatal(err)
 	}
 	for i, rec := range []*fakeRecorder{r1, r2} {
@@ -642,16 +642,16 @@ func (w lockedWriter) Write(p []byte) (int, error) {
 // searcher serves new content, and callers cannot write into it.
 func TestTopicsFollowReindex(t *testing.T) {
 	b, s, _ := newTestBot(t, nil)
-	before := b.Topics(context.Background())
+	before := topicsOf(b)
 	if len(before) == 0 {
 		t.Fatal("no topics")
 	}
 	_ = append(before[:1], Ref{ID: "x", Title: "overwritten"})
-	if got := b.Topics(context.Background()); got[1].ID == "x" {
+	if got := topicsOf(b); got[1].ID == "x" {
 		t.Errorf("appending to a returned list changed the cache: %v", got)
 	}
 	s.entries = []faq.Entry{{ID: "new", Type: faq.TypeFAQ, Title: "A new question?", Text: "A new answer."}}
-	if got := b.Topics(context.Background()); len(got) != 1 || got[0].ID != "new" {
+	if got := topicsOf(b); len(got) != 1 || got[0].ID != "new" {
 		t.Errorf("after new content: got %v, want the new question only", got)
 	}
 }

@@ -91,3 +91,27 @@ func testEntries() []faq.Entry {
 func match(e faq.Entry, conf float64) faq.Match {
 	return faq.Match{Entry: e, Confidence: conf, Score: conf * 3}
 }
+
+// answerEntry asks b for one entry, as a button does.
+func answerEntry(b *Bot, ctx context.Context, q Question, id string) (Reply, error) {
+	q.Intent, q.EntryID = IntentEntry, id
+	return b.Answer(ctx, q)
+}
+
+// giveFeedback rates the reply from f.EntryID through b.
+func giveFeedback(b *Bot, ctx context.Context, f Feedback) error {
+	_, err := b.Answer(ctx, Question{Intent: IntentFeedback, Platform: f.Platform, UserID: f.UserID, EntryID: f.EntryID, Helpful: f.Helpful})
+	return err
+}
+
+// topicsOf is the topic list b offers.
+func topicsOf(b *Bot) []Ref {
+	r, _ := b.Answer(context.Background(), Question{Intent: IntentTopics})
+	return r.Topics
+}
+
+// helpOf is b's help reply.
+func helpOf(b *Bot) Reply {
+	r, _ := b.Answer(context.Background(), Question{Intent: IntentHelp})
+	return r
+}

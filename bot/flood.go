@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// FloodGuard is per-user flood control shared by the platform adapters: at
+// FloodGuard is per-user flood control, one per platform in a Gate: at
 // most Limit questions per Window for each user key. Past the limit the first
 // refused question gets Notice=true (send one polite notice), the rest are
 // refused silently until the window passes. A zero Limit disables the guard.

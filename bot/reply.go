@@ -1,5 +1,7 @@
 package bot
 
+import "strconv"
+
 // Kind says what sort of reply the core produced. Adapters render each kind
 // differently (an urgent reply gets no buttons, a fallback offers topics).
 type Kind string
@@ -21,11 +23,60 @@ const (
 	KindHelp Kind = "help"
 	// KindInvalid answers input that is not a usable question (empty, binary, ...).
 	KindInvalid Kind = "invalid"
+	// KindTopics lists what the bot can answer (IntentTopics): Text is a
+	// heading, Topics every question.
+	KindTopics Kind = "topics"
+	// KindNotice is a short message about the bot itself, not health
+	// information: feedback thanks, a reindex summary, a refused admin
+	// command. It carries no disclaimer and no buttons.
+	KindNotice Kind = "notice"
+	// KindLimited refuses a question from a person asking too fast (flood
+	// control). Text is the polite notice; Quiet is set on every refusal
+	// after the first of a flood.
+	KindLimited Kind = "limited"
 )
 
-// Question is one question from a person on some platform.
+// Intent says what a person asked the bot to do. The zero Intent is a
+// typed question.
+type Intent int
+
+// The intents.
+const (
+	// IntentAsk is a question typed in Text.
+	IntentAsk Intent = iota
+	// IntentEntry asks for one entry, EntryID, as when a person taps a
+	// related-question, "did you mean" or topic button. Text is the
+	// button's label when known (it is what gets recorded).
+	IntentEntry
+	// IntentTopics asks for the list of questions the bot can answer.
+	IntentTopics
+	// IntentHelp asks how to use the bot (/start, /help).
+	IntentHelp
+	// IntentFeedback rates the reply that came from EntryID (Helpful).
+	IntentFeedback
+	// IntentReindex asks to reload the knowledge base; only a Question
+	// with Admin set may.
+	IntentReindex
+)
+
+var intentNames = [...]string{"ask", "entry", "topics", "help", "feedback", "reindex"}
+
+// String names the intent ("ask", "entry", ...).
+func (i Intent) String() string {
+	if i >= 0 && int(i) < len(intentNames) {
+		return intentNames[i]
+	}
+	return "intent(" + strconv.Itoa(int(i)) + ")"
+}
+
+// Question is one request from a person on some platform: a typed
+// question, or another Intent.
 type Question struct {
-	// Text is the question as typed.
+	// Intent is what the person asked for; the zero value is a typed
+	// question.
+	Intent Intent
+	// Text is the question as typed (IntentAsk), or the label of the
+	// button tapped (IntentEntry).
 	Text string
 	// Platform names the adapter: "telegram", "discord", "http", "cli".
 	Platform string
@@ -33,6 +84,16 @@ type Question struct {
 	UserID string
 	// ChatID identifies the conversation on the platform, if any.
 	ChatID string
+	// EntryID is the entry chosen (IntentEntry) or rated (IntentFeedback).
+	EntryID string
+	// Helpful is the rating of IntentFeedback: true for 👍.
+	Helpful bool
+	// Admin is set by the adapter when the person is one of its
+	// configured administrators; IntentReindex needs it.
+	Admin bool
+	// Preview marks a question asked as the person types (a Telegram
+	// inline query): it is answered but not counted by flood control.
+	Preview bool
 }
 
 // Source names the knowledge-base entry (or safety rule) a reply came from.
@@ -74,8 +135,14 @@ type Reply struct {
 	DidYouMean []Ref `json:"did_you_mean,omitempty"`
 	// Topics suggests questions the bot can answer (fallback, help, greeting).
 	Topics []Ref `json:"topics,omitempty"`
-	// Disclaimer is the medical-advice disclaimer; every reply carries it.
+	// Disclaimer is the medical-advice disclaimer. Every reply about
+	// health carries it; a KindNotice or KindLimited reply, which is about
+	// the bot itself, does not.
 	Disclaimer string `json:"disclaimer"`
+	// Quiet means nothing needs to be sent (a flood refusal after its one
+	// notice). An adapter that must answer anyway (a Discord interaction)
+	// sends Text.
+	Quiet bool `json:"quiet,omitempty"`
 	// Tier is the safety reply tier for urgent replies ("emergency",
 	// "doctor_today", "crisis", "overdose", "someone_else", "abuse") and
 	// "info" for the warning-signs answer; empty otherwise.

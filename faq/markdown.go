@@ -12,6 +12,9 @@ var mdHeading = regexp.MustCompile(`^(#{1,6})\s+(.*?)\s*#*\s*$`)
 // paragraphs and "-" / "*" bullets become passages, and a section headed
 // "FAQ" (or "Frequently Asked Questions") holds "### question" headings each
 // followed by its answer.
+//
+// It is one piece on purpose: a line-by-line state machine (section, FAQ
+// block, paragraph, bullet) reads best as one loop over the lines.
 func ParseMarkdown(name string, data []byte) ([]Entry, error) {
 	lines, err := splitLines(name, data)
 	if err != nil {

@@ -60,19 +60,36 @@ func Watch(ctx context.Context, paths []string, debounce time.Duration, logger *
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	log := logger.With("component", "watch")
+	dirs, err := watchedDirs(paths)
+	if err != nil {
+		return err
+	}
+	fw, err := fsnotify.NewWatcher()
+	if err != nil {
+		return fmt.Errorf("faq: watch: %w", err)
+	}
+	defer fw.Close()
+	w := &watcher{fs: fw, dirs: dirs, missing: map[string]bool{}, log: logger.With("component", "watch"),
+		deb: debouncer{wait: debounce}, now: time.Now, snapshot: func() map[string]fileState { return snapshot(dirs) }}
+	if err := w.add(); err != nil {
+		return err
+	}
+	w.log.Info("watching content", "paths", paths, "debounce", debounce)
+	return w.run(ctx, onChange)
+}
 
-	// dirs maps each watched folder to the file names of interest in it;
-	// nil means every file.
+// watchedDirs maps each watched folder to the file names of interest in it
+// (nil: every file).
+func watchedDirs(paths []string) (map[string]map[string]bool, error) {
 	dirs := map[string]map[string]bool{}
 	for _, p := range paths {
 		abs, err := filepath.Abs(p)
 		if err != nil {
-			return fmt.Errorf("faq: watch %q: %w", p, err)
+			return nil, fmt.Errorf("faq: watch %q: %w", p, err)
 		}
 		fi, err := os.Stat(abs)
 		if err != nil {
-			return fmt.Errorf("faq: watch: %w", err)
+			return nil, fmt.Errorf("faq: watch: %w", err)
 		}
 		if fi.IsDir() {
 			dirs[abs] = nil
@@ -90,177 +107,224 @@ func Watch(ctx context.Context, paths []string, debounce time.Duration, logger *
 		}
 		names[name] = true
 	}
-	// parents maps the folder above each watched folder to the names of
-	// the watched folders in it: that is where removal, renaming and
-	// symlink swaps of a watched folder show.
-	parents := map[string]map[string]bool{}
-	for dir := range dirs {
-		parent, name := filepath.Dir(dir), filepath.Base(dir)
-		if parent == dir {
-			continue // the file system root has no parent
-		}
-		if parents[parent] == nil {
-			parents[parent] = map[string]bool{}
-		}
-		parents[parent][name] = true
-	}
+	return dirs, nil
+}
 
-	w, err := fsnotify.NewWatcher()
-	if err != nil {
-		return fmt.Errorf("faq: watch: %w", err)
-	}
-	defer w.Close()
-	for dir := range dirs {
-		if err := w.Add(dir); err != nil {
+// watcher is the state of one Watch: the fsnotify watches, the folders
+// that went missing (polled for), and the debouncer.
+type watcher struct {
+	fs      *fsnotify.Watcher
+	dirs    map[string]map[string]bool
+	missing map[string]bool
+	poll    *time.Ticker // while a folder is missing
+	log     *slog.Logger
+
+	deb      debouncer
+	timer    *time.Timer
+	now      func() time.Time
+	snapshot func() map[string]fileState
+}
+
+// add watches every folder, and the folder above each, where removal,
+// renaming and symlink swaps of a watched folder show.
+func (w *watcher) add() error {
+	for dir := range w.dirs {
+		if err := w.fs.Add(dir); err != nil {
 			return fmt.Errorf("faq: watch %q: %w", dir, err)
 		}
 	}
+	parents := map[string]bool{}
+	for dir := range w.dirs {
+		if parent := filepath.Dir(dir); parent != dir { // the root has no parent
+			parents[parent] = true
+		}
+	}
 	for parent := range parents {
-		if _, ok := dirs[parent]; ok {
+		if _, ok := w.dirs[parent]; ok {
 			continue
 		}
-		if err := w.Add(parent); err != nil {
+		if err := w.fs.Add(parent); err != nil {
 			// Not fatal: a missing folder is still found by polling.
-			log.Warn("cannot watch the folder above the content; a replaced content folder is found by polling only", "dir", parent, "err", err)
+			w.log.Warn("cannot watch the folder above the content; a replaced content folder is found by polling only", "dir", parent, "err", err)
 		}
 	}
-	log.Info("watching content", "paths", paths, "debounce", debounce)
+	return nil
+}
 
-	relevant := func(ev fsnotify.Event) bool {
-		if ev.Op == fsnotify.Chmod {
-			return false
-		}
-		dir, name := filepath.Split(ev.Name)
-		if name == "" || strings.HasSuffix(name, "~") {
-			return false
-		}
-		names, ok := dirs[filepath.Clean(dir)]
-		if !ok {
-			return false
-		}
-		if name == k8sDataLink {
-			return true
-		}
-		return !strings.HasPrefix(name, ".") && (names == nil || names[name])
-	}
-	// isWatchedDir reports whether ev is about a watched folder itself
-	// (seen from its parent, or from its own watch).
-	isWatchedDir := func(ev fsnotify.Event) bool {
-		_, ok := dirs[filepath.Clean(ev.Name)]
-		return ok
-	}
-
-	missing := map[string]bool{}
-	var (
-		poll     *time.Ticker
-		pollC    <-chan time.Time
-		timer    = time.NewTimer(time.Hour)
-		pending  bool
-		deadline time.Time // latest time to fire for the current burst
-		last     map[string]fileState
-	)
-	timer.Stop()
-	defer timer.Stop()
-	defer func() {
-		if poll != nil {
-			poll.Stop()
-		}
-	}()
-	changed := func() {
-		now := time.Now()
-		if !pending {
-			pending = true
-			last = nil
-			deadline = now.Add(10 * debounce)
-		}
-		timer.Reset(max(0, min(debounce, deadline.Sub(now))))
-	}
-	// rewatch watches the folder now at dir again; it reports whether dir
-	// exists.
-	rewatch := func(dir string) bool {
-		_ = w.Remove(dir) // the old folder's watch, if fsnotify kept it
-		if err := w.Add(dir); err != nil {
-			if !missing[dir] {
-				log.Warn("content folder is gone; watching for it to come back", "dir", dir, "err", err)
-			}
-			missing[dir] = true
-			if poll == nil {
-				poll = time.NewTicker(debounce)
-				pollC = poll.C
-			}
-			return false
-		}
-		if missing[dir] {
-			log.Info("content folder is back; watching it again", "dir", dir)
-		}
-		delete(missing, dir)
-		return true
-	}
-
+// run is the event loop: events and errors from fsnotify, the poll for
+// missing folders, and the debouncer's timer, until ctx is done.
+func (w *watcher) run(ctx context.Context, onChange func()) error {
+	w.timer = time.NewTimer(time.Hour)
+	w.timer.Stop()
+	defer w.timer.Stop()
+	defer w.stopPolling()
 	for {
+		var pollC <-chan time.Time
+		if w.poll != nil {
+			pollC = w.poll.C
+		}
 		select {
 		case <-ctx.Done():
 			return nil
-
-		case ev, ok := <-w.Events:
+		case ev, ok := <-w.fs.Events:
 			if !ok {
 				return nil
 			}
-			if isWatchedDir(ev) {
-				if ev.Op == fsnotify.Chmod || ev.Op == fsnotify.Write {
-					continue
-				}
-				// Removed, renamed, re-created or swapped: watch what is
-				// at the path now (or poll for it) and reload.
-				log.Debug("content folder changed", "dir", ev.Name, "op", ev.Op.String())
-				rewatch(filepath.Clean(ev.Name))
-				changed()
-				continue
-			}
-			if !relevant(ev) {
-				continue
-			}
-			log.Debug("content changed", "file", ev.Name, "op", ev.Op.String())
-			changed()
-
+			w.event(ev)
 		case <-pollC:
-			for dir := range maps.Clone(missing) {
-				if rewatch(dir) {
-					changed()
-				}
-			}
-			if len(missing) == 0 {
-				poll.Stop()
-				poll, pollC = nil, nil
-			}
-
-		case err, ok := <-w.Errors:
+			w.pollMissing()
+		case err, ok := <-w.fs.Errors:
 			if !ok {
 				return nil
 			}
-			if errors.Is(err, fsnotify.ErrEventOverflow) {
-				// Events were lost; reindex to be safe.
-				log.Warn("watch overflow; reindexing", "err", err)
-				changed()
-				continue
+			w.fsError(err)
+		case <-w.timer.C:
+			if fire, next := w.deb.due(w.now(), w.snapshot); fire {
+				onChange()
+			} else if next >= 0 {
+				w.timer.Reset(next)
 			}
-			log.Warn("watch error", "err", err)
-
-		case <-timer.C:
-			if !pending {
-				continue
-			}
-			snap := snapshot(dirs)
-			if time.Now().Before(deadline) && (last == nil || !maps.Equal(snap, last)) {
-				// Not yet seen stable across one debounce: look again.
-				last = snap
-				timer.Reset(max(0, min(debounce, time.Until(deadline))))
-				continue
-			}
-			pending, last = false, nil
-			onChange()
 		}
 	}
+}
+
+// changed notes one change for the debouncer.
+func (w *watcher) changed() { w.timer.Reset(w.deb.change(w.now())) }
+
+// event handles one fsnotify event.
+func (w *watcher) event(ev fsnotify.Event) {
+	if _, ok := w.dirs[filepath.Clean(ev.Name)]; ok {
+		// A watched folder itself, seen from its parent or its own watch.
+		if ev.Op == fsnotify.Chmod || ev.Op == fsnotify.Write {
+			return
+		}
+		// Removed, renamed, re-created or swapped: watch what is at the
+		// path now (or poll for it) and reload.
+		w.log.Debug("content folder changed", "dir", ev.Name, "op", ev.Op.String())
+		w.rewatch(filepath.Clean(ev.Name))
+		w.changed()
+		return
+	}
+	if !w.relevant(ev) {
+		return
+	}
+	w.log.Debug("content changed", "file", ev.Name, "op", ev.Op.String())
+	w.changed()
+}
+
+// relevant reports whether ev is about a content file.
+func (w *watcher) relevant(ev fsnotify.Event) bool {
+	if ev.Op == fsnotify.Chmod {
+		return false
+	}
+	dir, name := filepath.Split(ev.Name)
+	if name == "" || strings.HasSuffix(name, "~") {
+		return false
+	}
+	names, ok := w.dirs[filepath.Clean(dir)]
+	if !ok {
+		return false
+	}
+	if name == k8sDataLink {
+		return true
+	}
+	return !strings.HasPrefix(name, ".") && (names == nil || names[name])
+}
+
+func (w *watcher) fsError(err error) {
+	if errors.Is(err, fsnotify.ErrEventOverflow) {
+		// Events were lost; reindex to be safe.
+		w.log.Warn("watch overflow; reindexing", "err", err)
+		w.changed()
+		return
+	}
+	w.log.Warn("watch error", "err", err)
+}
+
+// pollMissing looks for the missing folders again.
+func (w *watcher) pollMissing() {
+	for dir := range maps.Clone(w.missing) {
+		if w.rewatch(dir) {
+			w.changed()
+		}
+	}
+	if len(w.missing) == 0 {
+		w.stopPolling()
+	}
+}
+
+func (w *watcher) stopPolling() {
+	if w.poll != nil {
+		w.poll.Stop()
+		w.poll = nil
+	}
+}
+
+// rewatch watches the folder now at dir again; it reports whether dir
+// exists. A missing folder is polled for every debounce.
+func (w *watcher) rewatch(dir string) bool {
+	_ = w.fs.Remove(dir) // the old folder's watch, if fsnotify kept it
+	if err := w.fs.Add(dir); err != nil {
+		if !w.missing[dir] {
+			w.log.Warn("content folder is gone; watching for it to come back", "dir", dir, "err", err)
+		}
+		w.missing[dir] = true
+		if w.poll == nil {
+			w.poll = time.NewTicker(w.deb.wait)
+		}
+		return false
+	}
+	if w.missing[dir] {
+		w.log.Info("content folder is back; watching it again", "dir", dir)
+	}
+	delete(w.missing, dir)
+	return true
+}
+
+// debouncer decides when a burst of changes is over. It has no clock or
+// timer of its own: the caller passes the time and waits what it says,
+// which keeps it testable without sleeping. Its states:
+//
+//	idle    --change--------------------------------> pending: deadline = now+10×wait,
+//	                                                   look after wait
+//	pending --change--------------------------------> pending: look after wait
+//	                                                   (never past the deadline)
+//	pending --due: files differ from the last look,--> pending: remember them,
+//	          and the deadline is ahead                look again after wait
+//	pending --due: files as at the last look, or-----> idle: fire (onChange)
+//	          the deadline has passed
+//	idle    --due-----------------------------------> idle (a stale timer)
+type debouncer struct {
+	wait     time.Duration
+	pending  bool
+	deadline time.Time // latest time to fire for the current burst
+	last     map[string]fileState
+}
+
+// change records a change at now and returns how long to wait before due.
+func (d *debouncer) change(now time.Time) time.Duration {
+	if !d.pending {
+		d.pending, d.last = true, nil
+		d.deadline = now.Add(10 * d.wait)
+	}
+	return max(0, min(d.wait, d.deadline.Sub(now)))
+}
+
+// due is called when the wait is over, with a way to look at the files. It
+// reports whether to fire, or else how long to wait before the next due
+// (negative: nothing is pending).
+func (d *debouncer) due(now time.Time, look func() map[string]fileState) (fire bool, next time.Duration) {
+	if !d.pending {
+		return false, -1
+	}
+	snap := look()
+	if now.Before(d.deadline) && (d.last == nil || !maps.Equal(snap, d.last)) {
+		// Not yet seen stable across one wait: look again.
+		d.last = snap
+		return false, max(0, min(d.wait, d.deadline.Sub(now)))
+	}
+	d.pending, d.last = false, nil
+	return true, -1
 }
 
 // fileState is what the stability check compares.

@@ -66,6 +66,10 @@ type wording struct {
 // wording). It is greedy and deterministic: wordings are taken by frequency,
 // each joins the most similar existing cluster or starts a new one. Questions
 // with no content words are grouped only when they are identical.
+//
+// It is one piece on purpose: the greedy pass keeps the clusters, their
+// seeds and the similarity cache in step, and splitting it would pass all
+// of them around.
 func clusterQuestions(texts []string, threshold float64, examples int, terms func(string) []string) []Cluster {
 	if terms == nil {
 		terms = plainTerms

@@ -184,7 +184,6 @@ type queries struct {
 	unanswered      string
 	weak            string
 	feedbackByEntry string
-	feedbackTotals  string
 }
 
 func (d dialect) queries() queries {

@@ -142,6 +142,9 @@ type WeakMatch struct {
 // zero to means now, a zero from means since the oldest record kept. It
 // reads only what has been written: records still buffered are not in it.
 // It fails only when the database cannot be read.
+//
+// It is long but flat on purpose: one read transaction, one query per part
+// of the report, in the order the report shows them.
 func (s *Store) Report(ctx context.Context, from, to time.Time, opts ReportOptions) (Report, error) {
 	opts = opts.withDefaults()
 	if to.IsZero() {

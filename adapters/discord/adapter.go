@@ -23,18 +23,10 @@ import (
 // Platform is the bot.Question.Platform value of Discord questions.
 const Platform = "discord"
 
-// Answerer is the answering core as the adapter uses it; *bot.Bot satisfies it.
+// Answerer is the answering core as the adapter uses it; *bot.Bot
+// satisfies it. An error is shown to the person as bot.ErrorMessage(err).
 type Answerer interface {
-	// Answer answers a free-text question.
 	Answer(ctx context.Context, q bot.Question) (bot.Reply, error)
-	// AnswerEntry answers one entry directly (a related-question or topic button).
-	AnswerEntry(ctx context.Context, q bot.Question, entryID string) (bot.Reply, error)
-	// Feedback records a 👍 / 👎.
-	Feedback(ctx context.Context, f bot.Feedback) error
-	// Topics lists the FAQ questions offered by /topics.
-	Topics(ctx context.Context) []bot.Ref
-	// Help returns the /help reply.
-	Help(ctx context.Context) bot.Reply
 }
 
 // Adapter connects an Answerer to Discord. Create it with New and start it
@@ -45,8 +37,8 @@ type Adapter struct {
 	log    *slog.Logger
 	key    ed25519.PublicKey
 	base   *url.URL
-	flood  *bot.FloodGuard
 	admins map[string]bool
+	texts  Texts
 
 	// rest serves REST calls that belong to no shard (HTTP interactions,
 	// GatewayBot, command registration).
@@ -56,11 +48,12 @@ type Adapter struct {
 
 	queues []chan event
 	quit   chan struct{}
-	// workCtx is the context of event handling; it outlives Run's context
-	// by up to ShutdownTimeout so in-flight replies are still delivered.
-	workCtx    context.Context
-	cancelWork context.CancelFunc
-	bg         sync.WaitGroup // HTTP interaction follow-ups
+	// cut is closed at the shutdown deadline: it ends the contexts of
+	// event handling (workContext), which outlive Run's context by up to
+	// ShutdownTimeout so in-flight replies are still delivered.
+	cut     chan struct{}
+	cutOnce sync.Once
+	bg      sync.WaitGroup // HTTP interaction follow-ups
 
 	started atomic.Bool
 	ready   chan struct{} // closed once start-up is done (tests)
@@ -96,9 +89,10 @@ func New(cfg Config, a Answerer, logger *slog.Logger) (*Adapter, error) {
 		log:    logger.With("adapter", "discord"),
 		key:    key,
 		base:   base,
-		flood:  bot.NewFloodGuard(cfg.FloodPerMinute, time.Minute),
 		admins: map[string]bool{},
+		texts:  cfg.Texts,
 		quit:   make(chan struct{}),
+		cut:    make(chan struct{}),
 		ready:  make(chan struct{}),
 	}
 	for _, id := range cfg.AdminIDs {
@@ -106,7 +100,6 @@ func New(cfg Config, a Answerer, logger *slog.Logger) (*Adapter, error) {
 	}
 	ad.selfID.Store("")
 	ad.appID.Store(cfg.ApplicationID)
-	ad.workCtx, ad.cancelWork = context.WithCancel(context.Background())
 	ad.rest, err = ad.newSession(nil)
 	if err != nil {
 		return nil, err
@@ -229,7 +222,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 	if !a.started.CompareAndSwap(false, true) {
 		return errors.New("discord: Run called twice")
 	}
-	defer a.cancelWork()
+	defer a.cutWork()
 
 	var workers sync.WaitGroup
 	for _, q := range a.queues {
@@ -239,94 +232,95 @@ func (a *Adapter) Run(ctx context.Context) error {
 			a.work(q)
 		}()
 	}
-
-	var (
-		shards  []*shard
-		srv     *http.Server
-		srvDone chan error
-		sup     sync.WaitGroup
-		supCtx  context.Context
-		stopSup context.CancelFunc
-	)
-	supCtx, stopSup = context.WithCancel(ctx)
+	supCtx, stopSup := context.WithCancel(ctx)
 	defer stopSup()
-
-	startErr := func() error {
-		if a.cfg.Interactions.Listen != "" {
-			ln, err := net.Listen("tcp", a.cfg.Interactions.Listen)
-			if err != nil {
-				return fmt.Errorf("discord: interactions listen %q: %w", a.cfg.Interactions.Listen, err)
-			}
-			mux := http.NewServeMux()
-			mux.Handle(a.cfg.Interactions.Path, a.InteractionsHandler())
-			a.lnAddr.Store(ln.Addr().String())
-			srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-			srvDone = make(chan error, 1)
-			go func() { srvDone <- srv.Serve(ln) }()
-			a.log.Info("interactions endpoint listening", "addr", ln.Addr().String(), "path", a.cfg.Interactions.Path)
-		}
-		if !a.cfg.DisableGateway {
-			var err error
-			shards, err = a.openShards(supCtx, &sup)
-			if err != nil {
-				return err
-			}
-		} else if a.appID.Load().(string) == "" {
-			app, err := a.rest.Application("@me")
-			if err != nil {
-				return fmt.Errorf("discord: get application: %w", err)
-			}
-			a.appID.Store(app.ID)
-		}
-		return a.registerCommands(ctx)
-	}()
+	var rs running
+	startErr := a.start(ctx, supCtx, &rs)
 	if startErr != nil && ctx.Err() != nil {
 		startErr = nil // cancelled during start-up: a clean exit
 	}
 	if startErr == nil && ctx.Err() == nil {
 		close(a.ready)
-		a.log.Info("running", "shards", len(shards), "guild_commands", a.cfg.GuildID != "")
+		a.log.Info("running", "shards", len(rs.shards), "guild_commands", a.cfg.GuildID != "")
 		select {
 		case <-ctx.Done():
-		case err := <-srvDone:
+		case err := <-rs.srvDone:
 			startErr = fmt.Errorf("discord: interactions endpoint: %w", err)
 		}
 	}
-
-	// Shutdown, bounded by ShutdownTimeout.
-	deadline := time.Now().Add(a.cfg.ShutdownTimeout)
-	dctx, cancel := context.WithDeadline(context.Background(), deadline)
-	defer cancel()
 	stopSup()
+	err := a.shutdown(&rs, &workers)
+	if startErr != nil {
+		return startErr
+	}
+	a.log.Info("stopped")
+	return err
+}
+
+// running is what Run started: the shards with their supervisors and the
+// interactions endpoint.
+type running struct {
+	shards  []*shard
+	sup     sync.WaitGroup // shard supervisors
+	srv     *http.Server
+	srvDone chan error
+}
+
+// start opens the interactions endpoint and the shards (supervised under
+// supCtx) and registers the commands.
+func (a *Adapter) start(ctx, supCtx context.Context, rs *running) error {
+	if a.cfg.Interactions.Listen != "" {
+		ln, err := net.Listen("tcp", a.cfg.Interactions.Listen)
+		if err != nil {
+			return fmt.Errorf("discord: interactions listen %q: %w", a.cfg.Interactions.Listen, err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle(a.cfg.Interactions.Path, a.InteractionsHandler())
+		a.lnAddr.Store(ln.Addr().String())
+		rs.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		rs.srvDone = make(chan error, 1)
+		go func() { rs.srvDone <- rs.srv.Serve(ln) }()
+		a.log.Info("interactions endpoint listening", "addr", ln.Addr().String(), "path", a.cfg.Interactions.Path)
+	}
+	if !a.cfg.DisableGateway {
+		var err error
+		rs.shards, err = a.openShards(supCtx, &rs.sup)
+		if err != nil {
+			return err
+		}
+	} else if a.appID.Load().(string) == "" {
+		app, err := a.rest.Application("@me")
+		if err != nil {
+			return fmt.Errorf("discord: get application: %w", err)
+		}
+		a.appID.Store(app.ID)
+	}
+	return a.registerCommands(ctx)
+}
+
+// shutdown closes the endpoint and the sessions and lets the workers
+// finish what is queued, all bounded by ShutdownTimeout; past it, in-flight
+// work is cut and an error returned.
+func (a *Adapter) shutdown(rs *running, workers *sync.WaitGroup) error {
+	dctx, cancel := context.WithTimeout(context.Background(), a.cfg.ShutdownTimeout)
+	defer cancel()
 	var closers sync.WaitGroup
-	if srv != nil {
+	if rs.srv != nil {
 		closers.Add(1)
 		go func() {
 			defer closers.Done()
-			if err := srv.Shutdown(dctx); err != nil {
+			if err := rs.srv.Shutdown(dctx); err != nil {
 				a.log.Warn("interactions endpoint shutdown", "err", err)
-				srv.Close()
+				rs.srv.Close()
 			}
 		}()
 	}
-	closers.Add(1)
+	closers.Add(2)
 	go func() {
 		defer closers.Done()
-		sup.Wait() // supervisors end promptly once stopSup cuts their handshakes
-		var wg sync.WaitGroup
-		for _, sh := range shards {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				if err := sh.s.Close(); err != nil {
-					sh.log.Warn("close session", "err", err)
-				}
-				sh.dialer.closeAll()
-			}()
-		}
-		wg.Wait()
+		rs.sup.Wait() // supervisors end promptly once stopSup cuts their handshakes
+		closeShards(rs.shards)
 	}()
-	closers.Add(1)
 	go func() {
 		defer closers.Done()
 		close(a.quit) // workers finish what is queued, then stop
@@ -335,23 +329,34 @@ func (a *Adapter) Run(ctx context.Context) error {
 	}()
 	done := make(chan struct{})
 	go func() { closers.Wait(); close(done) }()
-	var err error
 	select {
 	case <-done:
+		return nil
 	case <-dctx.Done():
 		// Cut in-flight replies and connections; everything ends promptly.
-		a.cancelWork()
-		for _, sh := range shards {
+		a.cutWork()
+		for _, sh := range rs.shards {
 			sh.dialer.closeAll()
 		}
 		<-done
-		err = fmt.Errorf("discord: shutdown exceeded %v", a.cfg.ShutdownTimeout)
+		return fmt.Errorf("discord: shutdown exceeded %v", a.cfg.ShutdownTimeout)
 	}
-	if startErr != nil {
-		return startErr
+}
+
+// closeShards closes every shard's session, in parallel.
+func closeShards(shards []*shard) {
+	var wg sync.WaitGroup
+	for _, sh := range shards {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := sh.s.Close(); err != nil {
+				sh.log.Warn("close session", "err", err)
+			}
+			sh.dialer.closeAll()
+		}()
 	}
-	a.log.Info("stopped")
-	return err
+	wg.Wait()
 }
 
 // interactionsAddr is the address the interactions endpoint listens on, or "".
@@ -555,10 +560,30 @@ func (a *Adapter) handle(ev event) {
 			a.log.Error("event handler panicked; event skipped", "panic", fmt.Sprint(r))
 		}
 	}()
+	ctx, cancel := a.workContext()
+	defer cancel()
 	switch {
 	case ev.m != nil:
-		a.onMessage(a.workCtx, ev.s, ev.m)
+		a.onMessage(ctx, ev.s, ev.m)
 	case ev.in != nil:
-		a.onGatewayInteraction(a.workCtx, ev.s, ev.in)
+		a.onGatewayInteraction(ctx, ev.s, ev.in)
 	}
 }
+
+// workContext is the context of handling one event: it is not Run's (the
+// reply to an event taken before shutdown is still delivered) and ends at
+// the shutdown deadline, when Run calls cutWork.
+func (a *Adapter) workContext() (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(context.Background())
+	stop := make(chan struct{})
+	go func() {
+		select {
+		case <-a.cut:
+			cancel()
+		case <-stop:
+		}
+	}()
+	return ctx, func() { close(stop); cancel() }
+}
+
+func (a *Adapter) cutWork() { a.cutOnce.Do(func() { close(a.cut) }) }

@@ -353,8 +353,8 @@ func TestAnswerErrorGetsKindMessage(t *testing.T) {
 	h := start(t, nil, nil)
 	h.conn.dispatch("MESSAGE_CREATE", mention("123", "please fail"))
 	c := h.f.waitCalls(t, "POST /api/v9/channels/", 1)
-	if got := c[0].json(t)["content"]; got != textError {
-		t.Errorf("content = %q, want %q", got, textError)
+	if got := c[0].json(t)["content"]; got != bot.DefaultTexts().Error {
+		t.Errorf("content = %q, want %q", got, bot.DefaultTexts().Error)
 	}
 	if n := strings.Count(h.logs.String(), "answer failed"); n != 1 {
 		t.Errorf("error logged %d times, want once", n)
@@ -379,7 +379,7 @@ func TestUrgentAndFallbackRendering(t *testing.T) {
 
 func TestFloodControl(t *testing.T) {
 	t.Parallel()
-	h := start(t, nil, func(c *Config) { c.FloodPerMinute = 2; c.Workers = 1 })
+	h := start(t, &fakeAnswerer{policy: &bot.Policy{FloodPerMinute: map[string]int{Platform: 2}}}, func(c *Config) { c.Workers = 1 })
 	for range 4 {
 		h.conn.dispatch("MESSAGE_CREATE", mention("123", "sprain"))
 	}
@@ -388,7 +388,7 @@ func TestFloodControl(t *testing.T) {
 	var got []string
 	for _, x := range c {
 		s := x.json(t)["content"].(string)
-		if s == textFlood {
+		if s == bot.DefaultTexts().Flood {
 			got = append(got, "notice")
 		} else {
 			got = append(got, "answer")
@@ -402,9 +402,10 @@ func TestFloodControl(t *testing.T) {
 func TestReindexAdminOnly(t *testing.T) {
 	t.Parallel()
 	calls := make(chan struct{}, 4)
-	h := start(t, nil, func(c *Config) {
+	reindex := func(context.Context, string) (string, error) { calls <- struct{}{}; return "42 entries", nil }
+	h := start(t, &fakeAnswerer{policy: &bot.Policy{Reindex: reindex}}, func(c *Config) {
 		c.AdminIDs = []string{"1000"}
-		c.Reindex = func(context.Context) (string, error) { calls <- struct{}{}; return "42 entries", nil }
+		c.ReindexCommand = true
 	})
 	reg := h.f.callsTo("PUT /api/v9/applications/")
 	if !strings.Contains(string(reg[0].Body), `"name":"reindex"`) {
@@ -412,7 +413,7 @@ func TestReindexAdminOnly(t *testing.T) {
 	}
 	h.conn.dispatch("INTERACTION_CREATE", slash("8301", "123", "reindex"))
 	cb := h.f.waitCalls(t, "/interactions/8301/", 1)
-	if _, d := callbackData(t, cb[0]); d["content"] != textNotAdmin || d["flags"] != float64(64) {
+	if _, d := callbackData(t, cb[0]); d["content"] != bot.DefaultTexts().NotAdmin || d["flags"] != float64(64) {
 		t.Errorf("non-admin got %v, want an ephemeral refusal", d)
 	}
 	if len(calls) != 0 {

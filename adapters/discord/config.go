@@ -1,7 +1,7 @@
 package discord
 
 import (
-	"context"
+	"cmp"
 	"crypto/ed25519"
 	"encoding/hex"
 	"errors"
@@ -63,13 +63,12 @@ type Config struct {
 	DisableGateway bool
 	// Interactions configures the optional HTTP interactions endpoint.
 	Interactions Interactions
-	// FloodPerMinute is the per-user question limit; 0 disables flood control.
-	FloodPerMinute int
-	// AdminIDs are the Discord user IDs allowed to run /reindex.
+	// AdminIDs are the Discord user IDs whose questions carry
+	// bot.Question.Admin (the core lets them run /reindex).
 	AdminIDs []string
-	// Reindex, when set, adds the admin-only /reindex command. It returns a
-	// short summary for the admin.
-	Reindex func(ctx context.Context) (summary string, err error)
+	// ReindexCommand registers the admin-only /reindex command (the core
+	// serves it; see bot.WithReindex).
+	ReindexCommand bool
 	// ShutdownTimeout bounds Run's shutdown once its context ends.
 	ShutdownTimeout time.Duration
 	// DeferAfter is how long an interaction waits for the answer before it is
@@ -86,6 +85,32 @@ type Config struct {
 	// QueueSize is each worker's queue length; a full queue slows the gateway
 	// reader down (back-pressure) rather than dropping events.
 	QueueSize int
+	// Texts are the adapter's own words; empty fields take DefaultTexts.
+	Texts Texts
+}
+
+// Texts are the few messages the adapter writes itself; answers, notices
+// and error texts come from the core (bot.Texts), the same on every
+// platform.
+type Texts struct {
+	// Unknown answers a command or button the adapter no longer knows.
+	Unknown string
+	// DidYouMean introduces the near-tie buttons under an answer.
+	DidYouMean string
+}
+
+// DefaultTexts returns the built-in English texts.
+func DefaultTexts() Texts {
+	return Texts{
+		Unknown:    "Sorry, I don't know that command or button any more.",
+		DidYouMean: "Did you mean one of these?",
+	}
+}
+
+func (t Texts) withDefaults() Texts {
+	d := DefaultTexts()
+	t.Unknown, t.DidYouMean = cmp.Or(strings.TrimSpace(t.Unknown), d.Unknown), cmp.Or(strings.TrimSpace(t.DidYouMean), d.DidYouMean)
+	return t
 }
 
 // Interactions configures the HTTP interactions endpoint.
@@ -143,9 +168,7 @@ func (c *Config) validate() (ed25519.PublicKey, *url.URL, error) {
 	case c.ShardCount <= 1 && c.ShardID != 0:
 		return nil, nil, fmt.Errorf("discord: shard_id %d needs shard_count > 1", c.ShardID)
 	}
-	if c.FloodPerMinute < 0 {
-		return nil, nil, fmt.Errorf("discord: flood_per_minute %d is negative", c.FloodPerMinute)
-	}
+	c.Texts = c.Texts.withDefaults()
 	var base *url.URL
 	if c.APIBase != "" {
 		u, err := url.Parse(c.APIBase)

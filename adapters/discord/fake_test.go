@@ -1,7 +1,6 @@
 package discord
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -20,6 +19,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"faqbot/bot"
+	"faqbot/bot/bottest"
 )
 
 // The fake Discord: REST under /api/v9 (httptest) and a websocket gateway at
@@ -345,27 +345,36 @@ func summarize(cs []restCall) []string {
 // deadline, and returns them.
 func waitStats(t *testing.T, a *Adapter, what string, ok func(Stats) bool) Stats {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		st := a.Stats()
-		if ok(st) {
-			return st
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("stats %+v, want %s", st, what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	return bottest.Eventually(t, "stats "+what, a.Stats, ok)
 }
 
-// fakeAnswerer is a hand-written stand-in for *bot.Bot.
+// fakeAnswerer is the shared stand-in for *bot.Bot with this package's
+// canned replies. With policy set, the core's Gate (flood control,
+// /reindex) stands in front of it, as in *bot.Bot.
 type fakeAnswerer struct {
-	delay time.Duration
+	delay  time.Duration
+	policy *bot.Policy
 
-	mu        sync.Mutex
-	questions []bot.Question
-	entries   []string
-	feedback  []bot.Feedback
+	once  sync.Once
+	inner bottest.Answerer
+	front bot.Answerer
+}
+
+func (a *fakeAnswerer) Answer(ctx context.Context, q bot.Question) (bot.Reply, error) {
+	a.once.Do(func() {
+		a.inner = bottest.Answerer{Ask: cannedAnswer, Entry: cannedEntry, Delay: a.delay, Disclaimer: disclaimer,
+			Topics: []bot.Ref{entries["sprain"], entries["bruise"], entries["burn"], entries["fever"]}}
+		a.inner.Help = bot.Reply{Kind: bot.KindHelp, Text: "Ask me a health question, or use /topics.", Topics: a.inner.Topics[:2], Disclaimer: disclaimer}
+		a.front = &a.inner
+		if a.policy != nil {
+			a.front = bot.NewGate(*a.policy, &a.inner)
+		}
+	})
+	return a.front.Answer(ctx, q)
+}
+
+func (a *fakeAnswerer) snapshot() ([]bot.Question, []string, []bot.Feedback) {
+	return a.inner.Questions(), a.inner.Entries(), a.inner.Feedback()
 }
 
 const disclaimer = "This is general information, not medical advice. In an emergency call your local emergency number."
@@ -397,17 +406,7 @@ func entryReply(id string) bot.Reply {
 		Source: bot.Source{ID: id, Title: ref.Title, Type: "faq"}, Score: 0.9, Related: related[:3], Disclaimer: disclaimer}
 }
 
-func (a *fakeAnswerer) Answer(ctx context.Context, q bot.Question) (bot.Reply, error) {
-	a.mu.Lock()
-	a.questions = append(a.questions, q)
-	a.mu.Unlock()
-	if a.delay > 0 {
-		select {
-		case <-time.After(a.delay):
-		case <-ctx.Done():
-			return bot.Reply{}, ctx.Err()
-		}
-	}
+func cannedAnswer(q bot.Question) (bot.Reply, error) {
 	switch {
 	case strings.Contains(q.Text, "fail"):
 		return bot.Reply{}, fmt.Errorf("search: index closed")
@@ -423,55 +422,14 @@ func (a *fakeAnswerer) Answer(ctx context.Context, q bot.Question) (bot.Reply, e
 	return entryReply("sprain"), nil
 }
 
-func (a *fakeAnswerer) AnswerEntry(ctx context.Context, q bot.Question, id string) (bot.Reply, error) {
-	a.mu.Lock()
-	a.entries = append(a.entries, id)
-	a.questions = append(a.questions, q)
-	a.mu.Unlock()
-	if _, ok := entries[id]; !ok {
-		return bot.Reply{}, fmt.Errorf("unknown entry %q", id)
+func cannedEntry(q bot.Question) (bot.Reply, error) {
+	if _, ok := entries[q.EntryID]; !ok {
+		return bot.Reply{}, fmt.Errorf("unknown entry %q", q.EntryID)
 	}
-	return entryReply(id), nil
+	return entryReply(q.EntryID), nil
 }
 
-func (a *fakeAnswerer) Feedback(ctx context.Context, f bot.Feedback) error {
-	a.mu.Lock()
-	a.feedback = append(a.feedback, f)
-	a.mu.Unlock()
-	return nil
-}
-
-func (a *fakeAnswerer) Topics(ctx context.Context) []bot.Ref {
-	return []bot.Ref{entries["sprain"], entries["bruise"], entries["burn"], entries["fever"]}
-}
-
-func (a *fakeAnswerer) Help(ctx context.Context) bot.Reply {
-	return bot.Reply{Kind: bot.KindHelp, Text: "Ask me a health question, or use /topics.", Topics: a.Topics(ctx)[:2], Disclaimer: disclaimer}
-}
-
-func (a *fakeAnswerer) snapshot() ([]bot.Question, []string, []bot.Feedback) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return append([]bot.Question(nil), a.questions...), append([]string(nil), a.entries...), append([]bot.Feedback(nil), a.feedback...)
-}
-
-// syncBuffer collects log output safely.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+type syncBuffer = bottest.SyncBuffer
 
 // harness runs an Adapter against a fake Discord for one test.
 type harness struct {

@@ -4,21 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
 
 	"faqbot/bot"
-)
-
-// Short adapter texts.
-const (
-	textError    = "Sorry, something went wrong on my side. Please try again in a little while."
-	textFlood    = "You're sending questions faster than I can answer. Please wait a minute and try again."
-	textFeedback = "Thanks for the feedback, it helps improve the answers."
-	textNotAdmin = "Sorry, only the bot's operators can run /reindex."
-	textUnknown  = "Sorry, I don't know that command or button any more."
 )
 
 // Command names.
@@ -45,7 +37,7 @@ func (a *Adapter) commands() []*discordgo.ApplicationCommand {
 		{Name: cmdTopics, Description: "List the questions I can answer", Contexts: contexts},
 		{Name: cmdHelp, Description: "How to use this bot", Contexts: contexts},
 	}
-	if a.cfg.Reindex != nil {
+	if a.cfg.ReindexCommand {
 		var adminOnly int64 // hidden from members without permissions by default
 		cmds = append(cmds, &discordgo.ApplicationCommand{
 			Name: cmdReindex, Description: "Reload the knowledge base (operators only)",
@@ -73,52 +65,8 @@ func (a *Adapter) registerCommands(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("discord: register commands: %w", err)
 	}
-	a.log.Info("slash commands registered", "scope", scope(a.cfg.GuildID), "count", len(a.commands()))
+	a.log.Info("slash commands registered", "guild", a.cfg.GuildID != "", "count", len(a.commands()))
 	return nil
-}
-
-func scope(guildID string) string {
-	if guildID != "" {
-		return "guild"
-	}
-	return "global"
-}
-
-// retry429 runs call, waiting out REST rate limits (429) while ctx allows.
-func (a *Adapter) retry429(ctx context.Context, call func() error) error {
-	for attempt := 0; ; attempt++ {
-		err := call()
-		var rl *discordgo.RateLimitError
-		if !errors.As(err, &rl) || attempt >= 5 {
-			return err
-		}
-		wait := time.Second
-		if rl.RateLimit != nil && rl.TooManyRequests != nil {
-			wait = rl.RetryAfter
-		}
-		wait = max(wait, 10*time.Millisecond)
-		if attempt == 0 {
-			a.stats.deferred.Add(1)
-		}
-		a.log.Info("rate limited, waiting", "url_path", pathOf(rl), "retry_after", wait)
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return fmt.Errorf("waiting out rate limit: %w", ctx.Err())
-		case <-t.C:
-		}
-	}
-}
-
-func pathOf(rl *discordgo.RateLimitError) string {
-	if rl.RateLimit == nil {
-		return ""
-	}
-	if i := strings.Index(rl.URL, "/api/"); i >= 0 {
-		return redactPath(rl.URL[i:])
-	}
-	return ""
 }
 
 // restOpts are the options of every REST call made on behalf of an event.
@@ -136,7 +84,7 @@ func selfMention(m *discordgo.Message, id string) bool {
 	return strings.Contains(m.Content, "<@"+id+">") || strings.Contains(m.Content, "<@!"+id+">")
 }
 
-// onMessage answers a guild mention or a DM.
+// onMessage answers a guild mention or a DM; a bare mention gets the help.
 func (a *Adapter) onMessage(ctx context.Context, s *discordgo.Session, ev *discordgo.MessageCreate) {
 	m := ev.Message
 	if m == nil || m.Author == nil || m.Author.ID == "" || m.ChannelID == "" || m.ID == "" {
@@ -163,20 +111,20 @@ func (a *Adapter) onMessage(ctx context.Context, s *discordgo.Session, ev *disco
 	}
 	a.stats.received.Add(1)
 	log := a.log.With("channel_id", m.ChannelID)
+	q := a.question(m.Author.ID, m.ChannelID)
+	q.Text = text
+	if text == "" {
+		q.Intent = bot.IntentHelp
+	}
+	r, err := a.ask(ctx, q)
 	var msgs []outMessage
-	if d := a.flood.Allow(m.Author.ID); !d.Allowed {
-		if !d.Notice {
-			return
-		}
-		msgs = []outMessage{plain(textFlood)}
-	} else {
-		q := bot.Question{Text: text, Platform: Platform, UserID: m.Author.ID, ChatID: m.ChannelID}
-		msgs = a.answer(ctx, log, func(ctx context.Context) (bot.Reply, error) {
-			if text == "" {
-				return a.ans.Help(ctx), nil
-			}
-			return a.ans.Answer(ctx, q)
-		})
+	switch {
+	case err != nil:
+		msgs = []outMessage{a.fail(log, err)}
+	case r.Quiet:
+		return // flood control: silence after the one notice
+	default:
+		msgs = a.render(r)
 	}
 	ref := &discordgo.MessageReference{MessageID: m.ID, ChannelID: m.ChannelID, GuildID: m.GuildID, FailIfNotExists: new(bool)}
 	for i, om := range msgs {
@@ -197,17 +145,35 @@ func (a *Adapter) onMessage(ctx context.Context, s *discordgo.Session, ev *disco
 	}
 }
 
-// answer calls the Answerer with a timeout and renders the reply; an error is
-// logged here, once, and becomes a short kind message.
-func (a *Adapter) answer(ctx context.Context, log logger, call func(context.Context) (bot.Reply, error)) []outMessage {
+// question is a bot.Question from a Discord user in a channel.
+func (a *Adapter) question(userID, channelID string) bot.Question {
+	return bot.Question{Platform: Platform, UserID: userID, ChatID: channelID, Admin: a.admins[userID]}
+}
+
+// ask calls the Answerer, bounded by AnswerTimeout.
+func (a *Adapter) ask(ctx context.Context, q bot.Question) (bot.Reply, error) {
 	actx, cancel := context.WithTimeout(ctx, a.cfg.AnswerTimeout)
 	defer cancel()
-	r, err := call(actx)
-	if err != nil {
-		log.Error("answer failed", "err", err)
-		return []outMessage{plain(textError)}
+	return a.ans.Answer(actx, q)
+}
+
+// fail is the one place that maps an error to what the person is told: it
+// logs the detail once and renders the core's text for the error's kind.
+func (a *Adapter) fail(log *slog.Logger, err error) outMessage {
+	if bot.ErrorKindOf(err) == bot.Invalid {
+		log.Warn("request refused", "err", err)
+	} else {
+		log.Error("answer failed", "kind", bot.ErrorKindOf(err), "err", err)
 	}
-	return renderReply(r)
+	return plain(bot.ErrorMessage(err))
+}
+
+// render turns a core reply into messages, by its kind.
+func (a *Adapter) render(r bot.Reply) []outMessage {
+	if r.Kind == bot.KindTopics {
+		return renderTopics(r.Text, r.Topics, r.Disclaimer)
+	}
+	return renderReplyWith(r, a.texts.DidYouMean)
 }
 
 // interactionUserID is the ID of the user behind an interaction (Member in
@@ -230,6 +196,99 @@ func (a *Adapter) onGatewayInteraction(ctx context.Context, s *discordgo.Session
 	})
 }
 
+// route is what an interaction asks of the core, and whether only the
+// person who asked sees the answer.
+type route struct {
+	q         bot.Question
+	ephemeral bool
+}
+
+// errSkip marks an interaction that gets no response at all (autocomplete,
+// unsupported types).
+var errSkip = errors.New("discord: interaction not served")
+
+// commandRoutes is the route table of slash commands: each handler turns
+// the command into a Question for the core.
+var commandRoutes = map[string]func(d discordgo.ApplicationCommandInteractionData, q bot.Question) (route, error){
+	cmdAsk: func(d discordgo.ApplicationCommandInteractionData, q bot.Question) (route, error) {
+		rt := route{q: q}
+		for _, o := range d.Options {
+			switch {
+			case o == nil:
+			case o.Name == optQ && o.Type == discordgo.ApplicationCommandOptionString:
+				rt.q.Text, _ = o.Value.(string)
+			case o.Name == optPrivate && o.Type == discordgo.ApplicationCommandOptionBoolean:
+				rt.ephemeral, _ = o.Value.(bool)
+			}
+		}
+		return rt, nil
+	},
+	cmdTopics:  intentRoute(bot.IntentTopics, false),
+	cmdHelp:    intentRoute(bot.IntentHelp, false),
+	cmdReindex: intentRoute(bot.IntentReindex, true),
+}
+
+func intentRoute(i bot.Intent, ephemeral bool) func(discordgo.ApplicationCommandInteractionData, bot.Question) (route, error) {
+	return func(_ discordgo.ApplicationCommandInteractionData, q bot.Question) (route, error) {
+		q.Intent = i
+		return route{q: q, ephemeral: ephemeral}, nil
+	}
+}
+
+// componentRoutes is the route table of our buttons, by custom_id prefix;
+// the rest of the custom_id is the entry ID.
+var componentRoutes = []struct {
+	prefix string
+	route  func(in *discordgo.Interaction, id string, q bot.Question) route
+}{
+	{idPrefixEntry, func(in *discordgo.Interaction, id string, q bot.Question) route {
+		q.Intent, q.EntryID = bot.IntentEntry, id
+		if in.Message != nil {
+			q.Text = entryLabel(in.Message.Components, idPrefixEntry+id)
+		}
+		if q.Text == "" {
+			q.Text = id
+		}
+		return route{q: q, ephemeral: in.Message != nil && in.Message.Flags&discordgo.MessageFlagsEphemeral != 0}
+	}},
+	{idPrefixYes, feedbackRoute(true)},
+	{idPrefixNo, feedbackRoute(false)},
+}
+
+func feedbackRoute(helpful bool) func(*discordgo.Interaction, string, bot.Question) route {
+	return func(_ *discordgo.Interaction, id string, q bot.Question) route {
+		q.Intent, q.EntryID, q.Helpful = bot.IntentFeedback, id, helpful
+		return route{q: q, ephemeral: true}
+	}
+}
+
+// routeInteraction finds the handler of an interaction in the route
+// tables. An unknown command or button is an Invalid error (answered
+// privately with Texts.Unknown); errSkip means no response at all.
+func (a *Adapter) routeInteraction(in *discordgo.Interaction, q bot.Question) (route, error) {
+	unknown := &bot.Error{Kind: bot.Invalid, Message: a.texts.Unknown}
+	switch d := in.Data.(type) {
+	case discordgo.ApplicationCommandInteractionData:
+		if in.Type != discordgo.InteractionApplicationCommand {
+			return route{}, errSkip // autocomplete: not offered
+		}
+		if h := commandRoutes[d.Name]; h != nil {
+			return h(d, q)
+		}
+		unknown.Err = fmt.Errorf("unknown command %q", d.Name)
+	case discordgo.MessageComponentInteractionData:
+		for _, c := range componentRoutes {
+			if id, ok := strings.CutPrefix(d.CustomID, c.prefix); ok && id != "" {
+				return c.route(in, id, q), nil
+			}
+		}
+		unknown.Err = fmt.Errorf("unknown button %q", d.CustomID)
+	default:
+		return route{}, errSkip
+	}
+	return route{ephemeral: true}, unknown
+}
+
 // handleInteraction serves a slash command or button click. respond sends
 // the initial interaction response (exactly once); everything after it goes
 // through s as follow-ups. It is shared by the gateway and the HTTP endpoint.
@@ -239,115 +298,37 @@ func (a *Adapter) handleInteraction(ctx context.Context, s *discordgo.Session, i
 		a.log.Warn("malformed interaction skipped", "type", int(in.Type))
 		return
 	}
-	log := a.log.With("interaction", in.Type.String())
-	q := bot.Question{Platform: Platform, UserID: user, ChatID: in.ChannelID}
-	ephemeral := false
-	var work func(ctx context.Context) []outMessage
-	floodCheck := true
-
-	switch d := in.Data.(type) {
-	case discordgo.ApplicationCommandInteractionData:
-		if in.Type != discordgo.InteractionApplicationCommand {
-			return // autocomplete: not offered
-		}
-		log = log.With("command", d.Name)
-		switch d.Name {
-		case cmdAsk:
-			for _, o := range d.Options {
-				if o == nil {
-					continue
-				}
-				switch {
-				case o.Name == optQ && o.Type == discordgo.ApplicationCommandOptionString:
-					q.Text, _ = o.Value.(string)
-				case o.Name == optPrivate && o.Type == discordgo.ApplicationCommandOptionBoolean:
-					ephemeral, _ = o.Value.(bool)
-				}
-			}
-			work = func(ctx context.Context) []outMessage {
-				return a.answer(ctx, log, func(ctx context.Context) (bot.Reply, error) { return a.ans.Answer(ctx, q) })
-			}
-		case cmdTopics:
-			work = func(ctx context.Context) []outMessage {
-				return renderTopics(a.ans.Topics(ctx), a.ans.Help(ctx).Disclaimer)
-			}
-		case cmdHelp:
-			work = func(ctx context.Context) []outMessage { return renderReply(a.ans.Help(ctx)) }
-		case cmdReindex:
-			ephemeral, floodCheck = true, false
-			switch {
-			case a.cfg.Reindex == nil:
-				work = func(context.Context) []outMessage { return []outMessage{plain(textUnknown)} }
-			case !a.admins[user]:
-				log.Warn("reindex refused: not an admin")
-				work = func(context.Context) []outMessage { return []outMessage{plain(textNotAdmin)} }
-			default:
-				work = func(ctx context.Context) []outMessage {
-					rctx, cancel := context.WithTimeout(ctx, a.cfg.AnswerTimeout)
-					defer cancel()
-					sum, err := a.cfg.Reindex(rctx)
-					if err != nil {
-						log.Error("reindex failed", "err", err)
-						return []outMessage{plain("Reindex failed: " + truncate(err.Error(), 1500))}
-					}
-					log.Info("reindex done")
-					return []outMessage{plain("Reindexed. " + sum)}
-				}
-			}
-		default:
-			ephemeral, floodCheck = true, false
-			work = func(context.Context) []outMessage { return []outMessage{plain(textUnknown)} }
-		}
-	case discordgo.MessageComponentInteractionData:
-		if in.Message != nil && in.Message.Flags&discordgo.MessageFlagsEphemeral != 0 {
-			ephemeral = true
-		}
-		id := d.CustomID
-		switch {
-		case strings.HasPrefix(id, idPrefixEntry) && len(id) > len(idPrefixEntry):
-			entry := strings.TrimPrefix(id, idPrefixEntry)
-			if in.Message != nil {
-				q.Text = entryLabel(in.Message.Components, id)
-			}
-			if q.Text == "" {
-				q.Text = entry
-			}
-			work = func(ctx context.Context) []outMessage {
-				return a.answer(ctx, log, func(ctx context.Context) (bot.Reply, error) { return a.ans.AnswerEntry(ctx, q, entry) })
-			}
-		case (strings.HasPrefix(id, idPrefixYes) || strings.HasPrefix(id, idPrefixNo)) && len(id) > len(idPrefixYes):
-			ephemeral, floodCheck = true, false
-			f := bot.Feedback{Platform: Platform, UserID: user, EntryID: id[len(idPrefixYes):], Helpful: strings.HasPrefix(id, idPrefixYes)}
-			work = func(ctx context.Context) []outMessage {
-				if err := a.ans.Feedback(ctx, f); err != nil {
-					log.Error("feedback failed", "err", err)
-					return []outMessage{plain(textError)}
-				}
-				return []outMessage{plain(textFeedback)}
-			}
-		default:
-			ephemeral, floodCheck = true, false
-			work = func(context.Context) []outMessage { return []outMessage{plain(textUnknown)} }
-		}
-	default:
+	rt, err := a.routeInteraction(in, a.question(user, in.ChannelID))
+	if errors.Is(err, errSkip) {
 		a.log.Warn("unsupported or malformed interaction skipped", "type", int(in.Type))
 		return
 	}
-
+	log := a.log.With("interaction", in.Type.String(), "intent", rt.q.Intent.String())
 	a.stats.received.Add(1)
-	if floodCheck {
-		if dec := a.flood.Allow(user); !dec.Allowed {
-			// An interaction must be answered; say why, privately.
-			if err := respond(response(discordgo.InteractionResponseChannelMessageWithSource, plain(textFlood), true)); err != nil {
-				a.stats.dropped.Add(1)
-				log.Error("respond", "err", redactErr(err, in.Token))
-			} else {
-				a.stats.sent.Add(1)
-			}
-			return
+	work := func(ctx context.Context) rendered {
+		if err != nil {
+			return rendered{msgs: []outMessage{a.fail(log, err)}, private: true}
 		}
+		r, err := a.ask(ctx, rt.q)
+		switch {
+		case err != nil:
+			return rendered{msgs: []outMessage{a.fail(log, err)}}
+		case r.Kind == bot.KindLimited:
+			// An interaction must be answered, also when flood control
+			// would stay quiet: say why, privately.
+			return rendered{msgs: []outMessage{plain(r.Text)}, private: true}
+		}
+		return rendered{msgs: a.render(r)}
 	}
-	a.respondTimely(ctx, s, in, log, ephemeral, work, respond)
+	x := &exchange{a: a, s: s, in: in, log: log, ephemeral: rt.ephemeral, respond: respond}
+	x.respondTimely(ctx, work)
+}
+
+// rendered is the outcome of an interaction's work: the messages, and
+// whether they must be private even if the interaction was not.
+type rendered struct {
+	msgs    []outMessage
+	private bool
 }
 
 // response builds an interaction response carrying msg.
@@ -359,79 +340,101 @@ func response(typ discordgo.InteractionResponseType, msg outMessage, ephemeral b
 	return &discordgo.InteractionResponse{Type: typ, Data: data}
 }
 
+// exchange is one interaction being answered: respond sends the initial
+// response (exactly once); edits and follow-ups go through s.
+type exchange struct {
+	a         *Adapter
+	s         *discordgo.Session
+	in        *discordgo.Interaction
+	log       *slog.Logger
+	ephemeral bool
+	respond   func(*discordgo.InteractionResponse) error
+}
+
+// failed counts n messages dropped and logs why (without the token).
+func (x *exchange) failed(what string, n int, err error) {
+	x.a.stats.dropped.Add(uint64(n))
+	x.log.Error(what, "err", redactErr(err, x.in.Token))
+}
+
 // respondTimely runs work and answers within Discord's 3 s rule: directly
 // when work is done within DeferAfter, otherwise with a deferred response
 // ("thinking…") followed by an edit of it. Extra messages of a long reply
 // are sent as follow-ups.
-func (a *Adapter) respondTimely(ctx context.Context, s *discordgo.Session, in *discordgo.Interaction, log logger, ephemeral bool, work func(context.Context) []outMessage, respond func(*discordgo.InteractionResponse) error) {
-	result := make(chan []outMessage, 1)
+func (x *exchange) respondTimely(ctx context.Context, work func(context.Context) rendered) {
+	result := make(chan rendered, 1)
 	go func() { result <- work(ctx) }() // ends when work does (bounded by AnswerTimeout)
-	timer := time.NewTimer(a.cfg.DeferAfter)
+	timer := time.NewTimer(x.a.cfg.DeferAfter)
 	defer timer.Stop()
-
-	var msgs []outMessage
+	var out rendered
 	select {
-	case msgs = <-result:
-		if len(msgs) == 0 {
-			msgs = []outMessage{plain(textError)}
-		}
-		if err := respond(response(discordgo.InteractionResponseChannelMessageWithSource, msgs[0], ephemeral)); err != nil {
-			a.stats.dropped.Add(uint64(len(msgs)))
-			log.Error("respond", "err", redactErr(err, in.Token))
+	case out = <-result:
+		out = orError(out)
+		x.ephemeral = x.ephemeral || out.private
+		if err := x.respond(response(discordgo.InteractionResponseChannelMessageWithSource, out.msgs[0], x.ephemeral)); err != nil {
+			x.failed("respond", len(out.msgs), err)
 			return
 		}
-		a.stats.sent.Add(1)
 	case <-timer.C:
-		a.stats.interactionsDeferred.Add(1)
-		deferred := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource}
-		if ephemeral {
-			deferred.Data = &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}
-		}
-		if err := respond(deferred); err != nil {
-			log.Error("respond deferred", "err", redactErr(err, in.Token))
-			a.stats.dropped.Add(uint64(max(len(<-result), 1)))
+		var ok bool
+		if out, ok = x.respondDeferred(ctx, result); !ok {
 			return
 		}
-		msgs = <-result
-		if len(msgs) == 0 {
-			msgs = []outMessage{plain(textError)}
-		}
-		content := msgs[0].Content
-		comps := msgs[0].Components
-		if comps == nil {
-			comps = []discordgo.MessageComponent{}
-		}
-		edit := &discordgo.WebhookEdit{Content: &content, Components: &comps, AllowedMentions: noMentions()}
-		if err := a.retry429(ctx, func() error {
-			_, err := s.InteractionResponseEdit(in, edit, restOpts(ctx)...)
-			return err
-		}); err != nil {
-			a.stats.dropped.Add(uint64(len(msgs)))
-			log.Error("edit deferred response", "err", redactErr(err, in.Token))
-			return
-		}
-		a.stats.sent.Add(1)
 	}
-	for i, m := range msgs[1:] {
-		p := &discordgo.WebhookParams{Content: m.Content, Components: m.Components, AllowedMentions: noMentions()}
-		if ephemeral {
-			p.Flags = discordgo.MessageFlagsEphemeral
-		}
-		if err := a.retry429(ctx, func() error {
-			_, err := s.FollowupMessageCreate(in, true, p, restOpts(ctx)...)
-			return err
-		}); err != nil {
-			a.stats.dropped.Add(uint64(len(msgs) - 1 - i))
-			log.Error("send follow-up", "err", redactErr(err, in.Token))
-			return
-		}
-		a.stats.sent.Add(1)
-	}
+	x.a.stats.sent.Add(1)
+	x.followUps(ctx, out.msgs[1:])
 }
 
-// logger is the part of *slog.Logger the handlers use.
-type logger interface {
-	Error(msg string, args ...any)
-	Warn(msg string, args ...any)
-	Info(msg string, args ...any)
+// orError makes sure there is a first message to send.
+func orError(out rendered) rendered {
+	if len(out.msgs) == 0 {
+		out.msgs = []outMessage{plain(bot.DefaultTexts().Error)}
+	}
+	return out
+}
+
+// respondDeferred answers "thinking…" now and edits the answer in when
+// work is done. It reports whether the answer was delivered.
+func (x *exchange) respondDeferred(ctx context.Context, result <-chan rendered) (rendered, bool) {
+	x.a.stats.interactionsDeferred.Add(1)
+	deferred := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredChannelMessageWithSource}
+	if x.ephemeral {
+		deferred.Data = &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}
+	}
+	if err := x.respond(deferred); err != nil {
+		x.failed("respond deferred", max(len((<-result).msgs), 1), err)
+		return rendered{}, false
+	}
+	out := orError(<-result)
+	content, comps := out.msgs[0].Content, out.msgs[0].Components
+	if comps == nil {
+		comps = []discordgo.MessageComponent{}
+	}
+	edit := &discordgo.WebhookEdit{Content: &content, Components: &comps, AllowedMentions: noMentions()}
+	if err := x.a.retry429(ctx, func() error {
+		_, err := x.s.InteractionResponseEdit(x.in, edit, restOpts(ctx)...)
+		return err
+	}); err != nil {
+		x.failed("edit deferred response", len(out.msgs), err)
+		return rendered{}, false
+	}
+	return out, true
+}
+
+// followUps sends the further messages of a long reply.
+func (x *exchange) followUps(ctx context.Context, msgs []outMessage) {
+	for i, m := range msgs {
+		p := &discordgo.WebhookParams{Content: m.Content, Components: m.Components, AllowedMentions: noMentions()}
+		if x.ephemeral {
+			p.Flags = discordgo.MessageFlagsEphemeral
+		}
+		if err := x.a.retry429(ctx, func() error {
+			_, err := x.s.FollowupMessageCreate(x.in, true, p, restOpts(ctx)...)
+			return err
+		}); err != nil {
+			x.failed("send follow-up", len(msgs)-i, err)
+			return
+		}
+		x.a.stats.sent.Add(1)
+	}
 }

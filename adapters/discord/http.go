@@ -22,6 +22,9 @@ func (a *Adapter) InteractionsHandler() http.Handler {
 	return http.HandlerFunc(a.serveInteraction)
 }
 
+// serveInteraction is one piece on purpose: the hand-off between the HTTP
+// response and the background handler (first, finished, the client going
+// away) is one protocol whose channels must be read where they are made.
 func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 	if a.key == nil {
 		http.Error(w, "interactions endpoint not configured", http.StatusServiceUnavailable)
@@ -66,7 +69,9 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 				a.log.Error("interaction handler panicked; skipped", "panic", p)
 			}
 		}()
-		a.handleInteraction(a.workCtx, a.rest, &in, func(resp *discordgo.InteractionResponse) error {
+		ctx, cancel := a.workContext()
+		defer cancel()
+		a.handleInteraction(ctx, a.rest, &in, func(resp *discordgo.InteractionResponse) error {
 			h := handoff{resp: resp, written: make(chan error, 1)}
 			first <- h
 			select {
@@ -75,8 +80,8 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 					a.stats.apiErrors.Add(1) // Discord did not get the response
 				}
 				return err
-			case <-a.workCtx.Done():
-				return a.workCtx.Err()
+			case <-ctx.Done():
+				return ctx.Err()
 			}
 		})
 	}()

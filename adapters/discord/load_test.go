@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"faqbot/bot"
 )
 
 // TestLoadMentions is the load benchmark of issue 4: 10,000 MESSAGE_CREATE
@@ -60,9 +62,9 @@ func TestLoadMentions(t *testing.T) {
 		got.Add(1)
 		last.Store(now)
 	}
-	h := startWith(t, func(f *fakeDiscord) { f.record = false; f.onMessage = hook }, func(c *Config) {
+	flood := &bot.Policy{FloodPerMinute: map[string]int{Platform: 30}} // realistic: each user sends 10 per phase
+	h := startFull(t, &fakeAnswerer{policy: flood}, func(f *fakeDiscord) { f.record = false; f.onMessage = hook }, func(c *Config) {
 		c.Workers = DefaultWorkers
-		c.FloodPerMinute = 30 // realistic: each user sends 10 per phase
 	})
 
 	seq := int64(100)

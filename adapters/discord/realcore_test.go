@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"faqbot/bot"
-	"faqbot/search"
+	"faqbot/bot/bottest/realcore"
 )
 
 // The tests in this file run the real answering core (search index over the
@@ -22,20 +22,8 @@ const (
 	realUrgentQ  = "back pain with fever"
 )
 
-// realCore opens the bundled content and returns the real *bot.Bot.
-func realCore(t *testing.T) *bot.Bot {
-	t.Helper()
-	lib, _, err := search.OpenLibrary(search.LibraryConfig{Paths: []string{"../../content"}, Logger: quiet})
-	if err != nil {
-		t.Fatalf("OpenLibrary: %v", err)
-	}
-	t.Cleanup(func() { lib.Close() })
-	b, err := bot.New(lib.Index(), nil, bot.Config{MinConfidence: search.DefaultRanker().MinConfidence}, bot.WithLogger(quiet))
-	if err != nil {
-		t.Fatalf("bot.New: %v", err)
-	}
-	return b
-}
+// realCore is the real *bot.Bot over the bundled content.
+func realCore(t *testing.T) *bot.Bot { return realcore.New(t, "../../content") }
 
 // startReal runs an adapter with ans against a fresh fake Discord, like
 // startFull but with any Answerer. Cleanup (registered before the fake's
@@ -166,7 +154,7 @@ func TestRealCoreRelatedButtonAnswersThatEntry(t *testing.T) {
 	conn.dispatch("INTERACTION_CREATE", in)
 	d := interactionReply(t, f, "9102")
 
-	want, err := core.AnswerEntry(context.Background(), bot.Question{Text: label, Platform: "discord", UserID: "123", ChatID: chanID}, entryID)
+	want, err := core.Answer(context.Background(), bot.Question{Intent: bot.IntentEntry, EntryID: entryID, Text: label, Platform: "discord", UserID: "123", ChatID: chanID})
 	if err != nil {
 		t.Fatalf("core.AnswerEntry(%q): %v", entryID, err)
 	}

@@ -149,17 +149,21 @@ func footer(disclaimer string) string {
 	return strings.Join(lines, "\n")
 }
 
-// renderReply turns a reply into one or more messages, each within Discord's
-// limits and each carrying the disclaimer; buttons go on the last message.
-// list, when non-empty, is extra body text (the /topics list).
-func renderReply(r bot.Reply) []outMessage {
+// renderReply is renderReplyWith the default "did you mean" line.
+func renderReply(r bot.Reply) []outMessage { return renderReplyWith(r, DefaultTexts().DidYouMean) }
+
+// renderReplyWith turns a reply into one or more messages, each within
+// Discord's limits and each carrying the disclaimer (when the reply has
+// one); buttons go on the last message. didYouMean introduces the
+// near-tie buttons under an answer.
+func renderReplyWith(r bot.Reply, didYouMean string) []outMessage {
 	var header string
 	if r.Kind != bot.KindUrgent && r.Source.Title != "" {
 		header = "**" + escapeMarkdown(truncate(r.Source.Title, maxTitle)) + "**"
 	}
 	body := strings.TrimSpace(r.Text)
 	if len(r.DidYouMean) > 0 && r.Kind != bot.KindUrgent && r.Kind != bot.KindClarify { // a clarify text asks already
-		body += "\n\nDid you mean one of these?"
+		body += "\n\n" + didYouMean
 	}
 	return assemble(header, body, footer(r.Disclaimer), components(r))
 }
@@ -257,14 +261,13 @@ func refButtons(refs []bot.Ref, limit int, seen map[string]bool) []discordgo.Mes
 	return out
 }
 
-// renderTopics renders the /topics list: every title in the text (split over
-// messages when long) and buttons for the first ones.
-func renderTopics(topics []bot.Ref, disclaimer string) []outMessage {
+// renderTopics renders the /topics list under its heading: every title in
+// the text (split over messages when long) and buttons for the first ones.
+func renderTopics(heading string, topics []bot.Ref, disclaimer string) []outMessage {
 	var b strings.Builder
-	if len(topics) == 0 {
-		b.WriteString("I have no topics loaded right now.")
-	} else {
-		b.WriteString("Here is what I can answer. Tap one, or ask in your own words:\n")
+	b.WriteString(heading)
+	if len(topics) > 0 {
+		b.WriteString("\n")
 		for _, t := range topics {
 			b.WriteString("\n• ")
 			b.WriteString(escapeMarkdown(t.Title))

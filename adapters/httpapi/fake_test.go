@@ -12,6 +12,7 @@ import (
 
 	"faqbot/adapters/httpapi"
 	"faqbot/bot"
+	"faqbot/bot/bottest"
 )
 
 // fakeBot is a hand-written Answerer and Admin: it answers from a tiny
@@ -57,7 +58,17 @@ func newFakeBot() *fakeBot {
 
 var errBroken = errors.New("fake: index is broken")
 
+// Answer serves q by its intent, as *bot.Bot does.
 func (f *fakeBot) Answer(ctx context.Context, q bot.Question) (bot.Reply, error) {
+	switch q.Intent {
+	case bot.IntentEntry:
+		return f.answerEntry(q.EntryID)
+	case bot.IntentFeedback:
+		err := f.giveFeedback(bot.Feedback{Platform: q.Platform, UserID: q.UserID, EntryID: q.EntryID, Helpful: q.Helpful})
+		return bot.Reply{Kind: bot.KindNotice, Text: bot.DefaultTexts().FeedbackThanks}, err
+	case bot.IntentTopics:
+		return bot.Reply{Kind: bot.KindTopics, Topics: f.topics()}, nil
+	}
 	if f.noRecord {
 		return fakeReply(q.Text), nil
 	}
@@ -96,9 +107,9 @@ func fakeReply(text string) bot.Reply {
 	return r
 }
 
-// AnswerEntry answers the fake's entries by ID; "xss" answers with markup
+// answerEntry answers the fake's entries by ID; "xss" answers with markup
 // in every text field, for the escaping tests.
-func (f *fakeBot) AnswerEntry(ctx context.Context, q bot.Question, entryID string) (bot.Reply, error) {
+func (f *fakeBot) answerEntry(entryID string) (bot.Reply, error) {
 	f.mu.Lock()
 	f.entries = append(f.entries, entryID)
 	err := f.answerErr
@@ -129,7 +140,7 @@ func xssReply() bot.Reply {
 	}
 }
 
-func (f *fakeBot) Feedback(ctx context.Context, fb bot.Feedback) error {
+func (f *fakeBot) giveFeedback(fb bot.Feedback) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.feedbackErr != nil {
@@ -152,7 +163,7 @@ func (f *fakeBot) Explain(ctx context.Context, q string, limit int) (httpapi.Exp
 	return httpapi.Explanation{Question: q, MinConfidence: 0.5, ClarifyConfidence: 0.25, Candidates: cs}, nil
 }
 
-func (f *fakeBot) Topics(ctx context.Context) []bot.Ref {
+func (f *fakeBot) topics() []bot.Ref {
 	return []bot.Ref{
 		{ID: "massage-help", Title: "Can massage help lower back pain?"},
 		{ID: "stretch", Title: "Which stretches help?"},
@@ -165,24 +176,25 @@ func (f *fakeBot) asked() []bot.Question {
 	return append([]bot.Question(nil), f.questions...)
 }
 
-// fakeReport mimics the lead's reindex report.
+// fakeReport decodes the fields of a reindex report the tests look at.
 type fakeReport struct {
 	OK      bool     `json:"ok"`
 	Entries int      `json:"entries"`
 	Errors  []string `json:"errors,omitempty"`
 }
 
-func (f *fakeBot) Reindex(ctx context.Context) (any, error) {
+func (f *fakeBot) Reindex(ctx context.Context) (httpapi.ReindexReport, error) {
 	f.reindexes.Add(1)
 	if f.reindexErr != nil {
-		return fakeReport{Errors: []string{"content/broken.yaml:3: mapping values are not allowed here"}}, f.reindexErr
+		return httpapi.ReindexReport{Errors: []string{"content/broken.yaml:3: mapping values are not allowed here"}}, f.reindexErr
 	}
-	return fakeReport{OK: true, Entries: 42}, nil
+	return httpapi.ReindexReport{OK: true, Entries: 42}, nil
 }
 
-func (f *fakeBot) Status(ctx context.Context) any {
+func (f *fakeBot) Status(ctx context.Context) httpapi.Status {
 	f.statusHits.Add(1)
-	return map[string]any{"version": "sha256:abc", "entries": map[string]int{"faq.yaml": 42}}
+	return httpapi.Status{Serving: httpapi.ReindexReport{OK: true, Version: "sha256:abc", Entries: 42,
+		Files: []httpapi.FileReport{{Path: "faq.yaml", Entries: 42}}}}
 }
 
 func (f *fakeBot) Ready() bool { return f.ready.Load() }
@@ -213,19 +225,4 @@ func (f *fakeBot) calls() []reportCall {
 }
 
 // logBuffer collects log output from server goroutines.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf strings.Builder
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
-}
+type logBuffer = bottest.SyncBuffer

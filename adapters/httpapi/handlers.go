@@ -209,7 +209,7 @@ func (s *Server) askEntry(w http.ResponseWriter, r *http.Request, id string) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.AnswerTimeout)
 	defer cancel()
-	reply, err := s.answerer.AnswerEntry(ctx, bot.Question{Platform: platform}, id)
+	reply, err := s.answerer.Answer(ctx, bot.Question{Intent: bot.IntentEntry, EntryID: id, Platform: platform})
 	s.sendReply(w, r, reply, err)
 }
 
@@ -252,7 +252,8 @@ func (s *Server) handleFeedback(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(r.Context(), s.cfg.AnswerTimeout)
 	defer cancel()
-	if err := s.answerer.Feedback(ctx, bot.Feedback{Platform: platform, EntryID: *req.EntryID, Helpful: *req.Helpful}); err != nil {
+	q := bot.Question{Intent: bot.IntentFeedback, Platform: platform, EntryID: *req.EntryID, Helpful: *req.Helpful}
+	if _, err := s.answerer.Answer(ctx, q); err != nil {
 		s.log.Error("feedback failed", "err", err)
 		writeError(w, http.StatusInternalServerError, "sorry, the feedback could not be recorded")
 		return
@@ -319,7 +320,13 @@ type topicsResponse struct {
 }
 
 func (s *Server) handleTopics(w http.ResponseWriter, r *http.Request) {
-	topics := s.answerer.Topics(r.Context())
+	reply, err := s.answerer.Answer(r.Context(), bot.Question{Intent: bot.IntentTopics, Platform: platform})
+	if err != nil {
+		s.log.Error("topics failed", "err", err)
+		writeError(w, http.StatusInternalServerError, "sorry, the topics could not be listed; please try again later")
+		return
+	}
+	topics := reply.Topics
 	if topics == nil {
 		topics = []bot.Ref{}
 	}
@@ -345,8 +352,8 @@ func (s *Server) handleReady(w http.ResponseWriter, r *http.Request) {
 
 // reindexFailure is the body of a failed POST /admin/reindex.
 type reindexFailure struct {
-	Error  string `json:"error"`
-	Report any    `json:"report,omitempty"`
+	Error  string         `json:"error"`
+	Report *ReindexReport `json:"report,omitempty"`
 }
 
 func (s *Server) handleReindex(w http.ResponseWriter, r *http.Request) {
@@ -375,7 +382,7 @@ func (s *Server) handleReindex(w http.ResponseWriter, r *http.Request) {
 	report, err := reindex(ctx)
 	if err != nil {
 		s.log.Warn("reindex failed", "via", "http", "took", time.Since(start), "err", err)
-		s.respond(w, r, http.StatusUnprocessableEntity, reindexFailure{Error: "reindex failed: " + err.Error(), Report: report})
+		s.respond(w, r, http.StatusUnprocessableEntity, reindexFailure{Error: "reindex failed: " + err.Error(), Report: &report})
 		return
 	}
 	s.log.Info("reindexed", "via", "http", "took", time.Since(start))

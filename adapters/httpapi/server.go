@@ -14,20 +14,13 @@ import (
 	"faqbot/bot"
 )
 
-// Answerer answers questions; *bot.Bot satisfies it. The adapter sets
-// q.Platform to "http".
+// Answerer is the answering core as the server uses it; *bot.Bot
+// satisfies it. The server sets q.Platform to "http" and asks with an
+// intent: a typed question, an entry (a related-question, "did you mean"
+// or topic button), the topics, or feedback. "No match" is a reply, not an
+// error; an error means the bot failed and the caller gets a 500.
 type Answerer interface {
-	// Answer returns the reply to q. "No match" is a reply, not an error;
-	// an error means the bot failed and the caller gets a 500.
 	Answer(ctx context.Context, q bot.Question) (bot.Reply, error)
-	// AnswerEntry answers one entry directly, as a related-question,
-	// "did you mean" or topic button does; an unknown ID is a fallback
-	// reply, not an error.
-	AnswerEntry(ctx context.Context, q bot.Question, entryID string) (bot.Reply, error)
-	// Feedback records a 👍 / 👎 on the reply from an entry.
-	Feedback(ctx context.Context, f bot.Feedback) error
-	// Topics lists the questions the bot can answer.
-	Topics(ctx context.Context) []bot.Ref
 }
 
 // Admin is the operator side of the bot, wired by cmd.
@@ -36,10 +29,10 @@ type Admin interface {
 	// JSON-encoded to the caller (on failure it lists errors with file and
 	// line); err != nil means the reindex failed and the previous index
 	// keeps serving.
-	Reindex(ctx context.Context) (report any, err error)
+	Reindex(ctx context.Context) (ReindexReport, error)
 	// Status describes what is loaded (content version hash, entries per
 	// file, last reindex time and outcome); it is JSON-encoded.
-	Status(ctx context.Context) any
+	Status(ctx context.Context) Status
 	// Ready reports whether content is indexed and the bot can answer.
 	Ready() bool
 	// Report writes the operator report for the period [from, to) to w,
@@ -56,7 +49,37 @@ type Admin interface {
 type ForceReindexer interface {
 	// ForceReindex is Reindex, accepting whatever share of entries the new
 	// content lost; content that fails to load is still refused.
-	ForceReindex(ctx context.Context) (report any, err error)
+	ForceReindex(ctx context.Context) (ReindexReport, error)
+}
+
+// ReindexReport is the outcome of one load or reindex, the body of POST
+// /admin/reindex (within a failure's "report").
+type ReindexReport struct {
+	OK         bool         `json:"ok"`
+	Trigger    string       `json:"trigger,omitempty"`
+	At         time.Time    `json:"at"`
+	DurationMS float64      `json:"duration_ms"`
+	Version    string       `json:"version"`
+	Entries    int          `json:"entries"`
+	Synonyms   int          `json:"synonym_groups"`
+	Files      []FileReport `json:"files"`
+	Errors     []string     `json:"errors,omitempty"`
+}
+
+// FileReport is one content file in a ReindexReport.
+type FileReport struct {
+	Path    string `json:"path"`
+	Entries int    `json:"entries"`
+	Error   string `json:"error,omitempty"`
+}
+
+// Status is the body of GET /admin/status: what is serving and how the
+// last reindex went.
+type Status struct {
+	Serving     ReindexReport  `json:"serving"`
+	LastReindex *ReindexReport `json:"last_reindex,omitempty"`
+	Reindexes   int            `json:"reindexes"`
+	Failures    int            `json:"reindex_failures"`
 }
 
 // Explainer is an optional Admin method behind POST /admin/explain (the

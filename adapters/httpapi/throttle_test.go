@@ -99,9 +99,9 @@ type forceAdmin struct {
 	forced int
 }
 
-func (a *forceAdmin) ForceReindex(ctx context.Context) (any, error) {
+func (a *forceAdmin) ForceReindex(ctx context.Context) (httpapi.ReindexReport, error) {
 	a.forced++
-	return fakeReport{OK: true, Entries: 7}, nil
+	return httpapi.ReindexReport{OK: true, Entries: 7}, nil
 }
 
 func TestReindexForce(t *testing.T) {

@@ -24,19 +24,10 @@ import (
 const Platform = "telegram"
 
 // Answerer is the answering core as the adapter uses it; *bot.Bot
-// satisfies it. Every Reply carries a non-empty Disclaimer.
+// satisfies it. q.UserID and q.ChatID are decimal Telegram IDs. An error is
+// shown to the person as bot.ErrorMessage(err).
 type Answerer interface {
-	// Answer answers a question typed by a person. q.UserID and q.ChatID are
-	// decimal Telegram IDs.
 	Answer(ctx context.Context, q bot.Question) (bot.Reply, error)
-	// AnswerEntry answers the entry behind a related-question or topic button.
-	AnswerEntry(ctx context.Context, q bot.Question, entryID string) (bot.Reply, error)
-	// Feedback records a 👍 / 👎.
-	Feedback(ctx context.Context, f bot.Feedback) error
-	// Topics lists the FAQ questions offered by /topics.
-	Topics(ctx context.Context) []bot.Ref
-	// Help is the /start and /help reply.
-	Help(ctx context.Context) bot.Reply
 }
 
 // allowedUpdates are the update types the adapter asks Telegram for; edited
@@ -60,7 +51,6 @@ type Adapter struct {
 	api    *tgbotapi.BotAPI
 	httpc  *http.Client
 	self   tgbotapi.User
-	flood  *bot.FloodGuard
 	admins map[int64]bool
 	texts  Texts
 
@@ -74,7 +64,7 @@ type Adapter struct {
 	intakeMu    sync.RWMutex
 	intakeState int // 0 not running, 1 running, 2 closed
 	shards      []chan job
-	workCtx     context.Context
+	workDone    <-chan struct{} // closed at the shutdown deadline
 
 	pollOffset  atomic.Int64 // offset of the last successful getUpdates
 	webhookAddr atomic.Pointer[string]
@@ -100,7 +90,6 @@ func New(cfg Config, a Answerer, logger *slog.Logger) (*Adapter, error) {
 		ans:    a,
 		log:    logger.With("adapter", "telegram"),
 		httpc:  newHTTPClient(cfg.SendWorkers + 4),
-		flood:  bot.NewFloodGuard(cfg.FloodPerMinute, time.Minute),
 		admins: map[int64]bool{},
 		texts:  cfg.Texts,
 		tr:     newTracker(rememberUpdates),
@@ -174,7 +163,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 
 	var runErr error
 	if a.cfg.Webhook.URL != "" {
-		runErr = a.runWebhook(ctx)
+		runErr = a.runWebhook(ctx, workCtx)
 	} else {
 		runErr = a.poll(ctx)
 	}
@@ -229,7 +218,7 @@ func (a *Adapter) registerCommands(ctx context.Context) {
 func (a *Adapter) openIntake(workCtx context.Context, wg *sync.WaitGroup) {
 	a.intakeMu.Lock()
 	defer a.intakeMu.Unlock()
-	a.workCtx = workCtx
+	a.workDone = workCtx.Done()
 	a.shards = make([]chan job, a.cfg.Workers)
 	for i := range a.shards {
 		ch := make(chan job, 8)
@@ -274,7 +263,7 @@ func (a *Adapter) submit(u tgbotapi.Update, tk *ticket) bool {
 	select {
 	case a.shards[int(uint64(key)%uint64(len(a.shards)))] <- job{u: u, tk: tk}:
 		return true
-	case <-a.workCtx.Done():
+	case <-a.workDone:
 		return false
 	}
 }
@@ -405,8 +394,9 @@ func (a *Adapter) confirmOffset(ctx context.Context) {
 	a.log.Info("confirmed handled updates", "offset", next, "unfinished", pending)
 }
 
-// runWebhook registers the webhook and serves it until ctx is done.
-func (a *Adapter) runWebhook(ctx context.Context) error {
+// runWebhook registers the webhook and serves it until ctx is done; its
+// server's shutdown is bounded by workCtx (the shutdown deadline).
+func (a *Adapter) runWebhook(ctx, workCtx context.Context) error {
 	wh := a.cfg.Webhook
 	var srv *http.Server
 	serveErr := make(chan error, 1)
@@ -452,7 +442,7 @@ func (a *Adapter) runWebhook(ctx context.Context) error {
 	}
 	if srv != nil {
 		// Bounded by the shutdown deadline, which cancels workCtx.
-		if serr := srv.Shutdown(a.workCtx); serr != nil {
+		if serr := srv.Shutdown(workCtx); serr != nil {
 			a.log.Warn("webhook server shutdown", "err", serr)
 		}
 	}
@@ -524,57 +514,14 @@ func (a *Adapter) handleUpdate(ctx context.Context, u tgbotapi.Update, tk *ticke
 		return
 	}
 	a.stats.received.Add(1)
-	h := &handling{a: a, ctx: ctx, tk: tk, updateID: u.UpdateID}
-	h.route(u)
+	h := &handling{a: a, tk: tk, updateID: u.UpdateID}
+	h.route(ctx, u)
 }
 
 // sendMessage is the sender's transport: one sendMessage request.
 func (a *Adapter) sendMessage(ctx context.Context, m tgbotapi.MessageConfig) error {
 	_, err := a.bot(ctx, a.cfg.RequestTimeout).Request(m)
 	return redact(a.stats.apiResult(ctx, err), a.cfg.Token)
-}
-
-// request makes a Bot API call outside the message queue (callback and
-// inline answers, commands, webhook setup), retrying 429s, 5xx and network
-// errors a few times.
-func (a *Adapter) request(ctx context.Context, c tgbotapi.Chattable) (*tgbotapi.APIResponse, error) {
-	for attempt := 1; ; attempt++ {
-		resp, err := a.bot(ctx, a.cfg.RequestTimeout).Request(c)
-		err = redact(a.stats.apiResult(ctx, err), a.cfg.Token)
-		if err == nil || ctx.Err() != nil || attempt > a.cfg.MaxRetries || !retryable(err) {
-			return resp, err
-		}
-		if !sleep(ctx, a.waitFor(err, attempt)) {
-			return resp, err
-		}
-	}
-}
-
-func retryable(err error) bool {
-	out, _, _ := classify(err)
-	return out == retryAfter || out == retryLater
-}
-
-func (a *Adapter) waitFor(err error, attempt int) time.Duration {
-	if out, d, _ := classify(err); out == retryAfter {
-		return d
-	}
-	return a.backoff(attempt)
-}
-
-func (a *Adapter) backoff(attempt int) time.Duration { return a.out.retryDelay(attempt) }
-
-// sleep waits d or until ctx is done; it reports whether the full wait
-// passed.
-func sleep(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-ctx.Done():
-		return false
-	}
 }
 
 func idString(id int64) string { return strconv.FormatInt(id, 10) }

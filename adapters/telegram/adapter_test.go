@@ -70,9 +70,7 @@ func TestPrivateQuestionAnswered(t *testing.T) {
 	if !slices.Equal(datas, want) {
 		t.Errorf("buttons %v, want %v", datas, want)
 	}
-	ans.mu.Lock()
-	q := ans.questions[0]
-	ans.mu.Unlock()
+	q := ans.Questions()[0]
 	if q != (bot.Question{Text: "how long should I rest?", Platform: "telegram", UserID: "42", ChatID: "42"}) {
 		t.Errorf("question %+v", q)
 	}
@@ -155,10 +153,8 @@ func TestRelatedQuestionButtonAnswered(t *testing.T) {
 	if acks[0].form.Get("callback_query_id") != "cb1" {
 		t.Errorf("ack %v", acks[0].form)
 	}
-	ans.mu.Lock()
-	defer ans.mu.Unlock()
-	if len(ans.entries) != 1 || ans.entries[0] != "r2" || ans.questions[0].Text != "Related two" {
-		t.Errorf("AnswerEntry calls %v with %+v", ans.entries, ans.questions)
+	if ents, qs := ans.Entries(), ans.Questions(); len(ents) != 1 || ents[0] != "r2" || qs[0].Text != "Related two" {
+		t.Errorf("AnswerEntry calls %v with %+v", ents, qs)
 	}
 }
 
@@ -174,11 +170,9 @@ func TestFeedbackAcknowledged(t *testing.T) {
 	if ack.form.Get("callback_query_id") != "cb9" || ack.form.Get("text") != "Thanks for the feedback!" {
 		t.Errorf("ack %v", ack.form)
 	}
-	ans.mu.Lock()
-	defer ans.mu.Unlock()
 	want := []bot.Feedback{{Platform: "telegram", UserID: "42", EntryID: "e1", Helpful: false}}
-	if !slices.Equal(ans.feedback, want) {
-		t.Errorf("feedback %+v, want %+v", ans.feedback, want)
+	if got := ans.Feedback(); !slices.Equal(got, want) {
+		t.Errorf("feedback %+v, want %+v", got, want)
 	}
 	if n := len(f.callsOf("sendMessage")); n != 0 {
 		t.Errorf("sendMessage calls = %d, want 0", n)
@@ -457,9 +451,9 @@ func TestShutdownMidBurstLosesNothing(t *testing.T) {
 	}
 
 	start(t, f, &fakeAnswerer{}, nil)
-	cs := f.waitCalls(t, "sendMessage", total)
+	f.waitCalls(t, "sendMessage", total)
 	time.Sleep(50 * time.Millisecond)
-	cs = f.callsOf("sendMessage")
+	cs := f.callsOf("sendMessage")
 	seen := map[string]int{}
 	for _, c := range cs {
 		text := c.form.Get("text")
@@ -515,7 +509,7 @@ func TestNonTextEditedAndChannelPosts(t *testing.T) {
 func TestUrgentErrorFallbackAndFlood(t *testing.T) {
 	f := newFakeTG(t)
 	ans := &fakeAnswerer{}
-	start(t, f, ans, func(c *Config) { c.FloodPerMinute = 3 })
+	start(t, f, gated(ans, bot.Policy{FloodPerMinute: map[string]int{Platform: 3}}), nil)
 	f.push(
 		privateMsg(42, "I have chest pain"),
 		privateMsg(42, "boom"),
@@ -528,14 +522,14 @@ func TestUrgentErrorFallbackAndFlood(t *testing.T) {
 	if urgent.form.Get("reply_markup") != "" || !strings.Contains(urgent.form.Get("text"), "Call emergency services now.") || !strings.Contains(urgent.form.Get("text"), testDisclaim) {
 		t.Errorf("urgent reply %v", urgent.form)
 	}
-	if got := sent[1].form.Get("text"); got != DefaultTexts().Error {
+	if got := sent[1].form.Get("text"); got != bot.DefaultTexts().Error {
 		t.Errorf("error reply %q", got)
 	}
 	fb := keyboard(t, sent[2])
 	if len(fb) != 2 || *fb[1][0].CallbackData != "q:t2" {
 		t.Errorf("fallback keyboard %+v", fb)
 	}
-	if got := sent[3].form.Get("text"); got != renderNotice(DefaultTexts().Flood) {
+	if got := sent[3].form.Get("text"); got != renderNotice(bot.DefaultTexts().Flood) {
 		t.Errorf("flood notice %q", got)
 	}
 	time.Sleep(20 * time.Millisecond)
@@ -547,15 +541,13 @@ func TestUrgentErrorFallbackAndFlood(t *testing.T) {
 func TestReindexCommand(t *testing.T) {
 	f := newFakeTG(t)
 	var calls atomic.Int32
-	start(t, f, &fakeAnswerer{}, func(c *Config) {
-		c.AdminIDs = []int64{7}
-		c.Reindex = func(context.Context) (string, error) {
-			if calls.Add(1) == 2 {
-				return "", errors.New("disk full")
-			}
-			return "52 entries <ok>", nil
+	reindex := func(context.Context, string) (string, error) {
+		if calls.Add(1) == 2 {
+			return "", errors.New("disk full")
 		}
-	})
+		return "52 entries <ok>", nil
+	}
+	start(t, f, gated(&fakeAnswerer{}, bot.Policy{Reindex: reindex}), func(c *Config) { c.AdminIDs = []int64{7} })
 	f.push(cmdMsg(8, "/reindex"))
 	f.push(cmdMsg(7, "/reindex"))
 	f.push(cmdMsg(7, "/reindex"))
@@ -564,10 +556,10 @@ func TestReindexCommand(t *testing.T) {
 	for _, c := range sent {
 		texts[c.form.Get("chat_id")] = append(texts[c.form.Get("chat_id")], c.form.Get("text"))
 	}
-	if got := texts["8"]; len(got) != 1 || got[0] != DefaultTexts().NotAdmin {
+	if got := texts["8"]; len(got) != 1 || got[0] != bot.DefaultTexts().NotAdmin {
 		t.Errorf("non-admin got %q", got)
 	}
-	if got := texts["7"]; len(got) != 2 || got[0] != "Reindexed: 52 entries &lt;ok&gt;" || got[1] != DefaultTexts().ReindexFailed {
+	if got := texts["7"]; len(got) != 2 || got[0] != "Reindexed: 52 entries &lt;ok&gt;" || got[1] != bot.DefaultTexts().ReindexFailed {
 		t.Errorf("admin got %q", got)
 	}
 	for _, c := range f.callsOf("setMyCommands") {
@@ -579,9 +571,9 @@ func TestReindexCommand(t *testing.T) {
 
 func TestReindexUnavailable(t *testing.T) {
 	f := newFakeTG(t)
-	start(t, f, &fakeAnswerer{}, func(c *Config) { c.AdminIDs = []int64{7} })
+	start(t, f, gated(&fakeAnswerer{}, bot.Policy{}), func(c *Config) { c.AdminIDs = []int64{7} })
 	f.push(cmdMsg(7, "/reindex"))
-	if got := f.waitCalls(t, "sendMessage", 1)[0].form.Get("text"); got != DefaultTexts().Unavailable {
+	if got := f.waitCalls(t, "sendMessage", 1)[0].form.Get("text"); got != bot.DefaultTexts().ReindexOff {
 		t.Errorf("got %q", got)
 	}
 }
@@ -642,10 +634,8 @@ func TestLogsCarryNoUserIDs(t *testing.T) {
 		}
 		return 0, "", false
 	})
-	r := start(t, f, &fakeAnswerer{}, func(c *Config) {
-		c.AdminIDs = []int64{7}
-		c.Reindex = func(context.Context) (string, error) { return "", errors.New("disk full") }
-	})
+	r := start(t, f, gated(&fakeAnswerer{}, bot.Policy{Reindex: func(context.Context, string) (string, error) { return "", errors.New("disk full") }}),
+		func(c *Config) { c.AdminIDs = []int64{7} })
 	const g, uid = -100555, 880000123
 	f.push(
 		groupMsg(g, uid, 10, "/ask boom", command("/ask boom"), false),

@@ -14,6 +14,11 @@ import (
 
 // ctxClient gives tgbotapi, which has no context support, a context and a
 // timeout per request, and keeps the token out of error messages.
+//
+// It is the one struct that holds a context, on purpose: tgbotapi's
+// HTTPClient is Do(*http.Request) with no context, so the context of a
+// call travels in the client. Each value lives for one call (Adapter.bot
+// makes a copy per request); none is kept.
 type ctxClient struct {
 	ctx     context.Context
 	timeout time.Duration

@@ -1,7 +1,7 @@
 package telegram
 
 import (
-	"context"
+	"cmp"
 	"errors"
 	"fmt"
 	"net/url"
@@ -40,16 +40,9 @@ type Config struct {
 	// limit).
 	GlobalPerSecond int
 
-	// FloodPerMinute is the per-user flood limit: questions per minute before
-	// one polite notice and then silence until the minute passes (0 or
-	// negative: no flood control).
-	FloodPerMinute int
-
-	// AdminIDs are the Telegram user IDs allowed to run /reindex.
+	// AdminIDs are the Telegram user IDs whose questions carry
+	// bot.Question.Admin (the core lets them run /reindex).
 	AdminIDs []int64
-	// Reindex rebuilds the search index for /reindex and returns a short
-	// summary. Nil makes the command unavailable.
-	Reindex func(ctx context.Context) (summary string, err error)
 
 	// ShutdownTimeout bounds the time spent finishing replies in flight after
 	// the context is cancelled (default 10s).
@@ -92,24 +85,17 @@ type Webhook struct {
 	Path string
 }
 
-// Texts are the messages the adapter writes itself (the answers, help text
-// and disclaimer come from the Answerer). They are HTML-escaped when sent.
+// Texts are the messages the adapter writes itself, for Telegram events
+// the core has no word for; answers, notices and error texts come from the
+// core (bot.Texts), so every platform says the same. They are HTML-escaped
+// when sent.
 type Texts struct {
 	NonText        string // reply to stickers, photos, voice...
-	Flood          string // the one notice when a person asks too fast
-	Error          string // the Answerer failed
 	AskPrompt      string // /ask without a question
+	AskPlaceholder string // the input field's placeholder under AskPrompt
 	UnknownCommand string
-	TopicsHeader   string
-	NoTopics       string
 	GroupHint      string // appended to /start and /help in groups
-	FeedbackThanks string
-	FeedbackFailed string
 	ButtonExpired  string
-	NotAdmin       string
-	Unavailable    string // /reindex with no Reindex configured
-	ReindexDone    string // followed by the summary
-	ReindexFailed  string
 
 	CmdStart, CmdHelp, CmdAsk, CmdTopics string // setMyCommands descriptions
 }
@@ -118,20 +104,11 @@ type Texts struct {
 func DefaultTexts() Texts {
 	return Texts{
 		NonText:        "Sorry, I can only read text questions. Please type your question.",
-		Flood:          "You're asking very quickly. Please wait a minute, then ask again.",
-		Error:          "Sorry, something went wrong on my side. Please try again in a moment.",
-		AskPrompt:      "What would you like to know? Type your question, e.g. /ask how long should I rest after a massage?",
+		AskPrompt:      "What would you like to know? Type your question in your own words, as a reply to this message.",
+		AskPlaceholder: "Your question",
 		UnknownCommand: "I don't know that command. Try /help.",
-		TopicsHeader:   "Here is what I can answer. Tap a question:",
-		NoTopics:       "I don't have any topics yet.",
 		GroupHint:      "In groups, use /ask followed by your question, mention me, or reply to one of my messages.",
-		FeedbackThanks: "Thanks for the feedback!",
-		FeedbackFailed: "Sorry, I couldn't record that.",
 		ButtonExpired:  "This button no longer works. Please ask again.",
-		NotAdmin:       "Sorry, only the bot's administrators can do that.",
-		Unavailable:    "That command isn't available here.",
-		ReindexDone:    "Reindexed:",
-		ReindexFailed:  "Reindex failed; the details are in the server log.",
 		CmdStart:       "What this bot does",
 		CmdHelp:        "How to ask a question",
 		CmdAsk:         "Ask a question: /ask <question>",
@@ -141,30 +118,10 @@ func DefaultTexts() Texts {
 
 func (t Texts) withDefaults() Texts {
 	d := DefaultTexts()
-	pick := func(v *string, def string) {
-		if strings.TrimSpace(*v) == "" {
-			*v = def
-		}
-	}
-	pick(&t.NonText, d.NonText)
-	pick(&t.Flood, d.Flood)
-	pick(&t.Error, d.Error)
-	pick(&t.AskPrompt, d.AskPrompt)
-	pick(&t.UnknownCommand, d.UnknownCommand)
-	pick(&t.TopicsHeader, d.TopicsHeader)
-	pick(&t.NoTopics, d.NoTopics)
-	pick(&t.GroupHint, d.GroupHint)
-	pick(&t.FeedbackThanks, d.FeedbackThanks)
-	pick(&t.FeedbackFailed, d.FeedbackFailed)
-	pick(&t.ButtonExpired, d.ButtonExpired)
-	pick(&t.NotAdmin, d.NotAdmin)
-	pick(&t.Unavailable, d.Unavailable)
-	pick(&t.ReindexDone, d.ReindexDone)
-	pick(&t.ReindexFailed, d.ReindexFailed)
-	pick(&t.CmdStart, d.CmdStart)
-	pick(&t.CmdHelp, d.CmdHelp)
-	pick(&t.CmdAsk, d.CmdAsk)
-	pick(&t.CmdTopics, d.CmdTopics)
+	or := func(v, def string) string { return cmp.Or(strings.TrimSpace(v), def) }
+	t.NonText, t.AskPrompt, t.AskPlaceholder = or(t.NonText, d.NonText), or(t.AskPrompt, d.AskPrompt), or(t.AskPlaceholder, d.AskPlaceholder)
+	t.UnknownCommand, t.GroupHint, t.ButtonExpired = or(t.UnknownCommand, d.UnknownCommand), or(t.GroupHint, d.GroupHint), or(t.ButtonExpired, d.ButtonExpired)
+	t.CmdStart, t.CmdHelp, t.CmdAsk, t.CmdTopics = or(t.CmdStart, d.CmdStart), or(t.CmdHelp, d.CmdHelp), or(t.CmdAsk, d.CmdAsk), or(t.CmdTopics, d.CmdTopics)
 	return t
 }
 

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"faqbot/bot"
+	"faqbot/bot/bottest"
 )
 
 const (
@@ -237,17 +238,7 @@ func (f *fakeTG) waitCalls(t testing.TB, method string, n int) []call {
 // deadline, and returns them.
 func waitStats(t testing.TB, a *Adapter, what string, ok func(Stats) bool) Stats {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		st := a.Stats()
-		if ok(st) {
-			return st
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("stats %+v, want %s", st, what)
-		}
-		time.Sleep(2 * time.Millisecond)
-	}
+	return bottest.Eventually(t, "stats "+what, a.Stats, ok)
 }
 
 func (f *fakeTG) pendingIDs() []int {
@@ -301,18 +292,23 @@ func command(text string) []map[string]any {
 	return []map[string]any{{"type": "bot_command", "offset": 0, "length": utf16Len(text[:n])}}
 }
 
-// fakeAnswerer is a hand-written stand-in for *bot.Bot.
+// fakeAnswerer is the shared stand-in for *bot.Bot with this package's
+// canned replies.
 type fakeAnswerer struct {
-	mu        sync.Mutex
-	questions []bot.Question
-	entries   []string
-	feedback  []bot.Feedback
+	once sync.Once
+	bottest.Answerer
 }
 
-func (f *fakeAnswerer) Answer(_ context.Context, q bot.Question) (bot.Reply, error) {
-	f.mu.Lock()
-	f.questions = append(f.questions, q)
-	f.mu.Unlock()
+func (f *fakeAnswerer) Answer(ctx context.Context, q bot.Question) (bot.Reply, error) {
+	f.once.Do(func() {
+		f.Ask, f.Entry, f.Disclaimer = cannedAnswer, cannedEntry, testDisclaim
+		f.Topics = []bot.Ref{{ID: "t1", Title: "Topic one"}, {ID: "t2", Title: "Topic two"}}
+		f.Help = bot.Reply{Kind: bot.KindHelp, Text: "I answer questions about massage.", Topics: f.Topics, Disclaimer: testDisclaim}
+	})
+	return f.Answerer.Answer(ctx, q)
+}
+
+func cannedAnswer(q bot.Question) (bot.Reply, error) {
 	switch {
 	case strings.Contains(q.Text, "boom"):
 		return bot.Reply{}, errors.New("index exploded")
@@ -336,57 +332,18 @@ func (f *fakeAnswerer) Answer(_ context.Context, q bot.Question) (bot.Reply, err
 	}, nil
 }
 
-func (f *fakeAnswerer) AnswerEntry(_ context.Context, q bot.Question, id string) (bot.Reply, error) {
-	f.mu.Lock()
-	f.questions = append(f.questions, q)
-	f.entries = append(f.entries, id)
-	f.mu.Unlock()
+func cannedEntry(q bot.Question) (bot.Reply, error) {
+	id := q.EntryID
 	return bot.Reply{Question: q.Text, Kind: bot.KindAnswer, Text: "Entry answer " + id,
 		Source: bot.Source{ID: id, Title: "Entry " + id, Type: "faq"}, Disclaimer: testDisclaim}, nil
 }
 
-func (f *fakeAnswerer) Feedback(_ context.Context, fb bot.Feedback) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.feedback = append(f.feedback, fb)
-	return nil
-}
+func (f *fakeAnswerer) texts() []string { return f.Texts() }
 
-func (f *fakeAnswerer) Topics(context.Context) []bot.Ref {
-	return []bot.Ref{{ID: "t1", Title: "Topic one"}, {ID: "t2", Title: "Topic two"}}
-}
+// gated puts the core's policy in front of a fake, as *bot.Bot has it.
+func gated(a Answerer, p bot.Policy) Answerer { return bot.NewGate(p, a) }
 
-func (f *fakeAnswerer) Help(ctx context.Context) bot.Reply {
-	return bot.Reply{Kind: bot.KindHelp, Text: "I answer questions about massage.", Topics: f.Topics(ctx), Disclaimer: testDisclaim}
-}
-
-func (f *fakeAnswerer) texts() []string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	out := make([]string, len(f.questions))
-	for i, q := range f.questions {
-		out[i] = q.Text
-	}
-	return out
-}
-
-// syncBuffer collects log output from several goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+type syncBuffer = bottest.SyncBuffer
 
 // running is an adapter under test.
 type running struct {

@@ -10,22 +10,22 @@ import (
 	"faqbot/bot"
 )
 
-// handling is the context of one update being answered.
+// handling is one update being answered: its ID for the logs and the
+// ticket that keeps it unconfirmed until its replies are sent.
 type handling struct {
 	a        *Adapter
-	ctx      context.Context
 	tk       *ticket
 	updateID int
 }
 
-func (h *handling) route(u tgbotapi.Update) {
+func (h *handling) route(ctx context.Context, u tgbotapi.Update) {
 	switch {
 	case u.Message != nil:
-		h.message(u.Message)
+		h.message(ctx, u.Message)
 	case u.CallbackQuery != nil:
-		h.callback(u.CallbackQuery)
+		h.callback(ctx, u.CallbackQuery)
 	case u.InlineQuery != nil:
-		h.inline(u.InlineQuery)
+		h.inline(ctx, u.InlineQuery)
 	case u.EditedMessage != nil, u.ChannelPost != nil, u.EditedChannelPost != nil:
 		h.a.log.Debug("ignoring an edited message or channel post", "update_id", u.UpdateID)
 	default:
@@ -40,7 +40,29 @@ type target struct {
 	replyTo int // message to reply to (groups), 0 for none
 }
 
-func (h *handling) message(m *tgbotapi.Message) {
+// incoming is a message addressed to the bot, as the handlers see it.
+type incoming struct {
+	from     *tgbotapi.User
+	to       target
+	private  bool
+	explicit bool // a /command@thisbot
+}
+
+// cmdHandler handles one bot command; args is the text after it. An error is
+// mapped to the person's text in one place, fail.
+type cmdHandler func(h *handling, ctx context.Context, in incoming, args string) error
+
+// commands is the route table of bot commands. An unknown command gets
+// Texts.UnknownCommand (in groups only when addressed to this bot).
+var commands = map[string]cmdHandler{
+	"start":   (*handling).help,
+	"help":    (*handling).help,
+	"ask":     (*handling).ask,
+	"topics":  (*handling).topics,
+	"reindex": (*handling).reindex,
+}
+
+func (h *handling) message(ctx context.Context, m *tgbotapi.Message) {
 	a := h.a
 	if m.Chat == nil || m.From == nil {
 		a.log.Warn("skipping a message without chat or sender", "update_id", h.updateID)
@@ -54,32 +76,38 @@ func (h *handling) message(m *tgbotapi.Message) {
 	if !private && !group {
 		return // channels
 	}
-	to := target{chatID: m.Chat.ID, group: group}
+	in := incoming{from: m.From, to: target{chatID: m.Chat.ID, group: group}, private: private}
 	if group {
-		to.replyTo = m.MessageID
+		in.to.replyTo = m.MessageID
 	}
 	toMe := m.ReplyToMessage != nil && m.ReplyToMessage.From != nil && m.ReplyToMessage.From.ID == a.self.ID
 
-	if m.Text == "" {
-		if hasContent(m) && (private || toMe) && h.allow(m.From, to) {
-			h.notice(to, a.texts.NonText, false)
-		}
-		return
-	}
-
-	if cmd, args, explicit, ok := h.command(m); ok {
-		h.runCommand(m, to, private, explicit, cmd, args)
-		return
-	}
+	var err error
+	name, args, explicit, isCmd := h.command(m)
+	in.explicit = explicit
 	switch {
-	case private:
-		h.ask(m.From, to, m.Text)
-	case group:
-		if q, ok := h.mention(m); ok {
-			h.ask(m.From, to, q)
-		} else if toMe {
-			h.ask(m.From, to, m.Text)
+	case m.Text == "":
+		if hasContent(m) && (private || toMe) {
+			h.notice(in.to, a.texts.NonText)
 		}
+	case isCmd && commands[name] != nil:
+		err = commands[name](h, ctx, in, args)
+	case isCmd:
+		// In groups a bare /command may be meant for another bot.
+		if private || explicit {
+			h.notice(in.to, a.texts.UnknownCommand)
+		}
+	case private:
+		err = h.ask(ctx, in, m.Text)
+	default:
+		if q, ok := h.mention(m); ok {
+			err = h.ask(ctx, in, q)
+		} else if toMe {
+			err = h.ask(ctx, in, m.Text)
+		}
+	}
+	if err != nil {
+		h.notice(in.to, h.fail(err))
 	}
 }
 
@@ -134,127 +162,69 @@ func (h *handling) mention(m *tgbotapi.Message) (string, bool) {
 	return "", false
 }
 
-func (h *handling) runCommand(m *tgbotapi.Message, to target, private, explicit bool, cmd, args string) {
-	a := h.a
-	switch cmd {
-	case "start", "help":
-		if !h.allow(m.From, to) {
-			return
-		}
-		r := a.ans.Help(h.ctx)
-		var extra []string
-		if !private {
-			extra = append(extra, a.texts.GroupHint)
-		}
-		h.reply(to, r, extra...)
-	case "ask":
-		if args == "" {
-			if h.allow(m.From, to) {
-				h.prompt(to)
-			}
-			return
-		}
-		h.ask(m.From, to, args)
-	case "topics":
-		if h.allow(m.From, to) {
-			h.topics(to)
-		}
-	case "reindex":
-		if h.allow(m.From, to) {
-			h.reindex(m.From, to)
-		}
-	default:
-		// In groups a bare /command may be meant for another bot.
-		if (private || explicit) && h.allow(m.From, to) {
-			h.notice(to, a.texts.UnknownCommand, false)
-		}
-	}
-}
-
-// allow applies the per-user flood control; past the limit it sends the
-// one notice and reports false.
-func (h *handling) allow(from *tgbotapi.User, to target) bool {
-	d := h.a.flood.Allow(idString(from.ID))
-	if d.Notice {
-		h.notice(to, h.a.texts.Flood, false)
-	}
-	return d.Allowed
-}
-
-func (h *handling) question(from *tgbotapi.User, chatID int64, text string) bot.Question {
-	q := bot.Question{Text: text, Platform: Platform, UserID: idString(from.ID)}
+// question is a bot.Question from a Telegram user; chatID 0 means none
+// (inline queries).
+func (h *handling) question(intent bot.Intent, from *tgbotapi.User, chatID int64, text string) bot.Question {
+	q := bot.Question{Intent: intent, Text: text, Platform: Platform, UserID: idString(from.ID), Admin: h.a.admins[from.ID]}
 	if chatID != 0 {
 		q.ChatID = idString(chatID)
 	}
 	return q
 }
 
-// ask answers a typed question.
-func (h *handling) ask(from *tgbotapi.User, to target, text string) {
-	if strings.TrimSpace(text) == "" {
-		if h.allow(from, to) {
-			h.prompt(to)
-		}
-		return
-	}
-	if !h.allow(from, to) {
-		return
-	}
-	r, err := h.a.ans.Answer(h.ctx, h.question(from, to.chatID, text))
+// answer asks the core and sends its reply to in (with extra paragraphs).
+func (h *handling) answer(ctx context.Context, in incoming, q bot.Question, extra ...string) error {
+	r, err := h.a.ans.Answer(ctx, q)
 	if err != nil {
-		h.fail("answer", err, to)
-		return
+		return err
 	}
-	h.reply(to, r)
+	h.reply(in.to, r, extra...)
+	return nil
 }
 
-// fail logs an Answerer error once and tells the person something kind.
-func (h *handling) fail(op string, err error, to target) {
-	h.a.log.Error("answering failed", "op", op, "update_id", h.updateID, "err", err)
-	h.notice(to, h.a.texts.Error, false)
+// ask answers a typed question; an empty one gets the prompt.
+func (h *handling) ask(ctx context.Context, in incoming, text string) error {
+	if strings.TrimSpace(text) == "" {
+		h.prompt(in.to)
+		return nil
+	}
+	return h.answer(ctx, in, h.question(bot.IntentAsk, in.from, in.to.chatID, text))
+}
+
+// help is /start and /help; groups also get the hint on how to ask there.
+func (h *handling) help(ctx context.Context, in incoming, _ string) error {
+	var extra []string
+	if !in.private {
+		extra = append(extra, h.a.texts.GroupHint)
+	}
+	return h.answer(ctx, in, h.question(bot.IntentHelp, in.from, in.to.chatID, ""), extra...)
+}
+
+func (h *handling) topics(ctx context.Context, in incoming, _ string) error {
+	return h.answer(ctx, in, h.question(bot.IntentTopics, in.from, in.to.chatID, ""))
+}
+
+// reindex is the admin /reindex; the core checks Admin and runs it.
+func (h *handling) reindex(ctx context.Context, in incoming, _ string) error {
+	return h.answer(ctx, in, h.question(bot.IntentReindex, in.from, in.to.chatID, ""))
+}
+
+// fail is the one place that maps an error to what the person is told: it
+// logs the detail once and returns the core's text for the error's kind.
+func (h *handling) fail(err error) string {
+	h.a.log.Error("answering failed", "update_id", h.updateID, "kind", bot.ErrorKindOf(err), "err", err)
+	return bot.ErrorMessage(err)
 }
 
 // prompt asks for the question, as a forced reply so that the answer in a
 // group comes back to the bot even with privacy mode on.
 func (h *handling) prompt(to target) {
 	msg := h.newMessage(to, renderNotice(h.a.texts.AskPrompt))
-	msg.ReplyMarkup = tgbotapi.ForceReply{ForceReply: true, Selective: to.group, InputFieldPlaceholder: "Your question"}
+	msg.ReplyMarkup = tgbotapi.ForceReply{ForceReply: true, Selective: to.group, InputFieldPlaceholder: h.a.texts.AskPlaceholder}
 	h.enqueue(to, false, []tgbotapi.MessageConfig{msg})
 }
 
-func (h *handling) topics(to target) {
-	refs := h.a.ans.Topics(h.ctx)
-	disclaimer := h.a.ans.Help(h.ctx).Disclaimer
-	text := h.a.texts.TopicsHeader
-	kb := topicsKeyboard(refs)
-	if kb == nil {
-		text = h.a.texts.NoTopics
-	}
-	parts := pack([]block{{text: text}}, block{text: oneLine(disclaimer), tag: "i"}, maxMessageLen)
-	h.send(to, false, parts, kb)
-}
-
-func (h *handling) reindex(from *tgbotapi.User, to target) {
-	a := h.a
-	switch {
-	case a.cfg.Reindex == nil:
-		h.notice(to, a.texts.Unavailable, false)
-		return
-	case !a.admins[from.ID]:
-		h.notice(to, a.texts.NotAdmin, false)
-		return
-	}
-	summary, err := a.cfg.Reindex(h.ctx)
-	if err != nil {
-		a.log.Error("reindex failed", "update_id", h.updateID, "err", err)
-		h.notice(to, a.texts.ReindexFailed, false)
-		return
-	}
-	a.log.Info("reindexed from chat", "update_id", h.updateID, "summary", summary)
-	h.notice(to, a.texts.ReindexDone+" "+summary, false)
-}
-
-func (h *handling) callback(cq *tgbotapi.CallbackQuery) {
+func (h *handling) callback(ctx context.Context, cq *tgbotapi.CallbackQuery) {
 	a := h.a
 	if cq.From == nil {
 		a.log.Warn("skipping a callback without sender", "update_id", h.updateID)
@@ -262,42 +232,38 @@ func (h *handling) callback(cq *tgbotapi.CallbackQuery) {
 	}
 	cb, ok := parseCallback(cq.Data)
 	if !ok {
-		h.ack(cq.ID, a.texts.ButtonExpired)
+		h.ack(ctx, cq.ID, a.texts.ButtonExpired)
 		return
 	}
 	if cb.feedback {
-		err := a.ans.Feedback(h.ctx, bot.Feedback{Platform: Platform, UserID: idString(cq.From.ID), EntryID: cb.entryID, Helpful: cb.helpful})
+		q := h.question(bot.IntentFeedback, cq.From, 0, "")
+		q.EntryID, q.Helpful = cb.entryID, cb.helpful
+		r, err := a.ans.Answer(ctx, q)
 		if err != nil {
-			a.log.Error("recording feedback failed", "update_id", h.updateID, "err", err)
-			h.ack(cq.ID, a.texts.FeedbackFailed)
+			h.ack(ctx, cq.ID, h.fail(err))
 			return
 		}
-		h.ack(cq.ID, a.texts.FeedbackThanks)
+		h.ack(ctx, cq.ID, r.Text)
 		return
 	}
 	// A related question or topic: stop the button's spinner, then answer.
-	h.ack(cq.ID, "")
+	h.ack(ctx, cq.ID, "")
 	if cq.Message == nil || cq.Message.Chat == nil {
 		return // inline-mode messages carry no buttons of ours
 	}
 	chat := cq.Message.Chat
-	to := target{chatID: chat.ID, group: chat.IsGroup() || chat.IsSuperGroup()}
-	if !h.allow(cq.From, to) {
-		return
+	in := incoming{from: cq.From, to: target{chatID: chat.ID, group: chat.IsGroup() || chat.IsSuperGroup()}}
+	q := h.question(bot.IntentEntry, cq.From, chat.ID, buttonTitle(cq.Message.ReplyMarkup, cq.Data))
+	q.EntryID = cb.entryID
+	if err := h.answer(ctx, in, q); err != nil {
+		h.notice(in.to, h.fail(err))
 	}
-	title := buttonTitle(cq.Message.ReplyMarkup, cq.Data)
-	r, err := a.ans.AnswerEntry(h.ctx, h.question(cq.From, chat.ID, title), cb.entryID)
-	if err != nil {
-		h.fail("answer entry", err, to)
-		return
-	}
-	h.reply(to, r)
 }
 
 // ack answers a callback query (outside the message queue: it is not a
 // chat message, and the button spins until it is answered).
-func (h *handling) ack(id, text string) {
-	if _, err := h.a.request(h.ctx, tgbotapi.NewCallback(id, text)); err != nil {
+func (h *handling) ack(ctx context.Context, id, text string) {
+	if _, err := h.a.request(ctx, tgbotapi.NewCallback(id, text)); err != nil {
 		h.a.log.Warn("answerCallbackQuery failed", "update_id", h.updateID, "err", err)
 	}
 }
@@ -305,7 +271,10 @@ func (h *handling) ack(id, text string) {
 // maxInlineResults is the most entries offered for one inline query.
 const maxInlineResults = 5
 
-func (h *handling) inline(iq *tgbotapi.InlineQuery) {
+// inline answers an inline query with the best match and its near-ties.
+// Inline queries come as the person types: they are previews, which flood
+// control does not count; a failure leaves the result list empty.
+func (h *handling) inline(ctx context.Context, iq *tgbotapi.InlineQuery) {
 	a := h.a
 	if iq.From == nil {
 		a.log.Warn("skipping an inline query without sender", "update_id", h.updateID)
@@ -313,31 +282,40 @@ func (h *handling) inline(iq *tgbotapi.InlineQuery) {
 	}
 	results := make([]interface{}, 0, maxInlineResults)
 	if text := strings.TrimSpace(iq.Query); text != "" {
-		q := h.question(iq.From, 0, text)
-		r, err := a.ans.Answer(h.ctx, q)
+		q := h.question(bot.IntentAsk, iq.From, 0, text)
+		q.Preview = true
+		r, err := a.ans.Answer(ctx, q)
 		if err != nil {
-			a.log.Error("answering an inline query failed", "update_id", h.updateID, "err", err)
+			h.fail(err)
 		} else {
 			results = append(results, inlineArticle(0, r))
-			if r.Kind == bot.KindAnswer {
-				for _, ref := range r.DidYouMean {
-					if len(results) >= maxInlineResults {
-						break
-					}
-					alt, err := a.ans.AnswerEntry(h.ctx, q, ref.ID)
-					if err != nil {
-						a.log.Warn("answering an inline alternative failed", "update_id", h.updateID, "err", err)
-						continue
-					}
-					results = append(results, inlineArticle(len(results), alt))
-				}
-			}
+			results = h.inlineAlternatives(ctx, q, r, results)
 		}
 	}
 	cfg := tgbotapi.InlineConfig{InlineQueryID: iq.ID, Results: results, CacheTime: 30, IsPersonal: true}
-	if _, err := a.request(h.ctx, cfg); err != nil {
+	if _, err := a.request(ctx, cfg); err != nil {
 		a.log.Warn("answerInlineQuery failed", "update_id", h.updateID, "err", err)
 	}
+}
+
+// inlineAlternatives adds the "did you mean" entries of an answer.
+func (h *handling) inlineAlternatives(ctx context.Context, q bot.Question, r bot.Reply, results []interface{}) []interface{} {
+	if r.Kind != bot.KindAnswer {
+		return results
+	}
+	for _, ref := range r.DidYouMean {
+		if len(results) >= maxInlineResults {
+			break
+		}
+		q.Intent, q.EntryID = bot.IntentEntry, ref.ID
+		alt, err := h.a.ans.Answer(ctx, q)
+		if err != nil {
+			h.a.log.Warn("answering an inline alternative failed", "update_id", h.updateID, "err", err)
+			continue
+		}
+		results = append(results, inlineArticle(len(results), alt))
+	}
+	return results
 }
 
 // inlineArticle is one inline result: the matched question as title, the
@@ -372,15 +350,19 @@ func snippet(s string, n int) string {
 	return string([]rune(s)[:n-1]) + "…"
 }
 
-// reply renders a core reply and queues it; urgent replies skip ahead.
+// reply renders a core reply and queues it; urgent replies skip ahead, and
+// a Quiet one (a flood refusal after its notice) sends nothing.
 func (h *handling) reply(to target, r bot.Reply, extra ...string) {
+	if r.Quiet {
+		return
+	}
 	parts, kb := renderReply(r, extra...)
 	h.send(to, r.Kind == bot.KindUrgent, parts, kb)
 }
 
 // notice queues an adapter message.
-func (h *handling) notice(to target, text string, urgent bool) {
-	h.send(to, urgent, []string{renderNotice(text)}, nil)
+func (h *handling) notice(to target, text string) {
+	h.send(to, false, []string{renderNotice(text)}, nil)
 }
 
 func (h *handling) newMessage(to target, html string) tgbotapi.MessageConfig {

@@ -2,14 +2,12 @@ package telegram
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"slices"
 	"strings"
 	"testing"
 
 	"faqbot/bot"
-	"faqbot/search"
+	"faqbot/bot/bottest/realcore"
 )
 
 // The tests in this file run the real answering core (search index over the
@@ -23,21 +21,8 @@ const (
 	unknownQ = "Can massage help with knee pain?"
 )
 
-// realCore opens the bundled content and returns the real *bot.Bot.
-func realCore(t *testing.T) *bot.Bot {
-	t.Helper()
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	lib, _, err := search.OpenLibrary(search.LibraryConfig{Paths: []string{"../../content"}, Logger: quiet})
-	if err != nil {
-		t.Fatalf("OpenLibrary: %v", err)
-	}
-	t.Cleanup(func() { lib.Close() })
-	b, err := bot.New(lib.Index(), nil, bot.Config{MinConfidence: search.DefaultRanker().MinConfidence}, bot.WithLogger(quiet))
-	if err != nil {
-		t.Fatalf("bot.New: %v", err)
-	}
-	return b
-}
+// realCore is the real *bot.Bot over the bundled content.
+func realCore(t *testing.T) *bot.Bot { return realcore.New(t, "../../content") }
 
 // sentTo returns the sendMessage calls to one chat.
 func sentTo(cs []call, chat string) []call {
@@ -192,7 +177,7 @@ func TestRealCoreRelatedButtonAnswersThatEntry(t *testing.T) {
 		t.Errorf("ack %v", ack.form)
 	}
 
-	want, err := core.AnswerEntry(context.Background(), bot.Question{Text: label, Platform: Platform, UserID: "42", ChatID: "42"}, entryID)
+	want, err := core.Answer(context.Background(), bot.Question{Intent: bot.IntentEntry, EntryID: entryID, Text: label, Platform: Platform, UserID: "42", ChatID: "42"})
 	if err != nil {
 		t.Fatalf("core.AnswerEntry(%q): %v", entryID, err)
 	}

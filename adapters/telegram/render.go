@@ -318,16 +318,6 @@ func replyKeyboard(r bot.Reply) *tgbotapi.InlineKeyboardMarkup {
 	return &kb
 }
 
-// topicsKeyboard is the /topics keyboard.
-func topicsKeyboard(refs []bot.Ref) *tgbotapi.InlineKeyboardMarkup {
-	rows := refRows(refs, maxTopicButtons, map[string]bool{})
-	if len(rows) == 0 {
-		return nil
-	}
-	kb := tgbotapi.NewInlineKeyboardMarkup(rows...)
-	return &kb
-}
-
 // callback is parsed callback data.
 type callback struct {
 	question bool // q:<id>

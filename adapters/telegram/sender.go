@@ -3,7 +3,6 @@ package telegram
 import (
 	"container/heap"
 	"context"
-	"errors"
 	"log/slog"
 	"math/rand/v2"
 	"sync"
@@ -22,6 +21,20 @@ type outMsg struct {
 	deferred bool // counted in Stats.Deferred
 }
 
+// chatState is where a chat's queue stands. The transitions, all under
+// sender.mu:
+//
+//	idle    --enqueue-------------------> waiting (readyAt: now, or the limits)
+//	waiting --readyAt passed (dispatch)-> ready
+//	ready   --picked, global limit ok---> busy (one message handed to a worker)
+//	busy    --finish: queue empty-------> idle
+//	busy    --finish: more queued, or---> waiting (readyAt: the chat/group
+//	          the message is retried        limits, a 429's retry_after, or
+//	                                        the retry backoff)
+//
+// Only one message per chat is busy at a time, which keeps a chat's
+// messages in order; classify (retry.go) decides what finish does with a
+// failed one.
 type chatState int
 
 const (
@@ -375,37 +388,6 @@ func (s *sender) sweep(now time.Time) {
 			delete(s.chats, id)
 		}
 	}
-}
-
-// outcome of one send attempt.
-type outcome int
-
-const (
-	sentOK outcome = iota
-	retryLater
-	retryAfter
-	migrate
-	giveUp
-)
-
-func classify(err error) (outcome, time.Duration, int64) {
-	if err == nil {
-		return sentOK, 0, 0
-	}
-	var te *tgbotapi.Error
-	if errors.As(err, &te) {
-		switch {
-		case te.Code == 429 || te.RetryAfter > 0:
-			return retryAfter, max(time.Duration(te.RetryAfter)*time.Second, time.Second), 0
-		case te.MigrateToChatID != 0:
-			return migrate, 0, te.MigrateToChatID
-		case te.Code >= 500:
-			return retryLater, 0, 0
-		default:
-			return giveUp, 0, 0
-		}
-	}
-	return retryLater, 0, 0 // network errors, timeouts, non-JSON 5xx pages
 }
 
 func (s *sender) retryDelay(attempt int) time.Duration {

@@ -127,7 +127,7 @@ func buildCore(cfg Config, log *slog.Logger, met *metrics.Metrics, opts ...bot.O
 		return nil, err
 	}
 	lib.Index().SetRanker(rk)
-	opts = append([]bot.Option{bot.WithLogger(log)}, opts...)
+	opts = append([]bot.Option{bot.WithLogger(log), bot.WithReindex(chatReindex(lib))}, opts...)
 	b, err := bot.New(lib.Index(), triage, cfg.botConfig(rk), opts...)
 	if err != nil {
 		lib.Close()

@@ -168,7 +168,11 @@ func (m *Main) chat(ctx context.Context, args []string) error {
 	}
 	defer co.lib.Close()
 	fmt.Fprintf(m.Stdout, "faqbot — %d entries loaded. Ask a question; type a number to pick a listed question, \"quit\" to leave.\n\n", co.lib.Index().Len())
-	printReply(m.Stdout, co.bot.Help(ctx))
+	help, err := co.bot.Answer(ctx, bot.Question{Intent: bot.IntentHelp, Platform: "cli"})
+	if err != nil {
+		return err
+	}
+	printReply(m.Stdout, help)
 	lines := make(chan string)
 	errc := make(chan error, 1)
 	go func() {
@@ -211,17 +215,12 @@ func (m *Main) chat(ctx context.Context, args []string) error {
 			return nil
 		}
 		q := bot.Question{Text: line, Platform: "cli", UserID: "terminal"}
-		var r bot.Reply
 		if n, err := strconv.Atoi(t); err == nil && n >= 1 && n <= len(choices) {
-			r, err = co.bot.AnswerEntry(ctx, q, choices[n-1].ID)
-			if err != nil {
-				return err
-			}
-		} else {
-			r, err = co.bot.Answer(ctx, q)
-			if err != nil {
-				return err
-			}
+			q.Intent, q.EntryID = bot.IntentEntry, choices[n-1].ID
+		}
+		r, err := co.bot.Answer(ctx, q)
+		if err != nil {
+			return err
 		}
 		fmt.Fprintln(m.Stdout)
 		printReply(m.Stdout, r)

@@ -266,5 +266,6 @@ func (c Config) botConfig(rk *search.Ranker) bot.Config {
 		Disclaimer: c.Bot.Disclaimer, MinConfidence: c.minConfidence(rk), ClarifyConfidence: c.Bot.ClarifyConfidence, TieMargin: c.Bot.TieMargin,
 		MaxAnswerChars: c.Bot.MaxAnswerChars, ShortAnswerChars: c.Bot.ShortAnswerChars,
 		MaxQuestionChars: c.Bot.MaxQuestionChars, Texts: c.Bot.Texts,
+		FloodPerMinute: map[string]int{"telegram": c.Telegram.FloodPerMinute, "discord": c.Discord.FloodPerMinute},
 	}
 }

@@ -138,7 +138,7 @@ func rightCandidate(ctx context.Context, co *core, it evalItem, c search.Candida
 	if len(it.GoldIDs) > 0 {
 		return slices.Contains(it.GoldIDs, c.Entry.ID), nil
 	}
-	r, err := co.bot.AnswerEntry(ctx, bot.Question{Platform: "eval"}, c.Entry.ID)
+	r, err := co.bot.Answer(ctx, bot.Question{Intent: bot.IntentEntry, EntryID: c.Entry.ID, Platform: "eval"})
 	if err != nil {
 		return false, err
 	}

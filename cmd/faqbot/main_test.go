@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"faqbot/bot"
+	"faqbot/bot/bottest"
 )
 
 // run runs faqbot with args and stdin, returning stdout, stderr and the error.
@@ -227,15 +228,10 @@ func startServeLogs(t *testing.T, env map[string]string, args ...string) (string
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
-	var logs bytes.Buffer
-	sw := &syncWriter{w: &logs}
+	logs := &bottest.SyncBuffer{}
 	m := &Main{Args: append([]string{"serve"}, args...), Stdin: strings.NewReader(""), Stdout: io.Discard,
-		Stderr: sw, Getenv: func(k string) string { return env[k] }, Ready: func(a string) { ready <- a }}
-	logText := func() string {
-		sw.mu.Lock()
-		defer sw.mu.Unlock()
-		return logs.String()
-	}
+		Stderr: logs, Getenv: func(k string) string { return env[k] }, Ready: func(a string) { ready <- a }}
+	logText := logs.String
 	done := make(chan error, 1)
 	go func() { done <- m.Run(ctx) }()
 	select {
@@ -259,17 +255,6 @@ func startServeLogs(t *testing.T, env map[string]string, args ...string) (string
 		t.Fatal("serve did not become ready")
 	}
 	return "", nil, nil
-}
-
-type syncWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (s *syncWriter) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.w.Write(p)
 }
 
 func ask(t *testing.T, addr, q string) (bot.Reply, int) {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"faqbot/search"
 )
 
 func TestVersion(t *testing.T) {
@@ -242,8 +244,9 @@ func TestDeployConfigs(t *testing.T) {
 func TestPlatformConfigKeys(t *testing.T) {
 	p := filepath.Join(t.TempDir(), "config.yaml")
 	writeFile(t, p, "admin:\n  telegram_user_ids: [1]\n  discord_user_ids: [\"10\"]\n"+
-		"telegram:\n  poll_limit: 50\n  workers: 3\n  send_workers: 2\n  max_retries: 4\n  retry_backoff: 250ms\n  request_timeout: 7s\n  admin_ids: [2]\n  texts:\n    flood: Slow down.\n    cmd_ask: Ask it\n"+
-		"discord:\n  admin_ids: [\"20\"]\n  defer_after: 1s\n  answer_timeout: 9s\n  workers: 5\n")
+		"telegram:\n  poll_limit: 50\n  workers: 3\n  send_workers: 2\n  max_retries: 4\n  retry_backoff: 250ms\n  request_timeout: 7s\n  admin_ids: [2]\n  texts:\n    ask_prompt: Ask away.\n    cmd_ask: Ask it\n"+
+		"discord:\n  admin_ids: [\"20\"]\n  defer_after: 1s\n  answer_timeout: 9s\n  workers: 5\n  texts:\n    unknown: Gone.\n"+
+		"bot:\n  texts:\n    flood: Slow down.\n")
 	cfg, err := ReadConfig(p, true)
 	if err != nil {
 		t.Fatal(err)
@@ -256,15 +259,18 @@ func TestPlatformConfigKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	if tc.PollLimit != 50 || tc.Workers != 3 || tc.SendWorkers != 2 || tc.MaxRetries != 4 || tc.RetryBackoff != 250*time.Millisecond ||
-		tc.RequestTimeout != 7*time.Second || len(tc.AdminIDs) != 2 || tc.Texts.Flood != "Slow down." || tc.Texts.CmdAsk != "Ask it" {
+		tc.RequestTimeout != 7*time.Second || len(tc.AdminIDs) != 2 || tc.Texts.AskPrompt != "Ask away." || tc.Texts.CmdAsk != "Ask it" {
 		t.Errorf("telegram config %+v: want the configured values", tc)
 	}
 	dc, err := cfg.discordConfig(env)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(dc.AdminIDs) != 2 || dc.DeferAfter != time.Second || dc.AnswerTimeout != 9*time.Second || dc.Workers != 5 {
+	if len(dc.AdminIDs) != 2 || dc.DeferAfter != time.Second || dc.AnswerTimeout != 9*time.Second || dc.Workers != 5 || dc.Texts.Unknown != "Gone." {
 		t.Errorf("discord config %+v: want the configured values", dc)
+	}
+	if got := cfg.botConfig(search.DefaultRanker()).Texts.Flood; got != "Slow down." {
+		t.Errorf("bot.texts.flood = %q, want the configured text", got)
 	}
 }
 
@@ -278,5 +284,24 @@ func TestHealth(t *testing.T) {
 	}
 	if _, _, err := run(t, "", nil, "health", "-url", "http://"+addr, "-timeout", "1s"); err == nil {
 		t.Error("health of a stopped server: got nil, want an error")
+	}
+}
+
+// TestConfigUnknownKeysAreErrors: a typo or a key that nothing reads any
+// more stops the start with the line and the key, at any depth.
+func TestConfigUnknownKeysAreErrors(t *testing.T) {
+	for _, c := range []struct{ yaml, want string }{
+		{"bot:\n  min_confidance: 0.5\n", "min_confidance"},
+		{"bot:\n  texts:\n    feedback_thank: Thanks\n", "feedback_thank"},
+		{"telegram:\n  texts:\n    flood: Slow down.\n", "flood"}, // moved to bot.texts
+		{"discord:\n  interactions:\n    publickey: x\n", "publickey"},
+		{"colour: blue\n", "colour"},
+	} {
+		p := filepath.Join(t.TempDir(), "config.yaml")
+		writeFile(t, p, c.yaml)
+		_, err := ReadConfig(p, true)
+		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "line ") {
+			t.Errorf("%q: got %v, want an error naming the line and %q", c.yaml, err, c.want)
+		}
 	}
 }

@@ -39,23 +39,15 @@ type TelegramConfig struct {
 }
 
 // TelegramTexts overrides the Telegram adapter's own messages; empty keys
-// keep telegram.DefaultTexts.
+// keep telegram.DefaultTexts. Answers, notices and error texts are the
+// core's, under bot.texts.
 type TelegramTexts struct {
 	NonText        string `yaml:"non_text"`
-	Flood          string `yaml:"flood"`
-	Error          string `yaml:"error"`
 	AskPrompt      string `yaml:"ask_prompt"`
+	AskPlaceholder string `yaml:"ask_placeholder"`
 	UnknownCommand string `yaml:"unknown_command"`
-	TopicsHeader   string `yaml:"topics_header"`
-	NoTopics       string `yaml:"no_topics"`
 	GroupHint      string `yaml:"group_hint"`
-	FeedbackThanks string `yaml:"feedback_thanks"`
-	FeedbackFailed string `yaml:"feedback_failed"`
 	ButtonExpired  string `yaml:"button_expired"`
-	NotAdmin       string `yaml:"not_admin"`
-	Unavailable    string `yaml:"unavailable"`
-	ReindexDone    string `yaml:"reindex_done"`
-	ReindexFailed  string `yaml:"reindex_failed"`
 	CmdStart       string `yaml:"cmd_start"`
 	CmdHelp        string `yaml:"cmd_help"`
 	CmdAsk         string `yaml:"cmd_ask"`
@@ -64,11 +56,8 @@ type TelegramTexts struct {
 
 func (t TelegramTexts) adapter() telegram.Texts {
 	return telegram.Texts{
-		NonText: t.NonText, Flood: t.Flood, Error: t.Error, AskPrompt: t.AskPrompt,
-		UnknownCommand: t.UnknownCommand, TopicsHeader: t.TopicsHeader, NoTopics: t.NoTopics,
-		GroupHint: t.GroupHint, FeedbackThanks: t.FeedbackThanks, FeedbackFailed: t.FeedbackFailed,
-		ButtonExpired: t.ButtonExpired, NotAdmin: t.NotAdmin, Unavailable: t.Unavailable,
-		ReindexDone: t.ReindexDone, ReindexFailed: t.ReindexFailed,
+		NonText: t.NonText, AskPrompt: t.AskPrompt, AskPlaceholder: t.AskPlaceholder,
+		UnknownCommand: t.UnknownCommand, GroupHint: t.GroupHint, ButtonExpired: t.ButtonExpired,
 		CmdStart: t.CmdStart, CmdHelp: t.CmdHelp, CmdAsk: t.CmdAsk, CmdTopics: t.CmdTopics,
 	}
 }
@@ -104,9 +93,9 @@ func (c Config) telegramConfig(getenv func(string) string) (telegram.Config, err
 			Secret: getenv("FAQBOT_TELEGRAM_WEBHOOK_SECRET")},
 		PollTimeout: time.Duration(t.PollTimeout), ChatInterval: time.Duration(t.ChatInterval),
 		GroupPerMinute: t.GroupPerMinute, GlobalPerSecond: t.GlobalPerSecond,
-		FloodPerMinute: t.FloodPerMinute, ShutdownTimeout: time.Duration(t.ShutdownTimeout),
-		AdminIDs:  append(append([]int64(nil), c.Admin.TelegramUserIDs...), t.AdminIDs...),
-		PollLimit: t.PollLimit, Workers: t.Workers, SendWorkers: t.SendWorkers, MaxRetries: t.MaxRetries,
+		ShutdownTimeout: time.Duration(t.ShutdownTimeout),
+		AdminIDs:        append(append([]int64(nil), c.Admin.TelegramUserIDs...), t.AdminIDs...),
+		PollLimit:       t.PollLimit, Workers: t.Workers, SendWorkers: t.SendWorkers, MaxRetries: t.MaxRetries,
 		RetryBackoff: time.Duration(t.RetryBackoff), RequestTimeout: time.Duration(t.RequestTimeout),
 		Texts: t.Texts.adapter(),
 	}
@@ -139,6 +128,11 @@ type DiscordConfig struct {
 	DeferAfter    Duration `yaml:"defer_after"`
 	AnswerTimeout Duration `yaml:"answer_timeout"`
 	Workers       int      `yaml:"workers"`
+	// Texts overrides the Discord adapter's own messages.
+	Texts struct {
+		Unknown    string `yaml:"unknown"`
+		DidYouMean string `yaml:"did_you_mean"`
+	} `yaml:"texts"`
 }
 
 // ShardCount is a shard count or "auto".
@@ -161,6 +155,9 @@ func (s *ShardCount) UnmarshalYAML(n *yaml.Node) error {
 func defaultDiscordConfig() DiscordConfig { return DiscordConfig{FloodPerMinute: 20} }
 
 func (c DiscordConfig) validate() error {
+	if c.FloodPerMinute < 0 {
+		return fmt.Errorf("discord.flood_per_minute %d must not be negative", c.FloodPerMinute)
+	}
 	if c.ShardCount > 0 && (c.ShardID < 0 || c.ShardID >= int(c.ShardCount)) {
 		return fmt.Errorf("discord.shard_id %d must be below shard_count %d", c.ShardID, c.ShardCount)
 	}
@@ -177,9 +174,11 @@ func (c Config) discordConfig(getenv func(string) string) (discord.Config, error
 	return discord.Config{
 		Token: token, APIBase: base, ApplicationID: d.ApplicationID, GuildID: d.GuildID,
 		MessageContent: d.MessageContent, ShardID: d.ShardID, ShardCount: int(d.ShardCount),
-		DisableGateway: d.DisableGateway,
-		Interactions:   discord.Interactions{Listen: d.Interactions.Listen, Path: d.Interactions.Path, PublicKey: d.Interactions.PublicKey},
-		FloodPerMinute: d.FloodPerMinute, AdminIDs: append(append([]string(nil), c.Admin.DiscordUserIDs...), d.AdminIDs...),
+		DisableGateway:  d.DisableGateway,
+		Interactions:    discord.Interactions{Listen: d.Interactions.Listen, Path: d.Interactions.Path, PublicKey: d.Interactions.PublicKey},
+		AdminIDs:        append(append([]string(nil), c.Admin.DiscordUserIDs...), d.AdminIDs...),
+		ReindexCommand:  true, // the core serves it (bot.WithReindex)
+		Texts:           discord.Texts{Unknown: d.Texts.Unknown, DidYouMean: d.Texts.DidYouMean},
 		ShutdownTimeout: time.Duration(d.ShutdownTimeout),
 		DeferAfter:      time.Duration(d.DeferAfter), AnswerTimeout: time.Duration(d.AnswerTimeout), Workers: d.Workers,
 	}, nil

@@ -70,19 +70,38 @@ func (a admin) Explain(ctx context.Context, question string, limit int) (httpapi
 	return out, nil
 }
 
-func (a admin) Reindex(ctx context.Context) (any, error) {
+func (a admin) Reindex(ctx context.Context) (httpapi.ReindexReport, error) {
 	rep, err := a.lib.Reindex(ctx, "http")
-	return rep, err
+	return reindexReport(rep), err
 }
 
 // ForceReindex is Reindex accepting any loss of entries (?force=1).
-func (a admin) ForceReindex(ctx context.Context) (any, error) {
+func (a admin) ForceReindex(ctx context.Context) (httpapi.ReindexReport, error) {
 	a.guard.Force()
-	return a.lib.Reindex(ctx, "http-force")
+	rep, err := a.lib.Reindex(ctx, "http-force")
+	return reindexReport(rep), err
 }
 
-func (a admin) Status(ctx context.Context) any { return a.lib.Status() }
-func (a admin) Ready() bool                    { return a.lib.Index().Len() > 0 }
+func (a admin) Status(ctx context.Context) httpapi.Status {
+	st := a.lib.Status()
+	out := httpapi.Status{Serving: reindexReport(st.Serving), Reindexes: st.Reindexes, Failures: st.Failures}
+	if st.LastReindex != nil {
+		last := reindexReport(*st.LastReindex)
+		out.LastReindex = &last
+	}
+	return out
+}
+
+// reindexReport is the library's report as the admin API shows it.
+func reindexReport(r search.Report) httpapi.ReindexReport {
+	out := httpapi.ReindexReport{OK: r.OK, Trigger: r.Trigger, At: r.At, DurationMS: r.DurationMS, Version: r.Version,
+		Entries: r.Entries, Synonyms: r.Synonyms, Errors: r.Errors}
+	for _, f := range r.Files {
+		out.Files = append(out.Files, httpapi.FileReport{Path: f.Path, Entries: f.Entries, Error: f.Error})
+	}
+	return out
+}
+func (a admin) Ready() bool { return a.lib.Index().Len() > 0 }
 
 func (a admin) Report(ctx context.Context, w io.Writer, format string, from, to time.Time) error {
 	if a.st == nil {
@@ -91,13 +110,13 @@ func (a admin) Report(ctx context.Context, w io.Writer, format string, from, to 
 	return writeReport(ctx, a.st, a.ropts, w, format, from, to)
 }
 
-// chatReindex is the hook behind the /reindex chat command.
-func chatReindex(lib *search.Library, platform string) func(ctx context.Context) (string, error) {
-	return func(ctx context.Context) (string, error) {
+// chatReindex is the hook behind the /reindex chat command (bot.WithReindex).
+func chatReindex(lib *search.Library) func(ctx context.Context, platform string) (string, error) {
+	return func(ctx context.Context, platform string) (string, error) {
 		rep, err := lib.Reindex(ctx, platform)
 		if err != nil {
 			if len(rep.Errors) > 0 {
-				return "", fmt.Errorf("%s", strings.Join(rep.Errors, "\n"))
+				return "", fmt.Errorf("%w: %s", err, strings.Join(rep.Errors, "; "))
 			}
 			return "", err
 		}
@@ -126,25 +145,13 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		met = metrics.New()
 	}
 	var opts []bot.Option
-	var st *store.Store
-	if cfg.Store.Enabled {
-		st, err = store.Open(ctx, cfg.storeConfig(m.Getenv, log, true))
-		if err != nil {
-			return err
-		}
-		// The store's writer stops after the adapters (ctx), flushing what is buffered.
-		storeDone := make(chan error, 1)
-		storeCtx, stopStore := context.WithCancel(context.WithoutCancel(ctx))
-		go func() { storeDone <- st.Run(storeCtx) }()
-		defer func() {
-			stopStore()
-			<-storeDone
-			st.Close()
-		}()
+	st, stopStore, err := openStore(ctx, cfg, m.Getenv, log, met)
+	if err != nil {
+		return err
+	}
+	defer stopStore()
+	if st != nil {
 		opts = append(opts, bot.WithRecorder(st))
-		if err := storeMetrics(met, st); err != nil {
-			return err
-		}
 	}
 	co, err := buildCore(cfg, log, met, opts...)
 	if err != nil {
@@ -157,60 +164,17 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 
 	// Every component is built before any is started, so that a failure
 	// (Telegram refusing the token, a port in use) leaves nothing running.
-	var runs []func(context.Context) error
-	if cfg.Telegram.Enabled {
-		tc, err := cfg.telegramConfig(m.Getenv)
-		if err != nil {
-			return err
-		}
-		tc.Reindex = chatReindex(co.lib, "telegram")
-		tg, err := telegram.New(tc, co.bot, log)
-		if err != nil {
-			return fmt.Errorf("serve: telegram: %w", err)
-		}
-		if err := platformMetrics(met, "telegram", func() platformStats { return telegramStats(tg.Stats()) }); err != nil {
-			return err
-		}
-		runs = append(runs, tg.Run)
-	} else {
-		log.Info("telegram adapter not enabled (telegram.enabled: false)")
-	}
-	if cfg.Discord.Enabled {
-		dc, err := cfg.discordConfig(m.Getenv)
-		if err != nil {
-			return err
-		}
-		dc.Reindex = chatReindex(co.lib, "discord")
-		dg, err := discord.New(dc, co.bot, log)
-		if err != nil {
-			return fmt.Errorf("serve: discord: %w", err)
-		}
-		if err := platformMetrics(met, "discord", func() platformStats { return discordStats(dg.Stats()) }); err != nil {
-			return err
-		}
-		if met != nil {
-			if err := met.CounterFunc("discord_interactions_deferred_total", "Slash commands and buttons answered late: deferred (\"thinking…\") and followed up.", nil,
-				func() float64 { return float64(dg.Stats().InteractionsDeferred) }); err != nil {
-				return err
-			}
-		}
-		runs = append(runs, dg.Run)
-	} else {
-		log.Info("discord adapter not enabled (discord.enabled: false)")
+	runs, err := m.buildPlatforms(cfg, co, met, log)
+	if err != nil {
+		return err
 	}
 	var httpAddr string
 	if cfg.HTTP.Enabled {
-		srv, err := httpapi.New(cfg.httpConfig(m.Getenv, met), co.bot, admin{lib: co.lib, guard: co.guard, st: st, ropts: cfg.reportOptions(), bot: co.bot, overlay: co.overlay}, log)
+		run, addr, err := m.buildHTTP(cfg, co, st, met, log)
 		if err != nil {
 			return err
 		}
-		ln, err := net.Listen("tcp", cfg.HTTP.Listen)
-		if err != nil {
-			return fmt.Errorf("serve: http listen: %w", err)
-		}
-		httpAddr = ln.Addr().String()
-		log.Info("http api listening", "addr", httpAddr, "admin", m.Getenv("FAQBOT_ADMIN_TOKEN") != "")
-		runs = append(runs, func(ctx context.Context) error { return srv.Serve(ctx, ln) })
+		runs, httpAddr = append(runs, run), addr
 	}
 	for _, run := range runs {
 		g.Go(func() error { return run(ctx) })
@@ -222,13 +186,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	defer signal.Stop(hup)
 	g.Go(func() error { return reindexOnSIGHUP(ctx, hup, co.lib, log) })
 	if cfg.Content.Watch {
-		g.Go(func() error {
-			return faq.Watch(ctx, cfg.contentPaths(), time.Duration(cfg.Content.Debounce), log, func() {
-				if _, err := co.lib.Reindex(ctx, "watch"); err != nil && !errors.Is(err, context.Canceled) {
-					log.Warn("content changed but the new content did not load; still serving the previous version")
-				}
-			})
-		})
+		g.Go(func() error { return watchContent(ctx, cfg, co.lib, log) })
 	}
 	log.Info("faqbot serving", "entries", co.lib.Index().Len(), "version", co.lib.Status().Serving.Version, readBuildInfo().attr())
 	if m.Ready != nil {
@@ -240,6 +198,102 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	}
 	log.Info("faqbot stopped")
 	return err
+}
+
+// openStore opens and starts the conversation store when it is enabled (nil
+// otherwise). stop ends its writer, flushing what is buffered, and closes
+// it; serve calls it after the adapters have stopped.
+func openStore(ctx context.Context, cfg Config, getenv func(string) string, log *slog.Logger, met *metrics.Metrics) (st *store.Store, stop func(), err error) {
+	if !cfg.Store.Enabled {
+		return nil, func() {}, nil
+	}
+	st, err = store.Open(ctx, cfg.storeConfig(getenv, log, true))
+	if err != nil {
+		return nil, nil, err
+	}
+	storeDone := make(chan error, 1)
+	storeCtx, stopWriter := context.WithCancel(context.WithoutCancel(ctx))
+	go func() { storeDone <- st.Run(storeCtx) }()
+	stop = func() {
+		stopWriter()
+		<-storeDone
+		st.Close()
+	}
+	if err := storeMetrics(met, st); err != nil {
+		stop()
+		return nil, nil, err
+	}
+	return st, stop, nil
+}
+
+// buildHTTP builds the HTTP API and takes its listener; it returns the Run
+// function (not yet started) and the address it listens on.
+func (m *Main) buildHTTP(cfg Config, co *core, st *store.Store, met *metrics.Metrics, log *slog.Logger) (func(context.Context) error, string, error) {
+	srv, err := httpapi.New(cfg.httpConfig(m.Getenv, met), co.bot, admin{lib: co.lib, guard: co.guard, st: st, ropts: cfg.reportOptions(), bot: co.bot, overlay: co.overlay}, log)
+	if err != nil {
+		return nil, "", err
+	}
+	ln, err := net.Listen("tcp", cfg.HTTP.Listen)
+	if err != nil {
+		return nil, "", fmt.Errorf("serve: http listen: %w", err)
+	}
+	addr := ln.Addr().String()
+	log.Info("http api listening", "addr", addr, "admin", m.Getenv("FAQBOT_ADMIN_TOKEN") != "")
+	return func(ctx context.Context) error { return srv.Serve(ctx, ln) }, addr, nil
+}
+
+// buildPlatforms builds the enabled chat adapters (connecting to Telegram
+// checks its token) and returns their Run functions, not yet started.
+func (m *Main) buildPlatforms(cfg Config, co *core, met *metrics.Metrics, log *slog.Logger) ([]func(context.Context) error, error) {
+	var runs []func(context.Context) error
+	if cfg.Telegram.Enabled {
+		tc, err := cfg.telegramConfig(m.Getenv)
+		if err != nil {
+			return nil, err
+		}
+		tg, err := telegram.New(tc, co.bot, log)
+		if err != nil {
+			return nil, fmt.Errorf("serve: %w", err) // the error names telegram
+		}
+		if err := platformMetrics(met, "telegram", func() platformStats { return telegramStats(tg.Stats()) }); err != nil {
+			return nil, err
+		}
+		runs = append(runs, tg.Run)
+	} else {
+		log.Info("telegram adapter not enabled (telegram.enabled: false)")
+	}
+	if cfg.Discord.Enabled {
+		dc, err := cfg.discordConfig(m.Getenv)
+		if err != nil {
+			return nil, err
+		}
+		dg, err := discord.New(dc, co.bot, log)
+		if err != nil {
+			return nil, fmt.Errorf("serve: %w", err) // the error names discord
+		}
+		if err := platformMetrics(met, "discord", func() platformStats { return discordStats(dg.Stats()) }); err != nil {
+			return nil, err
+		}
+		if met != nil {
+			if err := met.CounterFunc("discord_interactions_deferred_total", "Slash commands and buttons answered late: deferred (\"thinking…\") and followed up.", nil,
+				func() float64 { return float64(dg.Stats().InteractionsDeferred) }); err != nil {
+				return nil, err
+			}
+		}
+		runs = append(runs, dg.Run)
+	} else {
+		log.Info("discord adapter not enabled (discord.enabled: false)")
+	}
+	return runs, nil
+}
+
+// watchContent reindexes whenever the content files change (content.watch).
+func watchContent(ctx context.Context, cfg Config, lib *search.Library, log *slog.Logger) error {
+	return faq.Watch(ctx, cfg.contentPaths(), time.Duration(cfg.Content.Debounce), log, func() {
+		if _, err := lib.Reindex(ctx, "watch"); err != nil && !errors.Is(err, context.Canceled) {
+			log.Warn("content changed but the new content did not load; still serving the previous version")
+		}
+	})
 }
 
 // reindexOnSIGHUP reindexes each time a SIGHUP arrives on hup.

@@ -61,6 +61,8 @@ type sense struct {
 	count int
 }
 
+// main is one piece on purpose: a one-off build script that reads the
+// WordNet files in order and fails on the first surprise.
 func main() {
 	dict := flag.String("dict", "/usr/share/wordnet", "WordNet dict directory")
 	out := flag.String("out", "search/data/wordnet.tsv.gz", "output file")

@@ -125,6 +125,10 @@ func (r Result) Report(m MetricReporter) {
 // error only for an unusable cfg; failed requests are counted in the result.
 // Cancelling ctx ends the run early; requests cut short by the end of the
 // run are not counted.
+//
+// It is one piece on purpose: the workers, the pacing ticker and the
+// collection of latencies share the run's clock and counters, and split up
+// they would need a struct of their own that says no more than this does.
 func Run(ctx context.Context, cfg Config) (Result, error) {
 	if cfg.URL == "" {
 		return Result{}, errors.New("loadtest: no URL")

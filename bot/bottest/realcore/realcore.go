@@ -1,0 +1,31 @@
+// Package realcore builds the real answering core over the bundled
+// content, for the adapters' end-to-end tests. It is kept apart from
+// bottest so that the plain doubles do not pull in the search index.
+package realcore
+
+import (
+	"io"
+	"log/slog"
+	"testing"
+
+	"faqbot/bot"
+	"faqbot/search"
+)
+
+// New opens the content at dir (the bundled content is "../../content"
+// from an adapter's folder) and returns a *bot.Bot over it with the
+// ranker's threshold and opts; the index is closed when the test ends.
+func New(t testing.TB, dir string, opts ...bot.Option) *bot.Bot {
+	t.Helper()
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	lib, _, err := search.OpenLibrary(search.LibraryConfig{Paths: []string{dir}, Logger: quiet})
+	if err != nil {
+		t.Fatalf("OpenLibrary: %v", err)
+	}
+	t.Cleanup(func() { lib.Close() })
+	b, err := bot.New(lib.Index(), nil, bot.Config{MinConfidence: search.DefaultRanker().MinConfidence}, append([]bot.Option{bot.WithLogger(quiet)}, opts...)...)
+	if err != nil {
+		t.Fatalf("bot.New: %v", err)
+	}
+	return b
+}
