@@ -141,12 +141,6 @@ func stems(text string) []string {
 	return out
 }
 
-// word is one word of a query.
-type word struct {
-	surface string // lower case, as typed (or corrected)
-	stem    string // "" for stop words
-}
-
 var apostrophes = strings.NewReplacer("’", "'", "‘", "'", "`", "'")
 
 // splitWords lower-cases text and splits it into words (letters and digits,
@@ -156,9 +150,7 @@ func splitWords(text string) []string {
 	var out []string
 	emit := func(w string) {
 		w = strings.Trim(w, "'")
-		if strings.HasSuffix(w, "'s") {
-			w = strings.TrimSuffix(w, "'s")
-		}
+		w = strings.TrimSuffix(w, "'s")
 		if w != "" {
 			out = append(out, w)
 		}

@@ -423,6 +423,3 @@ func (x *Index) Candidates(ctx context.Context, query string) ([]Candidate, erro
 	return out, nil
 }
 
-func sortMatches(ms []faq.Match) {
-	sort.SliceStable(ms, func(i, j int) bool { return ms[i].Confidence > ms[j].Confidence })
-}
