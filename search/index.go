@@ -422,4 +422,3 @@ func (x *Index) Candidates(ctx context.Context, query string) ([]Candidate, erro
 	}
 	return out, nil
 }
-
