@@ -174,6 +174,7 @@ type queries struct {
 	insertQuestion string
 	insertFeedback string
 	insertSetting  string
+	upsertSetting  string
 	selectSetting  string
 	unlinkExpired  string
 	purgeFeedback  string
@@ -200,6 +201,7 @@ func (d dialect) queries() queries {
 				WHERE user_hash = ? AND user_hash <> '' AND entry_id = ? AND entry_id <> '' AND at_ms <= ?
 				ORDER BY at_ms DESC, id DESC LIMIT 1)) ON CONFLICT (rec_id) DO NOTHING`),
 		insertSetting:  d.sql(`INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`),
+		upsertSetting:  d.sql(`INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
 		selectSetting:  d.sql(`SELECT value FROM settings WHERE key = ?`),
 		unlinkExpired:  d.sql(`UPDATE feedback SET question_id = NULL WHERE question_id IN (SELECT id FROM questions WHERE at_ms < ?)`),
 		purgeFeedback:  d.sql(`DELETE FROM feedback WHERE at_ms < ?`),

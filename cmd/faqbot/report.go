@@ -38,6 +38,11 @@ type StoreConfig struct {
 	// database (<dsn>.journal) and none for PostgreSQL, "off" is none.
 	// Give each process its own.
 	Journal string `yaml:"journal"`
+	// SyncInterval is how often serve compares its content version with
+	// the one other replicas published in the store, and follows a newer
+	// one. Used with a PostgreSQL store (SQLite serves one process); 0
+	// turns it off.
+	SyncInterval Duration `yaml:"sync_interval"`
 }
 
 func (c StoreConfig) validate() error {
@@ -46,14 +51,14 @@ func (c StoreConfig) validate() error {
 	default:
 		return fmt.Errorf("store.driver %q must be %s, %s or empty (chosen by dsn)", c.Driver, store.DriverSQLite, store.DriverPostgres)
 	}
-	if c.BatchSize < 0 || c.BufferSize < 0 || c.FlushInterval < 0 || c.ShutdownTimeout < 0 || c.WriteTimeout < 0 || c.PurgeInterval < 0 {
+	if c.BatchSize < 0 || c.BufferSize < 0 || c.FlushInterval < 0 || c.ShutdownTimeout < 0 || c.WriteTimeout < 0 || c.PurgeInterval < 0 || c.SyncInterval < 0 {
 		return errors.New("store: sizes and intervals must not be negative")
 	}
 	return nil
 }
 
 func defaultStoreConfig() StoreConfig {
-	return StoreConfig{DSN: "data/faqbot.db", Retention: Duration(store.DefaultRetention)}
+	return StoreConfig{DSN: "data/faqbot.db", Retention: Duration(store.DefaultRetention), SyncInterval: Duration(10 * time.Second)}
 }
 
 // storeConfig is the store's configuration; journal is set for the one
@@ -72,6 +77,15 @@ func (c Config) storeConfig(getenv func(string) string, log *slog.Logger, journa
 		PurgeInterval: time.Duration(s.PurgeInterval), Logger: log,
 		Journal: c.journalPath(dsn, journal),
 	}
+}
+
+// syncInterval is how often replicas compare content versions; 0 for a
+// SQLite store, which one process owns.
+func (c Config) syncInterval(getenv func(string) string) time.Duration {
+	if !isURL(envOr(getenv, "FAQBOT_STORE_DSN", c.Store.DSN)) {
+		return 0
+	}
+	return time.Duration(c.Store.SyncInterval)
 }
 
 // journalPath is the store journal's path prefix, "" for none.

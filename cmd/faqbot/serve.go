@@ -188,6 +188,10 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if cfg.Content.Watch {
 		g.Go(func() error { return watchContent(ctx, cfg, co.lib, log) })
 	}
+	if every := cfg.syncInterval(m.Getenv); st != nil && every > 0 {
+		rs := newReplicaSync(co.lib, st, log.With("component", "replicas"))
+		g.Go(func() error { return rs.run(ctx, every) })
+	}
 	log.Info("faqbot serving", "entries", co.lib.Index().Len(), "version", co.lib.Status().Serving.Version, readBuildInfo().attr())
 	if m.Ready != nil {
 		m.Ready(httpAddr)

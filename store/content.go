@@ -1,0 +1,60 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// ContentState is the content version replicas sharing a store should
+// serve: the one the latest successful reindex of any of them produced.
+type ContentState struct {
+	Version string    `json:"version"`
+	At      time.Time `json:"at"`
+	// By names the process that published it (host and process ID).
+	By string `json:"by"`
+}
+
+// contentKey is the settings row that holds the shared ContentState.
+const contentKey = "content_state"
+
+// Content returns the shared content state; the zero value when none was
+// published.
+func (s *Store) Content(ctx context.Context) (ContentState, error) {
+	var v string
+	err := s.db.QueryRowContext(ctx, s.q.selectSetting, contentKey).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return ContentState{}, nil
+	}
+	if err != nil {
+		return ContentState{}, fmt.Errorf("store: read content state: %w", err)
+	}
+	var c ContentState
+	if err := json.Unmarshal([]byte(v), &c); err != nil {
+		return ContentState{}, fmt.Errorf("store: content state %q: %w", v, err)
+	}
+	return c, nil
+}
+
+// PublishContent records c as the shared content state, unless the state
+// already recorded is newer (a later reindex of another replica).
+func (s *Store) PublishContent(ctx context.Context, c ContentState) error {
+	cur, err := s.Content(ctx)
+	if err != nil {
+		return err
+	}
+	if cur.At.After(c.At) {
+		return nil
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		return fmt.Errorf("store: content state: %w", err)
+	}
+	if _, err := s.db.ExecContext(ctx, s.q.upsertSetting, contentKey, string(b)); err != nil {
+		return fmt.Errorf("store: publish content state: %w", err)
+	}
+	return nil
+}
