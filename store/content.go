@@ -58,3 +58,22 @@ func (s *Store) PublishContent(ctx context.Context, c ContentState) error {
 	}
 	return nil
 }
+
+// claimKeep is how long claims are kept: Telegram stops redelivering an
+// update after a day.
+const claimKeep = 48 * time.Hour
+
+// ClaimUpdate records that this process handles update id of platform and
+// reports whether it is the first to: replicas behind a load balancer (a
+// Telegram webhook) that receive the same update again answer it once.
+func (s *Store) ClaimUpdate(ctx context.Context, platform string, id int64) (bool, error) {
+	res, err := s.db.ExecContext(ctx, s.q.claimUpdate, platform, id, time.Now().UnixMilli())
+	if err != nil {
+		return false, fmt.Errorf("store: claim update: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("store: claim update: %w", err)
+	}
+	return n == 1, nil
+}

@@ -31,3 +31,28 @@ func TestContentState(t *testing.T) {
 		}
 	})
 }
+
+// TestClaimUpdate: the first claim of an update wins, a second (another
+// replica, a redelivery) loses; another platform's same ID is its own.
+func TestClaimUpdate(t *testing.T) {
+	eachBackend(t, func(t *testing.T, newDSN func(t *testing.T) string) {
+		ctx := context.Background()
+		s := openStore(t, Config{DSN: newDSN(t)})
+		for _, c := range []struct {
+			platform string
+			id       int64
+			want     bool
+		}{{"telegram", 7, true}, {"telegram", 7, false}, {"telegram", 8, true}, {"other", 7, true}} {
+			got, err := s.ClaimUpdate(ctx, c.platform, c.id)
+			if err != nil || got != c.want {
+				t.Errorf("ClaimUpdate(%s, %d) = %v, %v; want %v", c.platform, c.id, got, err, c.want)
+			}
+		}
+		if _, err := s.Purge(ctx, time.Now().Add(72*time.Hour)); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.ClaimUpdate(ctx, "telegram", 7); !got {
+			t.Error("a claim older than two days was not purged")
+		}
+	})
+}

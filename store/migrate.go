@@ -113,6 +113,19 @@ var migrations = []migration{
 			`CREATE UNIQUE INDEX feedback_rec ON feedback (rec_id)`,
 		},
 	},
+	{
+		version: 3,
+		name:    "claimed updates, so that replicas behind a load balancer answer an update once",
+		stmts: []string{
+			`CREATE TABLE claimed_updates (
+				platform TEXT NOT NULL,
+				update_id BIGINT NOT NULL,
+				at_ms BIGINT NOT NULL,
+				PRIMARY KEY (platform, update_id)
+			)`,
+			`CREATE INDEX claimed_updates_at ON claimed_updates (at_ms)`,
+		},
+	},
 }
 
 // schemaVersion is the schema version this package migrates to.
@@ -175,6 +188,8 @@ type queries struct {
 	insertFeedback string
 	insertSetting  string
 	upsertSetting  string
+	claimUpdate    string
+	purgeClaims    string
 	selectSetting  string
 	unlinkExpired  string
 	purgeFeedback  string
@@ -201,6 +216,8 @@ func (d dialect) queries() queries {
 				WHERE user_hash = ? AND user_hash <> '' AND entry_id = ? AND entry_id <> '' AND at_ms <= ?
 				ORDER BY at_ms DESC, id DESC LIMIT 1)) ON CONFLICT (rec_id) DO NOTHING`),
 		insertSetting:  d.sql(`INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`),
+		claimUpdate:    d.sql(`INSERT INTO claimed_updates (platform, update_id, at_ms) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`),
+		purgeClaims:    d.sql(`DELETE FROM claimed_updates WHERE at_ms < ?`),
 		upsertSetting:  d.sql(`INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
 		selectSetting:  d.sql(`SELECT value FROM settings WHERE key = ?`),
 		unlinkExpired:  d.sql(`UPDATE feedback SET question_id = NULL WHERE question_id IN (SELECT id FROM questions WHERE at_ms < ?)`),

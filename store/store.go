@@ -651,6 +651,9 @@ func (s *Store) Purge(ctx context.Context, now time.Time) (int64, error) {
 	if _, err := tx.ExecContext(ctx, s.q.unlinkExpired, cutoff); err != nil {
 		return 0, fmt.Errorf("store: purge: unlink feedback: %w", err)
 	}
+	if _, err := tx.ExecContext(ctx, s.q.purgeClaims, now.Add(-claimKeep).UnixMilli()); err != nil {
+		return 0, fmt.Errorf("store: purge: claims: %w", err)
+	}
 	var total int64
 	for _, q := range []string{s.q.purgeFeedback, s.q.purgeQuestions} {
 		res, err := tx.ExecContext(ctx, q, cutoff)

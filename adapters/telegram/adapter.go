@@ -369,12 +369,32 @@ func (a *Adapter) accept(raw []byte) (id int, ok bool) {
 		a.log.Debug("skipping a duplicate update", "update_id", id)
 		return id, false
 	}
+	if !a.claim(id) {
+		tk.done()
+		a.log.Debug("skipping an update another replica handles", "update_id", id)
+		return id, false
+	}
 	if !a.submit(u, tk) {
 		// Not running any more: leave it unconfirmed (it comes back).
 		a.log.Warn("update arrived during shutdown; not handled", "update_id", id)
 		return id, false
 	}
 	return id, true
+}
+
+// claim asks Config.Claim, if set, whether this replica handles update id.
+func (a *Adapter) claim(id int) bool {
+	if a.cfg.Claim == nil {
+		return true
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	ok, err := a.cfg.Claim(ctx, id)
+	if err != nil {
+		a.log.Warn("could not claim an update; handling it here", "update_id", id, "err", err)
+		return true
+	}
+	return ok
 }
 
 // confirmOffset tells Telegram, with a last getUpdates, that every update up

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -412,6 +413,73 @@ func TestWebhookWrongSecretRejected(t *testing.T) {
 	}
 	if st := waitStats(t, r.a, "Sent 1", func(s Stats) bool { return s.Sent == 1 }); st.Received != 1 {
 		t.Errorf("Received = %d, want 1 (forged and duplicate updates are not counted)", st.Received)
+	}
+}
+
+// TestWebhookClaim: with Config.Claim (the store's claimed updates, shared
+// by replicas behind a load balancer), an update another replica claimed
+// is not answered here; a failing Claim lets the update through.
+func TestWebhookClaim(t *testing.T) {
+	var mu sync.Mutex
+	var asked []int
+	claim := func(_ context.Context, id int) (bool, error) {
+		mu.Lock()
+		asked = append(asked, id)
+		mu.Unlock()
+		switch id {
+		case 10:
+			return false, nil // another replica has it
+		case 99:
+			return false, errors.New("store down")
+		}
+		return true, nil
+	}
+	f := newFakeTG(t)
+	ans := &fakeAnswerer{}
+	r := start(t, f, ans, func(c *Config) {
+		c.Webhook = Webhook{URL: "https://bot.example.test/tg/hook", Listen: "127.0.0.1:0", Secret: "s3cret-Token"}
+		c.Claim = claim
+	})
+	deadline := time.Now().Add(5 * time.Second)
+	for r.a.webhookAddr.Load() == nil {
+		if time.Now().After(deadline) {
+			t.Fatal("webhook server did not start")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	addr := *r.a.webhookAddr.Load()
+	post := func(id int, text string) {
+		t.Helper()
+		u := privateMsg(42, text)
+		u["update_id"] = id
+		body, _ := json.Marshal(u)
+		req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/tg/hook", strings.NewReader(string(body)))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set(secretHeader, "s3cret-Token")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatalf("post: %v", err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("post %d: status %d", id, resp.StatusCode)
+		}
+	}
+	post(10, "claimed elsewhere")
+	post(11, "ours")
+	post(11, "ours") // a redelivery: the local de-duplication, no second claim
+	post(99, "claim fails")
+	f.waitCalls(t, "sendMessage", 2)
+	time.Sleep(30 * time.Millisecond)
+	got := ans.texts()
+	slices.Sort(got)
+	if want := []string{"claim fails", "ours"}; !slices.Equal(got, want) {
+		t.Errorf("questions answered %q, want %q", got, want)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if want := []int{10, 11, 99}; !slices.Equal(asked, want) {
+		t.Errorf("claims asked for %v, want %v", asked, want)
 	}
 }
 

@@ -2,6 +2,7 @@ package telegram
 
 import (
 	"cmp"
+	"context"
 	"errors"
 	"fmt"
 	"net/url"
@@ -66,6 +67,13 @@ type Config struct {
 	// Texts are the adapter's own messages; empty fields take the defaults
 	// from DefaultTexts.
 	Texts Texts
+
+	// Claim, when set, is asked before each new update is handled, for
+	// de-duplication shared by replicas (a webhook behind a load balancer
+	// may deliver an update to two of them, or again after a timeout):
+	// false means another replica has it. When Claim fails the update is
+	// handled anyway: answering twice is better than not answering.
+	Claim func(ctx context.Context, updateID int) (bool, error)
 }
 
 // Webhook configures webhook mode.

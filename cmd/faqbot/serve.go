@@ -164,7 +164,7 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 
 	// Every component is built before any is started, so that a failure
 	// (Telegram refusing the token, a port in use) leaves nothing running.
-	runs, err := m.buildPlatforms(cfg, co, met, log)
+	runs, err := m.buildPlatforms(cfg, co, st, met, log)
 	if err != nil {
 		return err
 	}
@@ -248,12 +248,17 @@ func (m *Main) buildHTTP(cfg Config, co *core, st *store.Store, met *metrics.Met
 
 // buildPlatforms builds the enabled chat adapters (connecting to Telegram
 // checks its token) and returns their Run functions, not yet started.
-func (m *Main) buildPlatforms(cfg Config, co *core, met *metrics.Metrics, log *slog.Logger) ([]func(context.Context) error, error) {
+func (m *Main) buildPlatforms(cfg Config, co *core, st *store.Store, met *metrics.Metrics, log *slog.Logger) ([]func(context.Context) error, error) {
 	var runs []func(context.Context) error
 	if cfg.Telegram.Enabled {
 		tc, err := cfg.telegramConfig(m.Getenv)
 		if err != nil {
 			return nil, err
+		}
+		if st != nil && tc.Webhook.URL != "" && isURL(envOr(m.Getenv, "FAQBOT_STORE_DSN", cfg.Store.DSN)) {
+			// Replicas behind a load balancer share one PostgreSQL store:
+			// an update delivered to two of them is answered once.
+			tc.Claim = func(ctx context.Context, id int) (bool, error) { return st.ClaimUpdate(ctx, "telegram", int64(id)) }
 		}
 		tg, err := telegram.New(tc, co.bot, log)
 		if err != nil {
