@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"strconv"
 
 	"faqbot/adapters/discord"
 	"faqbot/adapters/telegram"
@@ -38,6 +39,8 @@ func contentMetrics(met *metrics.Metrics, lib *search.Library) error {
 	return errors.Join(
 		met.GaugeFunc("content_entries", "Entries (FAQ questions and article passages) in the serving index.", nil,
 			func() float64 { return float64(lib.Index().Len()) }),
+		met.GaugeFunc("content_version", "The serving content version (its first 12 hex digits as a number): replicas that serve the same content show the same value.", nil,
+			func() float64 { return versionNumber(lib.Status().Serving.Version) }),
 		met.GaugeFunc("content_last_reindex_success", "1 when the latest reindex succeeded (or none has run since start), 0 when it failed and older content is serving.", nil,
 			func() float64 {
 				if st := lib.Status(); st.LastReindex != nil && !st.LastReindex.OK {
@@ -46,6 +49,19 @@ func contentMetrics(met *metrics.Metrics, lib *search.Library) error {
 				return 1
 			}),
 	)
+}
+
+// versionNumber is a content version's first 12 hex digits as a number
+// (exact in a float64), 0 when it is not hex.
+func versionNumber(v string) float64 {
+	if len(v) > 12 {
+		v = v[:12]
+	}
+	n, err := strconv.ParseUint(v, 16, 64)
+	if err != nil {
+		return 0
+	}
+	return float64(n)
 }
 
 // platformStats are the counters both chat adapters keep.

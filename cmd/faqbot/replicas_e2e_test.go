@@ -187,6 +187,24 @@ telegram:
 		time.Sleep(20 * time.Millisecond)
 	}
 	t.Logf("second replica on the new version %v after the reindex", time.Since(start).Round(time.Millisecond))
+	metric := func(addr string) string {
+		t.Helper()
+		resp, err := http.Get("http://" + addr + "/metrics")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		for _, l := range strings.Split(string(b), "\n") {
+			if strings.HasPrefix(l, "faqbot_content_version ") {
+				return l
+			}
+		}
+		return ""
+	}
+	if m0, m1 := metric(rs[0].http), metric(rs[1].http); m0 == "" || m0 != m1 || m0 == "faqbot_content_version 0" {
+		t.Errorf("content version metrics %q and %q, want one non-zero value", m0, m1)
+	}
 	if r, _ := ask(t, rs[1].http, "how long does a cold last"); !strings.Contains(r.Text, "Seven to ten days") {
 		t.Errorf("second replica answers %q (%s), want the new content", r.Text, r.Kind)
 	}
