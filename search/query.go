@@ -78,7 +78,7 @@ func (s *snapshot) analyzeWords(words []string) []concept {
 			continue
 		}
 		corrected := false
-		if s.df[stem] == 0 && !synStems[stem] && !isEnglishWord(w) {
+		if s.df(stem) == 0 && !synStems[stem] && !isEnglishWord(w) {
 			if len([]rune(w)) <= 4 && nearStopWord(w) {
 				continue // "wat", "hw", "teh": a mistyped function word
 			}
@@ -247,7 +247,7 @@ func isVariant(a, b []string) bool {
 
 func (s *snapshot) hasAll(stems []string) bool {
 	for _, t := range stems {
-		if s.df[t] == 0 {
+		if s.df(t) == 0 {
 			return false
 		}
 	}
@@ -634,21 +634,28 @@ type titleWeights struct {
 	all     float64
 }
 
-func (s *snapshot) titleWeightsOf(i int) titleWeights {
-	var tw titleWeights
-	for t := range s.titleTerms[i] {
-		tw.terms = append(tw.terms, t)
-	}
-	sort.Strings(tw.terms)
-	for _, t := range tw.terms {
-		w := s.idf(t)
-		if genericStems[t] {
-			w = math.Min(w, genericWeight)
+// titleWeightsAll is every entry's titleWeights, from the title terms the
+// build collected (sorted, as titlePrecision sums them), in two arrays
+// shared by all entries.
+func (s *snapshot) titleWeightsAll(tb *termBuilder) []titleWeights {
+	out := make([]titleWeights, len(s.entries))
+	terms := make([]string, len(tb.title.ids))
+	weights := make([]float64, len(tb.title.ids))
+	for i := range out {
+		lo, hi := tb.title.off[i], tb.title.off[i+1]
+		tw := titleWeights{terms: terms[lo:hi:hi], weights: weights[lo:hi:hi]}
+		for k, id := range tb.title.ids[lo:hi] {
+			t := s.sortedTerms[id]
+			w := s.idfOf(len(s.post.all.of(id)))
+			if genericStems[t] {
+				w = math.Min(w, genericWeight)
+			}
+			tw.terms[k], tw.weights[k] = t, w
+			tw.all += w
 		}
-		tw.weights = append(tw.weights, w)
-		tw.all += w
+		out[i] = tw
 	}
-	return tw
+	return out
 }
 
 // questionWord is the wh-word a question opens with ("how", "what", ...),
@@ -658,9 +665,22 @@ func questionWord(text string) string { return questionWordIn(splitWords(text)) 
 // questionWordIn is questionWord on a text's words.
 func questionWordIn(words []string) string {
 	for i, w := range words {
+		// The constants, not w: w is a slice of the whole lowered text.
 		switch w {
-		case "how", "what", "when", "why", "which", "where", "who":
-			return w
+		case "how":
+			return "how"
+		case "what":
+			return "what"
+		case "when":
+			return "when"
+		case "why":
+			return "why"
+		case "which":
+			return "which"
+		case "where":
+			return "where"
+		case "who":
+			return "who"
 		}
 		if i >= 2 {
 			break

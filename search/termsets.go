@@ -48,13 +48,21 @@ func (q *questionSets) of(stem string) *termSets {
 	}
 	ts := &q.free[0]
 	q.free = q.free[1:]
-	if p := q.s.postings[stem]; p != nil {
+	if id, ok := q.s.termID[stem]; ok {
+		p := &q.s.post
 		for _, f := range []struct {
 			set      entrySet
-			postings []int
-		}{{ts.all, p.all}, {ts.title, p.title}, {ts.body, p.body}, {ts.section, p.section}} {
+			postings []int32
+		}{{ts.all, p.all.of(id)}, {ts.title, p.title.of(id)}, {ts.body, p.body.of(id)}, {ts.section, p.all.of(id)}} {
 			for _, i := range f.postings {
-				f.set.add(i)
+				f.set.add(int(i))
+			}
+		}
+		// A passage's section terms are its section's; a FAQ entry's its
+		// own (above).
+		for _, sec := range p.sections.of(id) {
+			for _, i := range q.s.sections.of(sec) {
+				ts.section.add(int(i))
 			}
 		}
 	}
