@@ -106,8 +106,13 @@ type snapshot struct {
 	// section's entries.
 	sectionOf []int32
 	sections  postingList
-	// titleWeights are the title terms weighed for titlePrecision.
-	titleWeights []titleWeights
+	// dfs is each term's document frequency.
+	dfs []int32
+	// titleTerms are each entry's title terms (sorted); titleWeight is each
+	// term's weight in titlePrecision and titleAll each entry's sum of them.
+	titleTerms  postingList
+	titleWeight []float64
+	titleAll    []float64
 	// spell holds the correction candidates (see correct), and corrections
 	// the words corrected so far.
 	spell       spellIndex
@@ -135,10 +140,10 @@ func (p *postingList) of(k int32) []int32 {
 }
 
 // termPostings are, for each term (by termID), the entries containing it
-// among all their terms, in their title and in their body, and the
-// passage sections containing it. An entry's terms in its section are
+// in their title and in their body (among all their terms: either), and
+// the passage sections containing it. An entry's terms in its section are
 // those of its section when it is a passage, its own otherwise.
-type termPostings struct{ all, title, body, sections postingList }
+type termPostings struct{ title, body, sections postingList }
 
 // df is the number of entries containing term (0 for a term the content
 // never uses).
@@ -147,7 +152,7 @@ func (s *snapshot) df(term string) int {
 	if !ok {
 		return 0
 	}
-	return len(s.post.all.of(id))
+	return int(s.dfs[id])
 }
 
 func (s *snapshot) idf(term string) float64 { return s.idfOf(s.df(term)) }
@@ -213,10 +218,11 @@ func buildSnapshot(entries []faq.Entry, syn *Synonyms) (*snapshot, error) {
 	}
 	b = nil
 	s.sectionOf, s.sections = sectionsOf(entries)
-	s.termID, s.sortedTerms, s.post = tb.finish(s.sectionOf, s.sections)
+	s.termID, s.sortedTerms, s.dfs, s.post = tb.finish(s.sectionOf, s.sections)
+	s.titleTerms = tb.title
 	s.idfMax = s.idf("\x00never")
 	s.spell = newSpellIndex(vocab, syn)
-	s.titleWeights = s.titleWeightsAll(tb)
+	s.titleWeight, s.titleAll = s.titleWeightsOf(s.titleTerms)
 	s.firstInSection = firstInSections(entries)
 	return s, nil
 }
@@ -309,8 +315,8 @@ func (tb *termBuilder) appendTerms(p postingList, text string) postingList {
 }
 
 // finish renumbers the terms in sorted order and returns the term numbers,
-// the sorted terms and the postings.
-func (tb *termBuilder) finish(sectionOf []int32, sections postingList) (map[string]int32, []string, termPostings) {
+// the sorted terms, their document frequencies and the postings.
+func (tb *termBuilder) finish(sectionOf []int32, sections postingList) (map[string]int32, []string, []int32, termPostings) {
 	order := make([]int32, len(tb.terms))
 	for k := range order {
 		order[k] = int32(k)
@@ -356,9 +362,12 @@ func (tb *termBuilder) finish(sectionOf []int32, sections postingList) (map[stri
 		secTerms.ids = append(secTerms.ids, slices.Compact(tmp)...)
 		secTerms.off = append(secTerms.off, uint32(len(secTerms.ids)))
 	}
-	return tb.ids, sorted, termPostings{
-		all: invert(all, len(sorted)), title: invert(tb.title, len(sorted)),
-		body: invert(tb.body, len(sorted)), sections: invert(secTerms, len(sorted)),
+	dfs := make([]int32, len(sorted))
+	for _, t := range all.ids {
+		dfs[t]++
+	}
+	return tb.ids, sorted, dfs, termPostings{
+		title: invert(tb.title, len(sorted)), body: invert(tb.body, len(sorted)), sections: invert(secTerms, len(sorted)),
 	}
 }
 

@@ -615,47 +615,36 @@ func queryStems(cs []concept) map[string]float64 {
 // "What is Massage Therapy?" better than a long question that merely
 // contains both words.
 func (s *snapshot) titlePrecision(i int, q map[string]float64) float64 {
-	tw := s.titleWeights[i]
-	if tw.all == 0 {
+	all := s.titleAll[i]
+	if all == 0 {
 		return 0
 	}
 	got := 0.0
-	for k, t := range tw.terms {
-		got += tw.weights[k] * q[t]
+	for _, id := range s.titleTerms.of(int32(i)) {
+		got += s.titleWeight[id] * q[s.sortedTerms[id]]
 	}
-	return got / tw.all
+	return got / all
 }
 
-// titleWeights are an entry's title terms with their weight in
-// titlePrecision: IDF, capped for generic words.
-type titleWeights struct {
-	terms   []string
-	weights []float64
-	all     float64
-}
-
-// titleWeightsAll is every entry's titleWeights, from the title terms the
-// build collected (sorted, as titlePrecision sums them), in two arrays
-// shared by all entries.
-func (s *snapshot) titleWeightsAll(tb *termBuilder) []titleWeights {
-	out := make([]titleWeights, len(s.entries))
-	terms := make([]string, len(tb.title.ids))
-	weights := make([]float64, len(tb.title.ids))
-	for i := range out {
-		lo, hi := tb.title.off[i], tb.title.off[i+1]
-		tw := titleWeights{terms: terms[lo:hi:hi], weights: weights[lo:hi:hi]}
-		for k, id := range tb.title.ids[lo:hi] {
-			t := s.sortedTerms[id]
-			w := s.idfOf(len(s.post.all.of(id)))
-			if genericStems[t] {
-				w = math.Min(w, genericWeight)
-			}
-			tw.terms[k], tw.weights[k] = t, w
-			tw.all += w
+// titleWeightsOf returns each term's weight in titlePrecision (IDF,
+// capped for generic words) and, for each entry, the sum of its title
+// terms' weights, summed in the order titlePrecision reads them.
+func (s *snapshot) titleWeightsOf(titles postingList) ([]float64, []float64) {
+	weight := make([]float64, len(s.sortedTerms))
+	for id, t := range s.sortedTerms {
+		w := s.idfOf(int(s.dfs[id]))
+		if genericStems[t] {
+			w = math.Min(w, genericWeight)
 		}
-		out[i] = tw
+		weight[id] = w
 	}
-	return out
+	all := make([]float64, len(s.entries))
+	for i := range all {
+		for _, id := range titles.of(int32(i)) {
+			all[i] += weight[id]
+		}
+	}
+	return weight, all
 }
 
 // questionWord is the wh-word a question opens with ("how", "what", ...),

@@ -329,17 +329,16 @@ func checkCompact(t *testing.T, dir string, s *snapshot, perTerm bool) {
 		}
 	}
 	for id, term := range s.sortedTerms {
-		for f, p := range []*postingList{&s.post.all, &s.post.title, &s.post.body} {
+		for f, p := range []*postingList{&s.post.title, &s.post.body} {
 			prev := int32(-1)
 			for _, e := range p.of(int32(id)) {
 				if e <= prev {
 					t.Fatalf("%s: postings of %q not sorted", dir, term)
 				}
 				prev = e
-				got[e][f][term] = true
-				if f == 0 {
-					got[e][3][term] = true
-				}
+				got[e][f+1][term] = true
+				got[e][0][term] = true
+				got[e][3][term] = true
 			}
 		}
 		for _, sec := range s.post.sections.of(int32(id)) {
@@ -361,7 +360,7 @@ func checkCompact(t *testing.T, dir string, s *snapshot, perTerm bool) {
 			terms = append(terms, term)
 		}
 		sort.Strings(terms)
-		tw := s.titleWeights[i]
+		ids := s.titleTerms.of(int32(i))
 		sum := 0.0
 		for k, term := range terms {
 			w := s.idfOf(df[term])
@@ -369,13 +368,13 @@ func checkCompact(t *testing.T, dir string, s *snapshot, perTerm bool) {
 				w = math.Min(w, genericWeight)
 			}
 			sum += w
-			if k >= len(tw.terms) || tw.terms[k] != term || tw.weights[k] != w {
-				t.Errorf("%s: entry %d title weights %v %v, want terms %v", dir, i, tw.terms, tw.weights, terms)
+			if k >= len(ids) || s.sortedTerms[ids[k]] != term || s.titleWeight[ids[k]] != w {
+				t.Errorf("%s: entry %d title terms %v, want %v", dir, i, ids, terms)
 				break
 			}
 		}
-		if len(tw.terms) != len(terms) || tw.all != sum {
-			t.Errorf("%s: entry %d title weights: %d terms summing to %v, want %d summing to %v", dir, i, len(tw.terms), tw.all, len(terms), sum)
+		if len(ids) != len(terms) || s.titleAll[i] != sum {
+			t.Errorf("%s: entry %d title weights: %d terms summing to %v, want %d summing to %v", dir, i, len(ids), s.titleAll[i], len(terms), sum)
 		}
 	}
 	if !perTerm {

@@ -53,11 +53,15 @@ func (q *questionSets) of(stem string) *termSets {
 		for _, f := range []struct {
 			set      entrySet
 			postings []int32
-		}{{ts.all, p.all.of(id)}, {ts.title, p.title.of(id)}, {ts.body, p.body.of(id)}, {ts.section, p.all.of(id)}} {
+		}{{ts.title, p.title.of(id)}, {ts.body, p.body.of(id)}} {
 			for _, i := range f.postings {
 				f.set.add(int(i))
 			}
 		}
+		for w := range ts.all {
+			ts.all[w] = ts.title[w] | ts.body[w]
+		}
+		copy(ts.section, ts.all)
 		// A passage's section terms are its section's; a FAQ entry's its
 		// own (above).
 		for _, sec := range p.sections.of(id) {
