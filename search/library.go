@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -115,6 +116,9 @@ func OpenLibrary(cfg LibraryConfig) (*Library, Report, error) {
 	rep.DurationMS += ms(time.Since(start))
 	rep.OK = err == nil
 	l.idx = idx
+	// The build's garbage (bleve's analysis of every entry) is several
+	// times the index: give it back to the system now.
+	debug.FreeOSMemory()
 	l.status.Serving = rep
 	return l, rep, nil
 }
@@ -187,6 +191,7 @@ func (l *Library) rebuild(trigger string) (Report, error) {
 		if err != nil {
 			rep.Errors = append(rep.Errors, err.Error())
 		}
+		debug.FreeOSMemory() // the old index and the build's garbage
 	}
 	rep.DurationMS = ms(time.Since(start))
 	rep.OK = err == nil

@@ -148,8 +148,6 @@ func (s *snapshot) weigh(cs []concept) []concept {
 	qs := s.newQuestionSets(nstems)
 	sets := make([][]*termSets, 0, nalts)
 	stemSets := make([]*termSets, 0, nstems)
-	n := (len(s.entries) + 63) / 64
-	union, tmp := make(entrySet, n), make(entrySet, n)
 	for i := range cs {
 		c := &cs[i]
 		for k, a := range c.alts {
@@ -166,7 +164,7 @@ func (s *snapshot) weigh(cs []concept) []concept {
 		k := len(sets)
 		c.sets = sets[k-len(c.alts) : k : k]
 		w := -1.0
-		if df := conceptDF(c, union, tmp); df > 0 {
+		if df := conceptDF(c); df > 0 {
 			w = s.idfOf(df)
 		}
 		if w < 0 {
@@ -257,23 +255,95 @@ func (s *snapshot) hasAll(stems []string) bool {
 // conceptDF counts the entries containing the concept in any of its
 // present forms: "low back", "lower back" and "lumbar" are one concept, as
 // common as all its forms together.
-func conceptDF(c *concept, union, tmp entrySet) int {
-	clear(union)
+func conceptDF(c *concept) int {
+	// Most concepts are one word found in one form: its own df.
+	only := -1
+	for k := range c.alts {
+		if c.present[k] {
+			if only >= 0 {
+				only = -2
+				break
+			}
+			only = k
+		}
+	}
+	if only >= 0 && len(c.sets[only]) == 1 {
+		return c.sets[only][0].df
+	}
+	// Otherwise count the union of the forms' entries: a one-word form's
+	// title and body postings as they are, a phrase's the entries that
+	// have all its words (few), without building the whole union.
+	var buf [16][]int32
+	lists := buf[:0]
 	for k := range c.alts {
 		if !c.present[k] {
 			continue
 		}
-		copy(tmp, c.sets[k][0].all)
-		for _, ts := range c.sets[k][1:] {
-			for w := range tmp {
-				tmp[w] &= ts.all[w]
-			}
+		sets := c.sets[k]
+		if len(sets) == 1 {
+			lists = append(lists, sets[0].title, sets[0].body)
+			continue
 		}
-		for w := range union {
-			union[w] |= tmp[w]
+		lists = append(lists, phraseEntries(sets))
+	}
+	return unionCount(lists)
+}
+
+// phraseEntries lists the entries that have every stem of a phrase (by
+// their sets), going through the entries of its rarest stem.
+func phraseEntries(sets []*termSets) []int32 {
+	rare := sets[0]
+	for _, ts := range sets[1:] {
+		if ts.df < rare.df {
+			rare = ts
 		}
 	}
-	return union.len()
+	var out []int32
+	t, b := rare.title, rare.body
+	for len(t) > 0 || len(b) > 0 {
+		var e int32
+		switch {
+		case len(b) == 0 || len(t) > 0 && t[0] < b[0]:
+			e, t = t[0], t[1:]
+		case len(t) == 0 || b[0] < t[0]:
+			e, b = b[0], b[1:]
+		default:
+			e, t, b = t[0], t[1:], b[1:]
+		}
+		all := true
+		for _, ts := range sets {
+			if ts != rare && !ts.has(int(e)) {
+				all = false
+				break
+			}
+		}
+		if all {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// unionCount is the number of distinct entries in sorted lists.
+func unionCount(lists [][]int32) int {
+	n := 0
+	for {
+		low, any := int32(math.MaxInt32), false
+		for _, l := range lists {
+			if len(l) > 0 && l[0] <= low {
+				low, any = l[0], true
+			}
+		}
+		if !any {
+			return n
+		}
+		n++
+		for k, l := range lists {
+			if len(l) > 0 && l[0] == low {
+				lists[k] = l[1:]
+			}
+		}
+	}
 }
 
 func dedupe(cs []concept) []concept {
@@ -394,22 +464,26 @@ func (ar *queryArena) phrase(stems []string, field string, boost float64) query.
 // fieldMatches reports whether some entry has all of a phrase's stems (by
 // their sets) in the field.
 func fieldMatches(field int, sets []*termSets) bool {
-	of := func(ts *termSets) entrySet {
+	of := func(ts *termSets) []int32 {
 		if field == fieldBody {
 			return ts.body
 		}
 		return ts.title
 	}
-	for w := range of(sets[0]) {
-		m := ^uint64(0)
-		for _, ts := range sets {
-			m &= of(ts)[w]
-		}
-		if m != 0 {
-			return true
-		}
+	if len(sets) == 1 {
+		return len(of(sets[0])) > 0
 	}
-	return false
+	if len(sets) == 2 {
+		return intersects(of(sets[0]), of(sets[1]))
+	}
+	common := intersect(nil, of(sets[0]), of(sets[1]))
+	for _, ts := range sets[2:] {
+		if len(common) == 0 {
+			return false
+		}
+		common = intersect(common[:0:0], common, of(ts))
+	}
+	return len(common) > 0
 }
 
 // candidate is one entry bleve retrieved for a question, with its
@@ -538,7 +612,7 @@ func (s *snapshot) coverage(cs []concept, i int) (fit, []string) {
 			}
 			var all, title, body, section int
 			for _, ts := range sets {
-				if ts.all.has(i) {
+				if ts.has(i) {
 					all++
 				}
 				if ts.title.has(i) {
@@ -547,7 +621,7 @@ func (s *snapshot) coverage(cs []concept, i int) (fit, []string) {
 				if ts.body.has(i) {
 					body++
 				}
-				if !ownSection && ts.section.has(i) {
+				if !ownSection && ts.inSection(i) {
 					section++
 				}
 			}

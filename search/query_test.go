@@ -194,8 +194,7 @@ func TestSetsMatchTermMaps(t *testing.T) {
 						}
 					}
 				}
-				n := (len(s.entries) + 63) / 64
-				if got := conceptDF(c, make(entrySet, n), make(entrySet, n)); got != df {
+				if got := conceptDF(c); got != df {
 					t.Errorf("%q: concept %q in %d entries, want %d", q, c.surface, got, df)
 				}
 			}
@@ -386,11 +385,11 @@ func checkCompact(t *testing.T, dir string, s *snapshot, perTerm bool) {
 		for i := range s.entries {
 			for _, f := range []struct {
 				name string
-				set  entrySet
+				has  func(int) bool
 				want map[string]bool
-			}{{"all", ts.all, all[i]}, {"title", ts.title, title[i]}, {"body", ts.body, body[i]}, {"section", ts.section, section[i]}} {
-				if f.set.has(i) != f.want[term] {
-					t.Errorf("%s: %q in entry %d's %s: got %v, want %v", dir, term, i, f.name, f.set.has(i), f.want[term])
+			}{{"all", ts.has, all[i]}, {"title", ts.title.has, title[i]}, {"body", ts.body.has, body[i]}, {"section", ts.inSection, section[i]}} {
+				if f.has(i) != f.want[term] {
+					t.Errorf("%s: %q in entry %d's %s: got %v, want %v", dir, term, i, f.name, f.has(i), f.want[term])
 				}
 			}
 		}
