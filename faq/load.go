@@ -37,12 +37,17 @@ type Result struct {
 	Files []FileResult
 	// Version is a hash of the loaded files' names and bytes.
 	Version string
+	// Warnings are the content problems that Load worked around rather
+	// than failing the file (see Check): duplicate questions skipped, long
+	// answers cut into parts. Each names file and line.
+	Warnings []*Error
 }
 
 // Options tune validation.
 type Options struct {
-	// MaxAnswerChars, when > 0, makes FAQ answers longer than this an error:
-	// a FAQ answer is shown whole, so it must fit in one reply.
+	// MaxAnswerChars, when > 0, is the longest FAQ answer one reply can
+	// show: a longer one is served as parts that fit, with a warning (see
+	// Check).
 	MaxAnswerChars int
 	// Guard, when set, compares each load with the last one it accepted and
 	// refuses one that lost too many entries (see Guard). Loads made for
@@ -88,6 +93,8 @@ func Parse(name string, data []byte) ([]Entry, error) {
 // the files that loaded and validated cleanly, and an error joining every
 // problem found (each an *Error naming file and line), so one bad file is
 // reported without hiding the others. It never panics on bad content.
+// Problems it can work around without failing the file (duplicate
+// questions, answers too long for one reply) are res.Warnings instead.
 //
 // A file that changes while it is read (compared by reading it twice) is an
 // error wrapping ErrChanging. Inside a folder, a symbolic link is followed
@@ -128,6 +135,18 @@ func Load(paths []string, opt Options) (*Result, error) {
 	if verrs := Validate(res.Entries, opt); len(verrs) > 0 {
 		errs = append(errs, verrs...)
 		res.Entries = dropInvalid(res, verrs)
+	}
+	res.Entries, res.Warnings = Check(res.Entries, opt)
+	if len(res.Warnings) > 0 {
+		served := map[string]int{}
+		for _, e := range res.Entries {
+			served[e.Source]++
+		}
+		for i := range res.Files {
+			if res.Files[i].Err == nil {
+				res.Files[i].Entries = served[res.Files[i].Path]
+			}
+		}
 	}
 	if overlay != "" {
 		partial := len(errs) > 0
@@ -304,39 +323,199 @@ func expand(paths []string) ([]string, []error) {
 	return files, errs
 }
 
-// Validate checks entries beyond syntax: duplicate IDs, duplicate
-// questions, empty texts and (with opt.MaxAnswerChars) FAQ answers too long
-// to show in one reply. Each problem is an *Error naming file and line.
+// Validate checks entries for the problems that fail their file: duplicate
+// entry IDs and empty texts. Each problem is an *Error naming file and
+// line. Duplicate questions and FAQ answers too long for one reply are not
+// errors: Check turns them into warnings and fixes what it serves.
 func Validate(entries []Entry, opt Options) []error {
 	var errs []error
 	ids := map[string]Entry{}
-	questions := map[string]Entry{}
 	for _, e := range entries {
 		if prev, ok := ids[e.ID]; ok {
-			errs = append(errs, errAt(e.Source, e.Line, "duplicate entry ID %q (also at %s:%d)", e.ID, prev.Source, prev.Line))
+			// The same question twice in one file gives the same derived
+			// ID: that is a duplicate question, which Check skips.
+			if !(e.Type == TypeFAQ && prev.Type == TypeFAQ && questionKey(e.Title) == questionKey(prev.Title)) {
+				errs = append(errs, errAt(e.Source, e.Line, "duplicate entry ID %q (also at %s:%d)", e.ID, prev.Source, prev.Line))
+			}
 		} else {
 			ids[e.ID] = e
 		}
 		if strings.TrimSpace(e.Text) == "" {
 			errs = append(errs, errAt(e.Source, e.Line, "%q has an empty answer", clip(e.Title, 60)))
 		}
-		if e.Type != TypeFAQ {
-			continue
-		}
-		if opt.MaxAnswerChars > 0 && utf8.RuneCountInString(e.Text) > opt.MaxAnswerChars {
-			errs = append(errs, errAt(e.Source, e.Line, "answer to %q is %d characters, over the %d a reply can show",
-				clip(e.Title, 60), utf8.RuneCountInString(e.Text), opt.MaxAnswerChars))
-		}
-		for _, q := range append([]string{e.Title}, e.Alternates...) {
-			k := questionKey(q)
-			if prev, ok := questions[k]; ok && prev.ID != e.ID {
-				errs = append(errs, errAt(e.Source, e.Line, "duplicate question %q (also at %s:%d)", clip(q, 60), prev.Source, prev.Line))
-				continue
-			}
-			questions[k] = e
-		}
 	}
 	return errs
+}
+
+// Check returns what of entries is served, with a warning (an *Error
+// naming file and line) for each thing it changed:
+//
+//   - A FAQ question asked again, in the same file or another (compared
+//     ignoring case and punctuation), is skipped at its later place: the
+//     first entry that asks it keeps it and the later entry is left out
+//     when its main question is the duplicate, or loses just that
+//     alternate phrasing otherwise. The warning names both places.
+//   - A FAQ answer longer than opt.MaxAnswerChars is served as parts that
+//     each fit in one reply, cut like article sections: whole paragraphs
+//     packed up to the limit, a paragraph longer than that cut at sentence
+//     ends (at word boundaries only for one sentence over the limit). Each
+//     part is a FAQ entry with the same question and alternates, so the
+//     search serves the part that best answers a question. The first part
+//     keeps the entry's ID; the others get "-2", "-3"… after it.
+//
+// Check assumes Validate found no errors in entries.
+func Check(entries []Entry, opt Options) ([]Entry, []*Error) {
+	var warns []*Error
+	type asked struct {
+		idx  int
+		e    *Entry
+		main bool
+	}
+	questions := map[string]asked{}
+	out := make([]Entry, 0, len(entries))
+	for i := range entries {
+		e := entries[i]
+		if e.Type != TypeFAQ {
+			out = append(out, e)
+			continue
+		}
+		k := questionKey(e.Title)
+		if prev, ok := questions[k]; ok && prev.idx != i {
+			where := fmt.Sprintf("%s:%d", prev.e.Source, prev.e.Line)
+			if !prev.main {
+				where += fmt.Sprintf(", an alternate of %q", clip(prev.e.Title, 60))
+			}
+			warns = append(warns, errAt(e.Source, e.Line, "duplicate question %q (first at %s): this later entry is skipped",
+				clip(e.Title, 60), where))
+			continue
+		}
+		questions[k] = asked{i, &entries[i], true}
+		var alts []string
+		for _, q := range e.Alternates {
+			ak := questionKey(q)
+			if prev, ok := questions[ak]; ok {
+				if prev.idx != i {
+					warns = append(warns, errAt(e.Source, e.Line, "duplicate question %q (first at %s:%d): alternate left out of %q",
+						clip(q, 60), prev.e.Source, prev.e.Line, clip(e.Title, 60)))
+				}
+				continue
+			}
+			questions[ak] = asked{i, &entries[i], false}
+			alts = append(alts, q)
+		}
+		if len(alts) != len(e.Alternates) {
+			e.Alternates = alts
+		}
+		n := utf8.RuneCountInString(e.Text)
+		if opt.MaxAnswerChars <= 0 || n <= opt.MaxAnswerChars {
+			out = append(out, e)
+			continue
+		}
+		parts := splitAnswer(e.Text, opt.MaxAnswerChars)
+		warns = append(warns, errAt(e.Source, e.Line, "answer to %q is %d characters, over the %d a reply can show: served as %d parts cut at paragraph and sentence ends",
+			clip(e.Title, 60), n, opt.MaxAnswerChars, len(parts)))
+		for j, p := range parts {
+			pe := e
+			pe.Text = p
+			if j > 0 {
+				pe.ID = fmt.Sprintf("%s-%d", e.ID, j+1)
+			}
+			out = append(out, pe)
+		}
+	}
+	return out, warns
+}
+
+// splitAnswer cuts text into parts of at most max characters: paragraphs
+// (separated by blank lines) packed whole, a longer paragraph cut into
+// sentences packed the same way, a longer sentence cut at spaces.
+func splitAnswer(text string, max int) []string {
+	var parts []string
+	cur, curLen := "", 0
+	add := func(piece, sep string) {
+		n := utf8.RuneCountInString(piece)
+		if cur != "" && curLen+utf8.RuneCountInString(sep)+n <= max {
+			cur += sep + piece
+			curLen += utf8.RuneCountInString(sep) + n
+			return
+		}
+		if cur != "" {
+			parts = append(parts, cur)
+		}
+		cur, curLen = piece, n
+	}
+	for _, para := range strings.Split(text, "\n\n") {
+		para = strings.TrimSpace(para)
+		if para == "" {
+			continue
+		}
+		if utf8.RuneCountInString(para) <= max {
+			add(para, "\n\n")
+			continue
+		}
+		sep := "\n\n"
+		for _, sent := range sentences(para) {
+			for _, piece := range cutWords(sent, max) {
+				add(piece, sep)
+				sep = " "
+			}
+		}
+	}
+	if cur != "" {
+		parts = append(parts, cur)
+	}
+	return parts
+}
+
+// sentences splits a paragraph after each ".", "!" or "?" that a space
+// follows (closing quotes and brackets stay with their sentence).
+func sentences(para string) []string {
+	var out []string
+	start := 0
+	for i := 0; i < len(para); i++ {
+		c := para[i]
+		if c != '.' && c != '!' && c != '?' {
+			continue
+		}
+		j := i + 1
+		for j < len(para) && (para[j] == '"' || para[j] == ')' || para[j] == '\'') {
+			j++
+		}
+		if j < len(para) && para[j] == ' ' {
+			if s := strings.TrimSpace(para[start:j]); s != "" {
+				out = append(out, s)
+			}
+			start = j + 1
+			i = j
+		}
+	}
+	if s := strings.TrimSpace(para[start:]); s != "" {
+		out = append(out, s)
+	}
+	return out
+}
+
+// cutWords cuts a sentence longer than max characters at spaces (and an
+// unbroken run of more than max characters anywhere), marking each cut
+// with "…".
+func cutWords(s string, max int) []string {
+	if utf8.RuneCountInString(s) <= max {
+		return []string{s}
+	}
+	var out []string
+	for utf8.RuneCountInString(s) > max {
+		r := []rune(s)
+		cut := string(r[:max-1])
+		if i := strings.LastIndex(cut, " "); i > 0 {
+			cut = cut[:i]
+		}
+		out = append(out, strings.TrimSpace(cut)+"…")
+		s = strings.TrimSpace(s[len(cut):])
+	}
+	if s != "" {
+		out = append(out, s)
+	}
+	return out
 }
 
 // dropInvalid removes the entries of files that have validation errors, so

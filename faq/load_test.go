@@ -240,6 +240,8 @@ func TestLoadValidation(t *testing.T) {
 		// Two entries with the same explicit ID.
 		"c.yaml": "- id: dup\n  question: First?\n  answer: One.\n- id: dup\n  question: Second?\n  answer: Two.\n",
 		"d.txt":  goodText,
+		// Unparseable: fails alone.
+		"e.yaml": "- question: [unclosed\n",
 	})
 	res, err := faq.Load([]string{dir}, faq.Options{MaxAnswerChars: 200})
 	type place struct {
@@ -250,43 +252,61 @@ func TestLoadValidation(t *testing.T) {
 	for _, p := range problems(t, err) {
 		got[place{filepath.Base(p.File), p.Line}] = p.Msg
 	}
+	if msg := got[place{"c.yaml", 4}]; !strings.Contains(msg, `duplicate entry ID "dup"`) {
+		t.Errorf("c.yaml:4: got %q, want a duplicate entry ID error; all: %v", msg, got)
+	}
+	if len(got) != 2 {
+		t.Errorf("errors: got %d %v, want 2 (c.yaml's duplicate ID, e.yaml's syntax)", len(got), got)
+	}
+	warn := map[place]string{}
+	for _, w := range res.Warnings {
+		warn[place{filepath.Base(w.File), w.Line}] = w.Msg
+	}
 	for _, w := range []struct {
 		place
 		msg string
 	}{
-		{place{"a.yaml", 3}, "over the 200"},
-		{place{"b.md", 7}, "duplicate question"},
-		{place{"c.yaml", 4}, `duplicate entry ID "dup"`},
+		{place{"a.yaml", 3}, "over the 200 a reply can show: served as 2 parts"},
+		{place{"b.md", 7}, `duplicate question "How much water should I drink!" (first at ` + filepath.Join(dir, "a.yaml") + `:1): this later entry is skipped`},
 	} {
-		msg, ok := got[w.place]
-		if !ok || !strings.Contains(msg, w.msg) {
-			t.Errorf("problem at %s:%d: got %q (found %v), want it to contain %q; all problems: %v", w.file, w.line, msg, ok, w.msg, got)
+		if msg := warn[w.place]; !strings.Contains(msg, w.msg) {
+			t.Errorf("warning at %s:%d: got %q, want it to contain %q; all warnings: %v", w.file, w.line, msg, w.msg, warn)
 		}
 	}
-	if len(got) != 3 {
-		t.Errorf("problems: got %d %v, want 3", len(got), got)
+	if len(warn) != 2 {
+		t.Errorf("warnings: got %d %v, want 2", len(warn), warn)
 	}
-	if !strings.Contains(got[place{"b.md", 7}], "a.yaml:1") {
-		t.Errorf("duplicate question: got %q, want it to name the first place a.yaml:1", got[place{"b.md", 7}])
-	}
-	// Files with validation problems serve nothing; the others serve.
+	// Files with errors serve nothing; files with warnings serve the rest.
+	count := map[string]int{}
 	for _, e := range res.Entries {
-		if b := filepath.Base(e.Source); b != "d.txt" {
-			t.Errorf("entry %q from %s served, want only d.txt entries (the others failed validation)", e.Title, b)
+		count[filepath.Base(e.Source)]++
+		if e.Type == faq.TypeFAQ && len([]rune(e.Text)) > 200 {
+			t.Errorf("%s: answer of %d characters served, want at most 200", e.ID, len([]rune(e.Text)))
 		}
 	}
-	if len(res.Entries) != 2 {
-		t.Errorf("entries: got %d, want 2 from d.txt", len(res.Entries))
+	want := map[string]int{"a.yaml": 3, "b.md": 1, "d.txt": 2}
+	for f, n := range want {
+		if count[f] != n {
+			t.Errorf("%s: %d entries served, want %d (all: %v)", f, count[f], n, count)
+		}
+	}
+	if len(count) != len(want) {
+		t.Errorf("entries served from %v, want only %v", count, want)
 	}
 	for _, f := range res.Files {
-		if ok := filepath.Base(f.Path) == "d.txt"; ok != (f.Err == nil) {
-			t.Errorf("%s: Err = %v, want error=%v", f.Path, f.Err, !ok)
+		b := filepath.Base(f.Path)
+		if bad := b == "c.yaml" || b == "e.yaml"; bad != (f.Err != nil) {
+			t.Errorf("%s: Err = %v, want error=%v", f.Path, f.Err, bad)
+		}
+		if f.Err == nil && f.Entries != want[b] {
+			t.Errorf("%s: FileResult.Entries %d, want %d served", b, f.Entries, want[b])
 		}
 	}
 
-	// Without a limit, the long answer is fine.
-	if _, err := faq.Load([]string{filepath.Join(dir, "a.yaml")}, faq.Options{}); err != nil {
-		t.Errorf("no MaxAnswerChars: got %v, want no error", err)
+	// Without a limit, the long answer is whole and there is no warning.
+	res, err = faq.Load([]string{filepath.Join(dir, "a.yaml")}, faq.Options{})
+	if err != nil || len(res.Warnings) != 0 || len(res.Entries) != 2 {
+		t.Errorf("no MaxAnswerChars: got %v, %d warnings, %d entries; want no error, no warning, 2 entries", err, len(res.Warnings), len(res.Entries))
 	}
 }
 
@@ -303,13 +323,11 @@ func TestValidate(t *testing.T) {
 		{"clean", []faq.Entry{e("q1", "A?", "Yes.", faq.TypeFAQ, 1), e("p1", "A?", "Also.", faq.TypePassage, 2)}, faq.Options{}, nil},
 		{"empty text", []faq.Entry{e("p1", "Heading", " \n", faq.TypePassage, 4)}, faq.Options{}, []string{`k.txt:4: "Heading" has an empty answer`}},
 		{"duplicate ID", []faq.Entry{e("x", "A?", "1.", faq.TypeFAQ, 1), e("x", "B?", "2.", faq.TypeFAQ, 9)}, faq.Options{}, []string{`k.txt:9: duplicate entry ID "x" (also at k.txt:1)`}},
-		{"duplicate question via alternate", []faq.Entry{
-			e("q1", "Is it safe?", "Yes.", faq.TypeFAQ, 1),
-			{ID: "q2", Title: "Other?", Alternates: []string{"is it SAFE"}, Text: "No.", Type: faq.TypeFAQ, Source: "k.txt", Line: 5},
-		}, faq.Options{}, []string{`k.txt:5: duplicate question "is it SAFE" (also at k.txt:1)`}},
-		{"answer length counts characters, not bytes", []faq.Entry{e("q1", "A?", strings.Repeat("é", 10), faq.TypeFAQ, 1)}, faq.Options{MaxAnswerChars: 10}, nil},
-		{"answer too long", []faq.Entry{e("q1", "A?", strings.Repeat("é", 11), faq.TypeFAQ, 3)}, faq.Options{MaxAnswerChars: 10}, []string{`k.txt:3: answer to "A?" is 11 characters, over the 10 a reply can show`}},
-		{"passages may be long", []faq.Entry{e("p1", "H", strings.Repeat("x", 50), faq.TypePassage, 3)}, faq.Options{MaxAnswerChars: 10}, nil},
+		// The same question twice in a file derives the same ID: a
+		// duplicate question (a warning of Check), not an ID error.
+		{"same question, same ID", []faq.Entry{e("x", "A?", "1.", faq.TypeFAQ, 1), e("x", "a", "2.", faq.TypeFAQ, 9)}, faq.Options{}, nil},
+		{"duplicate passage ID", []faq.Entry{e("x", "A", "1.", faq.TypePassage, 1), e("x", "A", "1.", faq.TypePassage, 3)}, faq.Options{}, []string{`k.txt:3: duplicate entry ID "x" (also at k.txt:1)`}},
+		{"long answers are not errors", []faq.Entry{e("q1", "A?", strings.Repeat("é", 11), faq.TypeFAQ, 3)}, faq.Options{MaxAnswerChars: 10}, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			errs := faq.Validate(c.entries, c.opt)
@@ -325,6 +343,107 @@ func TestValidate(t *testing.T) {
 				t.Errorf("Validate:\n got  %q\n want %q", got, c.want)
 			}
 		})
+	}
+}
+
+func TestCheckDuplicates(t *testing.T) {
+	q := func(id, title string, alts []string, src string, line int) faq.Entry {
+		return faq.Entry{ID: id, Type: faq.TypeFAQ, Title: title, Alternates: alts, Text: "Answer " + id + ".", Source: src, Line: line}
+	}
+	in := []faq.Entry{
+		q("q1", "Is it safe?", []string{"Can I do it safely?"}, "a.yaml", 1),
+		// Within the file: same question, differently written.
+		q("q2", "is it SAFE", nil, "a.yaml", 5),
+		// An alternate repeating an earlier question is dropped; the
+		// entry stays with its other phrasings.
+		q("q3", "How long does it take?", []string{"Is it safe", "How many minutes?", "how many minutes"}, "a.yaml", 9),
+		// Across files: a main question that was an alternate there.
+		q("q4", "Can I do it safely", nil, "b.md", 3),
+		{ID: "p1", Type: faq.TypePassage, Title: "Is it safe?", Text: "Passages are not questions.", Source: "b.md", Line: 7},
+	}
+	out, warns := faq.Check(in, faq.Options{})
+	var ids []string
+	for _, e := range out {
+		ids = append(ids, e.ID)
+	}
+	if want := []string{"q1", "q3", "p1"}; !equalStrings(ids, want) {
+		t.Errorf("served %q, want %q (later duplicates skipped)", ids, want)
+	}
+	if got := out[1].Alternates; !equalStrings(got, []string{"How many minutes?"}) {
+		t.Errorf("q3 alternates: got %q, want the duplicate ones dropped", got)
+	}
+	var got []string
+	for _, w := range warns {
+		got = append(got, w.Error())
+	}
+	want := []string{
+		`a.yaml:5: duplicate question "is it SAFE" (first at a.yaml:1): this later entry is skipped`,
+		`a.yaml:9: duplicate question "Is it safe" (first at a.yaml:1): alternate left out of "How long does it take?"`,
+		`b.md:3: duplicate question "Can I do it safely" (first at a.yaml:1, an alternate of "Is it safe?"): this later entry is skipped`,
+	}
+	if !equalStrings(got, want) {
+		t.Errorf("warnings:\n got  %q\n want %q", got, want)
+	}
+	if in[2].Alternates[0] != "Is it safe" {
+		t.Error("Check changed its input")
+	}
+}
+
+func TestCheckLongAnswer(t *testing.T) {
+	p1 := "Rest is the first treatment. Most sprains heal in two weeks." // 60
+	p2 := strings.Repeat("Ice it for twenty minutes. ", 5)               // 135
+	p3 := "See a doctor if it does not improve."
+	e := faq.Entry{ID: "q1", Type: faq.TypeFAQ, Title: "How is a sprain treated?", Alternates: []string{"sprain care"},
+		Text: p1 + "\n\n" + strings.TrimSpace(p2) + "\n\n" + p3, Tags: []string{"injury"}, Source: "k.yaml", Line: 4}
+	out, warns := faq.Check([]faq.Entry{e}, faq.Options{MaxAnswerChars: 100})
+	if len(warns) != 1 || !strings.Contains(warns[0].Error(), `k.yaml:4: answer to "How is a sprain treated?" is 234 characters, over the 100 a reply can show: served as`) {
+		t.Errorf("warnings: got %v, want one about the long answer", warns)
+	}
+	var texts []string
+	for k, p := range out {
+		texts = append(texts, p.Text)
+		if n := len([]rune(p.Text)); n > 100 {
+			t.Errorf("part %d: %d characters, want at most 100", k, n)
+		}
+		if !strings.HasSuffix(p.Text, ".") {
+			t.Errorf("part %d %q does not end at a sentence end", k, p.Text)
+		}
+		if p.Type != faq.TypeFAQ || p.Title != e.Title || !equalStrings(p.Alternates, e.Alternates) || p.Source != e.Source || p.Line != e.Line || len(p.Tags) != 1 {
+			t.Errorf("part %d: %+v, want the entry's type, question, alternates, tags and place", k, p)
+		}
+	}
+	// Paragraphs and sentences are packed greedily, in order.
+	want := []string{
+		p1 + "\n\nIce it for twenty minutes.",
+		"Ice it for twenty minutes. Ice it for twenty minutes. Ice it for twenty minutes.",
+		"Ice it for twenty minutes.\n\n" + p3,
+	}
+	if !equalStrings(texts, want) {
+		t.Errorf("parts:\n got  %q\n want %q", texts, want)
+	}
+	if out[0].ID != "q1" || out[1].ID != "q1-2" || out[2].ID != "q1-3" {
+		t.Errorf("IDs %q %q %q, want q1 q1-2 q1-3", out[0].ID, out[1].ID, out[2].ID)
+	}
+	// Nothing is lost: the parts hold every word of the answer, in order.
+	if strings.Join(strings.Fields(strings.Join(texts, " ")), " ") != strings.Join(strings.Fields(e.Text), " ") {
+		t.Errorf("parts %q do not add up to the answer", texts)
+	}
+	// One unbroken sentence over the limit is cut at spaces.
+	e.Text = strings.Repeat("word ", 50) + "end."
+	out, _ = faq.Check([]faq.Entry{e}, faq.Options{MaxAnswerChars: 40})
+	for k, p := range out {
+		if n := len([]rune(p.Text)); n > 40 {
+			t.Errorf("long sentence part %d: %d characters, want at most 40", k, n)
+		}
+	}
+	if len(out) < 6 || !strings.HasSuffix(out[0].Text, "…") || !strings.HasSuffix(out[len(out)-1].Text, "end.") {
+		t.Errorf("long sentence: got %d parts %q", len(out), out[0].Text)
+	}
+	// An answer that fits and passages of any length are left alone.
+	short := faq.Entry{ID: "q2", Type: faq.TypeFAQ, Title: "Q?", Text: strings.Repeat("x", 40), Source: "k.yaml"}
+	pass := faq.Entry{ID: "p1", Type: faq.TypePassage, Title: "H", Text: strings.Repeat("y. ", 100), Source: "k.md"}
+	if out, warns := faq.Check([]faq.Entry{short, pass}, faq.Options{MaxAnswerChars: 40}); len(out) != 2 || len(warns) != 0 {
+		t.Errorf("short answer and long passage: got %d entries, %v; want both unchanged", len(out), warns)
 	}
 }
 

@@ -14,7 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -82,30 +82,36 @@ func newMapping() (*mapping.IndexMappingImpl, error) {
 }
 
 // snapshot is one built, immutable index with its statistics.
+//
+// Beside bleve's index it keeps what the features read, compactly: every
+// analyzed term once (terms, sorted, with termID numbering them in that
+// order), and for each term the sorted entry numbers that contain it in
+// any field, in the title, in the body, and the passage sections that
+// contain it (post). Nothing per entry is a map.
 type snapshot struct {
 	idx     bleve.Index
 	entries []faq.Entry
 	byID    map[string]int
-	// terms holds each entry's analyzed terms (title, label, alternates,
-	// text, context), for coverage.
-	terms []map[string]bool
-	// titleTerms and bodyTerms split terms by field.
-	titleTerms, bodyTerms []map[string]bool
-	// sectionTerms are the terms of a passage's whole section (the entry's
-	// own terms for FAQ entries): the context a passage is read in.
-	sectionTerms []map[string]bool
 	// qword is each entry title's question word (see questionWord).
 	qword []string
-	// df is the document frequency of each term; vocab the surface words.
-	df map[string]int
-	// postings lists the entries containing each term, among all their
-	// terms and in each field.
-	postings map[string]*termPostings
-	vocab    map[string]int
-	// sortedTerms are the keys of df in order, for prefix lookups.
+	// termID numbers each analyzed term of the content: its index in
+	// sortedTerms, which lists them in order, for prefix lookups.
+	termID      map[string]int32
 	sortedTerms []string
-	// titleWeights are the title terms weighed for titlePrecision.
-	titleWeights []titleWeights
+	// post holds each term's postings (see termPostings).
+	post termPostings
+	// sectionOf is each passage's section (by file and heading) and -1 for
+	// FAQ entries, which are their own section; sections lists each
+	// section's entries.
+	sectionOf []int32
+	sections  postingList
+	// dfs is each term's document frequency.
+	dfs []int32
+	// titleTerms are each entry's title terms (sorted); titleWeight is each
+	// term's weight in titlePrecision and titleAll each entry's sum of them.
+	titleTerms  postingList
+	titleWeight []float64
+	titleAll    []float64
 	// spell holds the correction candidates (see correct), and corrections
 	// the words corrected so far.
 	spell       spellIndex
@@ -119,7 +125,38 @@ type snapshot struct {
 	built       time.Time
 }
 
-func (s *snapshot) idf(term string) float64 { return s.idfOf(s.df[term]) }
+// postingList is a list of sorted int32 lists, numbered from 0, in one
+// array: list k is ids[off[k]:off[k+1]].
+type postingList struct {
+	off []uint32
+	ids []int32
+}
+
+// of returns list k (nil when there is no such list).
+func (p *postingList) of(k int32) []int32 {
+	if k < 0 || int(k)+1 >= len(p.off) {
+		return nil
+	}
+	return p.ids[p.off[k]:p.off[k+1]]
+}
+
+// termPostings are, for each term (by termID), the entries containing it
+// in their title and in their body (among all their terms: either), and
+// the passage sections containing it. An entry's terms in its section are
+// those of its section when it is a passage, its own otherwise.
+type termPostings struct{ title, body, sections postingList }
+
+// df is the number of entries containing term (0 for a term the content
+// never uses).
+func (s *snapshot) df(term string) int {
+	id, ok := s.termID[term]
+	if !ok {
+		return 0
+	}
+	return int(s.dfs[id])
+}
+
+func (s *snapshot) idf(term string) float64 { return s.idfOf(s.df(term)) }
 
 // idfOf is the BM25 inverse document frequency of a term in df entries.
 func (s *snapshot) idfOf(df int) float64 {
@@ -146,8 +183,9 @@ func buildSnapshot(entries []faq.Entry, syn *Synonyms) (*snapshot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("search: new index: %w", err)
 	}
-	s := &snapshot{idx: idx, entries: entries, byID: make(map[string]int, len(entries)),
-		df: map[string]int{}, vocab: map[string]int{}, syn: syn, built: time.Now()}
+	s := &snapshot{idx: idx, entries: entries, byID: make(map[string]int, len(entries)), syn: syn, built: time.Now()}
+	vocab := map[string]int{}
+	tb := newTermBuilder(len(entries))
 	b := idx.NewBatch()
 	for i, e := range entries {
 		if _, dup := s.byID[e.ID]; dup {
@@ -164,104 +202,212 @@ func buildSnapshot(entries []faq.Entry, syn *Synonyms) (*snapshot, error) {
 			idx.Close()
 			return nil, fmt.Errorf("search: index %s: %w", e.ID, err)
 		}
-		set := map[string]bool{}
-		for _, t := range stems(title + "\n" + body) {
-			set[t] = true
-		}
-		for t := range set {
-			s.df[t]++
-		}
-		s.terms = append(s.terms, set)
-		s.titleTerms = append(s.titleTerms, stemSet(title))
+		tb.add(title, body)
 		s.qword = append(s.qword, questionWord(e.Title))
-		s.bodyTerms = append(s.bodyTerms, stemSet(body))
 		for _, w := range splitWords(title + " " + body) {
-			s.vocab[w]++
+			if _, ok := vocab[w]; !ok {
+				// The word is a slice of the whole lowered text: copy it,
+				// or the spelling index would keep every entry's text.
+				w = strings.Clone(w)
+			}
+			vocab[w]++
 		}
 	}
-	s.sectionTerms = sectionSets(entries, s.terms)
-	s.firstInSection = firstInSections(entries)
-	s.answerTypes = answerTypesOf(entries)
-	s.postings = postingsOf(s.terms, s.titleTerms, s.bodyTerms, s.sectionTerms)
 	if err := idx.Batch(b); err != nil {
 		idx.Close()
 		return nil, fmt.Errorf("search: index batch: %w", err)
 	}
+	b = nil
+	s.sectionOf, s.sections = sectionsOf(entries)
+	s.termID, s.sortedTerms, s.dfs, s.post = tb.finish(s.sectionOf, s.sections)
+	s.titleTerms = tb.title
 	s.idfMax = s.idf("\x00never")
-	s.sortedTerms = make([]string, 0, len(s.df))
-	for t := range s.df {
-		s.sortedTerms = append(s.sortedTerms, t)
-	}
-	sort.Strings(s.sortedTerms)
-	s.spell = newSpellIndex(s.vocab, syn)
-	for i := range entries {
-		s.titleWeights = append(s.titleWeights, s.titleWeightsOf(i))
-	}
+	s.spell = newSpellIndex(vocab, syn)
+	s.titleWeight, s.titleAll = s.titleWeightsOf(s.titleTerms)
+	s.firstInSection = firstInSections(entries)
+	s.answerTypes = answerTypesOf(entries)
 	return s, nil
 }
 
-// sectionSets unions the terms of passages that share a file and heading.
-func sectionSets(entries []faq.Entry, terms []map[string]bool) []map[string]bool {
+// sectionsOf numbers the passage sections (passages sharing a file and a
+// heading) in order of first appearance: each entry's section (-1 for FAQ
+// entries) and each section's entries.
+func sectionsOf(entries []faq.Entry) ([]int32, postingList) {
 	type key struct{ source, title string }
-	union := map[key]map[string]bool{}
+	num := map[key]int32{}
+	of := make([]int32, len(entries))
+	var count []uint32
 	for i, e := range entries {
+		of[i] = -1
 		if e.Type != faq.TypePassage {
 			continue
 		}
 		k := key{e.Source, e.Title}
-		if union[k] == nil {
-			union[k] = map[string]bool{}
+		n, ok := num[k]
+		if !ok {
+			n = int32(len(count))
+			num[k] = n
+			count = append(count, 0)
 		}
-		for t := range terms[i] {
-			union[k][t] = true
-		}
+		of[i] = n
+		count[n]++
 	}
-	out := make([]map[string]bool, len(entries))
-	for i, e := range entries {
-		out[i] = terms[i]
-		if e.Type == faq.TypePassage {
-			out[i] = union[key{e.Source, e.Title}]
+	return of, fill(count, func(emit func(list, id int32)) {
+		for i, n := range of {
+			if n >= 0 {
+				emit(n, int32(i))
+			}
 		}
-	}
-	return out
+	})
 }
 
-// termPostings are the entries containing one term: among all their terms,
-// in their title, in their body, and in their section.
-type termPostings struct{ all, title, body, section []int }
-
-// postingsOf lists, for each term, the entries whose sets hold it.
-func postingsOf(all, title, body, section []map[string]bool) map[string]*termPostings {
-	p := map[string]*termPostings{}
-	of := func(t string) *termPostings {
-		if p[t] == nil {
-			p[t] = &termPostings{}
-		}
-		return p[t]
+// fill builds a postingList of len(count) lists of count[k] ids each from
+// the (list, id) pairs that each calls emit with, in order.
+func fill(count []uint32, each func(emit func(list, id int32))) postingList {
+	p := postingList{off: make([]uint32, len(count)+1)}
+	for k, c := range count {
+		p.off[k+1] = p.off[k] + c
 	}
-	for i := range all {
-		for t := range all[i] {
-			of(t).all = append(of(t).all, i)
-		}
-		for t := range title[i] {
-			of(t).title = append(of(t).title, i)
-		}
-		for t := range body[i] {
-			of(t).body = append(of(t).body, i)
-		}
-		for t := range section[i] {
-			of(t).section = append(of(t).section, i)
-		}
-	}
+	p.ids = make([]int32, p.off[len(count)])
+	next := slices.Clone(p.off[:len(count)])
+	each(func(list, id int32) {
+		p.ids[next[list]] = id
+		next[list]++
+	})
 	return p
 }
 
-func stemSet(text string) map[string]bool {
-	m := map[string]bool{}
-	for _, t := range stems(text) {
-		m[t] = true
+// termBuilder collects each entry's analyzed terms, each analyzed once,
+// as numbers of interned terms, while the index is built.
+type termBuilder struct {
+	ids   map[string]int32
+	terms []string
+	// title and body are each entry's distinct terms, sorted by number.
+	title, body postingList
+	buf         []int32
+}
+
+func newTermBuilder(n int) *termBuilder {
+	return &termBuilder{ids: map[string]int32{},
+		title: postingList{off: make([]uint32, 1, n+1)}, body: postingList{off: make([]uint32, 1, n+1)}}
+}
+
+// add records the next entry's title and body terms.
+func (tb *termBuilder) add(title, body string) {
+	tb.title = tb.appendTerms(tb.title, title)
+	tb.body = tb.appendTerms(tb.body, body)
+}
+
+func (tb *termBuilder) appendTerms(p postingList, text string) postingList {
+	tb.buf = tb.buf[:0]
+	for _, t := range analyzer.Analyze([]byte(text)) {
+		id, ok := tb.ids[string(t.Term)]
+		if !ok {
+			id = int32(len(tb.terms))
+			st := string(t.Term)
+			tb.ids[st] = id
+			tb.terms = append(tb.terms, st)
+		}
+		tb.buf = append(tb.buf, id)
 	}
-	return m
+	slices.Sort(tb.buf)
+	p.ids = append(p.ids, slices.Compact(tb.buf)...)
+	p.off = append(p.off, uint32(len(p.ids)))
+	return p
+}
+
+// finish renumbers the terms in sorted order and returns the term numbers,
+// the sorted terms, their document frequencies and the postings.
+func (tb *termBuilder) finish(sectionOf []int32, sections postingList) (map[string]int32, []string, []int32, termPostings) {
+	order := make([]int32, len(tb.terms))
+	for k := range order {
+		order[k] = int32(k)
+	}
+	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(tb.terms[a], tb.terms[b]) })
+	renum := make([]int32, len(order))
+	sorted := make([]string, len(order))
+	for k, old := range order {
+		renum[old] = int32(k)
+		sorted[k] = tb.terms[old]
+	}
+	for t, old := range tb.ids {
+		tb.ids[t] = renum[old]
+	}
+	for _, p := range []*postingList{&tb.title, &tb.body} {
+		for k := range p.ids {
+			p.ids[k] = renum[p.ids[k]]
+		}
+		for e := 0; e+1 < len(p.off); e++ {
+			slices.Sort(p.ids[p.off[e]:p.off[e+1]])
+		}
+	}
+	tb.terms = sorted
+	nEntries := len(tb.title.off) - 1
+	// all: each entry's title and body terms, merged.
+	var all postingList
+	all.off = make([]uint32, 1, nEntries+1)
+	all.ids = make([]int32, 0, len(tb.title.ids)+len(tb.body.ids))
+	for e := int32(0); int(e) < nEntries; e++ {
+		all.ids = mergeUnion(all.ids, tb.title.of(e), tb.body.of(e))
+		all.off = append(all.off, uint32(len(all.ids)))
+	}
+	// sections: each section's terms, the union of its passages'.
+	var secTerms postingList
+	secTerms.off = make([]uint32, 1, len(sections.off))
+	var tmp []int32
+	for sec := int32(0); int(sec)+1 < len(sections.off); sec++ {
+		tmp = tmp[:0]
+		for _, e := range sections.of(sec) {
+			tmp = append(tmp, all.of(e)...)
+		}
+		slices.Sort(tmp)
+		secTerms.ids = append(secTerms.ids, slices.Compact(tmp)...)
+		secTerms.off = append(secTerms.off, uint32(len(secTerms.ids)))
+	}
+	dfs := make([]int32, len(sorted))
+	for _, t := range all.ids {
+		dfs[t]++
+	}
+	return tb.ids, sorted, dfs, termPostings{
+		title: invert(tb.title, len(sorted)), body: invert(tb.body, len(sorted)), sections: invert(secTerms, len(sorted)),
+	}
+}
+
+// invert turns lists of terms (per entry or section) into lists, per
+// term, of the entries or sections holding it, in order.
+func invert(p postingList, nTerms int) postingList {
+	count := make([]uint32, nTerms)
+	for _, t := range p.ids {
+		count[t]++
+	}
+	return fill(count, func(emit func(list, id int32)) {
+		for k := int32(0); int(k)+1 < len(p.off); k++ {
+			for _, t := range p.of(k) {
+				emit(t, k)
+			}
+		}
+	})
+}
+
+// mergeUnion appends the union of sorted lists a and b to dst.
+func mergeUnion(dst, a, b []int32) []int32 {
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			dst = append(dst, a[i])
+			i++
+		case a[i] > b[j]:
+			dst = append(dst, b[j])
+			j++
+		default:
+			dst = append(dst, a[i])
+			i++
+			j++
+		}
+	}
+	dst = append(dst, a[i:]...)
+	return append(dst, b[j:]...)
 }
 
 // titleText is what the title field holds: the question or heading, a

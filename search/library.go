@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -69,7 +70,16 @@ type Report struct {
 	Synonyms   int          `json:"synonym_groups"`
 	Files      []FileStatus `json:"files"`
 	Errors     []string     `json:"errors,omitempty"`
+	// Warnings are content problems worked around (duplicate questions
+	// skipped, long answers cut into parts; see faq.Check): the first
+	// maxReportWarnings of them, and how many there were in all.
+	Warnings     []string `json:"warnings,omitempty"`
+	WarningCount int      `json:"warning_count,omitempty"`
 }
+
+// maxReportWarnings caps the warnings a report lists; a large knowledge
+// base may have thousands, which `faqbot validate` lists in full.
+const maxReportWarnings = 20
 
 // Status describes what is serving and how the last reindex went.
 type Status struct {
@@ -109,6 +119,9 @@ func OpenLibrary(cfg LibraryConfig) (*Library, Report, error) {
 	rep.DurationMS += ms(time.Since(start))
 	rep.OK = err == nil
 	l.idx = idx
+	// The build's garbage (bleve's analysis of every entry) is several
+	// times the index: give it back to the system now.
+	debug.FreeOSMemory()
 	l.status.Serving = rep
 	return l, rep, nil
 }
@@ -181,6 +194,7 @@ func (l *Library) rebuild(trigger string) (Report, error) {
 		if err != nil {
 			rep.Errors = append(rep.Errors, err.Error())
 		}
+		debug.FreeOSMemory() // the old index and the build's garbage
 	}
 	rep.DurationMS = ms(time.Since(start))
 	rep.OK = err == nil
@@ -207,6 +221,17 @@ func (l *Library) load(trigger string) ([]faq.Entry, *Synonyms, Report, error) {
 	if res != nil {
 		rep.Version = res.Version
 		rep.Entries = len(res.Entries)
+		rep.WarningCount = len(res.Warnings)
+		for _, w := range res.Warnings {
+			if len(rep.Warnings) == maxReportWarnings {
+				break
+			}
+			rep.Warnings = append(rep.Warnings, w.Error())
+		}
+		if len(res.Warnings) > 0 {
+			l.log.Warn("content warnings: problems worked around (faqbot validate lists them all)",
+				"trigger", trigger, "warnings", len(res.Warnings), "first", res.Warnings[0].Error())
+		}
 		for _, f := range res.Files {
 			fs := FileStatus{Path: f.Path, Entries: f.Entries, Alternates: f.Alternates}
 			if f.Err != nil {

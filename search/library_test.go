@@ -101,6 +101,25 @@ func TestOpenLibrary(t *testing.T) {
 	wantTop(t, l.Index(), "what is insomnia", "What is insomnia?", answerable)
 }
 
+// TestLibraryWarnings: a duplicate question is a warning in the report,
+// not an error; the reindex succeeds and the rest serves.
+func TestLibraryWarnings(t *testing.T) {
+	dir := contentDir(t)
+	put(t, dir, "dup.yaml", "- question: What is insomnia?\n  answer: Trouble sleeping.\n- question: Can I drink coffee at night?\n  answer: Coffee late keeps you awake.\n")
+	l, rep := openLibrary(t, search.LibraryConfig{Paths: []string{dir}})
+	if !rep.OK || len(rep.Errors) != 0 {
+		t.Errorf("report: OK %v, Errors %q; want OK (a duplicate question is a warning)", rep.OK, rep.Errors)
+	}
+	if rep.WarningCount != 1 || len(rep.Warnings) != 1 || !strings.Contains(rep.Warnings[0], "duplicate question") {
+		t.Errorf("report warnings: %d %q, want the duplicate question", rep.WarningCount, rep.Warnings)
+	}
+	wantTop(t, l.Index(), "can I drink coffee at night", "Can I drink coffee at night?", answerable)
+	rep, err := l.Reindex(context.Background(), "test")
+	if err != nil || !rep.OK || rep.WarningCount != 1 {
+		t.Errorf("reindex: %v, OK %v, %d warnings; want success with the warning", err, rep.OK, rep.WarningCount)
+	}
+}
+
 func TestOpenLibraryBrokenFile(t *testing.T) {
 	dir := contentDir(t)
 	put(t, dir, "broken.txt", "Broken\n\nText.\n\nQ: Is this answered?\n")

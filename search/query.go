@@ -89,7 +89,7 @@ func (s *snapshot) analyzeWords(words []string) []concept {
 			continue
 		}
 		corrected := false
-		if s.df[stem] == 0 && !synStems[stem] && !isEnglishWord(w) {
+		if s.df(stem) == 0 && !synStems[stem] && !isEnglishWord(w) {
 			if len([]rune(w)) <= 4 && nearStopWord(w) {
 				continue // "wat", "hw", "teh": a mistyped function word
 			}
@@ -172,8 +172,6 @@ func (s *snapshot) weigh(cs []concept) []concept {
 	qs := s.newQuestionSets(nstems)
 	sets := make([][]*termSets, 0, nalts)
 	stemSets := make([]*termSets, 0, nstems)
-	n := (len(s.entries) + 63) / 64
-	union, tmp := make(entrySet, n), make(entrySet, n)
 	for i := range cs {
 		c := &cs[i]
 		for k, a := range c.alts {
@@ -190,7 +188,7 @@ func (s *snapshot) weigh(cs []concept) []concept {
 		k := len(sets)
 		c.sets = sets[k-len(c.alts) : k : k]
 		w := -1.0
-		if df := conceptDF(c, union, tmp); df > 0 {
+		if df := conceptDF(c); df > 0 {
 			w = s.idfOf(df)
 		}
 		if w < 0 {
@@ -232,7 +230,7 @@ func uniqueAlts(alts [][]string) [][]string {
 // use as well added noise and no right answers: 57.2% top-1 against
 // 57.5% on held-out folds.)
 func (s *snapshot) wordnetAlts(word, stem string) [][]string {
-	if genericWords[word] || genericStems[stem] || s.df[stem] > 0 {
+	if genericWords[word] || genericStems[stem] || s.df(stem) > 0 {
 		return nil
 	}
 	var out [][]string
@@ -240,7 +238,7 @@ func (s *snapshot) wordnetAlts(word, stem string) [][]string {
 		if strings.ContainsRune(w, '-') {
 			continue
 		}
-		if t := stemWord(w); t != "" && t != stem && s.df[t] > 0 {
+		if t := stemWord(w); t != "" && t != stem && s.df(t) > 0 {
 			out = append(out, []string{t})
 		}
 	}
@@ -293,7 +291,7 @@ func isVariant(a, b []string) bool {
 
 func (s *snapshot) hasAll(stems []string) bool {
 	for _, t := range stems {
-		if s.df[t] == 0 {
+		if s.df(t) == 0 {
 			return false
 		}
 	}
@@ -303,23 +301,95 @@ func (s *snapshot) hasAll(stems []string) bool {
 // conceptDF counts the entries containing the concept in any of its
 // present forms: "low back", "lower back" and "lumbar" are one concept, as
 // common as all its forms together.
-func conceptDF(c *concept, union, tmp entrySet) int {
-	clear(union)
+func conceptDF(c *concept) int {
+	// Most concepts are one word found in one form: its own df.
+	only := -1
+	for k := range c.alts {
+		if c.present[k] {
+			if only >= 0 {
+				only = -2
+				break
+			}
+			only = k
+		}
+	}
+	if only >= 0 && len(c.sets[only]) == 1 {
+		return c.sets[only][0].df
+	}
+	// Otherwise count the union of the forms' entries: a one-word form's
+	// title and body postings as they are, a phrase's the entries that
+	// have all its words (few), without building the whole union.
+	var buf [16][]int32
+	lists := buf[:0]
 	for k := range c.alts {
 		if !c.present[k] {
 			continue
 		}
-		copy(tmp, c.sets[k][0].all)
-		for _, ts := range c.sets[k][1:] {
-			for w := range tmp {
-				tmp[w] &= ts.all[w]
-			}
+		sets := c.sets[k]
+		if len(sets) == 1 {
+			lists = append(lists, sets[0].title, sets[0].body)
+			continue
 		}
-		for w := range union {
-			union[w] |= tmp[w]
+		lists = append(lists, phraseEntries(sets))
+	}
+	return unionCount(lists)
+}
+
+// phraseEntries lists the entries that have every stem of a phrase (by
+// their sets), going through the entries of its rarest stem.
+func phraseEntries(sets []*termSets) []int32 {
+	rare := sets[0]
+	for _, ts := range sets[1:] {
+		if ts.df < rare.df {
+			rare = ts
 		}
 	}
-	return union.len()
+	var out []int32
+	t, b := rare.title, rare.body
+	for len(t) > 0 || len(b) > 0 {
+		var e int32
+		switch {
+		case len(b) == 0 || len(t) > 0 && t[0] < b[0]:
+			e, t = t[0], t[1:]
+		case len(t) == 0 || b[0] < t[0]:
+			e, b = b[0], b[1:]
+		default:
+			e, t, b = t[0], t[1:], b[1:]
+		}
+		all := true
+		for _, ts := range sets {
+			if ts != rare && !ts.has(int(e)) {
+				all = false
+				break
+			}
+		}
+		if all {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// unionCount is the number of distinct entries in sorted lists.
+func unionCount(lists [][]int32) int {
+	n := 0
+	for {
+		low, any := int32(math.MaxInt32), false
+		for _, l := range lists {
+			if len(l) > 0 && l[0] <= low {
+				low, any = l[0], true
+			}
+		}
+		if !any {
+			return n
+		}
+		n++
+		for k, l := range lists {
+			if len(l) > 0 && l[0] == low {
+				lists[k] = l[1:]
+			}
+		}
+	}
 }
 
 func dedupe(cs []concept) []concept {
@@ -440,22 +510,26 @@ func (ar *queryArena) phrase(stems []string, field string, boost float64) query.
 // fieldMatches reports whether some entry has all of a phrase's stems (by
 // their sets) in the field.
 func fieldMatches(field int, sets []*termSets) bool {
-	of := func(ts *termSets) entrySet {
+	of := func(ts *termSets) []int32 {
 		if field == fieldBody {
 			return ts.body
 		}
 		return ts.title
 	}
-	for w := range of(sets[0]) {
-		m := ^uint64(0)
-		for _, ts := range sets {
-			m &= of(ts)[w]
-		}
-		if m != 0 {
-			return true
-		}
+	if len(sets) == 1 {
+		return len(of(sets[0])) > 0
 	}
-	return false
+	if len(sets) == 2 {
+		return intersects(of(sets[0]), of(sets[1]))
+	}
+	common := intersect(nil, of(sets[0]), of(sets[1]))
+	for _, ts := range sets[2:] {
+		if len(common) == 0 {
+			return false
+		}
+		common = intersect(common[:0:0], common, of(ts))
+	}
+	return len(common) > 0
 }
 
 // candidate is one entry bleve retrieved for a question, with its
@@ -584,7 +658,7 @@ func (s *snapshot) coverage(cs []concept, i int) (fit, []string) {
 			}
 			var all, title, body, section int
 			for _, ts := range sets {
-				if ts.all.has(i) {
+				if ts.has(i) {
 					all++
 				}
 				if ts.title.has(i) {
@@ -593,7 +667,7 @@ func (s *snapshot) coverage(cs []concept, i int) (fit, []string) {
 				if ts.body.has(i) {
 					body++
 				}
-				if !ownSection && ts.section.has(i) {
+				if !ownSection && ts.inSection(i) {
 					section++
 				}
 			}
@@ -665,40 +739,36 @@ func queryStems(cs []concept) map[string]float64 {
 // "What is Massage Therapy?" better than a long question that merely
 // contains both words.
 func (s *snapshot) titlePrecision(i int, q map[string]float64) float64 {
-	tw := s.titleWeights[i]
-	if tw.all == 0 {
+	all := s.titleAll[i]
+	if all == 0 {
 		return 0
 	}
 	got := 0.0
-	for k, t := range tw.terms {
-		got += tw.weights[k] * q[t]
+	for _, id := range s.titleTerms.of(int32(i)) {
+		got += s.titleWeight[id] * q[s.sortedTerms[id]]
 	}
-	return got / tw.all
+	return got / all
 }
 
-// titleWeights are an entry's title terms with their weight in
-// titlePrecision: IDF, capped for generic words.
-type titleWeights struct {
-	terms   []string
-	weights []float64
-	all     float64
-}
-
-func (s *snapshot) titleWeightsOf(i int) titleWeights {
-	var tw titleWeights
-	for t := range s.titleTerms[i] {
-		tw.terms = append(tw.terms, t)
-	}
-	sort.Strings(tw.terms)
-	for _, t := range tw.terms {
-		w := s.idf(t)
+// titleWeightsOf returns each term's weight in titlePrecision (IDF,
+// capped for generic words) and, for each entry, the sum of its title
+// terms' weights, summed in the order titlePrecision reads them.
+func (s *snapshot) titleWeightsOf(titles postingList) ([]float64, []float64) {
+	weight := make([]float64, len(s.sortedTerms))
+	for id, t := range s.sortedTerms {
+		w := s.idfOf(int(s.dfs[id]))
 		if genericStems[t] {
 			w = math.Min(w, genericWeight)
 		}
-		tw.weights = append(tw.weights, w)
-		tw.all += w
+		weight[id] = w
 	}
-	return tw
+	all := make([]float64, len(s.entries))
+	for i := range all {
+		for _, id := range titles.of(int32(i)) {
+			all[i] += weight[id]
+		}
+	}
+	return weight, all
 }
 
 // questionWord is the wh-word a question opens with ("how", "what", ...),
@@ -708,9 +778,22 @@ func questionWord(text string) string { return questionWordIn(splitWords(text)) 
 // questionWordIn is questionWord on a text's words.
 func questionWordIn(words []string) string {
 	for i, w := range words {
+		// The constants, not w: w is a slice of the whole lowered text.
 		switch w {
-		case "how", "what", "when", "why", "which", "where", "who":
-			return w
+		case "how":
+			return "how"
+		case "what":
+			return "what"
+		case "when":
+			return "when"
+		case "why":
+			return "why"
+		case "which":
+			return "which"
+		case "where":
+			return "where"
+		case "who":
+			return "who"
 		}
 		if i >= 2 {
 			break

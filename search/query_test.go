@@ -4,9 +4,12 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"maps"
 	"math"
 	"os"
 	"slices"
+	"sort"
+	"strings"
 	"testing"
 
 	"github.com/blevesearch/bleve/v2"
@@ -175,6 +178,7 @@ func TestSetsMatchTermMaps(t *testing.T) {
 		{"../testdata/kb2", "../testdata/kb2-eval.jsonl"},
 	} {
 		s := loadSnapshot(t, kb.content)
+		terms, titleTerms, bodyTerms, sectionTerms := naiveTermSets(s.entries)
 		for _, q := range evalQuestions(t, kb.set) {
 			cs := s.analyzeQuery(q)
 			total := 0.0
@@ -184,14 +188,13 @@ func TestSetsMatchTermMaps(t *testing.T) {
 				df := 0
 				for i := range s.entries {
 					for k, a := range c.alts {
-						if c.present[k] && fraction(s.terms[i], a) == 1 {
+						if c.present[k] && fraction(terms[i], a) == 1 {
 							df++
 							break
 						}
 					}
 				}
-				n := (len(s.entries) + 63) / 64
-				if got := conceptDF(c, make(entrySet, n), make(entrySet, n)); got != df {
+				if got := conceptDF(c); got != df {
 					t.Errorf("%q: concept %q in %d entries, want %d", q, c.surface, got, df)
 				}
 			}
@@ -206,10 +209,10 @@ func TestSetsMatchTermMaps(t *testing.T) {
 						if !c.present[k] {
 							continue
 						}
-						cr.all = math.Max(cr.all, fraction(s.terms[i], a)*c.credit[k])
-						cr.title = math.Max(cr.title, fraction(s.titleTerms[i], a)*c.credit[k])
-						cr.body = math.Max(cr.body, fraction(s.bodyTerms[i], a)*c.credit[k])
-						cr.section = math.Max(cr.section, fraction(s.sectionTerms[i], a)*c.credit[k])
+						cr.all = math.Max(cr.all, fraction(terms[i], a)*c.credit[k])
+						cr.title = math.Max(cr.title, fraction(titleTerms[i], a)*c.credit[k])
+						cr.body = math.Max(cr.body, fraction(bodyTerms[i], a)*c.credit[k])
+						cr.section = math.Max(cr.section, fraction(sectionTerms[i], a)*c.credit[k])
 					}
 					want.all += cr.all * c.weight
 					want.title += cr.title * c.weight
@@ -222,6 +225,171 @@ func TestSetsMatchTermMaps(t *testing.T) {
 				got, _ := s.coverage(cs, i)
 				if got.all != want.all || got.title != want.title || got.body != want.body || got.section != want.section {
 					t.Errorf("%q: entry %s covers %+v, want %+v", q, s.entries[i].ID, got, want)
+				}
+			}
+		}
+	}
+}
+
+// naiveTermSets are each entry's analyzed terms as sets, computed the
+// plain way (analyzing its whole text at once, sections by file and
+// heading), to check the snapshot's compact postings against: all its
+// terms, its title's, its body's and its section's (a FAQ entry's own).
+func naiveTermSets(entries []faq.Entry) (all, title, body, section []map[string]bool) {
+	set := func(text string) map[string]bool {
+		m := map[string]bool{}
+		for _, t := range stems(text) {
+			m[t] = true
+		}
+		return m
+	}
+	type key struct{ source, title string }
+	union := map[key]map[string]bool{}
+	for _, e := range entries {
+		tt, bt := titleText(e), e.Text
+		if e.Context != "" {
+			bt = e.Context + "\n" + bt
+		}
+		a := set(tt + "\n" + bt)
+		all, title, body = append(all, a), append(title, set(tt)), append(body, set(bt))
+		if e.Type == faq.TypePassage {
+			k := key{e.Source, e.Title}
+			if union[k] == nil {
+				union[k] = map[string]bool{}
+			}
+			for t := range a {
+				union[k][t] = true
+			}
+		}
+	}
+	for i, e := range entries {
+		section = append(section, all[i])
+		if e.Type == faq.TypePassage {
+			section[i] = union[key{e.Source, e.Title}]
+		}
+	}
+	return all, title, body, section
+}
+
+// TestPostingsMatchTermSets checks the snapshot's postings, term numbers,
+// document frequencies and title weights against naiveTermSets on every
+// test knowledge base, and on the folders in FAQBOT_CHECK_KB (separated by
+// ":"), for large ones such as the scale benchmarks'.
+func TestPostingsMatchTermSets(t *testing.T) {
+	dirs := []string{"../content", "../testdata/kb2", "../testdata/kb3", "../testdata/kb4"}
+	small := len(dirs)
+	if v := os.Getenv("FAQBOT_CHECK_KB"); v != "" {
+		dirs = append(dirs, strings.Split(v, ":")...)
+	}
+	for k, dir := range dirs {
+		res, err := faq.Load([]string{dir}, faq.Options{MaxAnswerChars: 1200})
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := buildSnapshot(res.Entries, DefaultSynonyms())
+		if err != nil {
+			t.Fatal(err)
+		}
+		checkCompact(t, dir, s, k < small)
+		s.idx.Close()
+	}
+}
+
+func checkCompact(t *testing.T, dir string, s *snapshot, perTerm bool) {
+	all, title, body, section := naiveTermSets(s.entries)
+	df := map[string]int{}
+	for _, m := range all {
+		for t := range m {
+			df[t]++
+		}
+	}
+	if len(s.sortedTerms) != len(df) || !sort.StringsAreSorted(s.sortedTerms) {
+		t.Errorf("%s: %d sorted terms, want the %d distinct terms in order", dir, len(s.sortedTerms), len(df))
+	}
+	for k, term := range s.sortedTerms {
+		if s.termID[term] != int32(k) {
+			t.Errorf("%s: termID[%q] = %d, want %d", dir, term, s.termID[term], k)
+		}
+	}
+	for term, n := range df {
+		if s.df(term) != n {
+			t.Errorf("%s: df(%q) = %d, want %d", dir, term, s.df(term), n)
+		}
+	}
+	if s.df("\x00never") != 0 {
+		t.Errorf("%s: df of an unknown term is %d, want 0", dir, s.df("\x00never"))
+	}
+	// The postings, turned back into per-entry sets, are the naive sets.
+	n := len(s.entries)
+	got := make([][4]map[string]bool, n)
+	for i := range got {
+		for f := range got[i] {
+			got[i][f] = map[string]bool{}
+		}
+	}
+	for id, term := range s.sortedTerms {
+		for f, p := range []*postingList{&s.post.title, &s.post.body} {
+			prev := int32(-1)
+			for _, e := range p.of(int32(id)) {
+				if e <= prev {
+					t.Fatalf("%s: postings of %q not sorted", dir, term)
+				}
+				prev = e
+				got[e][f+1][term] = true
+				got[e][0][term] = true
+				got[e][3][term] = true
+			}
+		}
+		for _, sec := range s.post.sections.of(int32(id)) {
+			for _, e := range s.sections.of(sec) {
+				got[e][3][term] = true
+			}
+		}
+	}
+	for i := range s.entries {
+		for f, want := range []map[string]bool{all[i], title[i], body[i], section[i]} {
+			if !maps.Equal(got[i][f], want) {
+				t.Errorf("%s: entry %d field %d: postings give %d terms, want %d", dir, i, f, len(got[i][f]), len(want))
+			}
+		}
+		// Title weights: the title's terms in order, IDF capped for
+		// generic words, as titleWeightsOf computed them from the sets.
+		var terms []string
+		for term := range title[i] {
+			terms = append(terms, term)
+		}
+		sort.Strings(terms)
+		ids := s.titleTerms.of(int32(i))
+		sum := 0.0
+		for k, term := range terms {
+			w := s.idfOf(df[term])
+			if genericStems[term] {
+				w = math.Min(w, genericWeight)
+			}
+			sum += w
+			if k >= len(ids) || s.sortedTerms[ids[k]] != term || s.titleWeight[ids[k]] != w {
+				t.Errorf("%s: entry %d title terms %v, want %v", dir, i, ids, terms)
+				break
+			}
+		}
+		if len(ids) != len(terms) || s.titleAll[i] != sum {
+			t.Errorf("%s: entry %d title weights: %d terms summing to %v, want %d summing to %v", dir, i, len(ids), s.titleAll[i], len(terms), sum)
+		}
+	}
+	if !perTerm {
+		return
+	}
+	// And the question sets built from them (every term, every entry).
+	for term := range df {
+		ts := s.newQuestionSets(1).of(term)
+		for i := range s.entries {
+			for _, f := range []struct {
+				name string
+				has  func(int) bool
+				want map[string]bool
+			}{{"all", ts.has, all[i]}, {"title", ts.title.has, title[i]}, {"body", ts.body.has, body[i]}, {"section", ts.inSection, section[i]}} {
+				if f.has(i) != f.want[term] {
+					t.Errorf("%s: %q in entry %d's %s: got %v, want %v", dir, term, i, f.name, f.has(i), f.want[term])
 				}
 			}
 		}

@@ -1,30 +1,64 @@
 package search
 
-import "math/bits"
+import "slices"
 
-// entrySet is a set of entries, by index, as a bitset.
-type entrySet []uint64
+// entryList is a set of entries, by index, as a sorted list.
+type entryList []int32
 
-func (b entrySet) has(i int) bool { return b[i>>6]&(1<<(uint(i)&63)) != 0 }
-
-func (b entrySet) add(i int) { b[i>>6] |= 1 << (uint(i) & 63) }
-
-func (b entrySet) len() int {
-	n := 0
-	for _, w := range b {
-		n += bits.OnesCount64(w)
-	}
-	return n
+func (l entryList) has(i int) bool {
+	_, ok := slices.BinarySearch(l, int32(i))
+	return ok
 }
 
-// termSets are the entries containing one term: among all their terms, in
-// their title, in their body, and in their section.
-type termSets struct{ all, title, body, section entrySet }
+// termSets are the entries containing one term: in their title, in their
+// body, among all their terms (either), and in their section. title and
+// body are the snapshot's own postings and all their union; sections are
+// the passage sections that contain the term, so that a passage has the
+// term in its section when its section does, and a FAQ entry (its own
+// section) when it has it at all.
+type termSets struct {
+	title, body entryList
+	// all is made from title and body when first needed (see allList).
+	all       entryList
+	allMade   bool
+	df        int
+	sections  entryList
+	sectionOf []int32
+}
+
+// has reports whether entry i has the term at all.
+func (ts *termSets) has(i int) bool { return ts.title.has(i) || ts.body.has(i) }
+
+// allList returns the entries that have the term at all.
+func (ts *termSets) allList() entryList {
+	if !ts.allMade {
+		ts.allMade = true
+		switch {
+		case len(ts.title) == 0:
+			ts.all = ts.body
+		case len(ts.body) == 0:
+			ts.all = ts.title
+		default:
+			ts.all = mergeUnion(make([]int32, 0, ts.df), ts.title, ts.body)
+		}
+	}
+	return ts.all
+}
+
+// inSection reports whether entry i has the term in its section.
+func (ts *termSets) inSection(i int) bool {
+	if ts.has(i) {
+		return true
+	}
+	sec := ts.sectionOf[i]
+	return sec >= 0 && ts.sections.has(int(sec))
+}
 
 // questionSets resolves the stems of one question to the entries that
-// contain them, each stem once. The sets are built from the snapshot's
-// postings, so a question costs about as much as the postings of its
-// stems, which the bleve search reads as well.
+// contain them, each stem once. They point into the snapshot's postings,
+// so a question costs about as much as the postings of its stems (which
+// the bleve search reads as well) and nothing in proportion to the size of
+// the content.
 type questionSets struct {
 	s      *snapshot
 	byStem map[string]*termSets
@@ -33,9 +67,7 @@ type questionSets struct {
 
 // newQuestionSets returns empty question sets with room for about n stems.
 func (s *snapshot) newQuestionSets(n int) *questionSets {
-	q := &questionSets{s: s, byStem: make(map[string]*termSets, n)}
-	q.free = q.alloc(n)
-	return q
+	return &questionSets{s: s, byStem: make(map[string]*termSets, n), free: make([]termSets, n)}
 }
 
 // of returns the sets of a stem.
@@ -44,32 +76,50 @@ func (q *questionSets) of(stem string) *termSets {
 		return ts
 	}
 	if len(q.free) == 0 {
-		q.free = q.alloc(8) // not expected: newQuestionSets was told how many
+		q.free = make([]termSets, 8) // not expected: newQuestionSets was told how many
 	}
 	ts := &q.free[0]
 	q.free = q.free[1:]
-	if p := q.s.postings[stem]; p != nil {
-		for _, f := range []struct {
-			set      entrySet
-			postings []int
-		}{{ts.all, p.all}, {ts.title, p.title}, {ts.body, p.body}, {ts.section, p.section}} {
-			for _, i := range f.postings {
-				f.set.add(i)
-			}
-		}
+	ts.sectionOf = q.s.sectionOf
+	if id, ok := q.s.termID[stem]; ok {
+		p := &q.s.post
+		ts.title, ts.body, ts.sections = p.title.of(id), p.body.of(id), p.sections.of(id)
+		ts.df = int(q.s.dfs[id])
 	}
 	q.byStem[stem] = ts
 	return ts
 }
 
-// alloc returns k empty sets backed by one allocation.
-func (q *questionSets) alloc(k int) []termSets {
-	n := (len(q.s.entries) + 63) / 64
-	slab := make(entrySet, 4*n*k)
-	out := make([]termSets, k)
-	for j := range out {
-		b := slab[4*n*j : 4*n*(j+1)]
-		out[j] = termSets{all: b[:n:n], title: b[n : 2*n : 2*n], body: b[2*n : 3*n : 3*n], section: b[3*n : 4*n : 4*n]}
+// intersect appends to dst the entries in both sorted lists a and b.
+func intersect(dst, a, b []int32) []int32 {
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			dst = append(dst, a[i])
+			i++
+			j++
+		}
 	}
-	return out
+	return dst
+}
+
+// intersects reports whether sorted lists a and b share an entry.
+func intersects(a, b []int32) bool {
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			return true
+		}
+	}
+	return false
 }

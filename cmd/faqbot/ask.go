@@ -258,6 +258,9 @@ func (m *Main) validate(ctx context.Context, args []string) error {
 		}
 		fmt.Fprintf(m.Stdout, "content  %-50s %s\n", f.Path, status)
 	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(m.Stdout, "  warning: %s\n", w)
+	}
 	if lerr != nil {
 		for _, e := range faq.ErrorList(lerr) {
 			fmt.Fprintf(m.Stdout, "  error: %s\n", e)
@@ -291,10 +294,14 @@ func (m *Main) validate(ctx context.Context, args []string) error {
 		fmt.Fprintf(m.Stdout, "ranker   %d features, answers at %.3f (%s)\n", len(rk.Features), cfg.minConfidence(rk), clipText(rk.Origin, 60))
 	}
 	if problems > 0 {
-		fmt.Fprintf(m.Stdout, "\n%d problem(s); %d entries would be served\n", problems, len(res.Entries))
+		fmt.Fprintf(m.Stdout, "\n%d problem(s), %d warning(s); %d entries would be served\n", problems, len(res.Warnings), len(res.Entries))
 		return errFailed
 	}
-	fmt.Fprintf(m.Stdout, "\nOK: %d entries, content version %s\n", len(res.Entries), res.Version)
+	warned := ""
+	if len(res.Warnings) > 0 {
+		warned = fmt.Sprintf(" (%d warning(s): content worked around, see above)", len(res.Warnings))
+	}
+	fmt.Fprintf(m.Stdout, "\nOK: %d entries, content version %s%s\n", len(res.Entries), res.Version, warned)
 	return nil
 }
 

@@ -51,6 +51,8 @@ func TestEvalSets(t *testing.T) {
 			}
 			if m := changesLine.FindStringSubmatch(out); m != nil && m[1] != "0" {
 				t.Logf("%s items changed against %s:\n%s", m[1], base, out[strings.Index(out, m[0]):])
+			} else if m != nil {
+				t.Logf("%s %s", m[0], base) // "0 changes against …", for the record in -v output
 			}
 			for _, m := range rateLine.FindAllStringSubmatch(out, -1) {
 				got, _ := strconv.Atoi(m[2])

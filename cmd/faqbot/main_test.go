@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -211,6 +212,49 @@ func TestValidate(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("validate output lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// TestValidateWarnings: duplicate questions and answers over the reply
+// limit are warnings that validate prints, naming both places; the content
+// is served (exit 0), and a question is answered from the part of a long
+// answer that matches it.
+func TestValidateWarnings(t *testing.T) {
+	dir := t.TempDir()
+	long := "Sprains are treated with rest first of all. " + strings.Repeat("Most sprains heal well with time and care. ", 30) +
+		"\n\n  " + "Crutches help when walking on the ankle hurts too much. " + strings.Repeat("A brace keeps the joint steady while it heals. ", 10)
+	writeFile(t, filepath.Join(dir, "a.yaml"), "- question: How is a sprained ankle treated?\n  answer: |\n    "+
+		strings.ReplaceAll(long, "\n\n  ", "\n\n    ")+"\n- question: Does sleep matter?\n  answer: Yes, sleep helps recovery.\n")
+	writeFile(t, filepath.Join(dir, "b.md"), "# Sleep\n\n## FAQ\n\n### does sleep matter\n\nIt does.\n\n### Is napping good?\n\nShort naps are.\n")
+	out, _, err := run(t, "", nil, "validate", "-content", dir)
+	if err != nil {
+		t.Fatalf("validate: got %v, want success (warnings only):\n%s", err, out)
+	}
+	for _, want := range []string{
+		"warning: " + filepath.Join(dir, "a.yaml") + ":1: answer to \"How is a sprained ankle treated?\" is ",
+		"over the 1200 a reply can show: served as 2 parts",
+		"warning: " + filepath.Join(dir, "b.md") + ":5: duplicate question \"does sleep matter\" (first at " + filepath.Join(dir, "a.yaml") + ":",
+		"OK: 4 entries", "2 warning(s)",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("validate output lacks %q:\n%s", want, out)
+		}
+	}
+	if !regexp.MustCompile(`b\.md +1 entries`).MatchString(out) {
+		t.Errorf("validate output lacks b.md's 1 entry (its duplicate skipped):\n%s", out)
+	}
+	out, _, err = run(t, "how do crutches help a sprained ankle\n", nil, "ask", "--json", "-content", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r struct {
+		Kind, Answer string
+	}
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	if r.Kind != "answer" || !strings.Contains(r.Answer, "Crutches help") || strings.HasPrefix(r.Answer, "Sprains are") || len([]rune(r.Answer)) > 1200 {
+		t.Errorf("crutches question: got %s %q, want the answer's second part", r.Kind, r.Answer)
 	}
 }
 
