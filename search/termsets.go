@@ -11,39 +11,20 @@ func (l entryList) has(i int) bool {
 }
 
 // termSets are the entries containing one term: in their title, in their
-// body, among all their terms (either), and in their section. title and
-// body are the snapshot's own postings and all their union; sections are
+// body, and in their section. title and body are the snapshot's own
+// postings; sections are
 // the passage sections that contain the term, so that a passage has the
 // term in its section when its section does, and a FAQ entry (its own
 // section) when it has it at all.
 type termSets struct {
 	title, body entryList
-	// all is made from title and body when first needed (see allList).
-	all       entryList
-	allMade   bool
-	df        int
-	sections  entryList
-	sectionOf []int32
+	df          int
+	sections    entryList
+	sectionOf   []int32
 }
 
 // has reports whether entry i has the term at all.
 func (ts *termSets) has(i int) bool { return ts.title.has(i) || ts.body.has(i) }
-
-// allList returns the entries that have the term at all.
-func (ts *termSets) allList() entryList {
-	if !ts.allMade {
-		ts.allMade = true
-		switch {
-		case len(ts.title) == 0:
-			ts.all = ts.body
-		case len(ts.body) == 0:
-			ts.all = ts.title
-		default:
-			ts.all = mergeUnion(make([]int32, 0, ts.df), ts.title, ts.body)
-		}
-	}
-	return ts.all
-}
 
 // inSection reports whether entry i has the term in its section.
 func (ts *termSets) inSection(i int) bool {
