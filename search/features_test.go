@@ -173,3 +173,30 @@ func TestQuestionType(t *testing.T) {
 		t.Errorf("answerTypesIn: a plain statement gives %08b", got)
 	}
 }
+
+// TestTitlePrecisionWithAlternates: an entry's title precision is that of
+// the wording the question fits best, so an accepted alternate wording
+// does not make its own title fit less.
+func TestTitlePrecisionWithAlternates(t *testing.T) {
+	base := faq.Entry{ID: "a", Type: faq.TypeFAQ, Title: "How can massage therapy help with lower back pain?", Text: "It relaxes tight muscles."}
+	other := faq.Entry{ID: "b", Type: faq.TypeFAQ, Title: "Is a hot stone massage safe?", Text: "Usually, yes."}
+	with := base
+	with.Alternates = []string{"is a rubdown worth it for lumbago"}
+	prec := func(es ...faq.Entry) (float64, float64) {
+		s, err := buildSnapshot(es, DefaultSynonyms())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.idx.Close()
+		return featuresOf(t, s, "massage therapy help lower back pain", base.Title)[fTitlePrecision],
+			featuresOf(t, s, "is a rubdown worth it for lumbago", base.Title)[fTitlePrecision]
+	}
+	plain, _ := prec(base, other)
+	got, alt := prec(with, other)
+	if got != plain {
+		t.Errorf("title precision with an alternate %.3f, without %.3f: want the same", got, plain)
+	}
+	if alt < 0.99 {
+		t.Errorf("the alternate's own wording: title precision %.3f, want 1", alt)
+	}
+}

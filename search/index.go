@@ -122,7 +122,11 @@ type snapshot struct {
 	firstInSection []bool
 	// answerTypes holds each entry's answer types (answertype.go).
 	answerTypes []uint8
-	built       time.Time
+	// wordings holds, for entries with alternate questions only, the term
+	// IDs of each wording (the title, then each alternate), so that title
+	// precision is that of the wording the question fits best.
+	wordings map[int32][][]int32
+	built    time.Time
 }
 
 // postingList is a list of sorted int32 lists, numbered from 0, in one
@@ -226,7 +230,35 @@ func buildSnapshot(entries []faq.Entry, syn *Synonyms) (*snapshot, error) {
 	s.titleWeight, s.titleAll = s.titleWeightsOf(s.titleTerms)
 	s.firstInSection = firstInSections(entries)
 	s.answerTypes = answerTypesOf(entries)
+	s.wordings = s.wordingsOf(entries)
 	return s, nil
+}
+
+// wordingsOf gives the term IDs of each wording of the entries that have
+// alternate questions.
+func (s *snapshot) wordingsOf(entries []faq.Entry) map[int32][][]int32 {
+	out := map[int32][][]int32{}
+	for i, e := range entries {
+		if len(e.Alternates) == 0 {
+			continue
+		}
+		main := e.Title
+		if e.Label != "" {
+			main += "\n" + e.Label
+		}
+		var ws [][]int32
+		for _, text := range append([]string{main}, e.Alternates...) {
+			var ids []int32
+			for _, t := range stems(text) {
+				if id, ok := s.termID[t]; ok && !slices.Contains(ids, id) {
+					ids = append(ids, id)
+				}
+			}
+			ws = append(ws, ids)
+		}
+		out[int32(i)] = ws
+	}
+	return out
 }
 
 // sectionsOf numbers the passage sections (passages sharing a file and a

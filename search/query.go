@@ -738,7 +738,25 @@ func queryStems(cs []concept) map[string]float64 {
 // the question asks about: "What is massage therapy?" fits the heading
 // "What is Massage Therapy?" better than a long question that merely
 // contains both words.
+//
+// For an entry with alternate questions it is the best of its wordings':
+// accepting "is a rubdown worth it" as another wording of an entry must
+// not make the entry's own title fit its usual questions less.
 func (s *snapshot) titlePrecision(i int, q map[string]float64) float64 {
+	if ws, ok := s.wordings[int32(i)]; ok {
+		best := 0.0
+		for _, ids := range ws {
+			got, all := 0.0, 0.0
+			for _, id := range ids {
+				all += s.titleWeight[id]
+				got += s.titleWeight[id] * q[s.sortedTerms[id]]
+			}
+			if all > 0 {
+				best = math.Max(best, got/all)
+			}
+		}
+		return best
+	}
 	all := s.titleAll[i]
 	if all == 0 {
 		return 0
