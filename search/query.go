@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"faqbot/faq"
@@ -19,6 +20,9 @@ import (
 const (
 	maxQueryWords = 48
 	candidates    = 16
+	// tieMargin is how many hits beyond the candidates are read to break
+	// ties at the cut by ID.
+	tieMargin = 8
 	// genericWeight caps how much a generic word ("better", "tell") counts.
 	genericWeight = 0.6
 	// synonymCredit is how much covering a concept only through a synonym counts.
@@ -552,13 +556,27 @@ func (s *snapshot) candidates(ctx context.Context, q string) (cands []candidate,
 	if bq == nil {
 		return nil, nil, nil
 	}
-	req := bleve.NewSearchRequestOptions(bq, candidates, 0, false)
+	// A few more than the candidates, so that hits tied at the cut are
+	// chosen by ID, not by where the index batch (a map) happened to put
+	// each document in the segment, which differs from build to build.
+	// (Sorting by ID in bleve itself costs a third more time per search.)
+	req := bleve.NewSearchRequestOptions(bq, candidates+tieMargin, 0, false)
 	res, err := s.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, nil, fmt.Errorf("search: %w", err)
 	}
 	if len(res.Hits) == 0 {
 		return nil, nil, nil
+	}
+	hits := res.Hits
+	slices.SortStableFunc(hits, func(a, b *search.DocumentMatch) int {
+		if a.Score != b.Score {
+			return cmp.Compare(b.Score, a.Score)
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	if len(hits) > candidates {
+		hits = hits[:candidates]
 	}
 	qi := s.questionInfo(cs, words)
 	if qi.known == 0 {
@@ -569,10 +587,10 @@ func (s *snapshot) candidates(ctx context.Context, q string) (cands []candidate,
 			unknown = append(unknown, c.surface)
 		}
 	}
-	top := res.Hits[0].Score
-	cands = make([]candidate, 0, len(res.Hits))
+	top := hits[0].Score
+	cands = make([]candidate, 0, len(hits))
 	bestCov := 0.0
-	for k, h := range res.Hits {
+	for k, h := range hits {
 		i, ok := s.byID[h.ID]
 		if !ok {
 			continue

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"math"
 	"os"
@@ -392,6 +393,42 @@ func checkCompact(t *testing.T, dir string, s *snapshot, perTerm bool) {
 					t.Errorf("%s: %q in entry %d's %s: got %v, want %v", dir, term, i, f.name, f.has(i), f.want[term])
 				}
 			}
+		}
+	}
+}
+
+// TestCandidatesTiesByID: entries that tie at the candidates' cut are
+// chosen by ID, the same on every build of the same content (the index
+// batch puts documents in the segment in a different order each time).
+func TestCandidatesTiesByID(t *testing.T) {
+	var es []faq.Entry
+	for i := 0; i < candidates+tieMargin-2; i++ {
+		es = append(es, faq.Entry{ID: fmt.Sprintf("e%02d", i), Type: faq.TypeFAQ, Title: fmt.Sprintf("Note %02d", i), Text: "Massage eases back pain."})
+	}
+	var first []string
+	for build := 0; build < 4; build++ {
+		s, err := buildSnapshot(es, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cands, _, err := s.candidates(context.Background(), "does massage ease back pain")
+		s.idx.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for _, c := range cands {
+			ids = append(ids, es[c.i].ID)
+		}
+		if build == 0 {
+			first = ids
+			if len(ids) != candidates || ids[0] != "e00" || ids[candidates-1] != fmt.Sprintf("e%02d", candidates-1) {
+				t.Fatalf("candidates %v, want e00..e%02d", ids, candidates-1)
+			}
+			continue
+		}
+		if !slices.Equal(ids, first) {
+			t.Fatalf("build %d: candidates %v, first build %v", build, ids, first)
 		}
 	}
 }
