@@ -115,6 +115,7 @@ func TestTokenize(t *testing.T) {
 		{"self-harm", "self harm"},
 		{"lost 10kg", "lost 10 kg"},
 		{"I couldn't really feel it", "i could not feel it"},
+		{"temp 38.5. baby", "temperature 38.5 baby"},
 	} {
 		var got []string
 		for _, tk := range tr.norm.tokenize(c.in) {
@@ -131,7 +132,7 @@ func TestTokenize(t *testing.T) {
 		want string // stem
 	}{
 		{"sucidal", stemOf("suicidal")}, {"myslef", "myself"}, {"numbess", stemOf("numbness")},
-		{"bladdr", stemOf("bladder")}, {"ladder", "ladder"}, {"infection", "infection"},
+		{"bladdr", stemOf("bladder")}, {"ladder", "ladder"}, {"infection", stemOf("infection")},
 		{"cancel", "cancel"}, {"spiral", "spiral"}, {"massage", stemOf("massage")},
 	} {
 		toks := tr.norm.tokenize(c.in)
@@ -143,6 +144,14 @@ func TestTokenize(t *testing.T) {
 	toks := tr.norm.tokenize("no fever, but. my back")
 	if toks[0].sent != toks[1].sent || toks[1].clause == toks[2].clause || toks[2].sent == toks[3].sent {
 		t.Errorf("tokenize: sentences/clauses %+v", toks)
+	}
+	// A decimal point is not a sentence break.
+	toks = tr.norm.tokenize("a temperature of 38.5 and")
+	if len(toks) != 5 || toks[3].word != "38.5" || toks[3].sent != toks[4].sent {
+		t.Errorf("tokenize: decimal %+v", toks)
+	}
+	if v, ok := numberValue("39.5"); !ok || v != 39 {
+		t.Errorf("numberValue(39.5) = %d, %v", v, ok)
 	}
 }
 

@@ -119,6 +119,9 @@ func rawWords(s string, emit func(w string, brk int)) {
 		}
 	}
 	for i, r := range s {
+		if r == '.' && start >= 0 && prevDigit && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9' {
+			continue // a decimal point: "38.5" is one number, not two sentences
+		}
 		if isWordRune(r) {
 			d := unicode.IsDigit(r)
 			if start >= 0 && d != prevDigit && r != '\'' {
@@ -207,6 +210,9 @@ func numberValue(w string) (int, bool) {
 		return 0, false
 	}
 	if c := w[0]; c >= '0' && c <= '9' {
+		if i := strings.IndexByte(w, '.'); i > 0 {
+			w = w[:i] // a decimal: its whole part
+		}
 		n, err := strconv.Atoi(w)
 		return n, err == nil
 	}
