@@ -6,11 +6,14 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
 	"faqbot/faq"
+
+	"gopkg.in/yaml.v3"
 )
 
 // TestTriageExamples runs every rule's fire and quiet examples from the
@@ -526,4 +529,47 @@ func BenchmarkTriage(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestTrieInsertMatchesExpansion: walking the unexpanded phrases into the
+// trie (compiler.insert) builds the same trie as adding every expansion
+// one by one.
+func TestTrieInsertMatchesExpansion(t *testing.T) {
+	var f triageFile
+	if err := yaml.Unmarshal(defaultSafety, &f); err != nil {
+		t.Fatal(err)
+	}
+	c := compiler{name: "x", t: &Triage{replies: map[Tier]string{}}, f: &f}
+	c.compile()
+	var flat trie
+	for i, n := range c.t.lexName {
+		for _, p := range c.parsed[n] {
+			c.each(p, nil, func(es []elem) { flat.add(es, int32(i)) })
+		}
+	}
+	var same func(a, b *tnode, path string)
+	same = func(a, b *tnode, path string) {
+		if !slices.Equal(a.out, b.out) {
+			t.Fatalf("%q: out %v vs %v", path, a.out, b.out)
+		}
+		if len(a.next) != len(b.next) || len(a.pats) != len(b.pats) || (a.any == nil) != (b.any == nil) {
+			t.Fatalf("%q: children differ", path)
+		}
+		for k, m := range a.next {
+			if b.next[k] == nil {
+				t.Fatalf("%q: no child %q", path, k)
+			}
+			same(m, b.next[k], path+" "+k)
+		}
+		for i := range a.pats {
+			if a.pats[i].kind != b.pats[i].kind || a.pats[i].s != b.pats[i].s {
+				t.Fatalf("%q: pattern %d differs", path, i)
+			}
+			same(a.pats[i].to, b.pats[i].to, path+" "+a.pats[i].s+"*")
+		}
+		if a.any != nil {
+			same(a.any, b.any, path+" *")
+		}
+	}
+	same(&c.t.lex.root, &flat.root, "")
 }
