@@ -1,7 +1,10 @@
 package bot
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -572,4 +575,49 @@ func TestTrieInsertMatchesExpansion(t *testing.T) {
 		}
 	}
 	same(&c.t.lex.root, &flat.root, "")
+}
+
+// TestTypoWordsAreNotRealWords: no English word (a WordNet 3.0 lemma or
+// its -s form) of five letters or more is one edit from a
+// typo word, unless it is in normalize.known_words or the lexicons know
+// it: otherwise "dropping" would be read as a misspelt "drooping".
+func TestTypoWordsAreNotRealWords(t *testing.T) {
+	tr := DefaultTriage()
+	gz, err := os.ReadFile(filepath.Join("..", "search", "data", "wordnet.tsv.gz"))
+	if err != nil {
+		t.Skip("no WordNet data:", err)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	words := map[string]bool{}
+	for _, line := range strings.Split(string(data), "\n") {
+		w, _, _ := strings.Cut(line, "\t")
+		if w == "" || strings.Trim(w, "abcdefghijklmnopqrstuvwxyz") != "" {
+			continue
+		}
+		words[w] = true
+		if !strings.HasSuffix(w, "s") {
+			words[w+"s"] = true
+		}
+	}
+	// spelling variants and non-words of WordNet, rightly corrected
+	for _, w := range []string{"goodby", "goodbys", "aneurism", "aneurisms", "leucaemia", "overdos", "diabetas", "boweds", "bladdery"} {
+		delete(words, w)
+	}
+	for w := range words {
+		if len(w) < 5 || tr.norm.known[w] || tr.norm.vocab[stemOf(w)] {
+			continue
+		}
+		for _, tg := range tr.norm.typos[w[0]] {
+			if tg.word != w && stemOf(w) != tg.stem && oneEdit(tg.word, w) {
+				t.Errorf("%q is a real word one edit from typo word %q: add it to normalize.known_words", w, tg.word)
+			}
+		}
+	}
 }
