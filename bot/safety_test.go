@@ -621,3 +621,30 @@ func TestTypoWordsAreNotRealWords(t *testing.T) {
 		}
 	}
 }
+
+// TestLexiconOrigins: every lexicon, context list, normalize list and the
+// idioms in the bundled rules file say where they come from, in an
+// "origin:" comment just above them.
+func TestLexiconOrigins(t *testing.T) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(defaultSafety, &root); err != nil {
+		t.Fatal(err)
+	}
+	top := root.Content[0]
+	for i := 0; i+1 < len(top.Content); i += 2 {
+		key, val := top.Content[i], top.Content[i+1]
+		switch key.Value {
+		case "idioms":
+			if !strings.Contains(key.HeadComment, "origin:") {
+				t.Errorf("idioms: no origin comment")
+			}
+		case "lexicons", "context", "normalize":
+			for j := 0; j+1 < len(val.Content); j += 2 {
+				k := val.Content[j]
+				if !strings.Contains(k.HeadComment, "origin:") {
+					t.Errorf("%s.%s: no origin comment above it", key.Value, k.Value)
+				}
+			}
+		}
+	}
+}
