@@ -50,7 +50,29 @@ type tpat struct {
 }
 
 // trie matches phrases over tokens.
-type trie struct{ root tnode }
+type trie struct {
+	root tnode
+	// rootPrefix holds the root's word* edges by the first byte of the
+	// prefix, so a token is only compared with the prefixes it can have;
+	// rootOther the root's other pattern edges. Set by index.
+	rootPrefix [256][]tpat
+	rootOther  []tpat
+	indexed    bool
+}
+
+// index sorts the root's pattern edges for matchAt, once the trie is built.
+func (t *trie) index() {
+	t.rootPrefix = [256][]tpat{}
+	t.rootOther = nil
+	for _, p := range t.root.pats {
+		if p.kind == ePrefix && p.s != "" {
+			t.rootPrefix[p.s[0]] = append(t.rootPrefix[p.s[0]], p)
+		} else {
+			t.rootOther = append(t.rootOther, p)
+		}
+	}
+	t.indexed = true
+}
 
 func (t *trie) add(p []elem, id int32) {
 	n := &t.root
@@ -105,7 +127,20 @@ func (t *trie) matchAt(toks []token, i int, first *tnode, visit func(id int32, e
 	if first != nil {
 		first.walk(toks, i+1, visit)
 	}
-	t.root.walkPats(toks, i, visit)
+	if !t.indexed {
+		t.root.walkPats(toks, i, visit)
+		return
+	}
+	if w := toks[i].word; w != "" {
+		for _, p := range t.rootPrefix[w[0]] {
+			if strings.HasPrefix(w, p.s) {
+				p.to.walk(toks, i+1, visit)
+			}
+		}
+	}
+	if len(t.rootOther) > 0 {
+		walkPatList(t.rootOther, toks, i, visit)
+	}
 }
 
 func (n *tnode) walk(toks []token, i int, visit func(id int32, end int)) {
@@ -128,8 +163,14 @@ func (n *tnode) walk(toks []token, i int, visit func(id int32, end int)) {
 
 // walkPats follows the pattern edges (word*, *suffix, #) of n at token i.
 func (n *tnode) walkPats(toks []token, i int, visit func(id int32, end int)) {
+	if len(n.pats) > 0 {
+		walkPatList(n.pats, toks, i, visit)
+	}
+}
+
+func walkPatList(pats []tpat, toks []token, i int, visit func(id int32, end int)) {
 	tk := &toks[i]
-	for _, p := range n.pats {
+	for _, p := range pats {
 		ok := false
 		switch p.kind {
 		case ePrefix:
@@ -471,6 +512,8 @@ func (c *compiler) compile() {
 			c.insert(&t.lex.root, p, nil, int32(i))
 		}
 	}
+	t.lex.index()
+	t.idioms.index()
 	t.norm.lexRoot, t.norm.idiomRoot = &t.lex.root, &t.idioms.root
 	for w, e := range t.norm.dict {
 		if e.hasStem {
