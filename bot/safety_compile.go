@@ -36,11 +36,86 @@ type elem struct {
 }
 
 type tnode struct {
-	next map[string]*tnode
-	any  *tnode
-	pats []tpat
-	out  []int32
-	word string // the word of the edge that made the node, for messages
+	// The word children: in edges while there are few (most nodes have
+	// one), in next once there are more than maxEdges (edges is then nil).
+	edges []tedge
+	next  map[string]*tnode
+	any   *tnode
+	pats  []tpat
+	out   []int32
+	word  string // the word of the edge that made the node, for messages
+}
+
+type tedge struct {
+	stem string
+	to   *tnode
+}
+
+const maxEdges = 8
+
+// get is n's word child for stem, or nil.
+func (n *tnode) get(stem string) *tnode {
+	if n.next != nil {
+		return n.next[stem]
+	}
+	for i := range n.edges {
+		if n.edges[i].stem == stem {
+			return n.edges[i].to
+		}
+	}
+	return nil
+}
+
+// children calls fn with each word child of n.
+func (n *tnode) children(fn func(stem string, m *tnode)) {
+	if n.next != nil {
+		for k, m := range n.next {
+			fn(k, m)
+		}
+		return
+	}
+	for _, e := range n.edges {
+		fn(e.stem, e.to)
+	}
+}
+
+// numChildren is the number of word children of n.
+func (n *tnode) numChildren() int {
+	if n.next != nil {
+		return len(n.next)
+	}
+	return len(n.edges)
+}
+
+// arena allocates trie nodes and out lists in chunks: a compiled trie has
+// tens of thousands of nodes, most with one child and one out. A nil
+// arena allocates each one alone.
+type arena struct {
+	nodes []tnode
+	ids   []int32
+}
+
+func (a *arena) node(word string) *tnode {
+	if a == nil {
+		return &tnode{word: word}
+	}
+	if len(a.nodes) == cap(a.nodes) {
+		a.nodes = make([]tnode, 0, 1024)
+	}
+	a.nodes = append(a.nodes, tnode{word: word})
+	return &a.nodes[len(a.nodes)-1]
+}
+
+// out1 is a one-id out list.
+func (a *arena) out1(id int32) []int32 {
+	if a == nil {
+		return []int32{id}
+	}
+	if len(a.ids) == cap(a.ids) {
+		a.ids = make([]int32, 0, 4096)
+	}
+	a.ids = append(a.ids, id)
+	return a.ids[len(a.ids)-1 : len(a.ids) : len(a.ids)]
 }
 
 type tpat struct {
@@ -77,27 +152,35 @@ func (t *trie) index() {
 func (t *trie) add(p []elem, id int32) {
 	n := &t.root
 	for _, e := range p {
-		n = n.child(e)
+		n = n.child(e, nil)
 	}
-	n.addOut(id)
+	n.addOut(id, nil)
 }
 
-// child is n's child for e, made if needed.
-func (n *tnode) child(e elem) *tnode {
+// child is n's child for e, made (from a) if needed.
+func (n *tnode) child(e elem, a *arena) *tnode {
 	switch e.kind {
 	case eLit:
-		if n.next == nil {
-			n.next = map[string]*tnode{}
+		if next := n.get(e.s); next != nil {
+			return next
 		}
-		next := n.next[e.s]
-		if next == nil {
-			next = &tnode{word: e.word}
+		next := a.node(e.word)
+		if n.next != nil {
 			n.next[e.s] = next
+		} else if len(n.edges) < maxEdges {
+			n.edges = append(n.edges, tedge{stem: e.s, to: next})
+		} else {
+			n.next = make(map[string]*tnode, 2*maxEdges)
+			for _, x := range n.edges {
+				n.next[x.stem] = x.to
+			}
+			n.next[e.s] = next
+			n.edges = nil
 		}
 		return next
 	case eAny:
 		if n.any == nil {
-			n.any = &tnode{}
+			n.any = a.node("")
 		}
 		return n.any
 	}
@@ -106,16 +189,20 @@ func (n *tnode) child(e elem) *tnode {
 			return q.to
 		}
 	}
-	next := &tnode{}
+	next := a.node("")
 	n.pats = append(n.pats, tpat{kind: e.kind, s: e.s, to: next})
 	return next
 }
 
-func (n *tnode) addOut(id int32) {
+func (n *tnode) addOut(id int32, a *arena) {
 	for _, o := range n.out {
 		if o == id {
 			return
 		}
+	}
+	if len(n.out) == 0 {
+		n.out = a.out1(id)
+		return
 	}
 	n.out = append(n.out, id)
 }
@@ -150,10 +237,8 @@ func (n *tnode) walk(toks []token, i int, visit func(id int32, end int)) {
 	if i >= len(toks) {
 		return
 	}
-	if n.next != nil {
-		if c := n.next[toks[i].stem]; c != nil {
-			c.walk(toks, i+1, visit)
-		}
+	if c := n.get(toks[i].stem); c != nil {
+		c.walk(toks, i+1, visit)
 	}
 	if n.any != nil {
 		n.any.walk(toks, i+1, visit)
@@ -201,6 +286,7 @@ type compiler struct {
 	count   map[string]int       // lexicon name -> number of phrases once expanded
 	busy    map[string]bool      // cycle detection
 	concept map[string]int32     // concept lexicon name -> id
+	arena   *arena               // the tries' nodes
 }
 
 // A pattern is a written phrase, parsed: runs of elements and references
@@ -223,7 +309,7 @@ func (c *compiler) insert(n *tnode, ps pattern, rest []pattern, id int32) {
 	for {
 		for len(ps) > 0 && ps[0].ref == "" {
 			for _, e := range ps[0].seq {
-				n = n.child(e)
+				n = n.child(e, c.arena)
 			}
 			ps = ps[1:]
 		}
@@ -231,7 +317,7 @@ func (c *compiler) insert(n *tnode, ps pattern, rest []pattern, id int32) {
 			break
 		}
 		if len(rest) == 0 {
-			n.addOut(id)
+			n.addOut(id, c.arena)
 			return
 		}
 		ps, rest = rest[len(rest)-1], rest[:len(rest)-1]
@@ -268,8 +354,11 @@ func (c *compiler) checkSwallowed() {
 	idioms := &t.idioms.root
 	var path []string
 	reported := map[string]bool{}
-	var walk func(n *tnode, states []*tnode, hit bool)
-	walk = func(n *tnode, states []*tnode, hit bool) {
+	// buf holds the partial idiom matches of every node on the current
+	// path; a node's are buf[lo:hi].
+	var buf []*tnode
+	var walk func(n *tnode, lo, hi int, hit bool)
+	walk = func(n *tnode, lo, hi int, hit bool) {
 		if hit {
 			for _, id := range n.out {
 				msg := fmt.Sprintf("lexicon %s: phrase %q never matches: an idiom strips it", t.lexName[id], strings.Join(path, " "))
@@ -279,32 +368,33 @@ func (c *compiler) checkSwallowed() {
 				}
 			}
 		}
-		for stem, m := range n.next {
+		n.children(func(stem string, m *tnode) {
 			tk := token{word: m.word, stem: stem}
-			var next []*tnode
+			start := len(buf)
 			h := hit
-			for _, st := range append(states, idioms) {
-				st.step(&tk, func(to *tnode) {
-					if len(to.out) > 0 {
-						h = true
-					}
-					next = append(next, to)
-				})
+			add := func(to *tnode) {
+				if len(to.out) > 0 {
+					h = true
+				}
+				buf = append(buf, to)
 			}
+			for i := lo; i < hi; i++ {
+				buf[i].step(&tk, add)
+			}
+			idioms.step(&tk, add)
 			path = append(path, m.word)
-			walk(m, next, h)
+			walk(m, start, len(buf), h)
 			path = path[:len(path)-1]
-		}
+			buf = buf[:start]
+		})
 	}
-	walk(&t.lex.root, nil, false)
+	walk(&t.lex.root, 0, 0, false)
 }
 
 // step calls fn with each child of n that token tk leads to.
 func (n *tnode) step(tk *token, fn func(*tnode)) {
-	if n.next != nil {
-		if m := n.next[tk.stem]; m != nil {
-			fn(m)
-		}
+	if m := n.get(tk.stem); m != nil {
+		fn(m)
 	}
 	if n.any != nil {
 		fn(n.any)
@@ -388,6 +478,7 @@ func (c *compiler) compile() {
 	}
 	// Lexicons: concepts sorted by name, then the context roles.
 	c.raw = map[string][]string{}
+	c.arena = &arena{}
 	c.parsed = map[string][]pattern{}
 	c.count = map[string]int{}
 	c.busy = map[string]bool{}
@@ -517,7 +608,7 @@ func (c *compiler) compile() {
 	t.norm.lexRoot, t.norm.idiomRoot = &t.lex.root, &t.idioms.root
 	for w, e := range t.norm.dict {
 		if e.hasStem {
-			e.node, e.inode = t.lex.root.next[e.stem], t.idioms.root.next[e.stem]
+			e.node, e.inode = t.lex.root.get(e.stem), t.idioms.root.get(e.stem)
 			t.norm.dict[w] = e
 		}
 	}

@@ -555,15 +555,15 @@ func TestTrieInsertMatchesExpansion(t *testing.T) {
 		if !slices.Equal(a.out, b.out) {
 			t.Fatalf("%q: out %v vs %v", path, a.out, b.out)
 		}
-		if len(a.next) != len(b.next) || len(a.pats) != len(b.pats) || (a.any == nil) != (b.any == nil) {
+		if a.numChildren() != b.numChildren() || len(a.pats) != len(b.pats) || (a.any == nil) != (b.any == nil) {
 			t.Fatalf("%q: children differ", path)
 		}
-		for k, m := range a.next {
-			if b.next[k] == nil {
+		a.children(func(k string, m *tnode) {
+			if b.get(k) == nil {
 				t.Fatalf("%q: no child %q", path, k)
 			}
-			same(m, b.next[k], path+" "+k)
-		}
+			same(m, b.get(k), path+" "+k)
+		})
 		for i := range a.pats {
 			if a.pats[i].kind != b.pats[i].kind || a.pats[i].s != b.pats[i].s {
 				t.Fatalf("%q: pattern %d differs", path, i)

@@ -365,11 +365,11 @@ func (n *normalizer) token(w string, clause, sent int32) token {
 
 // link sets tk's trie nodes from its stem.
 func (n *normalizer) link(tk *token) {
-	if n.lexRoot != nil && n.lexRoot.next != nil {
-		tk.node = n.lexRoot.next[tk.stem]
+	if n.lexRoot != nil {
+		tk.node = n.lexRoot.get(tk.stem)
 	}
-	if n.idiomRoot != nil && n.idiomRoot.next != nil {
-		tk.inode = n.idiomRoot.next[tk.stem]
+	if n.idiomRoot != nil {
+		tk.inode = n.idiomRoot.get(tk.stem)
 	}
 }
 
