@@ -492,6 +492,17 @@ func FuzzTriage(f *testing.F) {
 	})
 }
 
+// BenchmarkParseTriage compiles the bundled rules, as every process does
+// once at start (part of the `faqbot ask` cold start).
+func BenchmarkParseTriage(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ParseTriage("safety.yaml", defaultSafety); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkTriage runs the bundled rules on everyday questions (most fire
 // nothing), a few urgent ones, and one 10,000-character message.
 func BenchmarkTriage(b *testing.B) {
