@@ -122,6 +122,7 @@ func TestTokenize(t *testing.T) {
 		{"lost 10kg", "lost 10 kg"},
 		{"I couldn't really feel it", "i could not feel it"},
 		{"temp 38.5. baby", "temperature 38.5 baby"},
+		{"i keep cuttin myself, cnt cope", "i keep cutting myself can not cope"},
 	} {
 		var got []string
 		for _, tk := range tr.norm.tokenize(c.in) {

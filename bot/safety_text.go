@@ -358,6 +358,13 @@ func (n *normalizer) token(w string, clause, sent int32) token {
 	if e, ok := n.dict[w]; ok && e.hasStem {
 		return token{word: w, stem: e.stem, clause: clause, sent: sent, node: e.node, inode: e.inode}
 	}
+	// A dropped g ("cuttin", "thinkin", "bleedin") is the -ing form a
+	// phrase knows.
+	if len(w) >= 5 && strings.HasSuffix(w, "in") {
+		if e, ok := n.dict[w+"g"]; ok && e.hasStem {
+			return token{word: w + "g", stem: e.stem, clause: clause, sent: sent, node: e.node, inode: e.inode}
+		}
+	}
 	tk := token{word: w, stem: n.stem(w), clause: clause, sent: sent}
 	n.link(&tk)
 	return tk
