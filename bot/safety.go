@@ -642,9 +642,17 @@ func other(d *doc, s span) bool { return d.toks[s.start].flags&flagOther != 0 }
 // eval reports whether r fires on d, whether it is about someone else, and
 // whether it fires only as a hypothesis.
 func (r *rule) eval(d *doc) (fired, isOther, hyp bool) {
+	for _, lex := range r.with {
+		if len(d.byLex[lex]) == 0 {
+			return false, false, false
+		}
+	}
 	bestHyp := true
 	found := false
 	for _, alt := range r.match {
+		if !allFound(d, alt) {
+			continue
+		}
 		// try each experiencer: the writer first
 		for _, o := range []bool{false, true} {
 			ok, h := r.evalAlt(d, alt, o)
@@ -657,6 +665,17 @@ func (r *rule) eval(d *doc) (fired, isOther, hyp bool) {
 		}
 	}
 	return found, isOther, found && bestHyp
+}
+
+// allFound reports whether every lexicon of alt has a match in d: most
+// alternatives of most rules fail this cheap test.
+func allFound(d *doc, alt []int32) bool {
+	for _, lex := range alt {
+		if len(d.byLex[lex]) == 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // evalAlt looks for matches of every lexicon of alt, close together, on

@@ -36,10 +36,86 @@ type elem struct {
 }
 
 type tnode struct {
-	next map[string]*tnode
-	any  *tnode
-	pats []tpat
-	out  []int32
+	// The word children: in edges while there are few (most nodes have
+	// one), in next once there are more than maxEdges (edges is then nil).
+	edges []tedge
+	next  map[string]*tnode
+	any   *tnode
+	pats  []tpat
+	out   []int32
+	word  string // the word of the edge that made the node, for messages
+}
+
+type tedge struct {
+	stem string
+	to   *tnode
+}
+
+const maxEdges = 8
+
+// get is n's word child for stem, or nil.
+func (n *tnode) get(stem string) *tnode {
+	if n.next != nil {
+		return n.next[stem]
+	}
+	for i := range n.edges {
+		if n.edges[i].stem == stem {
+			return n.edges[i].to
+		}
+	}
+	return nil
+}
+
+// children calls fn with each word child of n.
+func (n *tnode) children(fn func(stem string, m *tnode)) {
+	if n.next != nil {
+		for k, m := range n.next {
+			fn(k, m)
+		}
+		return
+	}
+	for _, e := range n.edges {
+		fn(e.stem, e.to)
+	}
+}
+
+// numChildren is the number of word children of n.
+func (n *tnode) numChildren() int {
+	if n.next != nil {
+		return len(n.next)
+	}
+	return len(n.edges)
+}
+
+// arena allocates trie nodes and out lists in chunks: a compiled trie has
+// tens of thousands of nodes, most with one child and one out. A nil
+// arena allocates each one alone.
+type arena struct {
+	nodes []tnode
+	ids   []int32
+}
+
+func (a *arena) node(word string) *tnode {
+	if a == nil {
+		return &tnode{word: word}
+	}
+	if len(a.nodes) == cap(a.nodes) {
+		a.nodes = make([]tnode, 0, 1024)
+	}
+	a.nodes = append(a.nodes, tnode{word: word})
+	return &a.nodes[len(a.nodes)-1]
+}
+
+// out1 is a one-id out list.
+func (a *arena) out1(id int32) []int32 {
+	if a == nil {
+		return []int32{id}
+	}
+	if len(a.ids) == cap(a.ids) {
+		a.ids = make([]int32, 0, 4096)
+	}
+	a.ids = append(a.ids, id)
+	return a.ids[len(a.ids)-1 : len(a.ids) : len(a.ids)]
 }
 
 type tpat struct {
@@ -49,44 +125,84 @@ type tpat struct {
 }
 
 // trie matches phrases over tokens.
-type trie struct{ root tnode }
+type trie struct {
+	root tnode
+	// rootPrefix holds the root's word* edges by the first byte of the
+	// prefix, so a token is only compared with the prefixes it can have;
+	// rootOther the root's other pattern edges. Set by index.
+	rootPrefix [256][]tpat
+	rootOther  []tpat
+	indexed    bool
+}
+
+// index sorts the root's pattern edges for matchAt, once the trie is built.
+func (t *trie) index() {
+	t.rootPrefix = [256][]tpat{}
+	t.rootOther = nil
+	for _, p := range t.root.pats {
+		if p.kind == ePrefix && p.s != "" {
+			t.rootPrefix[p.s[0]] = append(t.rootPrefix[p.s[0]], p)
+		} else {
+			t.rootOther = append(t.rootOther, p)
+		}
+	}
+	t.indexed = true
+}
 
 func (t *trie) add(p []elem, id int32) {
 	n := &t.root
 	for _, e := range p {
-		var next *tnode
-		switch e.kind {
-		case eLit:
-			if n.next == nil {
-				n.next = map[string]*tnode{}
-			}
-			next = n.next[e.s]
-			if next == nil {
-				next = &tnode{}
-				n.next[e.s] = next
-			}
-		case eAny:
-			if n.any == nil {
-				n.any = &tnode{}
-			}
-			next = n.any
-		default:
-			for _, q := range n.pats {
-				if q.kind == e.kind && q.s == e.s {
-					next = q.to
-				}
-			}
-			if next == nil {
-				next = &tnode{}
-				n.pats = append(n.pats, tpat{kind: e.kind, s: e.s, to: next})
-			}
-		}
-		n = next
+		n = n.child(e, nil)
 	}
+	n.addOut(id, nil)
+}
+
+// child is n's child for e, made (from a) if needed.
+func (n *tnode) child(e elem, a *arena) *tnode {
+	switch e.kind {
+	case eLit:
+		if next := n.get(e.s); next != nil {
+			return next
+		}
+		next := a.node(e.word)
+		if n.next != nil {
+			n.next[e.s] = next
+		} else if len(n.edges) < maxEdges {
+			n.edges = append(n.edges, tedge{stem: e.s, to: next})
+		} else {
+			n.next = make(map[string]*tnode, 2*maxEdges)
+			for _, x := range n.edges {
+				n.next[x.stem] = x.to
+			}
+			n.next[e.s] = next
+			n.edges = nil
+		}
+		return next
+	case eAny:
+		if n.any == nil {
+			n.any = a.node("")
+		}
+		return n.any
+	}
+	for _, q := range n.pats {
+		if q.kind == e.kind && q.s == e.s {
+			return q.to
+		}
+	}
+	next := a.node("")
+	n.pats = append(n.pats, tpat{kind: e.kind, s: e.s, to: next})
+	return next
+}
+
+func (n *tnode) addOut(id int32, a *arena) {
 	for _, o := range n.out {
 		if o == id {
 			return
 		}
+	}
+	if len(n.out) == 0 {
+		n.out = a.out1(id)
+		return
 	}
 	n.out = append(n.out, id)
 }
@@ -98,7 +214,20 @@ func (t *trie) matchAt(toks []token, i int, first *tnode, visit func(id int32, e
 	if first != nil {
 		first.walk(toks, i+1, visit)
 	}
-	t.root.walkPats(toks, i, visit)
+	if !t.indexed {
+		t.root.walkPats(toks, i, visit)
+		return
+	}
+	if w := toks[i].word; w != "" {
+		for _, p := range t.rootPrefix[w[0]] {
+			if strings.HasPrefix(w, p.s) {
+				p.to.walk(toks, i+1, visit)
+			}
+		}
+	}
+	if len(t.rootOther) > 0 {
+		walkPatList(t.rootOther, toks, i, visit)
+	}
 }
 
 func (n *tnode) walk(toks []token, i int, visit func(id int32, end int)) {
@@ -108,10 +237,8 @@ func (n *tnode) walk(toks []token, i int, visit func(id int32, end int)) {
 	if i >= len(toks) {
 		return
 	}
-	if n.next != nil {
-		if c := n.next[toks[i].stem]; c != nil {
-			c.walk(toks, i+1, visit)
-		}
+	if c := n.get(toks[i].stem); c != nil {
+		c.walk(toks, i+1, visit)
 	}
 	if n.any != nil {
 		n.any.walk(toks, i+1, visit)
@@ -121,8 +248,14 @@ func (n *tnode) walk(toks []token, i int, visit func(id int32, end int)) {
 
 // walkPats follows the pattern edges (word*, *suffix, #) of n at token i.
 func (n *tnode) walkPats(toks []token, i int, visit func(id int32, end int)) {
+	if len(n.pats) > 0 {
+		walkPatList(n.pats, toks, i, visit)
+	}
+}
+
+func walkPatList(pats []tpat, toks []token, i int, visit func(id int32, end int)) {
 	tk := &toks[i]
-	for _, p := range n.pats {
+	for _, p := range pats {
 		ok := false
 		switch p.kind {
 		case ePrefix:
@@ -148,10 +281,155 @@ type compiler struct {
 	f    *triageFile
 	errs []error
 
-	raw     map[string][]string // lexicon name -> phrases as written
-	parsed  map[string][][]elem // lexicon name -> expanded phrases
-	busy    map[string]bool     // cycle detection
-	concept map[string]int32    // concept lexicon name -> id
+	raw     map[string][]string  // lexicon name -> phrases as written
+	parsed  map[string][]pattern // lexicon name -> phrases parsed, not expanded
+	count   map[string]int       // lexicon name -> number of phrases once expanded
+	busy    map[string]bool      // cycle detection
+	concept map[string]int32     // concept lexicon name -> id
+	arena   *arena               // the tries' nodes
+}
+
+// A pattern is a written phrase, parsed: runs of elements and references
+// to lexicons (@name), kept unexpanded. The compiler walks the expansions
+// into the tries without making them: "@poss @relative hits me" is 6×60
+// phrases but 6 + 360 + 360 + 360 trie steps, and no copies.
+type pattern []part
+
+// part is a run of elements (ref "") or a reference to a lexicon.
+type part struct {
+	seq []elem
+	ref string
+}
+
+// insert walks every expansion of ps from n, making trie nodes, and marks
+// the node each one ends at with id. Expansions that share a prefix share
+// its walk. rest is the stack of what follows ps; it is never written to
+// (a popped slot may still be needed by a caller).
+func (c *compiler) insert(n *tnode, ps pattern, rest []pattern, id int32) {
+	for {
+		for len(ps) > 0 && ps[0].ref == "" {
+			for _, e := range ps[0].seq {
+				n = n.child(e, c.arena)
+			}
+			ps = ps[1:]
+		}
+		if len(ps) > 0 {
+			break
+		}
+		if len(rest) == 0 {
+			n.addOut(id, c.arena)
+			return
+		}
+		ps, rest = rest[len(rest)-1], rest[:len(rest)-1]
+	}
+	rest = append(rest[:len(rest):len(rest)], ps[1:])
+	for _, q := range c.parsed[ps[0].ref] {
+		c.insert(n, q, rest, id)
+	}
+}
+
+// each calls fn with every expansion of ps, appended to buf. fn must not
+// keep the slice: it is reused.
+func (c *compiler) each(ps pattern, buf []elem, fn func([]elem)) {
+	for len(ps) > 0 && ps[0].ref == "" {
+		buf = append(buf, ps[0].seq...)
+		ps = ps[1:]
+	}
+	if len(ps) == 0 {
+		fn(buf)
+		return
+	}
+	rest := ps[1:]
+	for _, q := range c.parsed[ps[0].ref] {
+		c.each(q, buf, func(b []elem) { c.each(rest, b, fn) })
+	}
+}
+
+// checkSwallowed reports the lexicon phrases that contain an idiom: the
+// idiom is replaced before matching, so they can never match. It walks
+// the lexicon trie once, following every partial idiom match along each
+// path (phrases with wildcards are not checked).
+func (c *compiler) checkSwallowed() {
+	t := c.t
+	idioms := &t.idioms.root
+	var path []string
+	reported := map[string]bool{}
+	// buf holds the partial idiom matches of every node on the current
+	// path; a node's are buf[lo:hi].
+	var buf []*tnode
+	var walk func(n *tnode, lo, hi int, hit bool)
+	walk = func(n *tnode, lo, hi int, hit bool) {
+		if hit {
+			for _, id := range n.out {
+				msg := fmt.Sprintf("lexicon %s: phrase %q never matches: an idiom strips it", t.lexName[id], strings.Join(path, " "))
+				if !reported[msg] {
+					reported[msg] = true
+					c.errorf("%s", msg)
+				}
+			}
+		}
+		n.children(func(stem string, m *tnode) {
+			tk := token{word: m.word, stem: stem}
+			start := len(buf)
+			h := hit
+			add := func(to *tnode) {
+				if len(to.out) > 0 {
+					h = true
+				}
+				buf = append(buf, to)
+			}
+			for i := lo; i < hi; i++ {
+				buf[i].step(&tk, add)
+			}
+			idioms.step(&tk, add)
+			path = append(path, m.word)
+			walk(m, start, len(buf), h)
+			path = path[:len(path)-1]
+			buf = buf[:start]
+		})
+	}
+	walk(&t.lex.root, 0, 0, false)
+}
+
+// step calls fn with each child of n that token tk leads to.
+func (n *tnode) step(tk *token, fn func(*tnode)) {
+	if m := n.get(tk.stem); m != nil {
+		fn(m)
+	}
+	if n.any != nil {
+		fn(n.any)
+	}
+	for _, p := range n.pats {
+		ok := false
+		switch p.kind {
+		case ePrefix:
+			ok = strings.HasPrefix(tk.word, p.s)
+		case eSuffix:
+			ok = strings.HasSuffix(tk.word, p.s) && len(tk.word) > len(p.s)
+		case eNum:
+			_, ok = numberValue(tk.word)
+		case eMany:
+			v, isNum := numberValue(tk.word)
+			ok = isNum && v >= 10
+		}
+		if ok {
+			fn(p.to)
+		}
+	}
+}
+
+// literals calls fn with every word element written in ps (not those of
+// the lexicons it refers to).
+func literals(ps []pattern, fn func(elem)) {
+	for _, p := range ps {
+		for _, pt := range p {
+			for _, e := range pt.seq {
+				if e.kind == eLit {
+					fn(e)
+				}
+			}
+		}
+	}
 }
 
 func (c *compiler) errorf(format string, args ...any) {
@@ -200,7 +478,9 @@ func (c *compiler) compile() {
 	}
 	// Lexicons: concepts sorted by name, then the context roles.
 	c.raw = map[string][]string{}
-	c.parsed = map[string][][]elem{}
+	c.arena = &arena{}
+	c.parsed = map[string][]pattern{}
+	c.count = map[string]int{}
 	c.busy = map[string]bool{}
 	c.concept = map[string]int32{}
 	names := make([]string, 0, len(f.Lexicons))
@@ -252,38 +532,37 @@ func (c *compiler) compile() {
 		c.lexicon(n)
 	}
 	type idiom struct {
-		say   [][]elem
+		say   []pattern
 		means string
 	}
 	var idioms []idiom
 	for i, id := range f.Idioms {
-		var say [][]elem
+		var say []pattern
 		if len(id.Say) == 0 {
 			c.errorf("idiom %d: \"say\" is empty", i+1)
 		}
 		for _, p := range id.Say {
-			say = append(say, c.phrase(fmt.Sprintf("idiom %d", i+1), p)...)
+			if q := c.phrase(fmt.Sprintf("idiom %d", i+1), p); q != nil {
+				say = append(say, q)
+			}
 		}
 		idioms = append(idioms, idiom{say: say, means: id.Means})
 	}
+	// The vocabulary: every word written in a phrase (the words of a
+	// referenced lexicon are written in that lexicon).
 	conceptWords := map[string]bool{}
-	addVocab := func(ps [][]elem, concept bool) {
-		for _, p := range ps {
-			for _, e := range p {
-				if e.kind != eLit {
-					continue
-				}
-				t.norm.vocab[e.s] = true
-				if d := t.norm.dict[e.word]; d.rewrite == nil {
-					t.norm.dict[e.word] = dictEntry{stem: e.s, hasStem: true}
-				}
-				t.norm.prefixes[prefixIndex(e.s)] = true
-				t.norm.prefixes[prefixIndex(e.word)] = true
-				if concept {
-					conceptWords[e.word] = true
-				}
+	addVocab := func(ps []pattern, concept bool) {
+		literals(ps, func(e elem) {
+			t.norm.vocab[e.s] = true
+			if d := t.norm.dict[e.word]; d.rewrite == nil {
+				t.norm.dict[e.word] = dictEntry{stem: e.s, hasStem: true}
 			}
-		}
+			t.norm.prefixes[prefixIndex(e.s)] = true
+			t.norm.prefixes[prefixIndex(e.word)] = true
+			if concept {
+				conceptWords[e.word] = true
+			}
+		})
 	}
 	for _, n := range t.lexName {
 		addVocab(c.parsed[n], !strings.HasPrefix(n, "context."))
@@ -293,7 +572,9 @@ func (c *compiler) compile() {
 	}
 	for _, id := range idioms {
 		if strings.TrimSpace(id.means) != "" {
-			addVocab(c.phrase("idiom", id.means), false)
+			if q := c.phrase("idiom", id.means); q != nil {
+				addVocab([]pattern{q}, false)
+			}
 		}
 	}
 	// Typo targets: key words only. Correcting towards every lexicon word
@@ -314,18 +595,20 @@ func (c *compiler) compile() {
 	// Tries, then the trie nodes of every known word.
 	for i, id := range idioms {
 		for _, p := range id.say {
-			t.idioms.add(p, int32(i))
+			c.insert(&t.idioms.root, p, nil, int32(i))
 		}
 	}
 	for i, n := range t.lexName {
 		for _, p := range c.parsed[n] {
-			t.lex.add(p, int32(i))
+			c.insert(&t.lex.root, p, nil, int32(i))
 		}
 	}
+	t.lex.index()
+	t.idioms.index()
 	t.norm.lexRoot, t.norm.idiomRoot = &t.lex.root, &t.idioms.root
 	for w, e := range t.norm.dict {
 		if e.hasStem {
-			e.node, e.inode = t.lex.root.next[e.stem], t.idioms.root.next[e.stem]
+			e.node, e.inode = t.lex.root.get(e.stem), t.idioms.root.get(e.stem)
 			t.norm.dict[w] = e
 		}
 	}
@@ -333,22 +616,7 @@ func (c *compiler) compile() {
 		t.idiomTo = append(t.idiomTo, t.norm.tokenize(id.means))
 	}
 	// A phrase an idiom swallows can never match.
-	for _, n := range t.lexName {
-		for _, p := range c.parsed[n] {
-			toks := literalTokens(p)
-			if toks == nil {
-				continue
-			}
-			for i := range toks {
-				hit := false
-				t.idioms.matchAt(toks, i, t.idioms.root.next[toks[i].stem], func(int32, int) { hit = true })
-				if hit {
-					c.errorf("lexicon %s: phrase %q never matches: an idiom strips it", n, phraseString(p))
-					break
-				}
-			}
-		}
-	}
+	c.checkSwallowed()
 	// Rules.
 	if len(f.Rules) == 0 {
 		c.errorf("no rules")
@@ -450,8 +718,8 @@ func (c *compiler) rule(i int, rf ruleFile, seen map[string]bool) {
 	c.t.rules = append(c.t.rules, r)
 }
 
-// lexicon parses and expands the phrases of lexicon n (once).
-func (c *compiler) lexicon(n string) [][]elem {
+// lexicon parses the phrases of lexicon n (once).
+func (c *compiler) lexicon(n string) []pattern {
 	if ps, ok := c.parsed[n]; ok {
 		return ps
 	}
@@ -460,25 +728,49 @@ func (c *compiler) lexicon(n string) [][]elem {
 		return nil
 	}
 	c.busy[n] = true
-	var out [][]elem
+	var out []pattern
+	total := 0
 	for _, p := range c.raw[n] {
-		out = append(out, c.phrase("lexicon "+n, p)...)
+		if q := c.phrase("lexicon "+n, p); q != nil {
+			out = append(out, q)
+			total += c.expansions(q)
+		}
 	}
 	delete(c.busy, n)
 	c.parsed[n] = out
+	c.count[n] = total
 	return out
 }
 
-// phrase parses one written phrase into its expansions.
-func (c *compiler) phrase(where, p string) [][]elem {
+// expansions is the number of phrases p stands for.
+func (c *compiler) expansions(p pattern) int {
+	n := 1
+	for _, pt := range p {
+		if pt.ref != "" {
+			n *= c.count[pt.ref]
+		}
+	}
+	return n
+}
+
+// phrase parses one written phrase; nil when it is wrong (reported) or
+// refers only to empty lexicons.
+func (c *compiler) phrase(where, p string) pattern {
 	fields := strings.Fields(strings.ToLower(quoteFolder.Replace(p)))
 	if len(fields) == 0 {
 		c.errorf("%s: empty phrase", where)
 		return nil
 	}
-	alts := [][]elem{nil}
+	var out pattern
+	var seq []elem
+	flush := func() {
+		if len(seq) > 0 {
+			out = append(out, part{seq: seq})
+			seq = nil
+		}
+	}
+	n := 1
 	for _, f := range fields {
-		var opts [][]elem
 		switch {
 		case strings.HasPrefix(f, "@"):
 			name := f[1:]
@@ -486,72 +778,57 @@ func (c *compiler) phrase(where, p string) [][]elem {
 				c.errorf("%s: phrase %q: unknown lexicon @%s", where, p, name)
 				return nil
 			}
-			opts = c.lexicon(name)
+			if len(c.lexicon(name)) == 0 {
+				return nil
+			}
+			n *= c.count[name]
+			if n > maxExpansion {
+				c.errorf("%s: phrase %q expands to more than %d phrases", where, p, maxExpansion)
+				return nil
+			}
+			flush()
+			out = append(out, part{ref: name})
 		case f == "*":
-			opts = [][]elem{{{kind: eAny}}}
+			seq = append(seq, elem{kind: eAny})
 		case f == "#":
-			opts = [][]elem{{{kind: eNum}}}
+			seq = append(seq, elem{kind: eNum})
 		case f == "#many":
-			opts = [][]elem{{{kind: eMany}}}
+			seq = append(seq, elem{kind: eMany})
 		case strings.Count(f, "*") == 1 && len(f) > 1 && strings.HasSuffix(f, "*"):
-			opts = [][]elem{{{kind: ePrefix, s: strings.TrimSuffix(f, "*")}}}
+			seq = append(seq, elem{kind: ePrefix, s: strings.TrimSuffix(f, "*")})
 		case strings.Count(f, "*") == 1 && len(f) > 1 && strings.HasPrefix(f, "*"):
-			opts = [][]elem{{{kind: eSuffix, s: strings.TrimPrefix(f, "*")}}}
+			seq = append(seq, elem{kind: eSuffix, s: strings.TrimPrefix(f, "*")})
 		case strings.ContainsAny(f, "*#@"):
 			c.errorf("%s: phrase %q: %q is not a word, *, word*, *suffix, # or #many", where, p, f)
 			return nil
 		default:
-			var seq []elem
 			rawWords(f, func(w string, _ int) {
 				for _, x := range c.t.norm.words(w, nil) {
 					seq = append(seq, elem{kind: eLit, s: stemOf(x), word: x})
 				}
 			})
-			if len(seq) == 0 {
-				continue // punctuation only
-			}
-			opts = [][]elem{seq}
 		}
-		if len(opts) == 0 {
-			return nil
-		}
-		if len(alts)*len(opts) > maxExpansion {
-			c.errorf("%s: phrase %q expands to more than %d phrases", where, p, maxExpansion)
-			return nil
-		}
-		next := make([][]elem, 0, len(alts)*len(opts))
-		for _, a := range alts {
-			for _, o := range opts {
-				next = append(next, append(append([]elem(nil), a...), o...))
-			}
-		}
-		alts = next
 	}
-	var out [][]elem
-	for _, a := range alts {
-		if len(a) == 0 {
-			continue
-		}
-		if a[0].kind == eAny {
-			c.errorf("%s: phrase %q must start with a word", where, p)
-			return nil
-		}
-		out = append(out, a)
-	}
+	flush()
 	if len(out) == 0 {
 		c.errorf("%s: phrase %q has no words", where, p)
+		return nil
+	}
+	if out[0].ref == "" && out[0].seq[0].kind == eAny {
+		c.errorf("%s: phrase %q must start with a word", where, p)
+		return nil
 	}
 	return out
 }
 
-// literalTokens is p as tokens when every element is a word, else nil.
-func literalTokens(p []elem) []token {
-	toks := make([]token, len(p))
-	for i, e := range p {
+// literalTokens is p as tokens, appended to toks, when every element is a
+// word, else nil.
+func literalTokens(toks []token, p []elem) []token {
+	for _, e := range p {
 		if e.kind != eLit {
 			return nil
 		}
-		toks[i] = token{word: e.word, stem: e.s}
+		toks = append(toks, token{word: e.word, stem: e.s})
 	}
 	return toks
 }

@@ -1,16 +1,22 @@
 package bot
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
+	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
 
 	"faqbot/faq"
+
+	"gopkg.in/yaml.v3"
 )
 
 // TestTriageExamples runs every rule's fire and quiet examples from the
@@ -115,6 +121,8 @@ func TestTokenize(t *testing.T) {
 		{"self-harm", "self harm"},
 		{"lost 10kg", "lost 10 kg"},
 		{"I couldn't really feel it", "i could not feel it"},
+		{"temp 38.5. baby", "temperature 38.5 baby"},
+		{"i keep cuttin myself, cnt cope", "i keep cutting myself can not cope"},
 	} {
 		var got []string
 		for _, tk := range tr.norm.tokenize(c.in) {
@@ -131,7 +139,7 @@ func TestTokenize(t *testing.T) {
 		want string // stem
 	}{
 		{"sucidal", stemOf("suicidal")}, {"myslef", "myself"}, {"numbess", stemOf("numbness")},
-		{"bladdr", stemOf("bladder")}, {"ladder", "ladder"}, {"infection", "infection"},
+		{"bladdr", stemOf("bladder")}, {"ladder", "ladder"}, {"infection", stemOf("infection")},
 		{"cancel", "cancel"}, {"spiral", "spiral"}, {"massage", stemOf("massage")},
 	} {
 		toks := tr.norm.tokenize(c.in)
@@ -143,6 +151,14 @@ func TestTokenize(t *testing.T) {
 	toks := tr.norm.tokenize("no fever, but. my back")
 	if toks[0].sent != toks[1].sent || toks[1].clause == toks[2].clause || toks[2].sent == toks[3].sent {
 		t.Errorf("tokenize: sentences/clauses %+v", toks)
+	}
+	// A decimal point is not a sentence break.
+	toks = tr.norm.tokenize("a temperature of 38.5 and")
+	if len(toks) != 5 || toks[3].word != "38.5" || toks[3].sent != toks[4].sent {
+		t.Errorf("tokenize: decimal %+v", toks)
+	}
+	if v, ok := numberValue("39.5"); !ok || v != 39 {
+		t.Errorf("numberValue(39.5) = %d, %v", v, ok)
 	}
 }
 
@@ -477,6 +493,17 @@ func FuzzTriage(f *testing.F) {
 	})
 }
 
+// BenchmarkParseTriage compiles the bundled rules, as every process does
+// once at start (part of the `faqbot ask` cold start).
+func BenchmarkParseTriage(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ParseTriage("safety.yaml", defaultSafety); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkTriage runs the bundled rules on everyday questions (most fire
 // nothing), a few urgent ones, and one 10,000-character message.
 func BenchmarkTriage(b *testing.B) {
@@ -517,4 +544,119 @@ func BenchmarkTriage(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestTrieInsertMatchesExpansion: walking the unexpanded phrases into the
+// trie (compiler.insert) builds the same trie as adding every expansion
+// one by one.
+func TestTrieInsertMatchesExpansion(t *testing.T) {
+	var f triageFile
+	if err := yaml.Unmarshal(defaultSafety, &f); err != nil {
+		t.Fatal(err)
+	}
+	c := compiler{name: "x", t: &Triage{replies: map[Tier]string{}}, f: &f}
+	c.compile()
+	var flat trie
+	for i, n := range c.t.lexName {
+		for _, p := range c.parsed[n] {
+			c.each(p, nil, func(es []elem) { flat.add(es, int32(i)) })
+		}
+	}
+	var same func(a, b *tnode, path string)
+	same = func(a, b *tnode, path string) {
+		if !slices.Equal(a.out, b.out) {
+			t.Fatalf("%q: out %v vs %v", path, a.out, b.out)
+		}
+		if a.numChildren() != b.numChildren() || len(a.pats) != len(b.pats) || (a.any == nil) != (b.any == nil) {
+			t.Fatalf("%q: children differ", path)
+		}
+		a.children(func(k string, m *tnode) {
+			if b.get(k) == nil {
+				t.Fatalf("%q: no child %q", path, k)
+			}
+			same(m, b.get(k), path+" "+k)
+		})
+		for i := range a.pats {
+			if a.pats[i].kind != b.pats[i].kind || a.pats[i].s != b.pats[i].s {
+				t.Fatalf("%q: pattern %d differs", path, i)
+			}
+			same(a.pats[i].to, b.pats[i].to, path+" "+a.pats[i].s+"*")
+		}
+		if a.any != nil {
+			same(a.any, b.any, path+" *")
+		}
+	}
+	same(&c.t.lex.root, &flat.root, "")
+}
+
+// TestTypoWordsAreNotRealWords: no English word (a WordNet 3.0 lemma or
+// its -s form) of five letters or more is one edit from a
+// typo word, unless it is in normalize.known_words or the lexicons know
+// it: otherwise "dropping" would be read as a misspelt "drooping".
+func TestTypoWordsAreNotRealWords(t *testing.T) {
+	tr := DefaultTriage()
+	gz, err := os.ReadFile(filepath.Join("..", "search", "data", "wordnet.tsv.gz"))
+	if err != nil {
+		t.Skip("no WordNet data:", err)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	words := map[string]bool{}
+	for _, line := range strings.Split(string(data), "\n") {
+		w, _, _ := strings.Cut(line, "\t")
+		if w == "" || strings.Trim(w, "abcdefghijklmnopqrstuvwxyz") != "" {
+			continue
+		}
+		words[w] = true
+		if !strings.HasSuffix(w, "s") {
+			words[w+"s"] = true
+		}
+	}
+	// spelling variants and non-words of WordNet, rightly corrected
+	for _, w := range []string{"goodby", "goodbys", "aneurism", "aneurisms", "leucaemia", "overdos", "diabetas", "boweds", "bladdery"} {
+		delete(words, w)
+	}
+	for w := range words {
+		if len(w) < 5 || tr.norm.known[w] || tr.norm.vocab[stemOf(w)] {
+			continue
+		}
+		for _, tg := range tr.norm.typos[w[0]] {
+			if tg.word != w && stemOf(w) != tg.stem && oneEdit(tg.word, w) {
+				t.Errorf("%q is a real word one edit from typo word %q: add it to normalize.known_words", w, tg.word)
+			}
+		}
+	}
+}
+
+// TestLexiconOrigins: every lexicon, context list, normalize list and the
+// idioms in the bundled rules file say where they come from, in an
+// "origin:" comment just above them.
+func TestLexiconOrigins(t *testing.T) {
+	var root yaml.Node
+	if err := yaml.Unmarshal(defaultSafety, &root); err != nil {
+		t.Fatal(err)
+	}
+	top := root.Content[0]
+	for i := 0; i+1 < len(top.Content); i += 2 {
+		key, val := top.Content[i], top.Content[i+1]
+		switch key.Value {
+		case "idioms":
+			if !strings.Contains(key.HeadComment, "origin:") {
+				t.Errorf("idioms: no origin comment")
+			}
+		case "lexicons", "context", "normalize":
+			for j := 0; j+1 < len(val.Content); j += 2 {
+				k := val.Content[j]
+				if !strings.Contains(k.HeadComment, "origin:") {
+					t.Errorf("%s.%s: no origin comment above it", key.Value, k.Value)
+				}
+			}
+		}
+	}
 }

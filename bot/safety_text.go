@@ -119,6 +119,9 @@ func rawWords(s string, emit func(w string, brk int)) {
 		}
 	}
 	for i, r := range s {
+		if r == '.' && start >= 0 && prevDigit && i+1 < len(s) && s[i+1] >= '0' && s[i+1] <= '9' {
+			continue // a decimal point: "38.5" is one number, not two sentences
+		}
 		if isWordRune(r) {
 			d := unicode.IsDigit(r)
 			if start >= 0 && d != prevDigit && r != '\'' {
@@ -207,6 +210,9 @@ func numberValue(w string) (int, bool) {
 		return 0, false
 	}
 	if c := w[0]; c >= '0' && c <= '9' {
+		if i := strings.IndexByte(w, '.'); i > 0 {
+			w = w[:i] // a decimal: its whole part
+		}
 		n, err := strconv.Atoi(w)
 		return n, err == nil
 	}
@@ -352,6 +358,13 @@ func (n *normalizer) token(w string, clause, sent int32) token {
 	if e, ok := n.dict[w]; ok && e.hasStem {
 		return token{word: w, stem: e.stem, clause: clause, sent: sent, node: e.node, inode: e.inode}
 	}
+	// A dropped g ("cuttin", "thinkin", "bleedin") is the -ing form a
+	// phrase knows.
+	if len(w) >= 5 && strings.HasSuffix(w, "in") {
+		if e, ok := n.dict[w+"g"]; ok && e.hasStem {
+			return token{word: w + "g", stem: e.stem, clause: clause, sent: sent, node: e.node, inode: e.inode}
+		}
+	}
 	tk := token{word: w, stem: n.stem(w), clause: clause, sent: sent}
 	n.link(&tk)
 	return tk
@@ -359,11 +372,11 @@ func (n *normalizer) token(w string, clause, sent int32) token {
 
 // link sets tk's trie nodes from its stem.
 func (n *normalizer) link(tk *token) {
-	if n.lexRoot != nil && n.lexRoot.next != nil {
-		tk.node = n.lexRoot.next[tk.stem]
+	if n.lexRoot != nil {
+		tk.node = n.lexRoot.get(tk.stem)
 	}
-	if n.idiomRoot != nil && n.idiomRoot.next != nil {
-		tk.inode = n.idiomRoot.next[tk.stem]
+	if n.idiomRoot != nil {
+		tk.inode = n.idiomRoot.get(tk.stem)
 	}
 }
 

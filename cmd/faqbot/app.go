@@ -101,8 +101,20 @@ type core struct {
 // buildCore loads rules and content and builds the bot. With met set, every
 // question and reindex is also counted in the metrics.
 func buildCore(cfg Config, log *slog.Logger, met *metrics.Metrics, opts ...bot.Option) (*core, error) {
-	triage, err := bot.LoadTriage(cfg.path(cfg.Safety.Rules))
-	if err != nil {
+	// The safety rules compile (tens of milliseconds) while the ranker and
+	// the content load; a rules error still comes first.
+	var triage *bot.Triage
+	var triageErr error
+	compiled := make(chan struct{})
+	go func() {
+		defer close(compiled)
+		triage, triageErr = bot.LoadTriage(cfg.path(cfg.Safety.Rules))
+	}()
+	fail := func(err error) (*core, error) {
+		<-compiled
+		if triageErr != nil {
+			return nil, triageErr
+		}
 		return nil, err
 	}
 	guard := faq.NewGuard(cfg.Content.MaxDrop)
@@ -120,11 +132,16 @@ func buildCore(cfg Config, log *slog.Logger, met *metrics.Metrics, opts ...bot.O
 	}
 	rk, err := search.LoadRanker(cfg.path(cfg.Content.Ranker))
 	if err != nil {
-		return nil, err
+		return fail(err)
 	}
 	lib, _, err := search.OpenLibrary(lc)
 	if err != nil {
-		return nil, err
+		return fail(err)
+	}
+	<-compiled
+	if triageErr != nil {
+		lib.Close()
+		return nil, triageErr
 	}
 	lib.Index().SetRanker(rk)
 	opts = append([]bot.Option{bot.WithLogger(log), bot.WithReindex(chatReindex(lib))}, opts...)

@@ -516,3 +516,24 @@ func TestServeReindexOnSIGHUPAndWatch(t *testing.T) {
 		})
 	}
 }
+
+// TestBuildCoreSafetyRulesError: the safety rules compile alongside the
+// content load, and a rules error is the one reported, whether the content
+// loads or not.
+func TestBuildCoreSafetyRulesError(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "sleep.yaml"), sleepFAQ)
+	bad := filepath.Join(dir, "rules.yaml")
+	writeFile(t, bad, "rules: [\n")
+	for _, paths := range [][]string{{dir}, {filepath.Join(dir, "missing")}} {
+		cfg := Config{Content: ContentConfig{Paths: paths}, Safety: SafetyConfig{Rules: bad}, Bot: DefaultConfig().Bot, dir: "."}
+		co, err := buildCore(cfg, newLogger(io.Discard, LogConfig{}, 0), nil)
+		if err == nil {
+			co.lib.Close()
+			t.Fatalf("content %v: no error for a broken rules file", paths)
+		}
+		if !strings.Contains(err.Error(), "safety rules") {
+			t.Errorf("content %v: error %q, want the safety rules error", paths, err)
+		}
+	}
+}
