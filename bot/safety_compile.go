@@ -820,39 +820,3 @@ func (c *compiler) phrase(where, p string) pattern {
 	}
 	return out
 }
-
-// literalTokens is p as tokens, appended to toks, when every element is a
-// word, else nil.
-func literalTokens(toks []token, p []elem) []token {
-	for _, e := range p {
-		if e.kind != eLit {
-			return nil
-		}
-		toks = append(toks, token{word: e.word, stem: e.s})
-	}
-	return toks
-}
-
-func phraseString(p []elem) string {
-	var b strings.Builder
-	for i, e := range p {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		switch e.kind {
-		case eLit:
-			b.WriteString(e.word)
-		case eAny:
-			b.WriteString("*")
-		case ePrefix:
-			b.WriteString(e.s + "*")
-		case eSuffix:
-			b.WriteString("*" + e.s)
-		case eNum:
-			b.WriteString("#")
-		case eMany:
-			b.WriteString("#many")
-		}
-	}
-	return b.String()
-}
