@@ -221,11 +221,29 @@ func (s *Server) sendReply(w http.ResponseWriter, r *http.Request, reply bot.Rep
 			s.log.Info("ask abandoned by client", "err", err)
 			return
 		}
-		s.log.Error("answer failed", "err", err)
-		writeError(w, http.StatusInternalServerError, "sorry, the bot could not answer; please try again later")
+		s.coreError(w, "answer", err)
 		return
 	}
 	s.respond(w, r, http.StatusOK, reply)
+}
+
+// coreError maps a core error to its HTTP status by kind (bot.ErrorKindOf:
+// invalid 400, unavailable 503, internal 500), logs it once at the level
+// the kind deserves, and answers with the core's text for the person, never
+// the cause.
+func (s *Server) coreError(w http.ResponseWriter, what string, err error) {
+	status := http.StatusInternalServerError
+	switch bot.ErrorKindOf(err) {
+	case bot.Invalid:
+		status = http.StatusBadRequest
+		s.log.Info(what+" refused", "err", err)
+	case bot.Unavailable:
+		status = http.StatusServiceUnavailable
+		s.log.Warn(what+" unavailable", "err", err)
+	default:
+		s.log.Error(what+" failed", "err", err)
+	}
+	writeError(w, status, bot.ErrorMessage(err))
 }
 
 // feedbackRequest is the body of POST /v1/feedback.
@@ -254,8 +272,7 @@ func (s *Server) handleFeedback(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	q := bot.Question{Intent: bot.IntentFeedback, Platform: platform, EntryID: *req.EntryID, Helpful: *req.Helpful}
 	if _, err := s.answerer.Answer(ctx, q); err != nil {
-		s.log.Error("feedback failed", "err", err)
-		writeError(w, http.StatusInternalServerError, "sorry, the feedback could not be recorded")
+		s.coreError(w, "feedback", err)
 		return
 	}
 	s.respond(w, r, http.StatusAccepted, statusBody{Status: "recorded"})
@@ -322,8 +339,7 @@ type topicsResponse struct {
 func (s *Server) handleTopics(w http.ResponseWriter, r *http.Request) {
 	reply, err := s.answerer.Answer(r.Context(), bot.Question{Intent: bot.IntentTopics, Platform: platform})
 	if err != nil {
-		s.log.Error("topics failed", "err", err)
-		writeError(w, http.StatusInternalServerError, "sorry, the topics could not be listed; please try again later")
+		s.coreError(w, "topics", err)
 		return
 	}
 	topics := reply.Topics

@@ -235,6 +235,29 @@ func TestAnswerError(t *testing.T) {
 	}
 }
 
+// TestAnswerErrorKinds: the core's error kinds map to HTTP statuses in one
+// place, with the core's text for the person and never the cause.
+func TestAnswerErrorKinds(t *testing.T) {
+	for _, c := range []struct {
+		err    error
+		status int
+		text   string
+	}{
+		{&bot.Error{Kind: bot.Invalid, Message: "That entry does not exist.", Err: errBroken}, http.StatusBadRequest, "That entry does not exist."},
+		{&bot.Error{Kind: bot.Unavailable, Err: errBroken}, http.StatusServiceUnavailable, bot.DefaultConfig().Texts.Unavailable},
+		{context.DeadlineExceeded, http.StatusServiceUnavailable, bot.DefaultConfig().Texts.Unavailable},
+		{errBroken, http.StatusInternalServerError, bot.DefaultConfig().Texts.Error},
+	} {
+		f := newFakeBot()
+		f.answerErr = c.err
+		ts, _ := newTestServer(t, httpapi.Config{}, f)
+		status, _, body := call(t, "POST", ts.URL+"/v1/ask", "application/json", `{"question":"massage?"}`, nil)
+		if msg := errorText(t, body); status != c.status || msg != c.text {
+			t.Errorf("%v: got %d %q, want %d %q", c.err, status, msg, c.status, c.text)
+		}
+	}
+}
+
 func TestAdmin(t *testing.T) {
 	f := newFakeBot()
 	// 18 refusals follow from one address: lift the throttle (TestAdminThrottle).
