@@ -1,12 +1,16 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
+
+	"faqbot/bot"
+	"faqbot/bot/bottest/realcore"
 )
 
 // evalSets are the labelled sets `faqbot eval` scores in the test suite,
@@ -140,5 +144,25 @@ func TestTrainWritesUsableWeights(t *testing.T) {
 	writeFile(t, out, `{"features":["nope"]}`)
 	if _, _, err := run(t, "", nil, "ask", "-config", cfg, "-content", "../../testdata/kb2", "what is insomnia"); err == nil || !strings.Contains(err.Error(), "retrain") {
 		t.Errorf("a weights file of other features: got %v, want an error saying to retrain", err)
+	}
+}
+
+// TestIssueQuestions: the three questions that opened the answer-quality
+// issue, as a new user typed them, are answered from the right part of
+// the bundled article (the chronic one with "more than three months").
+func TestIssueQuestions(t *testing.T) {
+	b := realcore.New(t, "../../content")
+	for q, want := range map[string]string{
+		"my lower back has been killing me for weeks, would a massage help?": "massage therapy offers several benefits for lower back pain",
+		"How long does back pain have to last to be called chronic?":         "more than three months",
+		"what does a massage therapist do":                                   "licensed massage therapist",
+	} {
+		r, err := b.Answer(context.Background(), bot.Question{Text: q, Platform: "test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Kind != bot.KindAnswer || !strings.Contains(strings.ToLower(r.Text), want) {
+			t.Errorf("%q: %s %q (%s), want an answer with %q", q, r.Kind, r.Text, r.Source.Title, want)
+		}
 	}
 }
