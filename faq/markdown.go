@@ -1,134 +1,298 @@
 package faq
 
 import (
-	"regexp"
+	"bytes"
+	"sort"
 	"strings"
-	"unicode/utf8"
+	"unicode"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	extast "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/text"
 )
 
-var mdHeading = regexp.MustCompile(`^(#{1,6})\s+(.*?)\s*#*\s*$`)
+// markdown parses CommonMark (with GitHub tables). A real parser, not a
+// line matcher: setext headings ("Title" over "====="), numbered lists,
+// fenced and indented code, HTML blocks, block quotes and wrapped list
+// items come out as a reader sees them.
+var markdown = goldmark.New(goldmark.WithExtensions(extension.Table))
 
-// ParseMarkdown parses Markdown content: "#" headings start sections,
-// paragraphs and "-" / "*" bullets become passages, and a section headed
-// "FAQ" (or "Frequently Asked Questions") holds "### question" headings each
-// followed by its answer.
-//
-// It is one piece on purpose: a line-by-line state machine (section, FAQ
-// block, paragraph, bullet) reads best as one loop over the lines.
+// ParseMarkdown parses Markdown content: headings start sections,
+// paragraphs, block quotes and list items become passages (code, HTML and
+// comments are left out, links keep their text), tables become one passage
+// of "header: cell" rows, and a section headed "FAQ" (or "Frequently Asked
+// Questions") holds deeper question headings each followed by its answer.
 func ParseMarkdown(name string, data []byte) ([]Entry, error) {
-	lines, err := splitLines(name, data)
-	if err != nil {
+	if _, err := splitLines(name, data); err != nil {
 		return nil, err
 	}
-	b := &articleBuilder{source: name}
-	inFAQ, faqLevel := false, 0
-	var q *Entry
-	var answer []string
-	flushQ := func() error {
-		if q == nil {
-			return nil
+	data = normalizeBullets(data)
+	p := &mdParser{name: name, src: data, b: &articleBuilder{source: name}, lines: lineStarts(data)}
+	doc := markdown.Parser().Parse(text.NewReader(data))
+	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
+		if err := p.block(n); err != nil {
+			return nil, err
 		}
-		text := strings.TrimSpace(strings.Join(answer, "\n"))
-		text = collapseParagraphs(text)
-		if text == "" {
-			return errAt(name, q.Line, "question %q has no answer", clip(q.Title, 60))
+	}
+	if err := p.flushQ(); err != nil {
+		return nil, err
+	}
+	return p.b.finish()
+}
+
+// mdParser turns the document's blocks into the article builder's calls.
+type mdParser struct {
+	name  string
+	src   []byte
+	lines []int // byte offset of each line start
+	b     *articleBuilder
+	// In a FAQ section: its heading level, the question being read and the
+	// paragraphs of its answer.
+	inFAQ    bool
+	faqLevel int
+	q        *Entry
+	answer   []string
+}
+
+func (p *mdParser) block(n ast.Node) error {
+	switch n := n.(type) {
+	case *ast.Heading:
+		return p.heading(n)
+	case *ast.Paragraph, *ast.TextBlock:
+		return p.paragraph(inlineText(n, p.src), p.line(n))
+	case *ast.List:
+		for it := n.FirstChild(); it != nil; it = it.NextSibling() {
+			if err := p.listItem(it); err != nil {
+				return err
+			}
 		}
-		q.Text = text
-		q.ID = makeID(name, TypeFAQ, q.Title)
-		b.faqs = append(b.faqs, *q)
-		q, answer = nil, nil
+	case *ast.Blockquote:
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			if err := p.block(c); err != nil {
+				return err
+			}
+		}
+	case *extast.Table:
+		return p.paragraph(tableText(n, p.src), p.line(n))
+	case *ast.ThematicBreak:
+		p.b.breakParagraph()
+	}
+	// Code blocks, HTML blocks and comments are not prose: left out.
+	return nil
+}
+
+func (p *mdParser) heading(h *ast.Heading) error {
+	title, line := inlineText(h, p.src), p.line(h)
+	if !hasWord(title) {
+		title = "" // "### **": markup and no words
+	}
+	switch {
+	case p.inFAQ && h.Level > p.faqLevel:
+		if err := p.flushQ(); err != nil {
+			return err
+		}
+		if title == "" {
+			return errAt(p.name, line, "empty question heading")
+		}
+		p.q = &Entry{Type: TypeFAQ, Title: title, Source: p.name, Line: line}
+	case isFAQHeading(title):
+		if err := p.flushQ(); err != nil {
+			return err
+		}
+		p.b.breakParagraph()
+		p.inFAQ, p.faqLevel = true, h.Level
+	default:
+		if err := p.flushQ(); err != nil {
+			return err
+		}
+		p.inFAQ = false
+		if title != "" {
+			p.b.heading(title, line)
+		}
+	}
+	return nil
+}
+
+// paragraph adds one paragraph: to the answer being read in a FAQ
+// section, else as a passage.
+func (p *mdParser) paragraph(t string, line int) error {
+	if t == "" {
 		return nil
 	}
-	inFence := false
-	for _, l := range lines {
-		t := strings.TrimSpace(l.text)
-		if strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~") {
-			inFence = !inFence
+	if p.inFAQ {
+		if p.q == nil {
+			return errAt(p.name, line, "text in the FAQ section before the first \"###\" question")
+		}
+		p.answer = append(p.answer, t)
+		return nil
+	}
+	p.b.paragraphLine(t, line)
+	p.b.breakParagraph()
+	return nil
+}
+
+// listItem adds a list item: a bullet passage (its nested lists are
+// bullets of their own), or a line of the answer in a FAQ section.
+func (p *mdParser) listItem(it ast.Node) error {
+	var parts []string
+	var nested []ast.Node
+	for c := it.FirstChild(); c != nil; c = c.NextSibling() {
+		if _, ok := c.(*ast.List); ok {
+			nested = append(nested, c)
 			continue
 		}
-		if m := mdHeading.FindStringSubmatch(t); m != nil && !inFence {
-			level, title := len(m[1]), stripInline(m[2])
-			switch {
-			case inFAQ && level > faqLevel:
-				if err := flushQ(); err != nil {
-					return nil, err
+		if t := inlineText(c, p.src); t != "" {
+			parts = append(parts, t)
+		}
+	}
+	t := strings.Join(parts, " ")
+	switch {
+	case t == "":
+	case p.inFAQ:
+		if p.q == nil {
+			return errAt(p.name, p.line(it), "text in the FAQ section before the first \"###\" question")
+		}
+		p.answer = append(p.answer, "- "+t)
+	default:
+		p.b.bullet(t, p.line(it))
+	}
+	for _, l := range nested {
+		if err := p.block(l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (p *mdParser) flushQ() error {
+	if p.q == nil {
+		return nil
+	}
+	q := p.q
+	text := strings.Join(p.answer, "\n\n")
+	if text == "" {
+		return errAt(p.name, q.Line, "question %q has no answer", clip(q.Title, 60))
+	}
+	q.Text = text
+	q.ID = makeID(p.name, TypeFAQ, q.Title)
+	p.b.faqs = append(p.b.faqs, *q)
+	p.q, p.answer = nil, nil
+	return nil
+}
+
+// line is the 1-based line a block starts on.
+func (p *mdParser) line(n ast.Node) int {
+	off := -1
+	for c := n; c != nil && off < 0; c = c.FirstChild() {
+		if c.Type() != ast.TypeInline && c.Lines().Len() > 0 {
+			off = c.Lines().At(0).Start
+		}
+		if t, ok := c.(*ast.Text); ok {
+			off = t.Segment.Start
+		}
+	}
+	if off < 0 {
+		return 1
+	}
+	return sort.SearchInts(p.lines, off+1)
+}
+
+// lineStarts are the byte offsets at which the lines of data start.
+func lineStarts(data []byte) []int {
+	out := []int{0}
+	for i, c := range data {
+		if c == '\n' {
+			out = append(out, i+1)
+		}
+	}
+	return out
+}
+
+// normalizeBullets turns lines that open with a bullet character people
+// paste from word processors ("•", "◦", "▪") into Markdown list items,
+// which CommonMark would otherwise run into the paragraph above.
+func normalizeBullets(data []byte) []byte {
+	if !bytes.ContainsAny(data, "•◦▪") {
+		return data
+	}
+	lines := strings.SplitAfter(string(data), "\n")
+	for i, l := range lines {
+		t := strings.TrimLeft(l, " \t")
+		for _, m := range []string{"•", "◦", "▪"} {
+			if strings.HasPrefix(t, m) {
+				lines[i] = l[:len(l)-len(t)] + "-" + t[len(m):]
+			}
+		}
+	}
+	return []byte(strings.Join(lines, ""))
+}
+
+// inlineText is the text of a block's inline content: emphasis and code
+// marks dropped, links by their text, images by their alt text, line
+// breaks as spaces, raw HTML left out.
+func inlineText(n ast.Node, src []byte) string {
+	var b strings.Builder
+	var walk func(ast.Node)
+	walk = func(n ast.Node) {
+		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+			switch c := c.(type) {
+			case *ast.Text:
+				b.Write(c.Segment.Value(src))
+				if c.SoftLineBreak() || c.HardLineBreak() {
+					b.WriteByte(' ')
 				}
-				if title == "" {
-					return nil, errAt(name, l.n, "empty question heading")
-				}
-				q = &Entry{Type: TypeFAQ, Title: title, Source: name, Line: l.n}
-				continue
-			case isFAQHeading(title):
-				if err := flushQ(); err != nil {
-					return nil, err
-				}
-				b.breakParagraph()
-				inFAQ, faqLevel = true, level
-				continue
+			case *ast.String:
+				b.Write(c.Value)
+			case *ast.AutoLink:
+				b.Write(c.Label(src))
+			case *ast.RawHTML:
 			default:
-				if err := flushQ(); err != nil {
-					return nil, err
-				}
-				inFAQ = false
-				if title != "" {
-					b.heading(title, l.n)
-				}
-				continue
+				walk(c)
 			}
 		}
-		if inFAQ {
-			if q == nil {
-				if t != "" {
-					return nil, errAt(name, l.n, "text in the FAQ section before the first \"###\" question")
-				}
-				continue
-			}
-			answer = append(answer, stripInline(t))
+	}
+	walk(n)
+	return normalizeSpace(b.String())
+}
+
+// tableText is a table as "header: cell, header: cell" rows, one a line.
+func tableText(t *extast.Table, src []byte) string {
+	var header []string
+	var rows []string
+	for r := t.FirstChild(); r != nil; r = r.NextSibling() {
+		var cells []string
+		for c := r.FirstChild(); c != nil; c = c.NextSibling() {
+			cells = append(cells, inlineText(c, src))
+		}
+		if _, ok := r.(*extast.TableHeader); ok {
+			header = cells
 			continue
 		}
-		switch {
-		case t == "":
-			b.breakParagraph()
-		case isBullet(t) && !strings.HasPrefix(t, "**"):
-			// The marker may be a multi-byte rune ("•"): drop the whole rune.
-			_, size := utf8.DecodeRuneInString(t)
-			b.bullet(stripInline(strings.TrimSpace(t[size:])), l.n)
-		case strings.HasPrefix(t, ">"):
-			b.paragraphLine(stripInline(strings.TrimSpace(strings.TrimLeft(t, ">"))), l.n)
-		default:
-			b.paragraphLine(stripInline(t), l.n)
+		var parts []string
+		for i, c := range cells {
+			if c == "" {
+				continue
+			}
+			if i < len(header) && header[i] != "" {
+				c = header[i] + ": " + c
+			}
+			parts = append(parts, c)
+		}
+		if len(parts) > 0 {
+			rows = append(rows, strings.Join(parts, ", "))
 		}
 	}
-	if err := flushQ(); err != nil {
-		return nil, err
-	}
-	return b.finish()
+	return strings.Join(rows, "; ")
+}
+
+// hasWord reports whether t has a letter or a digit.
+func hasWord(t string) bool {
+	return strings.IndexFunc(t, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0
 }
 
 func isFAQHeading(t string) bool {
 	t = strings.ToLower(strings.TrimSpace(t))
 	return t == "faq" || t == "faqs" || t == "frequently asked questions"
-}
-
-var (
-	mdLink   = regexp.MustCompile(`!?\[([^\]]*)\]\([^)]*\)`)
-	mdMarker = regexp.MustCompile("(\\*\\*|__|`)")
-)
-
-// stripInline removes Markdown emphasis, code marks and link targets.
-func stripInline(s string) string {
-	s = mdLink.ReplaceAllString(s, "$1")
-	s = mdMarker.ReplaceAllString(s, "")
-	return strings.TrimSpace(s)
-}
-
-// collapseParagraphs joins wrapped lines and keeps blank-line paragraph breaks.
-func collapseParagraphs(s string) string {
-	var paras []string
-	for _, p := range strings.Split(s, "\n\n") {
-		if p = normalizeSpace(p); p != "" {
-			paras = append(paras, p)
-		}
-	}
-	return strings.Join(paras, "\n\n")
 }

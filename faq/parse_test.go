@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -604,5 +606,51 @@ func TestErrorFormat(t *testing.T) {
 	}
 	if !errors.Is(&faq.Error{File: "x", Err: inner}, inner) {
 		t.Error("errors.Is through *faq.Error: got false, want true")
+	}
+}
+
+// TestParseMarkdownCommonMark: what a line matcher got wrong, a CommonMark
+// parser reads as a person does: setext headings, numbered lists, wrapped
+// items, code and HTML left out, links by their text, tables as rows.
+func TestParseMarkdownCommonMark(t *testing.T) {
+	src := "Sleep Guide\n===========\n\nGood sleep starts with a routine. See [the NHS page](https://www.nhs.uk/sleep).\n\n" +
+		"Why sleep matters\n-----------------\n\n1. Memory is consolidated\n   in deep sleep.\n2. The immune system needs rest.\n\n" +
+		"```\nrm -rf / # not prose\n```\n\n<!-- editor's note -->\n\n| Age | Hours |\n|-----|-------|\n| Adult | 7-9 |\n\n" +
+		"## Tips\n\n• Keep the room cool\n• Keep it dark\n"
+	es, err := faq.ParseMarkdown("s.md", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string][]string{}
+	for _, e := range es {
+		got[e.Title] = append(got[e.Title], e.Text)
+	}
+	all := fmt.Sprint(es)
+	for _, bad := range []string{"===", "---", "rm -rf", "editor's note", "https://", "|"} {
+		if strings.Contains(all, bad) {
+			t.Errorf("entries contain %q: %v", bad, got)
+		}
+	}
+	want := map[string][]string{
+		"Why sleep matters": {"Memory is consolidated in deep sleep.", "The immune system needs rest."},
+		"Tips":              {"Keep the room cool", "Keep it dark"},
+	}
+	for title, texts := range want {
+		for _, w := range texts {
+			if !slices.ContainsFunc(got[title], func(s string) bool { return strings.Contains(s, w) }) {
+				t.Errorf("section %q: %q, want a passage with %q", title, got[title], w)
+			}
+		}
+	}
+	if !strings.Contains(all, "See the NHS page.") || !strings.Contains(all, "Age: Adult, Hours: 7-9") {
+		t.Errorf("link text or table row missing: %v", got)
+	}
+	for _, e := range es {
+		if e.Title == "Why sleep matters" {
+			if e.Line != 9 {
+				t.Errorf("first item of the numbered list at line %d, want 9", e.Line)
+			}
+			break
+		}
 	}
 }

@@ -185,3 +185,14 @@ func yamlError(name string, err error) *Error {
 	msg = strings.NewReplacer("unmarshal errors:\n  ", "", "\n  ", "; ", ": :", ":", "  ", " ").Replace(msg)
 	return &Error{File: name, Line: line, Msg: "invalid YAML: " + strings.TrimSpace(strings.Trim(msg, ": "))}
 }
+
+// collapseParagraphs joins wrapped lines and keeps blank-line paragraph breaks.
+func collapseParagraphs(s string) string {
+	var paras []string
+	for _, p := range strings.Split(s, "\n\n") {
+		if p = normalizeSpace(p); p != "" {
+			paras = append(paras, p)
+		}
+	}
+	return strings.Join(paras, "\n\n")
+}
