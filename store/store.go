@@ -20,6 +20,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 
 	"faqbot/bot"
@@ -162,11 +164,12 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	var d dialect
 	switch driverName {
 	case DriverPostgres:
-		conn, err := newPGConnector(cfg.DSN)
+		pc, err := pgx.ParseConfig(cfg.DSN)
 		if err != nil {
-			return nil, fmt.Errorf("store: %w", err)
+			return nil, fmt.Errorf("store: parse postgres dsn: %w", err)
 		}
-		db = sql.OpenDB(conn)
+		// pgx's own database/sql adapter, over database/sql's pool.
+		db = stdlib.OpenDB(*pc)
 		db.SetMaxOpenConns(8)
 		d = postgresDialect
 	case DriverSQLite:
