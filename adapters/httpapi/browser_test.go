@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -18,6 +17,7 @@ import (
 
 	"faqbot/adapters/httpapi"
 	"faqbot/bot"
+	"faqbot/internal/browsertest"
 	"faqbot/search"
 )
 
@@ -25,41 +25,11 @@ import (
 // package; .ci/run installs it) through the DevTools protocol against a
 // real httpapi server. They skip only where /usr/bin/chromium is absent.
 
-const chromiumPath = "/usr/bin/chromium"
-
-// browser starts Chromium with the flags this machine needs (no background
-// networking: the network is closed) and a fresh profile, and returns a tab
-// context bounded by timeout.
+// browser starts Chromium at a phone's size and returns a tab context
+// bounded by timeout.
 func browser(t *testing.T, timeout time.Duration) context.Context {
 	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		t.Skipf("no Chromium at %s (apt-get install chromium chromium-driver; .ci/run does): %v", chromiumPath, err)
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-extensions", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(390, 844), // a phone
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	t.Cleanup(cancel)
-	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
-	t.Cleanup(acancel)
-	tctx, tcancel := chromedp.NewContext(actx)
-	t.Cleanup(tcancel)
-	if err := chromedp.Do(tctx); err != nil {
-		t.Fatalf("start Chromium: %v", err)
-	}
-	return tctx
+	return browsertest.Start(t, timeout, 390, 844, "")
 }
 
 // feedbackLog is a bot.Recorder that keeps the feedback.

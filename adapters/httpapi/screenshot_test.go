@@ -1,20 +1,13 @@
 package httpapi_test
 
 import (
-	"bytes"
-	"image/png"
-	"os"
-	"path/filepath"
+	"faqbot/internal/browsertest"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 )
-
-// envScreenshots names the folder TestBrowserScreenshots writes its
-// pictures to (docs/screenshots for the docs); unset, a temporary one.
-const envScreenshots = "FAQBOT_SCREENSHOTS"
 
 // TestBrowserScreenshots takes the pictures of the chat page that
 // docs/web.md shows, at a phone's and a desktop's width, and measures what
@@ -23,32 +16,10 @@ const envScreenshots = "FAQBOT_SCREENSHOTS"
 //
 //	FAQBOT_SCREENSHOTS=$PWD/docs/screenshots go test ./adapters/httpapi -run Screenshots -v
 func TestBrowserScreenshots(t *testing.T) {
-	dir := os.Getenv(envScreenshots)
-	if dir == "" {
-		dir = t.TempDir()
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
 	ts := realServer(t, &feedbackLog{})
 	p := page{t, browser(t, 60*time.Second)}
 
-	shoot := func(name string, w, h int64) {
-		t.Helper()
-		p.do("viewport "+name, chromedp.EmulateViewport(w, h))
-		time.Sleep(100 * time.Millisecond) // let the layout settle
-		b, err := chromedp.Run(p.ctx, chromedp.CaptureScreenshot())
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		cfg, err := png.DecodeConfig(bytes.NewReader(b))
-		if err != nil || int64(cfg.Width) != w || int64(cfg.Height) != h {
-			t.Fatalf("screenshot %s: %v, %dx%d, want a %dx%d PNG", name, err, cfg.Width, cfg.Height, w, h)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name+".png"), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	shoot := func(name string, w, h int64) { browsertest.Screenshot(t, p.ctx, name, w, h) }
 
 	// The chat page: an answer with its related questions, and an urgent
 	// reply under it.

@@ -1,21 +1,19 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
 	"faqbot/faq"
+	"faqbot/internal/browsertest"
 )
 
 // This file drives a real headless Chromium (Debian's chromium package;
@@ -23,45 +21,11 @@ import (
 // adapters/httpapi/browser_test.go does against the adapter alone. It skips
 // only where /usr/bin/chromium is absent.
 
-const chromiumPath = "/usr/bin/chromium"
-
 // chromium starts a headless Chromium with a fresh profile, downloads
 // allowed into downloads, and returns a tab context bounded by timeout.
 func chromium(t *testing.T, timeout time.Duration, downloads string) context.Context {
 	t.Helper()
-	if _, err := os.Stat(chromiumPath); err != nil {
-		t.Skipf("no Chromium at %s (apt-get install chromium chromium-driver; .ci/run does): %v", chromiumPath, err)
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-extensions", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	t.Cleanup(cancel)
-	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
-	t.Cleanup(acancel)
-	tctx, tcancel := chromedp.NewContext(actx)
-	t.Cleanup(tcancel)
-	if err := chromedp.Do(tctx, chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
-		_, err := chromedp.Call(ctx, browser.SetDownloadBehavior, browser.SetDownloadBehaviorParams{
-			Behavior: browser.SetDownloadBehaviorBehaviorAllow, DownloadPath: downloads,
-		})
-		return err
-	})); err != nil {
-		t.Fatalf("start Chromium: %v", err)
-	}
-	return tctx
+	return browsertest.Start(t, timeout, 1280, 900, downloads)
 }
 
 // tab is a browser tab with helpers that fail the test.
@@ -245,31 +209,8 @@ func TestBrowserCloseTheLoop(t *testing.T) {
 	}
 }
 
-// screenshot saves the tab at a viewport size as name.png in the folder
-// FAQBOT_SCREENSHOTS names (docs/screenshots for the docs), else in a
-// temporary one, and checks it is a picture of that size.
+// screenshot saves the tab at a viewport size (browsertest.Screenshot).
 func screenshot(t *testing.T, ctx context.Context, name string, w, h int64) {
 	t.Helper()
-	dir := os.Getenv("FAQBOT_SCREENSHOTS")
-	if dir == "" {
-		dir = t.TempDir()
-	}
-	if err := chromedp.Do(ctx, chromedp.EmulateViewport(w, h)); err != nil {
-		t.Fatalf("viewport %s: %v", name, err)
-	}
-	time.Sleep(100 * time.Millisecond) // let the layout settle
-	b, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
-	if err != nil {
-		t.Fatalf("screenshot %s: %v", name, err)
-	}
-	cfg, err := png.DecodeConfig(bytes.NewReader(b))
-	if err != nil || int64(cfg.Width) != w || int64(cfg.Height) != h {
-		t.Fatalf("screenshot %s: %v, %dx%d, want a %dx%d PNG", name, err, cfg.Width, cfg.Height, w, h)
-	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, name+".png"), b, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	browsertest.Screenshot(t, ctx, name, w, h)
 }
