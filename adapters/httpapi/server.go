@@ -266,6 +266,7 @@ type Server struct {
 	adminOn   bool
 	log       *slog.Logger
 	handler   http.Handler
+	mux       *http.ServeMux // the route table's mux, under handler
 	throttle  *throttle
 	reporting chan struct{} // holds a token while a report is being built
 	pages     *pages
