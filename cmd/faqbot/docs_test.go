@@ -254,7 +254,7 @@ func TestDocShellExamples(t *testing.T) {
 	ln.Close()
 	cfg := filepath.Join(dir, "config.yaml")
 	writeFile(t, cfg, "http:\n  listen: "+closed+"\nlog:\n  level: error\nstore:\n  enabled: true\n  dsn: data/docs.db\n")
-	env := map[string]string{"FAQBOT_ADMIN_TOKEN": "docs-test-admin-token", "FAQBOT_STORE_SALT": "docs"}
+	env := map[string]string{"FAQBOT_ADMIN_TOKEN": "docs-test-admin-token-0123456789abcdef", "FAQBOT_STORE_SALT": "docs"}
 	routes := documentedRoutes(t)
 	ran, curls := 0, 0
 	for _, b := range docBlocks(t) {
