@@ -331,7 +331,7 @@ func TestDocumentedAdminTokens(t *testing.T) {
 		files = append(files, m...)
 	}
 	rand := regexp.MustCompile(`openssl rand -(hex|base64) (\d+)`)
-	literal := regexp.MustCompile(`FAQBOT_ADMIN_TOKEN[=:] *"?([^"\s$.]+)"?`)
+	literal := regexp.MustCompile(`FAQBOT_ADMIN_TOKEN[=:] *"?([A-Za-z0-9][^"\s$]*)"?`)
 	signIn := regexp.MustCompile(`"token": "([^"]+)"`)
 	checked := 0
 	for _, f := range files {
