@@ -217,3 +217,53 @@ func slicesContains(s []string, v string) bool {
 	}
 	return false
 }
+
+// TestReadmeDeploying: the README's Deploying section covers the single
+// binary, the container, compose with replicas and systemd, links files
+// that exist, and quotes paragraphs of docs/store.md and docs/telegram.md
+// that are still there; its Upgrading note covers migrations, the refusal
+// of an older binary and the journal replay.
+func TestReadmeDeploying(t *testing.T) {
+	data, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	readme := string(data)
+	_, section, ok := strings.Cut(readme, "\n## Deploying\n")
+	if !ok {
+		t.Fatal("README has no ## Deploying section")
+	}
+	section, _, _ = strings.Cut(section, "\n## ")
+	section = strings.Join(strings.Fields(section), " ") // lines wrap anywhere
+	for _, want := range []string{"**Single binary.**", "**Container.**", "**Compose with replicas.**", "**systemd.**", "### Upgrading",
+		"schema migrations", "older than the database's schema", "replays the store journal"} {
+		if !strings.Contains(section, want) {
+			t.Errorf("README Deploying lacks %q", want)
+		}
+	}
+	for _, m := range regexp.MustCompile(`\]\(([^)#]+)\)`).FindAllStringSubmatch(section, -1) {
+		if !fileExists(filepath.Join("../..", m[1])) {
+			t.Errorf("README Deploying links %s, which does not exist", m[1])
+		}
+	}
+	for doc, para := range map[string]string{"docs/store.md": "Replicas serve one content version", "docs/telegram.md": "Several replicas behind a load balancer"} {
+		if !strings.Contains(section, doc) || !strings.Contains(section, para) {
+			t.Errorf("README Deploying does not point at %s (%q)", doc, para)
+		}
+		b, err := os.ReadFile(filepath.Join("../..", doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(strings.Join(strings.Fields(string(b)), " "), para) {
+			t.Errorf("%s no longer has the paragraph %q the README points at", doc, para)
+		}
+	}
+	// The refusal the note quotes is the store's.
+	b, err := os.ReadFile("../../store/migrate.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), "is newer than this binary's") || !strings.Contains(section, "is newer than this binary's") {
+		t.Error("the Upgrading note must quote the store's refusal of a newer schema")
+	}
+}
