@@ -22,6 +22,7 @@
 //	GET  /admin/        the operator console (when the admin token is set)
 //	GET  /, /widget.js  the chat page and its embeddable widget (Config.Web), assets under /web/
 //	GET  /metrics       Prometheus metrics, when Config.Metrics is set (no token: restrict by network)
+//	GET  /openapi.json  the OpenAPI 3 document of all these routes (openapi.json, checked against the route table by a test)
 //
 // The pages are embedded (go:embed web) and sent with a strict
 // Content-Security-Policy: no inline script or style. Their scripts put all

@@ -23,49 +23,85 @@ import (
 // platform is the bot.Question.Platform of every question asked over HTTP.
 const platform = "http"
 
-// routes builds the handler. Paths are matched exactly; methods are checked
-// in the handlers so that every refusal carries a JSON body.
+// route is one entry of the server's route table.
+type route struct {
+	// pattern is the ServeMux pattern; path the route as the OpenAPI
+	// document (openapi.json) and the metrics name it ("/admin/" for
+	// "/admin/{$}", "/web/{asset}" for "/web/").
+	pattern, path string
+	// methods are the methods the route answers; others get 405.
+	methods []string
+	h       http.HandlerFunc
+	// admin routes need the admin token or a console session.
+	admin bool
+	// bare routes are not instrumented (scrapes would count themselves).
+	bare bool
+}
+
+// routeTable lists every route the server answers. The OpenAPI test walks
+// it: a route missing from openapi.json, or documented but not here,
+// fails it.
+func (s *Server) routeTable() []route {
+	get := []string{http.MethodGet, http.MethodHead}
+	post := []string{http.MethodPost}
+	rs := []route{
+		{pattern: "/v1/ask", methods: post, h: s.handleAsk},
+		{pattern: "/v1/feedback", methods: post, h: s.handleFeedback},
+		{pattern: "/v1/topics", methods: get, h: s.handleTopics},
+		{pattern: "/healthz", methods: get, h: s.handleHealth},
+		{pattern: "/readyz", methods: get, h: s.handleReady},
+		{pattern: "/openapi.json", methods: get, h: s.handleOpenAPI},
+		{pattern: "/admin/reindex", methods: post, h: s.handleReindex, admin: true},
+		{pattern: "/admin/status", methods: get, h: s.handleStatus, admin: true},
+		{pattern: "/admin/report", methods: get, h: s.handleReport, admin: true},
+		{pattern: "/admin/explain", methods: post, h: s.handleExplain, admin: true},
+		{pattern: "/admin/entries", methods: get, h: s.handleEntries, admin: true},
+		{pattern: "/admin/alternates", methods: post, h: s.handleAccept, admin: true},
+		{pattern: "/admin/faq-stub", methods: post, h: s.handleStub, admin: true},
+		{pattern: "/admin/session", methods: []string{http.MethodGet, http.MethodPost, http.MethodDelete}, h: s.handleSession},
+		{pattern: "/admin/{$}", path: "/admin/", methods: get, h: s.handleConsole},
+		{pattern: "/{$}", path: "/", methods: get, h: s.handleChatPage},
+		{pattern: "/widget.js", methods: get, h: s.handleWidget},
+		{pattern: "/web/", path: "/web/{asset}", methods: get, h: s.handleAsset},
+	}
+	if s.cfg.Metrics != nil {
+		rs = append(rs, route{pattern: "/metrics", methods: get, h: s.cfg.Metrics.ServeHTTP, bare: true})
+	}
+	for i := range rs {
+		if rs[i].path == "" {
+			rs[i].path = rs[i].pattern
+		}
+	}
+	return rs
+}
+
+// routes builds the handler from routeTable. Paths are matched exactly;
+// methods are checked in the handlers so that every refusal carries a
+// JSON body. Any other path answers a JSON 404.
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
-	handle := func(route string, h http.Handler) {
-		name := route
-		switch route {
-		case "/":
-			name = "other"
-		case "/{$}":
-			name = "/"
-		case "/admin/{$}":
-			name = "/admin/"
+	for _, rt := range s.routeTable() {
+		h := allow(rt.h, rt.methods...)
+		if rt.admin {
+			h = s.adminOnly(h)
 		}
-		if s.cfg.Instrument != nil {
+		if s.cfg.Instrument != nil && !rt.bare {
+			name := rt.path
+			if rt.pattern == "/web/" {
+				name = "/web/"
+			}
 			h = s.cfg.Instrument(name, h)
 		}
-		mux.Handle(route, h)
+		mux.Handle(rt.pattern, h)
 	}
-	handle("/v1/ask", allow(s.handleAsk, http.MethodPost))
-	handle("/v1/feedback", allow(s.handleFeedback, http.MethodPost))
-	handle("/v1/topics", allow(s.handleTopics, http.MethodGet, http.MethodHead))
-	handle("/healthz", allow(s.handleHealth, http.MethodGet, http.MethodHead))
-	handle("/readyz", allow(s.handleReady, http.MethodGet, http.MethodHead))
-	handle("/admin/reindex", s.adminOnly(allow(s.handleReindex, http.MethodPost)))
-	handle("/admin/status", s.adminOnly(allow(s.handleStatus, http.MethodGet, http.MethodHead)))
-	handle("/admin/report", s.adminOnly(allow(s.handleReport, http.MethodGet, http.MethodHead)))
-	handle("/admin/explain", s.adminOnly(allow(s.handleExplain, http.MethodPost)))
-	handle("/admin/entries", s.adminOnly(allow(s.handleEntries, http.MethodGet, http.MethodHead)))
-	handle("/admin/alternates", s.adminOnly(allow(s.handleAccept, http.MethodPost)))
-	handle("/admin/faq-stub", s.adminOnly(allow(s.handleStub, http.MethodPost)))
-	handle("/admin/session", allow(s.handleSession, http.MethodGet, http.MethodPost, http.MethodDelete))
-	handle("/admin/{$}", allow(s.handleConsole, http.MethodGet, http.MethodHead))
-	handle("/{$}", allow(s.handleChatPage, http.MethodGet, http.MethodHead))
-	handle("/widget.js", allow(s.handleWidget, http.MethodGet, http.MethodHead))
-	handle("/web/", allow(s.handleAsset, http.MethodGet, http.MethodHead))
-	if s.cfg.Metrics != nil {
-		// Not instrumented: scrapes would count themselves.
-		mux.Handle("/metrics", allow(s.cfg.Metrics.ServeHTTP, http.MethodGet, http.MethodHead))
-	}
-	handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	var notFound http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "not found")
-	}))
+	})
+	if s.cfg.Instrument != nil {
+		notFound = s.cfg.Instrument("other", notFound)
+	}
+	mux.Handle("/", notFound)
+	s.mux = mux
 	return s.recoverPanics(mux)
 }
 

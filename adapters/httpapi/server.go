@@ -266,6 +266,7 @@ type Server struct {
 	adminOn   bool
 	log       *slog.Logger
 	handler   http.Handler
+	mux       *http.ServeMux // the route table's mux, under handler
 	throttle  *throttle
 	reporting chan struct{} // holds a token while a report is being built
 	pages     *pages
@@ -300,8 +301,8 @@ func New(cfg Config, a Answerer, admin Admin, logger *slog.Logger) (*Server, err
 	}
 	if s.adminOn {
 		s.tokenHash = sha256.Sum256([]byte(cfg.AdminToken))
-		if len(cfg.AdminToken) < 16 {
-			s.log.Warn("admin token is short; use at least 16 random characters", "token_len", len(cfg.AdminToken))
+		if len(cfg.AdminToken) < 32 {
+			s.log.Warn("admin token is short; use at least 32 random bytes", "token_len", len(cfg.AdminToken))
 		}
 	}
 	s.reporting = make(chan struct{}, 1)

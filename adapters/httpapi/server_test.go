@@ -19,7 +19,7 @@ import (
 	"faqbot/bot"
 )
 
-const testToken = "s3cret-admin-token-for-tests"
+const testToken = "s3cret-admin-token-for-tests-0123456789"
 
 // newTestServer returns an httptest server running the API around f, and
 // the log output.

@@ -32,6 +32,9 @@ func (m *Main) flags(name string, c *common) *flag.FlagSet {
 	fs.SetOutput(m.Stderr)
 	fs.StringVar(&c.config, "config", "", "config file (default config.yaml if present)")
 	fs.Var(&c.content, "content", "content file or folder (repeatable; overrides content.paths)")
+	if m.onFlags != nil {
+		m.onFlags(fs)
+	}
 	return fs
 }
 

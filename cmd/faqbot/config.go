@@ -205,14 +205,16 @@ func validLogLevel(s string) bool {
 	return ok || s == ""
 }
 
-// minAdminToken is the shortest FAQBOT_ADMIN_TOKEN serve accepts.
-const minAdminToken = 16
+// minAdminToken is the shortest FAQBOT_ADMIN_TOKEN serve accepts, in
+// bytes: 32 random bytes (openssl rand -hex 32 prints 64 characters) are
+// beyond guessing even without the failed-attempt throttle.
+const minAdminToken = 32
 
 // checkAdminToken refuses an admin token too short to resist guessing. It
 // never shows the token.
 func checkAdminToken(token string) error {
 	if token != "" && len(token) < minAdminToken {
-		return fmt.Errorf("FAQBOT_ADMIN_TOKEN is %d characters; use at least %d random ones (for example: openssl rand -hex 16), or unset it to turn the admin endpoints off", len(token), minAdminToken)
+		return fmt.Errorf("FAQBOT_ADMIN_TOKEN is %d bytes; use at least %d random bytes (for example: openssl rand -hex 32), or unset it to turn the admin endpoints off", len(token), minAdminToken)
 	}
 	return nil
 }

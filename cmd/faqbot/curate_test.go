@@ -177,7 +177,7 @@ func TestServeAcceptAlternate(t *testing.T) {
 	writeFile(t, filepath.Join(content, "sleep.yaml"), sleepFAQ+napFAQ)
 	cfg := serveConfig(t, dir, "content:\n  paths: [content]\n  alternates: operator/accepted.yaml\n")
 	os.Mkdir(filepath.Join(dir, "operator"), 0o755)
-	env := map[string]string{"FAQBOT_ADMIN_TOKEN": "test-admin-token-123"}
+	env := map[string]string{"FAQBOT_ADMIN_TOKEN": "test-admin-token-123-0123456789abcdef"}
 	addr, stop := startServe(t, env, "-config", cfg)
 	defer stop()
 

@@ -84,7 +84,7 @@ func TestBrowserCloseTheLoop(t *testing.T) {
 	}
 	writeFile(t, filepath.Join(content, "massage-lower-back-pain.txt"), string(article))
 	cfg := serveConfig(t, dir, "content:\n  paths: [content]\nstore:\n  enabled: true\n  dsn: data/loop.db\n  flush_interval: 20ms\n")
-	const token = "browser-loop-admin-token"
+	const token = "browser-loop-admin-token-0123456789abcdef"
 	addr, stop := startServe(t, map[string]string{"FAQBOT_ADMIN_TOKEN": token, "FAQBOT_STORE_SALT": "loop"}, "-config", cfg)
 	defer stop()
 	base := "http://" + addr

@@ -12,6 +12,7 @@
 //	faqbot report [flags]           what people asked, what failed
 //	faqbot version                  the build: module version, VCS revision, Go version
 //	faqbot health [-url URL]        exit 0 when a running server is ready
+//	faqbot completion bash|zsh|fish print a shell completion script
 //
 // Every command takes -config PATH (default config.yaml; built-in defaults
 // when absent) and -content PATH (repeatable) to override the content.
@@ -20,6 +21,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -45,6 +47,9 @@ type Main struct {
 	// Ready, when set, is called by serve once it is answering, with the
 	// HTTP API address (tests use it).
 	Ready func(httpAddr string)
+	// onFlags, when set, is given every flag set a command defines
+	// (completion reads the commands' flags this way).
+	onFlags func(*flag.FlagSet)
 }
 
 // errUsage marks a command-line mistake (exit code 2).
@@ -82,6 +87,7 @@ commands:
   report                    show what people asked and what the bot could not answer
   version                   print the build: module version, VCS revision and time, Go version
   health [-url URL]         exit 0 when the running server is ready (container health checks)
+  completion bash|zsh|fish  print a shell completion script (docs: README, "Shell completion")
 
 flags for every command:
   -config PATH    config file (default config.yaml; built-in defaults if absent)
@@ -99,31 +105,46 @@ func (m *Main) Run(ctx context.Context) error {
 	}
 	cmd, args := m.Args[0], m.Args[1:]
 	switch cmd {
-	case "ask":
-		return m.ask(ctx, args)
-	case "chat":
-		return m.chat(ctx, args)
-	case "validate":
-		return m.validate(ctx, args)
-	case "serve":
-		return m.serve(ctx, args)
-	case "reindex":
-		return m.reindex(ctx, args)
-	case "report":
-		return m.report(ctx, args)
-	case "train":
-		return m.train(ctx, args)
-	case "eval":
-		return m.eval(ctx, args)
-	case "version", "-version", "--version":
-		return m.version(ctx, args)
-	case "health":
-		return m.health(ctx, args)
-	case "help", "-h", "-help", "--help":
-		fmt.Fprint(m.Stdout, usage)
-		return nil
-	default:
-		fmt.Fprint(m.Stderr, usage)
-		return fmt.Errorf("%w: unknown command %q", errUsage, cmd)
+	case "-version", "--version":
+		cmd = "version"
+	case "-h", "-help", "--help":
+		cmd = "help"
+	}
+	for _, c := range commandTable() {
+		if c.name == cmd {
+			return c.run(m, ctx, args)
+		}
+	}
+	fmt.Fprint(m.Stderr, usage)
+	return fmt.Errorf("%w: unknown command %q", errUsage, cmd)
+}
+
+// command is one faqbot subcommand.
+type command struct {
+	name, summary string
+	run           func(m *Main, ctx context.Context, args []string) error
+	// args completes the positional arguments: "files", or words.
+	args []string
+}
+
+// commandTable lists the subcommands, for Run and for shell completion (a
+// function, not a variable: completion reads it).
+func commandTable() []command {
+	return []command{
+		{name: "ask", summary: "answer a question", run: (*Main).ask},
+		{name: "chat", summary: "talk to the bot in this terminal", run: (*Main).chat},
+		{name: "validate", summary: "check content, synonyms and safety rules", run: (*Main).validate},
+		{name: "serve", summary: "run the HTTP API and the enabled chat adapters", run: (*Main).serve},
+		{name: "reindex", summary: "validate content, then reindex the running server", run: (*Main).reindex},
+		{name: "report", summary: "what people asked and what the bot could not answer", run: (*Main).report},
+		{name: "eval", summary: "measure answers against a labelled set", run: (*Main).eval, args: []string{"files"}},
+		{name: "train", summary: "learn the ranker weights from the labelled sets", run: (*Main).train},
+		{name: "version", summary: "print the build", run: (*Main).version},
+		{name: "health", summary: "exit 0 when the running server is ready", run: (*Main).health},
+		{name: "completion", summary: "print a shell completion script", run: (*Main).completion, args: completionShells},
+		{name: "help", summary: "show the usage", run: func(m *Main, _ context.Context, _ []string) error {
+			fmt.Fprint(m.Stdout, usage)
+			return nil
+		}},
 	}
 }

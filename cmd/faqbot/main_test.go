@@ -335,7 +335,7 @@ func TestServeReindexEndToEnd(t *testing.T) {
 	os.Mkdir(content, 0o755)
 	writeFile(t, filepath.Join(content, "sleep.yaml"), sleepFAQ)
 	cfg := serveConfig(t, dir, "content:\n  paths: [content]\n")
-	env := map[string]string{"FAQBOT_ADMIN_TOKEN": "test-admin-token-123"}
+	env := map[string]string{"FAQBOT_ADMIN_TOKEN": "test-admin-token-123-0123456789abcdef"}
 	addr, stop := startServe(t, env, "-config", cfg)
 	defer stop()
 
@@ -357,7 +357,7 @@ func TestServeReindexEndToEnd(t *testing.T) {
 
 	writeFile(t, filepath.Join(content, "broken.yaml"), "- question: Unfinished\n  answer: [oops\n")
 	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/admin/reindex", nil)
-	req.Header.Set("Authorization", "Bearer test-admin-token-123")
+	req.Header.Set("Authorization", "Bearer "+env["FAQBOT_ADMIN_TOKEN"])
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)

@@ -39,7 +39,7 @@ func TestServeObservability(t *testing.T) {
 	content := filepath.Join(dir, "content")
 	os.Mkdir(content, 0o755)
 	writeFile(t, filepath.Join(content, "sleep.yaml"), sleepFAQ)
-	const token = "observability-admin-token"
+	const token = "observability-admin-token-0123456789abcdef"
 	cfg := filepath.Join(dir, "config.yaml")
 	writeFile(t, cfg, "http:\n  listen: 127.0.0.1:0\nlog:\n  level: info\n  format: json\ncontent:\n  paths: [content]\n"+
 		"store:\n  enabled: true\n  dsn: data/conversations.db\n")

@@ -6,6 +6,9 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -52,11 +55,21 @@ func TestServeRejectsShortAdminToken(t *testing.T) {
 	dir := t.TempDir()
 	cfg := serveConfig(t, dir, "content:\n  paths: ["+abs(t, bundled)+"]\n")
 	_, stderr, err := run(t, "", map[string]string{"FAQBOT_ADMIN_TOKEN": "abc12"}, "serve", "-config", cfg)
-	if err == nil || !strings.Contains(err.Error(), "FAQBOT_ADMIN_TOKEN is 5 characters; use at least 16") {
-		t.Fatalf("serve with a 5-character admin token: got %v, want a refusal naming FAQBOT_ADMIN_TOKEN", err)
+	if err == nil || !strings.Contains(err.Error(), "FAQBOT_ADMIN_TOKEN is 5 bytes; use at least 32") {
+		t.Fatalf("serve with a 5-byte admin token: got %v, want a refusal naming FAQBOT_ADMIN_TOKEN", err)
 	}
 	if strings.Contains(err.Error()+stderr, "abc12") {
 		t.Error("the refusal shows the token")
+	}
+	// The bound is 32 bytes (not characters): 31 is refused, 32 accepted,
+	// and 16 two-byte characters are 32 bytes.
+	for token, ok := range map[string]bool{
+		strings.Repeat("a", 31): false, strings.Repeat("a", 32): true,
+		strings.Repeat("é", 15) + "a": false, strings.Repeat("é", 16): true, "": true,
+	} {
+		if err := checkAdminToken(token); (err == nil) != ok {
+			t.Errorf("checkAdminToken(%d bytes): %v, want accepted %v", len(token), err, ok)
+		}
 	}
 }
 
@@ -78,7 +91,7 @@ func TestReindexNoServer(t *testing.T) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	env := map[string]string{"FAQBOT_ADMIN_TOKEN": "test-admin-token-123"}
+	env := map[string]string{"FAQBOT_ADMIN_TOKEN": "test-admin-token-123-0123456789abcdef"}
 	_, _, err = run(t, "", env, "reindex", "-content", bundled, "-url", "http://"+addr)
 	if err == nil || !strings.Contains(err.Error(), "nothing is listening at http://"+addr) {
 		t.Fatalf("reindex with nothing listening: got %v, want an error saying so", err)
@@ -136,7 +149,7 @@ func TestServeHalfWrittenContent(t *testing.T) {
 	writeFile(t, article, string(full))
 	cfg := filepath.Join(dir, "config.yaml")
 	writeFile(t, cfg, "http:\n  listen: 127.0.0.1:0\nlog:\n  level: info\ncontent:\n  paths: [content]\n  watch: true\n  debounce: 50ms\n")
-	const token = "half-written-admin-token"
+	const token = "half-written-admin-token-0123456789abcdef"
 	env := map[string]string{"FAQBOT_ADMIN_TOKEN": token}
 	addr, stop, logs := startServeLogs(t, env, "-config", cfg)
 	defer stop()
@@ -210,7 +223,7 @@ func TestServeSymlinkOutOfContent(t *testing.T) {
 	if err := os.Symlink("/etc/passwd", link); err != nil {
 		t.Fatal(err)
 	}
-	const token = "symlink-test-admin-token"
+	const token = "symlink-test-admin-token-0123456789abcdef"
 	addr, stop, logs := startServeLogs(t, map[string]string{"FAQBOT_ADMIN_TOKEN": token}, "-config", serveConfig(t, dir, "content:\n  paths: [content]\n"))
 	defer stop()
 	if !strings.Contains(logs(), link+": -> /etc/passwd: symbolic link leads outside the content folders") {
@@ -226,9 +239,11 @@ func TestServeSymlinkOutOfContent(t *testing.T) {
 	}
 }
 
-// TestDeployConfigs: the configs shipped in deploy/ load.
+// TestDeployConfigs: the configs shipped in deploy/ load (compose.yaml is
+// not a faqbot config: TestComposeFile checks it).
 func TestDeployConfigs(t *testing.T) {
 	files, _ := filepath.Glob("../../deploy/*.yaml")
+	files = slices.DeleteFunc(files, func(f string) bool { return filepath.Base(f) == "compose.yaml" })
 	if len(files) < 2 {
 		t.Fatalf("deploy/*.yaml: got %v, want the systemd and container configs", files)
 	}
@@ -303,5 +318,56 @@ func TestConfigUnknownKeysAreErrors(t *testing.T) {
 		if err == nil || !strings.Contains(err.Error(), c.want) || !strings.Contains(err.Error(), "line ") {
 			t.Errorf("%q: got %v, want an error naming the line and %q", c.yaml, err, c.want)
 		}
+	}
+}
+
+// TestDocumentedAdminTokens: every admin token the README, docs/, deploy/
+// and the OpenAPI document show or tell how to make passes serve's check:
+// `openssl rand -hex N` / `-base64 N` commands and literal example values.
+func TestDocumentedAdminTokens(t *testing.T) {
+	files := []string{"../../README.md", "../../adapters/httpapi/openapi.json"}
+	for _, pat := range []string{"../../docs/*.md", "../../deploy/*"} {
+		m, err := filepath.Glob(pat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, m...)
+	}
+	rand := regexp.MustCompile(`openssl rand -(hex|base64) (\d+)`)
+	literal := regexp.MustCompile(`FAQBOT_ADMIN_TOKEN[=:] *"?([A-Za-z0-9][^"\s$]*)"?`)
+	signIn := regexp.MustCompile(`"token": "([^"]+)"`)
+	checked := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(string(data), "\n") {
+			if !strings.Contains(line, "ADMIN_TOKEN") && !strings.Contains(line, `"token":`) {
+				continue
+			}
+			for _, m := range rand.FindAllStringSubmatch(line, -1) {
+				n, _ := strconv.Atoi(m[2])
+				length := 2 * n
+				if m[1] == "base64" {
+					length = (n + 2) / 3 * 4
+				}
+				checked++
+				if err := checkAdminToken(strings.Repeat("x", length)); err != nil {
+					t.Errorf("%s: %q makes a token serve refuses: %v", filepath.Base(f), m[0], err)
+				}
+			}
+			for _, re := range []*regexp.Regexp{literal, signIn} {
+				for _, m := range re.FindAllStringSubmatch(line, -1) {
+					checked++
+					if err := checkAdminToken(m[1]); err != nil {
+						t.Errorf("%s: the example token %q is refused: %v", filepath.Base(f), m[1], err)
+					}
+				}
+			}
+		}
+	}
+	if checked < 4 {
+		t.Errorf("checked %d documented admin tokens; want the README's, docs', deploy/'s and the OpenAPI sign-in example", checked)
 	}
 }

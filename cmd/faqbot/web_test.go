@@ -84,7 +84,7 @@ func TestServeWebPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	writeFile(t, filepath.Join(content, "sleep.yaml"), sleepFAQ)
-	env := map[string]string{"FAQBOT_ADMIN_TOKEN": "serve-web-admin-token"}
+	env := map[string]string{"FAQBOT_ADMIN_TOKEN": "serve-web-admin-token-0123456789abcdef"}
 	for _, web := range []bool{true, false} {
 		p := filepath.Join(dir, "config.yaml")
 		writeFile(t, p, fmt.Sprintf("http:\n  listen: 127.0.0.1:0\n  web: %v\nweb:\n  title: Sleep FAQ\nlog:\n  level: warn\ncontent:\n  paths: [content]\n", web))
