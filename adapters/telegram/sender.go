@@ -35,6 +35,12 @@ type outMsg struct {
 // Only one message per chat is busy at a time, which keeps a chat's
 // messages in order; classify (retry.go) decides what finish does with a
 // failed one.
+//
+// Why not golang.org/x/time/rate: its token buckets would cover the
+// global 30/s, but the queue also needs per-chat order, a per-chat gap, a
+// per-group sliding window of 20 a minute and a 429's retry_after for one
+// chat without stalling the others; one time heap of chat states does all
+// of that, and a rate.Limiter per chat would still need it.
 type chatState int
 
 const (
