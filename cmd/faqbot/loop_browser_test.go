@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -112,8 +113,22 @@ func TestBrowserCloseTheLoop(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("token")),
 		chromedp.SendKeys(chromedp.ID("token"), token+kb.Enter),
 		chromedp.WaitVisible(chromedp.CSS("#status-body .stats")),
-		chromedp.Click(chromedp.CSS(`nav button[data-tab="report"]`)),
 	)
+	// A broken file: the reindex fails, the console names file and line,
+	// and the previous content keeps serving.
+	broken := filepath.Join(content, "broken.yaml")
+	writeFile(t, broken, "faq:\n  - question: How long?\n    answer: [unclosed\n")
+	p.do("reindex with a broken file", chromedp.Click(chromedp.ID("reindex")))
+	p.waitFor("the broken file's error", `document.getElementById('msg').textContent.indexOf('Reindex failed') === 0 && document.getElementById('status-body').textContent.indexOf('broken.yaml:') >= 0`)
+	if body := p.text("#status-body"); !regexp.MustCompile(`broken\.yaml:\d+`).MatchString(body) {
+		t.Errorf("the console's status does not name the broken file with its line: %q", body)
+	}
+	if err := os.Remove(broken); err != nil {
+		t.Fatal(err)
+	}
+	p.do("reindex again", chromedp.Click(chromedp.ID("reindex")))
+	p.waitFor("a good reindex", `document.getElementById('msg').textContent.indexOf('Reindexed') === 0`)
+	p.do("the report tab", chromedp.Click(chromedp.CSS(`nav button[data-tab="report"]`)))
 	// The store writes in the background: show the report until the
 	// question is there.
 	inReport := `Array.from(document.querySelectorAll('#report-body td')).some(function(td){return td.textContent.indexOf(` + jsString(question) + `)>=0})`
