@@ -265,8 +265,8 @@ func TestTriageCOVIDQNeverUrgent(t *testing.T) {
 // redteam4.jsonl (docs/safety.md): recall may not drop below them and
 // over-triggers may not rise above them.
 const (
-	redteam4DevMinCaught = 0  // of 41 urgent
-	redteam4DevMaxOver   = 99 // of 26 ordinary
+	redteam4DevMinCaught = 41 // of 41 urgent
+	redteam4DevMaxOver   = 0  // of 26 ordinary
 )
 
 // TestRedteam4Dev: the dev half of the fourth red-team set
