@@ -119,10 +119,11 @@ const (
 	roleOther
 	roleSelf
 	roleReported
+	roleSafeNow
 	numRoles
 )
 
-var roleNames = [numRoles]string{"negation", "pseudo_negation", "clause_break", "historical", "resolved", "current", "hypothetical", "other_person", "self", "reported"}
+var roleNames = [numRoles]string{"negation", "pseudo_negation", "clause_break", "historical", "resolved", "current", "hypothetical", "other_person", "self", "reported", "safe_now"}
 
 type rule struct {
 	id, mention string
@@ -503,33 +504,36 @@ func (d *doc) context() {
 	for _, s := range roles[roleHistorical] {
 		cls[toks[s.start].clause] |= isHist
 	}
-	// bit 4: made historical by a resolution ("now happily married")
-	const isResolved = 4
-	for _, s := range roles[roleResolved] {
-		// "not fully recovered" is no resolution; nor is a word of a
-		// concept's phrase ("sorted my will")
-		if toks[s.start].flags&flagNegated != 0 || allCovered(d, s) {
-			continue
-		}
-		own := toks[s.start].clause
-		cls[own] |= isHist | isResolved
-		for j := s.start - 1; j >= 0 && toks[j].sent == toks[s.start].sent; j-- {
-			// "..., now happily married": a current word in the
-			// resolution's own clause does not stop it
-			if toks[j].clause == own {
+	// bit 4: made historical by a statement that the person is safe now
+	// ("now happily married"), which crisis and abuse rules heed too
+	const isSafe = 4
+	for r, bits := range [2]int8{isHist, isHist | isSafe} {
+		for _, s := range roles[[2]int{roleResolved, roleSafeNow}[r]] {
+			// "not fully recovered" is no resolution; nor is a word of a
+			// concept's phrase ("sorted my will")
+			if toks[s.start].flags&flagNegated != 0 || allCovered(d, s) {
 				continue
 			}
-			if cls[toks[j].clause]&isCur != 0 {
-				break
+			own := toks[s.start].clause
+			cls[own] |= bits
+			for j := s.start - 1; j >= 0 && toks[j].sent == toks[s.start].sent; j-- {
+				// "..., now happily married": a current word in the
+				// resolution's own clause does not stop it
+				if toks[j].clause == own {
+					continue
+				}
+				if cls[toks[j].clause]&isCur != 0 {
+					break
+				}
+				cls[toks[j].clause] |= bits
 			}
-			cls[toks[j].clause] |= isHist | isResolved
 		}
 	}
 	for i := range toks {
 		switch cls[toks[i].clause] {
 		case isHist:
 			toks[i].flags |= flagHistorical
-		case isHist | isResolved:
+		case isHist | isSafe:
 			toks[i].flags |= flagHistorical | flagResolved
 		}
 	}
