@@ -260,3 +260,65 @@ func TestTriageCOVIDQNeverUrgent(t *testing.T) {
 	}
 	t.Logf("COVID-Q dev: %d questions, none urgent", n)
 }
+
+// redteam4Floors are the figures the rules reached on the dev half of
+// redteam4.jsonl (docs/safety.md): recall may not drop below them and
+// over-triggers may not rise above them.
+const (
+	redteam4DevMinCaught = 41 // of 41 urgent
+	redteam4DevMaxOver   = 0  // of 26 ordinary
+)
+
+// TestRedteam4Dev: the dev half of the fourth red-team set
+// (redteam4.jsonl: back and massage red flags, indirect crisis and unsafe
+// homes in many registers, frozen before the fourth round of rules) at the
+// measured floors.
+func TestRedteam4Dev(t *testing.T) {
+	s := scoreRedteam(DefaultTriage(), readRedteamSplit(t, "redteam4.jsonl", "dev"))
+	t.Logf("redteam4 dev: %s", s)
+	if s.caught < redteam4DevMinCaught || os.Getenv("REDTEAM_SHOW_DEV") != "" {
+		for _, c := range s.misses {
+			t.Logf("%s (%s): missed urgent %q", c.ID, c.Tag, c.Q)
+		}
+	}
+	if s.over > redteam4DevMaxOver || os.Getenv("REDTEAM_SHOW_DEV") != "" {
+		for _, c := range s.overs {
+			t.Logf("%s (%s): urgent reply to ordinary %q", c.ID, c.Tag, c.Q)
+		}
+	}
+	if s.caught < redteam4DevMinCaught {
+		t.Errorf("recall %d/%d, want at least %d", s.caught, s.urgent, redteam4DevMinCaught)
+	}
+	if s.over > redteam4DevMaxOver {
+		t.Errorf("over-triggers %d/%d, want at most %d", s.over, s.none, redteam4DevMaxOver)
+	}
+}
+
+// TestRedteam4Heldout reports the held-out half of redteam4.jsonl as
+// totals; it asserts nothing (REDTEAM_SHOW_HELDOUT=1 lists the misses).
+func TestRedteam4Heldout(t *testing.T) {
+	s := scoreRedteam(DefaultTriage(), readRedteamSplit(t, "redteam4.jsonl", "heldout"))
+	t.Logf("redteam4 held-out: recall %d/%d, over-triggers %d/%d", s.caught, s.urgent, s.over, s.none)
+	if os.Getenv("REDTEAM_SHOW_HELDOUT") != "" {
+		for _, c := range s.misses {
+			t.Logf("%s (%s): missed urgent %q", c.ID, c.Tag, c.Q)
+		}
+		for _, c := range s.overs {
+			t.Logf("%s (%s): urgent reply to ordinary %q", c.ID, c.Tag, c.Q)
+		}
+	}
+}
+
+// TestRedteam4Split: like TestRedteam3Split, the split is
+// sha256(id)'s first byte even for dev.
+func TestRedteam4Split(t *testing.T) {
+	for _, c := range readRedteam(t, "redteam4.jsonl") {
+		want := "heldout"
+		if sha256.Sum256([]byte(c.ID))[0]%2 == 0 {
+			want = "dev"
+		}
+		if c.Split != want {
+			t.Errorf("%s: split %q, want %q", c.ID, c.Split, want)
+		}
+	}
+}

@@ -118,10 +118,12 @@ const (
 	roleHypothetical
 	roleOther
 	roleSelf
+	roleReported
+	roleSafeNow
 	numRoles
 )
 
-var roleNames = [numRoles]string{"negation", "pseudo_negation", "clause_break", "historical", "resolved", "current", "hypothetical", "other_person", "self"}
+var roleNames = [numRoles]string{"negation", "pseudo_negation", "clause_break", "historical", "resolved", "current", "hypothetical", "other_person", "self", "reported", "safe_now"}
 
 type rule struct {
 	id, mention string
@@ -502,18 +504,37 @@ func (d *doc) context() {
 	for _, s := range roles[roleHistorical] {
 		cls[toks[s.start].clause] |= isHist
 	}
-	for _, s := range roles[roleResolved] {
-		cls[toks[s.start].clause] |= isHist
-		for j := s.start - 1; j >= 0 && toks[j].sent == toks[s.start].sent; j-- {
-			if cls[toks[j].clause]&isCur != 0 {
-				break
+	// bit 4: made historical by a statement that the person is safe now
+	// ("now happily married"), which crisis and abuse rules heed too
+	const isSafe = 4
+	for r, bits := range [2]int8{isHist, isHist | isSafe} {
+		for _, s := range roles[[2]int{roleResolved, roleSafeNow}[r]] {
+			// "not fully recovered" is no resolution; nor is a word of a
+			// concept's phrase ("sorted my will")
+			if toks[s.start].flags&flagNegated != 0 || allCovered(d, s) {
+				continue
 			}
-			cls[toks[j].clause] |= isHist
+			own := toks[s.start].clause
+			cls[own] |= bits
+			for j := s.start - 1; j >= 0 && toks[j].sent == toks[s.start].sent; j-- {
+				// "..., now happily married": a current word in the
+				// resolution's own clause does not stop it
+				if toks[j].clause == own {
+					continue
+				}
+				if cls[toks[j].clause]&isCur != 0 {
+					break
+				}
+				cls[toks[j].clause] |= bits
+			}
 		}
 	}
 	for i := range toks {
-		if cls[toks[i].clause] == isHist {
+		switch cls[toks[i].clause] {
+		case isHist:
 			toks[i].flags |= flagHistorical
+		case isHist | isSafe:
+			toks[i].flags |= flagHistorical | flagResolved
 		}
 	}
 	// Hypothesis: from the trigger to the end of its clause (punctuation
@@ -522,6 +543,32 @@ func (d *doc) context() {
 		pc := d.pclause[s.start]
 		for j := s.start; j < int32(n) && d.pclause[j] == pc; j++ {
 			toks[j].flags |= flagHypothetical
+		}
+	}
+	// Reported: a story, the news or a question about signs ("a
+	// documentary about ...", "how can I tell if a friend is ..."), from
+	// the trigger to the end of its clause (punctuation only), when no word
+	// of the writer (I, me, my) follows the trigger in that clause: "signs
+	// my husband is abusive" is a disclosure.
+	selfAt := grow(d.marks, n)
+	for _, s := range roles[roleSelf] {
+		selfAt[s.start] = 1
+	}
+	for _, s := range roles[roleReported] {
+		pc := d.pclause[s.start]
+		end := s.end
+		mine := false
+		for ; end < int32(n) && d.pclause[end] == pc; end++ {
+			if selfAt[end] == 1 {
+				mine = true
+				break
+			}
+		}
+		if mine {
+			continue
+		}
+		for j := s.start; j < end; j++ {
+			toks[j].flags |= flagReported | flagHypothetical
 		}
 	}
 	// Who: the last person named before a word is its experiencer ("my son
@@ -548,6 +595,16 @@ func (d *doc) context() {
 			toks[i].flags |= flagOther
 		}
 	}
+}
+
+// allCovered reports whether every word of s is inside a concept's phrase.
+func allCovered(d *doc, s span) bool {
+	for j := s.start; j < s.end; j++ {
+		if !d.covered[j] {
+			return false
+		}
+	}
+	return true
 }
 
 // stripIdioms replaces idioms by their plain meaning ("killing me" ->
@@ -623,6 +680,16 @@ const (
 func (r *rule) state(d *doc, s span) int {
 	f := d.toks[s.start].flags
 	if !r.strict {
+		// crisis, overdose and abuse words count when negated, past or
+		// supposed, but not in a past the message says is over ("years
+		// ago ..., now happily married") and only as a topic in a story
+		// or a question about signs
+		if f&flagResolved != 0 {
+			return notValid
+		}
+		if f&flagReported != 0 {
+			return validHyp
+		}
 		return valid
 	}
 	if f&flagNegated != 0 {

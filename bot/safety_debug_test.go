@@ -26,6 +26,12 @@ func (t *Triage) explain(text string) string {
 		if tk.flags&flagOther != 0 {
 			f += "O"
 		}
+		if tk.flags&flagResolved != 0 {
+			f += "R"
+		}
+		if tk.flags&flagReported != 0 {
+			f += "T"
+		}
 		fmt.Fprintf(&b, "%d:%s/%s[c%d s%d %s] ", i, tk.word, tk.stem, tk.clause, tk.sent, f)
 	}
 	b.WriteString("\n")

@@ -35,6 +35,10 @@ const (
 	flagHistorical
 	flagHypothetical
 	flagOther // the experiencer is someone other than the writer
+	// flagResolved: historical because the message says it is over
+	flagResolved
+	// flagReported: told as a story or news, or asked about as signs
+	flagReported
 )
 
 // rewrites holds the built-in word rewrites applied before any rule:
