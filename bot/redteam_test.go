@@ -322,3 +322,65 @@ func TestRedteam4Split(t *testing.T) {
 		}
 	}
 }
+
+// redteam5Floors are the figures the rules reached on the dev half of
+// redteam5.jsonl (docs/safety.md): recall may not drop below them and
+// over-triggers may not rise above them.
+const (
+	redteam5DevMinCaught = 30 // of 31 urgent
+	redteam5DevMaxOver   = 0  // of 31 ordinary
+)
+
+// TestRedteam5Dev: the dev half of the fifth red-team set
+// (redteam5.jsonl: back and massage red flags in unusual words, ordinary
+// questions that share their alarming words, frozen before the fifth
+// round of rules) at the measured floors.
+func TestRedteam5Dev(t *testing.T) {
+	s := scoreRedteam(DefaultTriage(), readRedteamSplit(t, "redteam5.jsonl", "dev"))
+	t.Logf("redteam5 dev: %s", s)
+	if s.caught < redteam5DevMinCaught || os.Getenv("REDTEAM_SHOW_DEV") != "" {
+		for _, c := range s.misses {
+			t.Logf("%s (%s): missed urgent %q", c.ID, c.Tag, c.Q)
+		}
+	}
+	if s.over > redteam5DevMaxOver || os.Getenv("REDTEAM_SHOW_DEV") != "" {
+		for _, c := range s.overs {
+			t.Logf("%s (%s): urgent reply to ordinary %q", c.ID, c.Tag, c.Q)
+		}
+	}
+	if s.caught < redteam5DevMinCaught {
+		t.Errorf("recall %d/%d, want at least %d", s.caught, s.urgent, redteam5DevMinCaught)
+	}
+	if s.over > redteam5DevMaxOver {
+		t.Errorf("over-triggers %d/%d, want at most %d", s.over, s.none, redteam5DevMaxOver)
+	}
+}
+
+// TestRedteam5Heldout reports the held-out half of redteam5.jsonl as
+// totals; it asserts nothing (REDTEAM_SHOW_HELDOUT=1 lists the misses).
+func TestRedteam5Heldout(t *testing.T) {
+	s := scoreRedteam(DefaultTriage(), readRedteamSplit(t, "redteam5.jsonl", "heldout"))
+	t.Logf("redteam5 held-out: recall %d/%d, over-triggers %d/%d", s.caught, s.urgent, s.over, s.none)
+	if os.Getenv("REDTEAM_SHOW_HELDOUT") != "" {
+		for _, c := range s.misses {
+			t.Logf("%s (%s): missed urgent %q", c.ID, c.Tag, c.Q)
+		}
+		for _, c := range s.overs {
+			t.Logf("%s (%s): urgent reply to ordinary %q", c.ID, c.Tag, c.Q)
+		}
+	}
+}
+
+// TestRedteam5Split: like TestRedteam3Split, the split is
+// sha256(id)'s first byte even for dev.
+func TestRedteam5Split(t *testing.T) {
+	for _, c := range readRedteam(t, "redteam5.jsonl") {
+		want := "heldout"
+		if sha256.Sum256([]byte(c.ID))[0]%2 == 0 {
+			want = "dev"
+		}
+		if c.Split != want {
+			t.Errorf("%s: split %q, want %q", c.ID, c.Split, want)
+		}
+	}
+}
