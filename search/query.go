@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search"
@@ -592,7 +593,7 @@ func (s *snapshot) candidates(ctx context.Context, q string) (cands []candidate,
 		}
 	}
 	top := hits[0].Score
-	cands = make([]candidate, 0, len(hits))
+	cands = getCandidates(len(hits))
 	bestCov := 0.0
 	for k, h := range hits {
 		i, ok := s.byID[h.ID]
@@ -624,7 +625,32 @@ func (s *snapshot) search(ctx context.Context, rk *Ranker, q string, limit int) 
 		c := &cands[k]
 		out[k] = faq.Match{Entry: s.entries[c.i], Confidence: c.conf, Score: c.bm25, Missing: c.missing, Unknown: unknown}
 	}
+	putCandidates(cands)
 	return out, nil
+}
+
+// candidatePool recycles the candidate slices of searches: each is about
+// 4 KB, and a search is done with its own once the matches are built.
+var candidatePool = sync.Pool{New: func() any { s := make([]candidate, 0, candidates+1); return &s }}
+
+// getCandidates returns an empty candidate slice with room for n.
+func getCandidates(n int) []candidate {
+	p := candidatePool.Get().(*[]candidate)
+	if cap(*p) < n {
+		return make([]candidate, 0, n)
+	}
+	return (*p)[:0]
+}
+
+// putCandidates returns a slice got from getCandidates that nothing
+// refers to any more.
+func putCandidates(c []candidate) {
+	if cap(c) > 4*(candidates+1) {
+		return // a rare wide search: let it go
+	}
+	clear(c)
+	c = c[:0]
+	candidatePool.Put(&c)
 }
 
 // ranked is candidates sorted by the ranker's score, best first.
@@ -647,7 +673,12 @@ func (s *snapshot) ranked(ctx context.Context, rk *Ranker, q string) ([]candidat
 	})
 	// The best candidate's confidence is the decision model's probability;
 	// the others' scale it by their softmax share relative to the best.
-	zs := make([]float64, len(cands))
+	var buf [candidates + tieMargin]float64
+	zs := buf[:0]
+	if len(cands) > len(buf) {
+		zs = make([]float64, 0, len(cands))
+	}
+	zs = zs[:len(cands)]
 	for k := range cands {
 		zs[k] = cands[k].z
 	}
