@@ -48,6 +48,9 @@ type journal struct {
 	lock    *os.File
 }
 
+// errJournalBusy is the error of a journal another process holds.
+var errJournalBusy = errors.New("journal busy")
+
 type sealedFile struct {
 	name string
 	last int64

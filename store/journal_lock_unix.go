@@ -20,7 +20,7 @@ func lockJournal(path string) (*os.File, error) {
 	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
 		f.Close()
 		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return nil, fmt.Errorf("store: journal %s is in use by another process: give each process its own store.journal", path)
+			return nil, fmt.Errorf("store: journal %s is in use by another process (give each process its own store.journal): %w", path, errJournalBusy)
 		}
 		return nil, fmt.Errorf("store: journal lock: %w", err)
 	}

@@ -214,7 +214,14 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	s.hashes.New = func() any { return hmac.New(sha256.New, s.salt) }
 	if cfg.Journal != "" {
-		if err := s.openJournal(ctx); err != nil {
+		err := s.openJournal(ctx)
+		switch {
+		case errors.Is(err, errJournalBusy):
+			// A second process on the same files (two serves on one SQLite
+			// database): it runs, without the journal's guarantee, rather
+			// than not at all.
+			s.log.Warn("store journal in use by another process: this one runs without a journal, so a crash can lose its last second of records", "err", err)
+		case err != nil:
 			db.Close()
 			return nil, err
 		}
