@@ -48,6 +48,28 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// parseInterleaved is parseFlags for a command whose positional arguments
+// are files: flags may come after them too ("faqbot eval SET.jsonl
+// -misses=false"), as people type them. It returns the positional
+// arguments.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := parseFlags(fs, args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
 // loadConfig reads the config named by -config (or config.yaml if present)
 // and applies -content.
 func (m *Main) loadConfig(c common) (Config, error) {

@@ -222,18 +222,19 @@ func (m *Main) eval(ctx context.Context, args []string) error {
 	misses := fl.Bool("misses", true, "list each miss with its top candidates and their features")
 	baseline := fl.String("baseline", "", "compare each item's outcome with this baseline file and list the changes")
 	write := fl.String("write-baseline", "", "write each item's outcome to this file")
-	if err := parseFlags(fl, args); err != nil {
+	pos, err := parseInterleaved(fl, args)
+	if err != nil {
 		return err
 	}
-	if fl.NArg() != 1 {
+	if len(pos) != 1 {
 		return fmt.Errorf("%w: faqbot eval [flags] SET.jsonl", errUsage)
 	}
-	items, err := readEvalSet(fl.Arg(0), *split)
+	items, err := readEvalSet(pos[0], *split)
 	if err != nil {
 		return err
 	}
 	if len(items) == 0 {
-		return fmt.Errorf("eval: %s has no questions in split %q", fl.Arg(0), *split)
+		return fmt.Errorf("eval: %s has no questions in split %q", pos[0], *split)
 	}
 	co, err := m.quietCore(c)
 	if err != nil {

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -167,5 +169,18 @@ func TestIssueQuestions(t *testing.T) {
 		if r.Kind != bot.KindAnswer || !strings.Contains(strings.ToLower(r.Text), want) {
 			t.Errorf("%q: %s %q (%s), want an answer with %q", q, r.Kind, r.Text, r.Source.Title, want)
 		}
+	}
+}
+
+// TestEvalFlagsAfterTheSet: flags after the set's file work as before it.
+func TestEvalFlagsAfterTheSet(t *testing.T) {
+	var out bytes.Buffer
+	m := &Main{Args: []string{"eval", "-content", "../../testdata/kb5", "../../testdata/kb5-eval.jsonl", "-misses=false", "-split", "heldout"},
+		Stdin: strings.NewReader(""), Stdout: &out, Stderr: io.Discard, Getenv: func(string) string { return "" }}
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatalf("eval with flags after the set: %v", err)
+	}
+	if s := out.String(); strings.Contains(s, "MISS") || !strings.Contains(s, "/23") {
+		t.Errorf("output %q: want the held-out rates without misses", s)
 	}
 }
