@@ -3,6 +3,7 @@ package discord
 import (
 	"strings"
 	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
@@ -47,11 +48,7 @@ func noMentions() *discordgo.MessageAllowedMentions {
 func ulen(s string) int {
 	n := 0
 	for _, r := range s {
-		if r >= 0x10000 {
-			n += 2
-		} else {
-			n++
-		}
+		n += utf16.RuneLen(r)
 	}
 	return n
 }
@@ -61,18 +58,7 @@ func truncate(s string, max int) string {
 	if ulen(s) <= max {
 		return s
 	}
-	n := 0
-	for i, r := range s {
-		w := 1
-		if r >= 0x10000 {
-			w = 2
-		}
-		if n+w > max-1 {
-			return strings.TrimRightFunc(s[:i], unicode.IsSpace) + "…"
-		}
-		n += w
-	}
-	return s
+	return strings.TrimRightFunc(s[:prefixFitting(s, max-1)], unicode.IsSpace) + "…"
 }
 
 // prefixFitting returns the byte length of the longest prefix of s that fits
@@ -80,14 +66,9 @@ func truncate(s string, max int) string {
 func prefixFitting(s string, max int) int {
 	n := 0
 	for i, r := range s {
-		w := 1
-		if r >= 0x10000 {
-			w = 2
-		}
-		if n+w > max {
+		if n += utf16.RuneLen(r); n > max {
 			return i
 		}
-		n += w
 	}
 	return len(s)
 }
@@ -215,18 +196,10 @@ func components(r bot.Reply) []discordgo.MessageComponent {
 	if r.Source.ID != "" {
 		seen[r.Source.ID] = true
 	}
-	var rows []discordgo.MessageComponent
-	add := func(refs []bot.Ref, limit int) {
-		row := refButtons(refs, limit, seen)
-		for len(row) > 0 && len(rows) < maxRows-1 {
-			n := min(len(row), maxRowButtons)
-			rows = append(rows, discordgo.ActionsRow{Components: row[:n]})
-			row = row[n:]
-		}
-	}
-	add(r.DidYouMean, maxRowButtons)
-	add(r.Related, maxRelated)
-	add(r.Topics, maxRowButtons*(maxRows-1))
+	// One row stays free for the feedback buttons.
+	rows := appendRows(nil, refButtons(r.DidYouMean, maxRowButtons, seen), maxRows-1)
+	rows = appendRows(rows, refButtons(r.Related, maxRelated, seen), maxRows-1)
+	rows = appendRows(rows, refButtons(r.Topics, maxRowButtons*(maxRows-1), seen), maxRows-1)
 	if r.Kind == bot.KindAnswer && r.Source.ID != "" && len(idPrefixYes)+len(r.Source.ID) <= maxCustomID {
 		rows = append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 			discordgo.Button{Label: "Helpful", Style: discordgo.SecondaryButton,
@@ -273,15 +246,19 @@ func renderTopics(heading string, topics []bot.Ref, disclaimer string) []outMess
 			b.WriteString(escapeMarkdown(t.Title))
 		}
 	}
-	seen := map[string]bool{}
-	var rows []discordgo.MessageComponent
-	btns := refButtons(topics, maxRowButtons*maxRows, seen)
-	for len(btns) > 0 && len(rows) < maxRows {
+	rows := appendRows(nil, refButtons(topics, maxRowButtons*maxRows, map[string]bool{}), maxRows)
+	return assemble("", b.String(), footer(disclaimer), rows)
+}
+
+// appendRows lays btns out in rows of maxRowButtons after rows, until there
+// are limit rows.
+func appendRows(rows, btns []discordgo.MessageComponent, limit int) []discordgo.MessageComponent {
+	for len(btns) > 0 && len(rows) < limit {
 		n := min(len(btns), maxRowButtons)
 		rows = append(rows, discordgo.ActionsRow{Components: btns[:n]})
 		btns = btns[n:]
 	}
-	return assemble("", b.String(), footer(disclaimer), rows)
+	return rows
 }
 
 // plain renders a short adapter message (errors, notices) as one message.
@@ -293,18 +270,16 @@ func plain(text string) outMessage {
 // components, so a related-question click can be recorded with its text.
 func entryLabel(comps []discordgo.MessageComponent, customID string) string {
 	for _, c := range comps {
-		switch v := c.(type) {
+		switch v := c.(type) { // components arrive as values or pointers
 		case *discordgo.ActionsRow:
-			if l := entryLabel(v.Components, customID); l != "" {
-				return l
-			}
+			c = *v
+		case *discordgo.Button:
+			c = *v
+		}
+		switch v := c.(type) {
 		case discordgo.ActionsRow:
 			if l := entryLabel(v.Components, customID); l != "" {
 				return l
-			}
-		case *discordgo.Button:
-			if v.CustomID == customID {
-				return v.Label
 			}
 		case discordgo.Button:
 			if v.CustomID == customID {
