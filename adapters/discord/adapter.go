@@ -48,11 +48,11 @@ type Adapter struct {
 
 	queues []chan event
 	quit   chan struct{}
-	// cut is closed at the shutdown deadline: it ends the contexts of
-	// event handling (workContext), which outlive Run's context by up to
-	// ShutdownTimeout so in-flight replies are still delivered.
-	cut     chan struct{}
-	cutOnce sync.Once
+	// cut is cancelled (cutWork) at the shutdown deadline: it ends the
+	// contexts of event handling (workContext), which outlive Run's context
+	// by up to ShutdownTimeout so in-flight replies are still delivered.
+	cut     context.Context
+	cutWork context.CancelFunc
 	bg      sync.WaitGroup // HTTP interaction follow-ups
 
 	started atomic.Bool
@@ -92,12 +92,12 @@ func New(cfg Config, a Answerer, logger *slog.Logger) (*Adapter, error) {
 		admins: map[string]bool{},
 		texts:  cfg.Texts,
 		quit:   make(chan struct{}),
-		cut:    make(chan struct{}),
 		ready:  make(chan struct{}),
 	}
 	for _, id := range cfg.AdminIDs {
 		ad.admins[id] = true
 	}
+	ad.cut, ad.cutWork = context.WithCancel(context.Background())
 	ad.selfID.Store("")
 	ad.appID.Store(cfg.ApplicationID)
 	ad.rest, err = ad.newSession(nil)
@@ -459,19 +459,18 @@ func (a *Adapter) onReady(sh *shard, r *discordgo.Ready) {
 func (a *Adapter) openShard(ctx context.Context, sh *shard) error {
 	done := make(chan error, 1)
 	go func() { done <- sh.s.Open() }()
-	timer := time.NewTimer(a.cfg.OpenTimeout)
-	defer timer.Stop()
+	octx, cancel := context.WithTimeout(ctx, a.cfg.OpenTimeout)
+	defer cancel()
 	select {
 	case err := <-done:
 		return err
-	case <-timer.C:
+	case <-octx.Done():
 		sh.dialer.closeAll()
 		<-done
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
 		return fmt.Errorf("gateway handshake exceeded %v", a.cfg.OpenTimeout)
-	case <-ctx.Done():
-		sh.dialer.closeAll()
-		<-done
-		return ctx.Err()
 	}
 }
 
@@ -484,11 +483,7 @@ func (a *Adapter) supervise(ctx context.Context, sh *shard) {
 			return
 		case <-sh.down:
 		}
-		backoff := 250 * time.Millisecond
-		for {
-			if ctx.Err() != nil {
-				return
-			}
+		for backoff := 250 * time.Millisecond; ctx.Err() == nil; backoff = min(backoff*2, time.Minute) {
 			err := a.openShard(ctx, sh)
 			if err == nil || errors.Is(err, discordgo.ErrWSAlreadyOpen) {
 				sh.log.Info("gateway reconnected")
@@ -503,7 +498,6 @@ func (a *Adapter) supervise(ctx context.Context, sh *shard) {
 				return
 			case <-time.After(backoff):
 			}
-			backoff = min(backoff*2, time.Minute)
 		}
 	}
 }
@@ -540,14 +534,10 @@ func (a *Adapter) work(q chan event) {
 		case ev := <-q:
 			a.handle(ev)
 		case <-a.quit:
-			for {
-				select {
-				case ev := <-q:
-					a.handle(ev)
-				default:
-					return
-				}
+			for len(q) > 0 { // this worker is q's only reader
+				a.handle(<-q)
 			}
+			return
 		}
 	}
 }
@@ -574,16 +564,5 @@ func (a *Adapter) handle(ev event) {
 // reply to an event taken before shutdown is still delivered) and ends at
 // the shutdown deadline, when Run calls cutWork.
 func (a *Adapter) workContext() (context.Context, context.CancelFunc) {
-	ctx, cancel := context.WithCancel(context.Background())
-	stop := make(chan struct{})
-	go func() {
-		select {
-		case <-a.cut:
-			cancel()
-		case <-stop:
-		}
-	}()
-	return ctx, func() { close(stop); cancel() }
+	return context.WithCancel(a.cut)
 }
-
-func (a *Adapter) cutWork() { a.cutOnce.Do(func() { close(a.cut) }) }
