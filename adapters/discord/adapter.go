@@ -226,11 +226,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 
 	var workers sync.WaitGroup
 	for _, q := range a.queues {
-		workers.Add(1)
-		go func() {
-			defer workers.Done()
-			a.work(q)
-		}()
+		workers.Go(func() { a.work(q) })
 	}
 	supCtx, stopSup := context.WithCancel(ctx)
 	defer stopSup()
@@ -306,27 +302,22 @@ func (a *Adapter) shutdown(rs *running, workers *sync.WaitGroup) error {
 	defer cancel()
 	var closers sync.WaitGroup
 	if rs.srv != nil {
-		closers.Add(1)
-		go func() {
-			defer closers.Done()
+		closers.Go(func() {
 			if err := rs.srv.Shutdown(dctx); err != nil {
 				a.log.Warn("interactions endpoint shutdown", "err", err)
 				rs.srv.Close()
 			}
-		}()
+		})
 	}
-	closers.Add(2)
-	go func() {
-		defer closers.Done()
+	closers.Go(func() {
 		rs.sup.Wait() // supervisors end promptly once stopSup cuts their handshakes
 		closeShards(rs.shards)
-	}()
-	go func() {
-		defer closers.Done()
+	})
+	closers.Go(func() {
 		close(a.quit) // workers finish what is queued, then stop
 		workers.Wait()
 		a.bg.Wait()
-	}()
+	})
 	done := make(chan struct{})
 	go func() { closers.Wait(); close(done) }()
 	select {
@@ -347,14 +338,12 @@ func (a *Adapter) shutdown(rs *running, workers *sync.WaitGroup) error {
 func closeShards(shards []*shard) {
 	var wg sync.WaitGroup
 	for _, sh := range shards {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			if err := sh.s.Close(); err != nil {
 				sh.log.Warn("close session", "err", err)
 			}
 			sh.dialer.closeAll()
-		}()
+		})
 	}
 	wg.Wait()
 }
@@ -402,11 +391,7 @@ func (a *Adapter) openShards(ctx context.Context, sup *sync.WaitGroup) ([]*shard
 			return shards, fmt.Errorf("discord: open shard %d/%d: %w", id, count, err)
 		}
 		shards = append(shards, sh)
-		sup.Add(1)
-		go func() {
-			defer sup.Done()
-			a.supervise(ctx, sh)
-		}()
+		sup.Go(func() { a.supervise(ctx, sh) })
 	}
 	return shards, nil
 }
@@ -545,11 +530,7 @@ func (a *Adapter) work(q chan event) {
 // handle dispatches one event, containing any panic from a malformed event
 // so one bad event cannot stop the adapter.
 func (a *Adapter) handle(ev event) {
-	defer func() {
-		if r := recover(); r != nil {
-			a.log.Error("event handler panicked; event skipped", "panic", fmt.Sprint(r))
-		}
-	}()
+	defer a.contain("event handler panicked; event skipped")
 	ctx, cancel := a.workContext()
 	defer cancel()
 	switch {
@@ -557,6 +538,14 @@ func (a *Adapter) handle(ev event) {
 		a.onMessage(ctx, ev.s, ev.m)
 	case ev.in != nil:
 		a.onGatewayInteraction(ctx, ev.s, ev.in)
+	}
+}
+
+// contain, deferred, logs a handler's panic as msg instead of letting it
+// stop the adapter.
+func (a *Adapter) contain(msg string) {
+	if r := recover(); r != nil {
+		a.log.Error(msg, "panic", fmt.Sprint(r))
 	}
 }
 
