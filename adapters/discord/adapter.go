@@ -98,7 +98,6 @@ func New(cfg Config, a Answerer, logger *slog.Logger) (*Adapter, error) {
 		ad.admins[id] = true
 	}
 	ad.cut, ad.cutWork = context.WithCancel(context.Background())
-	ad.selfID.Store("")
 	ad.appID.Store(cfg.ApplicationID)
 	ad.rest, err = ad.newSession(nil)
 	if err != nil {
@@ -174,9 +173,6 @@ func (d *trackingDialer) dial(ctx context.Context, network, addr string) (net.Co
 		return nil, err
 	}
 	d.mu.Lock()
-	if d.conns == nil {
-		d.conns = map[net.Conn]struct{}{}
-	}
 	d.conns[c] = struct{}{}
 	d.mu.Unlock()
 	return &trackedConn{Conn: c, d: d}, nil
@@ -397,7 +393,7 @@ func (a *Adapter) openShards(ctx context.Context, sup *sync.WaitGroup) ([]*shard
 }
 
 func (a *Adapter) newShard(id, count int) (*shard, error) {
-	sh := &shard{id: id, count: count, dialer: &trackingDialer{}, down: make(chan struct{}, 1)}
+	sh := &shard{id: id, count: count, dialer: &trackingDialer{conns: map[net.Conn]struct{}{}}, down: make(chan struct{}, 1)}
 	sh.log = a.log.With("shard", id)
 	s, err := a.newSession(sh.dialer)
 	if err != nil {

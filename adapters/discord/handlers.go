@@ -58,8 +58,7 @@ func (a *Adapter) registerCommands(ctx context.Context) error {
 		return errors.New("discord: register commands: unknown application ID")
 	}
 	err := a.retry429(ctx, func() error {
-		_, err := a.rest.ApplicationCommandBulkOverwrite(appID, a.cfg.GuildID, a.commands(),
-			discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
+		_, err := a.rest.ApplicationCommandBulkOverwrite(appID, a.cfg.GuildID, a.commands(), restOpts(ctx)...)
 		return err
 	})
 	if err != nil {
@@ -69,7 +68,8 @@ func (a *Adapter) registerCommands(ctx context.Context) error {
 	return nil
 }
 
-// restOpts are the options of every REST call made on behalf of an event.
+// restOpts are the options of every REST call: our context, and 429s
+// returned to retry429.
 func restOpts(ctx context.Context) []discordgo.RequestOption {
 	return []discordgo.RequestOption{discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false)}
 }
@@ -92,10 +92,8 @@ func (a *Adapter) onMessage(ctx context.Context, s *discordgo.Session, ev *disco
 		return
 	}
 	self, _ := a.selfID.Load().(string)
-	if m.Author.Bot || m.Author.System || m.Author.ID == self || m.WebhookID != "" {
-		return
-	}
-	if m.Type != discordgo.MessageTypeDefault && m.Type != discordgo.MessageTypeReply {
+	if m.Author.Bot || m.Author.System || m.Author.ID == self || m.WebhookID != "" ||
+		(m.Type != discordgo.MessageTypeDefault && m.Type != discordgo.MessageTypeReply) {
 		return
 	}
 	if m.GuildID != "" && (self == "" || !selfMention(m, self)) {

@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"cmp"
 	"strings"
 	"unicode"
 	"unicode/utf16"
@@ -92,13 +93,11 @@ func splitText(s string, max int) []string {
 			cut = i + len(strings.TrimRight(sep, " \n"))
 			break
 		}
-		if cut <= 0 {
-			cut = end
-			// Do not cut inside a UTF-8 sequence (prefixFitting already
-			// returns rune boundaries) nor leave an empty chunk.
-			if cut == 0 {
-				_, w := utf8.DecodeRuneInString(s)
-				cut = w
+		if cut < 0 {
+			// At the limit (prefixFitting returns a rune boundary), but
+			// never an empty chunk.
+			if cut = end; cut == 0 {
+				_, cut = utf8.DecodeRuneInString(s)
 			}
 		}
 		chunk := strings.TrimRightFunc(s[:cut], unicode.IsSpace)
@@ -163,17 +162,13 @@ func assemble(header, body, foot string, comps []discordgo.MessageComponent) []o
 	chunks := splitText(text, budget)
 	msgs := make([]outMessage, 0, len(chunks))
 	for i, c := range chunks {
-		var b strings.Builder
 		if i == 0 && header != "" {
-			b.WriteString(header)
-			b.WriteByte('\n')
+			c = header + "\n" + c
 		}
-		b.WriteString(c)
 		if foot != "" {
-			b.WriteString("\n\n")
-			b.WriteString(foot)
+			c += "\n\n" + foot
 		}
-		msgs = append(msgs, outMessage{Content: b.String()})
+		msgs = append(msgs, outMessage{Content: c})
 	}
 	if len(msgs) > 0 {
 		msgs[len(msgs)-1].Components = comps
@@ -223,12 +218,8 @@ func refButtons(refs []bot.Ref, limit int, seen map[string]bool) []discordgo.Mes
 			continue
 		}
 		seen[ref.ID] = true
-		label := strings.TrimSpace(ref.Title)
-		if label == "" {
-			label = ref.ID
-		}
 		out = append(out, discordgo.Button{
-			Label: truncate(label, maxLabel), Style: discordgo.PrimaryButton, CustomID: idPrefixEntry + ref.ID,
+			Label: truncate(cmp.Or(strings.TrimSpace(ref.Title), ref.ID), maxLabel), Style: discordgo.PrimaryButton, CustomID: idPrefixEntry + ref.ID,
 		})
 	}
 	return out

@@ -56,14 +56,8 @@ type Stats struct {
 
 // Stats returns the adapter's counters since New. It is safe to call at any
 // time, from any goroutine, also before Run and after it returned.
-func (a *Adapter) Stats() Stats { return a.stats.snapshot() }
-
-// counters are the live counters behind Stats.
-type counters struct {
-	received, sent, dropped, deferred, interactionsDeferred, rateLimited, apiErrors atomic.Uint64
-}
-
-func (c *counters) snapshot() Stats {
+func (a *Adapter) Stats() Stats {
+	c := &a.stats
 	return Stats{
 		Received:             c.received.Load(),
 		Sent:                 c.sent.Load(),
@@ -73,6 +67,11 @@ func (c *counters) snapshot() Stats {
 		RateLimited:          c.rateLimited.Load(),
 		APIErrors:            c.apiErrors.Load(),
 	}
+}
+
+// counters are the live counters behind Stats.
+type counters struct {
+	received, sent, dropped, deferred, interactionsDeferred, rateLimited, apiErrors atomic.Uint64
 }
 
 // countingTransport counts every REST attempt that fails, below discordgo,
