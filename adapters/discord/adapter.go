@@ -110,19 +110,6 @@ func New(cfg Config, a Answerer, logger *slog.Logger) (*Adapter, error) {
 	return ad, nil
 }
 
-// rewriteTransport sends every request to base's scheme and host, keeping
-// the path (/api/v9/...).
-type rewriteTransport struct {
-	base *url.URL
-	next http.RoundTripper
-}
-
-func (t rewriteTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	r2 := r.Clone(r.Context())
-	r2.URL.Scheme, r2.URL.Host, r2.Host = t.base.Scheme, t.base.Host, t.base.Host
-	return t.next.RoundTrip(r2)
-}
-
 // newSession makes a discordgo session with our REST client, no library
 // reconnects (the shard supervisor owns them) and synchronous handlers (the
 // worker pool owns concurrency).
@@ -135,14 +122,9 @@ func (a *Adapter) newSession(d *trackingDialer) (*discordgo.Session, error) {
 	// per host churns connections under load on HTTP/1.1 (proxies, tests).
 	ht := http.DefaultTransport.(*http.Transport).Clone()
 	ht.MaxIdleConnsPerHost = max(a.cfg.Workers, 8)
-	var tr http.RoundTripper = ht
-	if a.base != nil {
-		tr = rewriteTransport{base: a.base, next: tr}
-	}
-	tr = countingTransport{next: tr, stats: &a.stats}
-	s.Client = &http.Client{Transport: tr, Timeout: 20 * time.Second}
+	s.Client = &http.Client{Transport: restTransport{base: a.base, next: ht, stats: &a.stats}, Timeout: 20 * time.Second}
 	s.ShouldReconnectOnError = false
-	s.ShouldRetryOnRateLimit = false // waited out in send, honouring ctx
+	s.ShouldRetryOnRateLimit = false // waited out in retry429, honouring ctx
 	s.SyncEvents = true
 	s.StateEnabled = false
 	s.Identify.Intents = discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages

@@ -325,7 +325,7 @@ func (a *Adapter) handleInteraction(ctx context.Context, s *discordgo.Session, i
 // rendered is the outcome of an interaction's work: the messages, and
 // whether they must be private even if the interaction was not.
 type rendered struct {
-	msgs    []outMessage
+	msgs    []outMessage // never empty: render, fail and plain make at least one
 	private bool
 }
 
@@ -367,7 +367,6 @@ func (x *exchange) respondTimely(ctx context.Context, work func(context.Context)
 	var out rendered
 	select {
 	case out = <-result:
-		out = orError(out)
 		x.ephemeral = x.ephemeral || out.private
 		if err := x.respond(response(discordgo.InteractionResponseChannelMessageWithSource, out.msgs[0], x.ephemeral)); err != nil {
 			x.failed("respond", len(out.msgs), err)
@@ -383,14 +382,6 @@ func (x *exchange) respondTimely(ctx context.Context, work func(context.Context)
 	x.followUps(ctx, out.msgs[1:])
 }
 
-// orError makes sure there is a first message to send.
-func orError(out rendered) rendered {
-	if len(out.msgs) == 0 {
-		out.msgs = []outMessage{plain(bot.DefaultTexts().Error)}
-	}
-	return out
-}
-
 // respondDeferred answers "thinking…" now and edits the answer in when
 // work is done. It reports whether the answer was delivered.
 func (x *exchange) respondDeferred(ctx context.Context, result <-chan rendered) (rendered, bool) {
@@ -400,10 +391,10 @@ func (x *exchange) respondDeferred(ctx context.Context, result <-chan rendered) 
 		deferred.Data = &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}
 	}
 	if err := x.respond(deferred); err != nil {
-		x.failed("respond deferred", max(len((<-result).msgs), 1), err)
+		x.failed("respond deferred", len((<-result).msgs), err)
 		return rendered{}, false
 	}
-	out := orError(<-result)
+	out := <-result
 	content, comps := out.msgs[0].Content, out.msgs[0].Components
 	if comps == nil {
 		comps = []discordgo.MessageComponent{}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync/atomic"
 )
@@ -74,14 +75,20 @@ type counters struct {
 	received, sent, dropped, deferred, interactionsDeferred, rateLimited, apiErrors atomic.Uint64
 }
 
-// countingTransport counts every REST attempt that fails, below discordgo,
-// so that retries inside discordgo are seen too.
-type countingTransport struct {
+// restTransport sends every REST request to base's scheme and host when
+// base is set, keeping the path (/api/v9/...), and counts every attempt
+// that fails, below discordgo, so that retries inside discordgo are seen too.
+type restTransport struct {
+	base  *url.URL
 	next  http.RoundTripper
 	stats *counters
 }
 
-func (t countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+func (t restTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if t.base != nil {
+		r = r.Clone(r.Context())
+		r.URL.Scheme, r.URL.Host, r.Host = t.base.Scheme, t.base.Host, t.base.Host
+	}
 	resp, err := t.next.RoundTrip(r)
 	switch {
 	case err != nil:
