@@ -334,7 +334,7 @@ func (a *Adapter) interactionsAddr() string {
 
 // openShards opens the configured shards and starts their supervisors.
 func (a *Adapter) openShards(ctx context.Context, sup *sync.WaitGroup) ([]*shard, error) {
-	ids, count := []int{0}, 1
+	first, n, count := 0, 1, 1 // shards first to first+n-1 of count
 	concurrency := 1
 	switch {
 	case a.cfg.ShardCount == ShardAuto:
@@ -343,18 +343,14 @@ func (a *Adapter) openShards(ctx context.Context, sup *sync.WaitGroup) ([]*shard
 			return nil, fmt.Errorf("discord: get /gateway/bot: %w", err)
 		}
 		count = max(gb.Shards, 1)
-		concurrency = max(gb.SessionStartLimit.MaxConcurrency, 1)
-		ids = make([]int, count)
-		for i := range ids {
-			ids[i] = i
-		}
+		n, concurrency = count, max(gb.SessionStartLimit.MaxConcurrency, 1)
 		a.log.Info("auto sharding", "shards", count, "max_concurrency", concurrency)
 	case a.cfg.ShardCount > 1:
-		ids, count = []int{a.cfg.ShardID}, a.cfg.ShardCount
+		first, count = a.cfg.ShardID, a.cfg.ShardCount
 	}
 	var shards []*shard
-	for n, id := range ids {
-		if n > 0 && n%concurrency == 0 {
+	for id := first; id < first+n; id++ {
+		if id > first && (id-first)%concurrency == 0 {
 			select {
 			case <-ctx.Done():
 				return shards, ctx.Err()

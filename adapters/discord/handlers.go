@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -76,12 +77,8 @@ func restOpts(ctx context.Context) []discordgo.RequestOption {
 
 // selfMention reports whether m mentions the bot user id.
 func selfMention(m *discordgo.Message, id string) bool {
-	for _, u := range m.Mentions {
-		if u != nil && u.ID == id {
-			return true
-		}
-	}
-	return strings.Contains(m.Content, "<@"+id+">") || strings.Contains(m.Content, "<@!"+id+">")
+	return slices.ContainsFunc(m.Mentions, func(u *discordgo.User) bool { return u != nil && u.ID == id }) ||
+		strings.Contains(m.Content, "<@"+id+">") || strings.Contains(m.Content, "<@!"+id+">")
 }
 
 // onMessage answers a guild mention or a DM; a bare mention gets the help.
@@ -287,9 +284,8 @@ func (a *Adapter) routeInteraction(in *discordgo.Interaction, q bot.Question) (r
 	return route{ephemeral: true}, unknown
 }
 
-// handleInteraction serves a slash command or button click. respond sends
-// the initial interaction response (exactly once); everything after it goes
-// through s as follow-ups. It is shared by the gateway and the HTTP endpoint.
+// handleInteraction serves a slash command or button click, from the gateway
+// or the HTTP endpoint; respond and s are as in exchange.
 func (a *Adapter) handleInteraction(ctx context.Context, s *discordgo.Session, in *discordgo.Interaction, respond func(*discordgo.InteractionResponse) error) {
 	user := interactionUserID(in)
 	if in.ID == "" || in.Token == "" || user == "" {

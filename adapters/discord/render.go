@@ -120,11 +120,9 @@ func footer(disclaimer string) string {
 	}
 	lines := strings.Split(d, "\n")
 	for i, l := range lines {
-		l = strings.TrimSpace(l)
-		if l == "" {
-			continue
+		if l = strings.TrimSpace(l); l != "" {
+			lines[i] = "-# " + l
 		}
-		lines[i] = "-# " + l
 	}
 	return strings.Join(lines, "\n")
 }
@@ -187,10 +185,7 @@ func components(r bot.Reply) []discordgo.MessageComponent {
 	if r.Kind == bot.KindUrgent {
 		return nil
 	}
-	seen := map[string]bool{}
-	if r.Source.ID != "" {
-		seen[r.Source.ID] = true
-	}
+	seen := map[string]bool{r.Source.ID: true} // refButtons skips empty IDs anyway
 	// One row stays free for the feedback buttons.
 	rows := appendRows(nil, refButtons(r.DidYouMean, maxRowButtons, seen), maxRows-1)
 	rows = appendRows(rows, refButtons(r.Related, maxRelated, seen), maxRows-1)
@@ -233,8 +228,7 @@ func renderTopics(heading string, topics []bot.Ref, disclaimer string) []outMess
 	if len(topics) > 0 {
 		b.WriteString("\n")
 		for _, t := range topics {
-			b.WriteString("\n• ")
-			b.WriteString(escapeMarkdown(t.Title))
+			b.WriteString("\n• " + escapeMarkdown(t.Title))
 		}
 	}
 	rows := appendRows(nil, refButtons(topics, maxRowButtons*maxRows, map[string]bool{}), maxRows)
