@@ -48,11 +48,11 @@ type Adapter struct {
 
 	queues []chan event
 	quit   chan struct{}
-	// cut is closed at the shutdown deadline: it ends the contexts of
-	// event handling (workContext), which outlive Run's context by up to
-	// ShutdownTimeout so in-flight replies are still delivered.
-	cut     chan struct{}
-	cutOnce sync.Once
+	// cut is cancelled (cutWork) at the shutdown deadline: it ends the
+	// contexts of event handling (workContext), which outlive Run's context
+	// by up to ShutdownTimeout so in-flight replies are still delivered.
+	cut     context.Context
+	cutWork context.CancelFunc
 	bg      sync.WaitGroup // HTTP interaction follow-ups
 
 	started atomic.Bool
@@ -92,13 +92,12 @@ func New(cfg Config, a Answerer, logger *slog.Logger) (*Adapter, error) {
 		admins: map[string]bool{},
 		texts:  cfg.Texts,
 		quit:   make(chan struct{}),
-		cut:    make(chan struct{}),
 		ready:  make(chan struct{}),
 	}
 	for _, id := range cfg.AdminIDs {
 		ad.admins[id] = true
 	}
-	ad.selfID.Store("")
+	ad.cut, ad.cutWork = context.WithCancel(context.Background())
 	ad.appID.Store(cfg.ApplicationID)
 	ad.rest, err = ad.newSession(nil)
 	if err != nil {
@@ -109,19 +108,6 @@ func New(cfg Config, a Answerer, logger *slog.Logger) (*Adapter, error) {
 		ad.queues[i] = make(chan event, cfg.QueueSize)
 	}
 	return ad, nil
-}
-
-// rewriteTransport sends every request to base's scheme and host, keeping
-// the path (/api/v9/...).
-type rewriteTransport struct {
-	base *url.URL
-	next http.RoundTripper
-}
-
-func (t rewriteTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	r2 := r.Clone(r.Context())
-	r2.URL.Scheme, r2.URL.Host, r2.Host = t.base.Scheme, t.base.Host, t.base.Host
-	return t.next.RoundTrip(r2)
 }
 
 // newSession makes a discordgo session with our REST client, no library
@@ -136,14 +122,9 @@ func (a *Adapter) newSession(d *trackingDialer) (*discordgo.Session, error) {
 	// per host churns connections under load on HTTP/1.1 (proxies, tests).
 	ht := http.DefaultTransport.(*http.Transport).Clone()
 	ht.MaxIdleConnsPerHost = max(a.cfg.Workers, 8)
-	var tr http.RoundTripper = ht
-	if a.base != nil {
-		tr = rewriteTransport{base: a.base, next: tr}
-	}
-	tr = countingTransport{next: tr, stats: &a.stats}
-	s.Client = &http.Client{Transport: tr, Timeout: 20 * time.Second}
+	s.Client = &http.Client{Transport: restTransport{base: a.base, next: ht, stats: &a.stats}, Timeout: 20 * time.Second}
 	s.ShouldReconnectOnError = false
-	s.ShouldRetryOnRateLimit = false // waited out in send, honouring ctx
+	s.ShouldRetryOnRateLimit = false // waited out in retry429, honouring ctx
 	s.SyncEvents = true
 	s.StateEnabled = false
 	s.Identify.Intents = discordgo.IntentsGuildMessages | discordgo.IntentsDirectMessages
@@ -174,9 +155,6 @@ func (d *trackingDialer) dial(ctx context.Context, network, addr string) (net.Co
 		return nil, err
 	}
 	d.mu.Lock()
-	if d.conns == nil {
-		d.conns = map[net.Conn]struct{}{}
-	}
 	d.conns[c] = struct{}{}
 	d.mu.Unlock()
 	return &trackedConn{Conn: c, d: d}, nil
@@ -226,11 +204,7 @@ func (a *Adapter) Run(ctx context.Context) error {
 
 	var workers sync.WaitGroup
 	for _, q := range a.queues {
-		workers.Add(1)
-		go func() {
-			defer workers.Done()
-			a.work(q)
-		}()
+		workers.Go(func() { a.work(q) })
 	}
 	supCtx, stopSup := context.WithCancel(ctx)
 	defer stopSup()
@@ -306,27 +280,22 @@ func (a *Adapter) shutdown(rs *running, workers *sync.WaitGroup) error {
 	defer cancel()
 	var closers sync.WaitGroup
 	if rs.srv != nil {
-		closers.Add(1)
-		go func() {
-			defer closers.Done()
+		closers.Go(func() {
 			if err := rs.srv.Shutdown(dctx); err != nil {
 				a.log.Warn("interactions endpoint shutdown", "err", err)
 				rs.srv.Close()
 			}
-		}()
+		})
 	}
-	closers.Add(2)
-	go func() {
-		defer closers.Done()
+	closers.Go(func() {
 		rs.sup.Wait() // supervisors end promptly once stopSup cuts their handshakes
 		closeShards(rs.shards)
-	}()
-	go func() {
-		defer closers.Done()
+	})
+	closers.Go(func() {
 		close(a.quit) // workers finish what is queued, then stop
 		workers.Wait()
 		a.bg.Wait()
-	}()
+	})
 	done := make(chan struct{})
 	go func() { closers.Wait(); close(done) }()
 	select {
@@ -347,14 +316,12 @@ func (a *Adapter) shutdown(rs *running, workers *sync.WaitGroup) error {
 func closeShards(shards []*shard) {
 	var wg sync.WaitGroup
 	for _, sh := range shards {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+		wg.Go(func() {
 			if err := sh.s.Close(); err != nil {
 				sh.log.Warn("close session", "err", err)
 			}
 			sh.dialer.closeAll()
-		}()
+		})
 	}
 	wg.Wait()
 }
@@ -367,7 +334,7 @@ func (a *Adapter) interactionsAddr() string {
 
 // openShards opens the configured shards and starts their supervisors.
 func (a *Adapter) openShards(ctx context.Context, sup *sync.WaitGroup) ([]*shard, error) {
-	ids, count := []int{0}, 1
+	first, n, count := 0, 1, 1 // shards first to first+n-1 of count
 	concurrency := 1
 	switch {
 	case a.cfg.ShardCount == ShardAuto:
@@ -376,18 +343,14 @@ func (a *Adapter) openShards(ctx context.Context, sup *sync.WaitGroup) ([]*shard
 			return nil, fmt.Errorf("discord: get /gateway/bot: %w", err)
 		}
 		count = max(gb.Shards, 1)
-		concurrency = max(gb.SessionStartLimit.MaxConcurrency, 1)
-		ids = make([]int, count)
-		for i := range ids {
-			ids[i] = i
-		}
+		n, concurrency = count, max(gb.SessionStartLimit.MaxConcurrency, 1)
 		a.log.Info("auto sharding", "shards", count, "max_concurrency", concurrency)
 	case a.cfg.ShardCount > 1:
-		ids, count = []int{a.cfg.ShardID}, a.cfg.ShardCount
+		first, count = a.cfg.ShardID, a.cfg.ShardCount
 	}
 	var shards []*shard
-	for n, id := range ids {
-		if n > 0 && n%concurrency == 0 {
+	for id := first; id < first+n; id++ {
+		if id > first && (id-first)%concurrency == 0 {
 			select {
 			case <-ctx.Done():
 				return shards, ctx.Err()
@@ -402,17 +365,13 @@ func (a *Adapter) openShards(ctx context.Context, sup *sync.WaitGroup) ([]*shard
 			return shards, fmt.Errorf("discord: open shard %d/%d: %w", id, count, err)
 		}
 		shards = append(shards, sh)
-		sup.Add(1)
-		go func() {
-			defer sup.Done()
-			a.supervise(ctx, sh)
-		}()
+		sup.Go(func() { a.supervise(ctx, sh) })
 	}
 	return shards, nil
 }
 
 func (a *Adapter) newShard(id, count int) (*shard, error) {
-	sh := &shard{id: id, count: count, dialer: &trackingDialer{}, down: make(chan struct{}, 1)}
+	sh := &shard{id: id, count: count, dialer: &trackingDialer{conns: map[net.Conn]struct{}{}}, down: make(chan struct{}, 1)}
 	sh.log = a.log.With("shard", id)
 	s, err := a.newSession(sh.dialer)
 	if err != nil {
@@ -459,19 +418,18 @@ func (a *Adapter) onReady(sh *shard, r *discordgo.Ready) {
 func (a *Adapter) openShard(ctx context.Context, sh *shard) error {
 	done := make(chan error, 1)
 	go func() { done <- sh.s.Open() }()
-	timer := time.NewTimer(a.cfg.OpenTimeout)
-	defer timer.Stop()
+	octx, cancel := context.WithTimeout(ctx, a.cfg.OpenTimeout)
+	defer cancel()
 	select {
 	case err := <-done:
 		return err
-	case <-timer.C:
+	case <-octx.Done():
 		sh.dialer.closeAll()
 		<-done
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
 		return fmt.Errorf("gateway handshake exceeded %v", a.cfg.OpenTimeout)
-	case <-ctx.Done():
-		sh.dialer.closeAll()
-		<-done
-		return ctx.Err()
 	}
 }
 
@@ -484,11 +442,7 @@ func (a *Adapter) supervise(ctx context.Context, sh *shard) {
 			return
 		case <-sh.down:
 		}
-		backoff := 250 * time.Millisecond
-		for {
-			if ctx.Err() != nil {
-				return
-			}
+		for backoff := 250 * time.Millisecond; ctx.Err() == nil; backoff = min(backoff*2, time.Minute) {
 			err := a.openShard(ctx, sh)
 			if err == nil || errors.Is(err, discordgo.ErrWSAlreadyOpen) {
 				sh.log.Info("gateway reconnected")
@@ -503,7 +457,6 @@ func (a *Adapter) supervise(ctx context.Context, sh *shard) {
 				return
 			case <-time.After(backoff):
 			}
-			backoff = min(backoff*2, time.Minute)
 		}
 	}
 }
@@ -540,14 +493,10 @@ func (a *Adapter) work(q chan event) {
 		case ev := <-q:
 			a.handle(ev)
 		case <-a.quit:
-			for {
-				select {
-				case ev := <-q:
-					a.handle(ev)
-				default:
-					return
-				}
+			for len(q) > 0 { // this worker is q's only reader
+				a.handle(<-q)
 			}
+			return
 		}
 	}
 }
@@ -555,11 +504,7 @@ func (a *Adapter) work(q chan event) {
 // handle dispatches one event, containing any panic from a malformed event
 // so one bad event cannot stop the adapter.
 func (a *Adapter) handle(ev event) {
-	defer func() {
-		if r := recover(); r != nil {
-			a.log.Error("event handler panicked; event skipped", "panic", fmt.Sprint(r))
-		}
-	}()
+	defer a.contain("event handler panicked; event skipped")
 	ctx, cancel := a.workContext()
 	defer cancel()
 	switch {
@@ -570,20 +515,17 @@ func (a *Adapter) handle(ev event) {
 	}
 }
 
+// contain, deferred, logs a handler's panic as msg instead of letting it
+// stop the adapter.
+func (a *Adapter) contain(msg string) {
+	if r := recover(); r != nil {
+		a.log.Error(msg, "panic", fmt.Sprint(r))
+	}
+}
+
 // workContext is the context of handling one event: it is not Run's (the
 // reply to an event taken before shutdown is still delivered) and ends at
 // the shutdown deadline, when Run calls cutWork.
 func (a *Adapter) workContext() (context.Context, context.CancelFunc) {
-	ctx, cancel := context.WithCancel(context.Background())
-	stop := make(chan struct{})
-	go func() {
-		select {
-		case <-a.cut:
-			cancel()
-		case <-stop:
-		}
-	}()
-	return ctx, func() { close(stop); cancel() }
+	return context.WithCancel(a.cut)
 }
-
-func (a *Adapter) cutWork() { a.cutOnce.Do(func() { close(a.cut) }) }

@@ -132,33 +132,17 @@ func (c *Config) validate() (ed25519.PublicKey, *url.URL, error) {
 		return nil, nil, errors.New("discord: token is empty (set FAQBOT_DISCORD_TOKEN)")
 	}
 	c.Token = strings.TrimPrefix(strings.TrimSpace(c.Token), "Bot ")
-	if c.ShutdownTimeout <= 0 {
-		c.ShutdownTimeout = DefaultShutdownTimeout
-	}
-	if c.DeferAfter <= 0 {
-		c.DeferAfter = DefaultDeferAfter
-	}
+	orDefault(&c.ShutdownTimeout, DefaultShutdownTimeout)
+	orDefault(&c.DeferAfter, DefaultDeferAfter)
 	if c.DeferAfter >= 2500*time.Millisecond {
 		return nil, nil, fmt.Errorf("discord: defer_after %v must be under 2.5s (Discord's 3s interaction limit)", c.DeferAfter)
 	}
-	if c.AnswerTimeout <= 0 {
-		c.AnswerTimeout = DefaultAnswerTimeout
-	}
-	if c.OpenTimeout <= 0 {
-		c.OpenTimeout = DefaultOpenTimeout
-	}
-	if c.IdentifyInterval <= 0 {
-		c.IdentifyInterval = DefaultIdentifyInterval
-	}
-	if c.Workers <= 0 {
-		c.Workers = DefaultWorkers
-	}
-	if c.QueueSize <= 0 {
-		c.QueueSize = DefaultQueueSize
-	}
-	if c.Interactions.Path == "" {
-		c.Interactions.Path = DefaultInteractionsPath
-	}
+	orDefault(&c.AnswerTimeout, DefaultAnswerTimeout)
+	orDefault(&c.OpenTimeout, DefaultOpenTimeout)
+	orDefault(&c.IdentifyInterval, DefaultIdentifyInterval)
+	orDefault(&c.Workers, DefaultWorkers)
+	orDefault(&c.QueueSize, DefaultQueueSize)
+	c.Interactions.Path = cmp.Or(c.Interactions.Path, DefaultInteractionsPath)
 	switch {
 	case c.ShardCount == ShardAuto:
 	case c.ShardCount < 0:
@@ -198,4 +182,11 @@ func (c *Config) validate() (ed25519.PublicKey, *url.URL, error) {
 		return nil, nil, errors.New("discord: gateway disabled and no interactions endpoint configured")
 	}
 	return key, base, nil
+}
+
+// orDefault sets *v to def when it is zero or negative.
+func orDefault[T int | time.Duration](v *T, def T) {
+	if *v <= 0 {
+		*v = def
+	}
 }

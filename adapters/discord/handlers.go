@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -58,8 +59,7 @@ func (a *Adapter) registerCommands(ctx context.Context) error {
 		return errors.New("discord: register commands: unknown application ID")
 	}
 	err := a.retry429(ctx, func() error {
-		_, err := a.rest.ApplicationCommandBulkOverwrite(appID, a.cfg.GuildID, a.commands(),
-			discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false))
+		_, err := a.rest.ApplicationCommandBulkOverwrite(appID, a.cfg.GuildID, a.commands(), restOpts(ctx)...)
 		return err
 	})
 	if err != nil {
@@ -69,19 +69,16 @@ func (a *Adapter) registerCommands(ctx context.Context) error {
 	return nil
 }
 
-// restOpts are the options of every REST call made on behalf of an event.
+// restOpts are the options of every REST call: our context, and 429s
+// returned to retry429.
 func restOpts(ctx context.Context) []discordgo.RequestOption {
 	return []discordgo.RequestOption{discordgo.WithContext(ctx), discordgo.WithRetryOnRatelimit(false)}
 }
 
 // selfMention reports whether m mentions the bot user id.
 func selfMention(m *discordgo.Message, id string) bool {
-	for _, u := range m.Mentions {
-		if u != nil && u.ID == id {
-			return true
-		}
-	}
-	return strings.Contains(m.Content, "<@"+id+">") || strings.Contains(m.Content, "<@!"+id+">")
+	return slices.ContainsFunc(m.Mentions, func(u *discordgo.User) bool { return u != nil && u.ID == id }) ||
+		strings.Contains(m.Content, "<@"+id+">") || strings.Contains(m.Content, "<@!"+id+">")
 }
 
 // onMessage answers a guild mention or a DM; a bare mention gets the help.
@@ -92,10 +89,8 @@ func (a *Adapter) onMessage(ctx context.Context, s *discordgo.Session, ev *disco
 		return
 	}
 	self, _ := a.selfID.Load().(string)
-	if m.Author.Bot || m.Author.System || m.Author.ID == self || m.WebhookID != "" {
-		return
-	}
-	if m.Type != discordgo.MessageTypeDefault && m.Type != discordgo.MessageTypeReply {
+	if m.Author.Bot || m.Author.System || m.Author.ID == self || m.WebhookID != "" ||
+		(m.Type != discordgo.MessageTypeDefault && m.Type != discordgo.MessageTypeReply) {
 		return
 	}
 	if m.GuildID != "" && (self == "" || !selfMention(m, self)) {
@@ -289,9 +284,8 @@ func (a *Adapter) routeInteraction(in *discordgo.Interaction, q bot.Question) (r
 	return route{ephemeral: true}, unknown
 }
 
-// handleInteraction serves a slash command or button click. respond sends
-// the initial interaction response (exactly once); everything after it goes
-// through s as follow-ups. It is shared by the gateway and the HTTP endpoint.
+// handleInteraction serves a slash command or button click, from the gateway
+// or the HTTP endpoint; respond and s are as in exchange.
 func (a *Adapter) handleInteraction(ctx context.Context, s *discordgo.Session, in *discordgo.Interaction, respond func(*discordgo.InteractionResponse) error) {
 	user := interactionUserID(in)
 	if in.ID == "" || in.Token == "" || user == "" {
@@ -327,7 +321,7 @@ func (a *Adapter) handleInteraction(ctx context.Context, s *discordgo.Session, i
 // rendered is the outcome of an interaction's work: the messages, and
 // whether they must be private even if the interaction was not.
 type rendered struct {
-	msgs    []outMessage
+	msgs    []outMessage // never empty: render, fail and plain make at least one
 	private bool
 }
 
@@ -369,7 +363,6 @@ func (x *exchange) respondTimely(ctx context.Context, work func(context.Context)
 	var out rendered
 	select {
 	case out = <-result:
-		out = orError(out)
 		x.ephemeral = x.ephemeral || out.private
 		if err := x.respond(response(discordgo.InteractionResponseChannelMessageWithSource, out.msgs[0], x.ephemeral)); err != nil {
 			x.failed("respond", len(out.msgs), err)
@@ -385,14 +378,6 @@ func (x *exchange) respondTimely(ctx context.Context, work func(context.Context)
 	x.followUps(ctx, out.msgs[1:])
 }
 
-// orError makes sure there is a first message to send.
-func orError(out rendered) rendered {
-	if len(out.msgs) == 0 {
-		out.msgs = []outMessage{plain(bot.DefaultTexts().Error)}
-	}
-	return out
-}
-
 // respondDeferred answers "thinking…" now and edits the answer in when
 // work is done. It reports whether the answer was delivered.
 func (x *exchange) respondDeferred(ctx context.Context, result <-chan rendered) (rendered, bool) {
@@ -402,10 +387,10 @@ func (x *exchange) respondDeferred(ctx context.Context, result <-chan rendered) 
 		deferred.Data = &discordgo.InteractionResponseData{Flags: discordgo.MessageFlagsEphemeral}
 	}
 	if err := x.respond(deferred); err != nil {
-		x.failed("respond deferred", max(len((<-result).msgs), 1), err)
+		x.failed("respond deferred", len((<-result).msgs), err)
 		return rendered{}, false
 	}
-	out := orError(<-result)
+	out := <-result
 	content, comps := out.msgs[0].Content, out.msgs[0].Components
 	if comps == nil {
 		comps = []discordgo.MessageComponent{}

@@ -60,15 +60,9 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 	}
 	first := make(chan handoff, 1)
 	finished := make(chan struct{})
-	a.bg.Add(1)
-	go func() {
-		defer a.bg.Done()
+	a.bg.Go(func() {
 		defer close(finished)
-		defer func() {
-			if p := recover(); p != nil {
-				a.log.Error("interaction handler panicked; skipped", "panic", p)
-			}
-		}()
+		defer a.contain("interaction handler panicked; skipped")
 		ctx, cancel := a.workContext()
 		defer cancel()
 		a.handleInteraction(ctx, a.rest, &in, func(resp *discordgo.InteractionResponse) error {
@@ -84,7 +78,7 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 				return ctx.Err()
 			}
 		})
-	}()
+	})
 	select {
 	case h := <-first:
 		h.written <- writeJSON(w, h.resp)
@@ -97,15 +91,13 @@ func (a *Adapter) serveInteraction(w http.ResponseWriter, r *http.Request) {
 		}
 	case <-r.Context().Done():
 		// Discord gave up; the handler's respond will not be written.
-		a.bg.Add(1)
-		go func() {
-			defer a.bg.Done()
+		a.bg.Go(func() {
 			select {
 			case h := <-first:
 				h.written <- errors.New("client gone")
 			case <-finished:
 			}
-		}()
+		})
 	}
 }
 

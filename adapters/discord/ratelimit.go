@@ -55,11 +55,10 @@ func (a *Adapter) retry429(ctx context.Context, call func() error) error {
 }
 
 func pathOf(rl *discordgo.RateLimitError) string {
-	if rl.RateLimit == nil {
-		return ""
-	}
-	if i := strings.Index(rl.URL, "/api/"); i >= 0 {
-		return redactPath(rl.URL[i:])
+	if rl.RateLimit != nil {
+		if i := strings.Index(rl.URL, "/api/"); i >= 0 {
+			return redactPath(rl.URL[i:])
+		}
 	}
 	return ""
 }

@@ -1,8 +1,10 @@
 package discord
 
 import (
+	"cmp"
 	"strings"
 	"unicode"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
@@ -47,11 +49,7 @@ func noMentions() *discordgo.MessageAllowedMentions {
 func ulen(s string) int {
 	n := 0
 	for _, r := range s {
-		if r >= 0x10000 {
-			n += 2
-		} else {
-			n++
-		}
+		n += utf16.RuneLen(r)
 	}
 	return n
 }
@@ -61,18 +59,7 @@ func truncate(s string, max int) string {
 	if ulen(s) <= max {
 		return s
 	}
-	n := 0
-	for i, r := range s {
-		w := 1
-		if r >= 0x10000 {
-			w = 2
-		}
-		if n+w > max-1 {
-			return strings.TrimRightFunc(s[:i], unicode.IsSpace) + "…"
-		}
-		n += w
-	}
-	return s
+	return strings.TrimRightFunc(s[:prefixFitting(s, max-1)], unicode.IsSpace) + "…"
 }
 
 // prefixFitting returns the byte length of the longest prefix of s that fits
@@ -80,14 +67,9 @@ func truncate(s string, max int) string {
 func prefixFitting(s string, max int) int {
 	n := 0
 	for i, r := range s {
-		w := 1
-		if r >= 0x10000 {
-			w = 2
-		}
-		if n+w > max {
+		if n += utf16.RuneLen(r); n > max {
 			return i
 		}
-		n += w
 	}
 	return len(s)
 }
@@ -111,13 +93,11 @@ func splitText(s string, max int) []string {
 			cut = i + len(strings.TrimRight(sep, " \n"))
 			break
 		}
-		if cut <= 0 {
-			cut = end
-			// Do not cut inside a UTF-8 sequence (prefixFitting already
-			// returns rune boundaries) nor leave an empty chunk.
-			if cut == 0 {
-				_, w := utf8.DecodeRuneInString(s)
-				cut = w
+		if cut < 0 {
+			// At the limit (prefixFitting returns a rune boundary), but
+			// never an empty chunk.
+			if cut = end; cut == 0 {
+				_, cut = utf8.DecodeRuneInString(s)
 			}
 		}
 		chunk := strings.TrimRightFunc(s[:cut], unicode.IsSpace)
@@ -140,11 +120,9 @@ func footer(disclaimer string) string {
 	}
 	lines := strings.Split(d, "\n")
 	for i, l := range lines {
-		l = strings.TrimSpace(l)
-		if l == "" {
-			continue
+		if l = strings.TrimSpace(l); l != "" {
+			lines[i] = "-# " + l
 		}
-		lines[i] = "-# " + l
 	}
 	return strings.Join(lines, "\n")
 }
@@ -182,17 +160,13 @@ func assemble(header, body, foot string, comps []discordgo.MessageComponent) []o
 	chunks := splitText(text, budget)
 	msgs := make([]outMessage, 0, len(chunks))
 	for i, c := range chunks {
-		var b strings.Builder
 		if i == 0 && header != "" {
-			b.WriteString(header)
-			b.WriteByte('\n')
+			c = header + "\n" + c
 		}
-		b.WriteString(c)
 		if foot != "" {
-			b.WriteString("\n\n")
-			b.WriteString(foot)
+			c += "\n\n" + foot
 		}
-		msgs = append(msgs, outMessage{Content: b.String()})
+		msgs = append(msgs, outMessage{Content: c})
 	}
 	if len(msgs) > 0 {
 		msgs[len(msgs)-1].Components = comps
@@ -211,22 +185,11 @@ func components(r bot.Reply) []discordgo.MessageComponent {
 	if r.Kind == bot.KindUrgent {
 		return nil
 	}
-	seen := map[string]bool{}
-	if r.Source.ID != "" {
-		seen[r.Source.ID] = true
-	}
-	var rows []discordgo.MessageComponent
-	add := func(refs []bot.Ref, limit int) {
-		row := refButtons(refs, limit, seen)
-		for len(row) > 0 && len(rows) < maxRows-1 {
-			n := min(len(row), maxRowButtons)
-			rows = append(rows, discordgo.ActionsRow{Components: row[:n]})
-			row = row[n:]
-		}
-	}
-	add(r.DidYouMean, maxRowButtons)
-	add(r.Related, maxRelated)
-	add(r.Topics, maxRowButtons*(maxRows-1))
+	seen := map[string]bool{r.Source.ID: true} // refButtons skips empty IDs anyway
+	// One row stays free for the feedback buttons.
+	rows := appendRows(nil, refButtons(r.DidYouMean, maxRowButtons, seen), maxRows-1)
+	rows = appendRows(rows, refButtons(r.Related, maxRelated, seen), maxRows-1)
+	rows = appendRows(rows, refButtons(r.Topics, maxRowButtons*(maxRows-1), seen), maxRows-1)
 	if r.Kind == bot.KindAnswer && r.Source.ID != "" && len(idPrefixYes)+len(r.Source.ID) <= maxCustomID {
 		rows = append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{
 			discordgo.Button{Label: "Helpful", Style: discordgo.SecondaryButton,
@@ -250,12 +213,8 @@ func refButtons(refs []bot.Ref, limit int, seen map[string]bool) []discordgo.Mes
 			continue
 		}
 		seen[ref.ID] = true
-		label := strings.TrimSpace(ref.Title)
-		if label == "" {
-			label = ref.ID
-		}
 		out = append(out, discordgo.Button{
-			Label: truncate(label, maxLabel), Style: discordgo.PrimaryButton, CustomID: idPrefixEntry + ref.ID,
+			Label: truncate(cmp.Or(strings.TrimSpace(ref.Title), ref.ID), maxLabel), Style: discordgo.PrimaryButton, CustomID: idPrefixEntry + ref.ID,
 		})
 	}
 	return out
@@ -269,19 +228,22 @@ func renderTopics(heading string, topics []bot.Ref, disclaimer string) []outMess
 	if len(topics) > 0 {
 		b.WriteString("\n")
 		for _, t := range topics {
-			b.WriteString("\n• ")
-			b.WriteString(escapeMarkdown(t.Title))
+			b.WriteString("\n• " + escapeMarkdown(t.Title))
 		}
 	}
-	seen := map[string]bool{}
-	var rows []discordgo.MessageComponent
-	btns := refButtons(topics, maxRowButtons*maxRows, seen)
-	for len(btns) > 0 && len(rows) < maxRows {
+	rows := appendRows(nil, refButtons(topics, maxRowButtons*maxRows, map[string]bool{}), maxRows)
+	return assemble("", b.String(), footer(disclaimer), rows)
+}
+
+// appendRows lays btns out in rows of maxRowButtons after rows, until there
+// are limit rows.
+func appendRows(rows, btns []discordgo.MessageComponent, limit int) []discordgo.MessageComponent {
+	for len(btns) > 0 && len(rows) < limit {
 		n := min(len(btns), maxRowButtons)
 		rows = append(rows, discordgo.ActionsRow{Components: btns[:n]})
 		btns = btns[n:]
 	}
-	return assemble("", b.String(), footer(disclaimer), rows)
+	return rows
 }
 
 // plain renders a short adapter message (errors, notices) as one message.
@@ -293,18 +255,16 @@ func plain(text string) outMessage {
 // components, so a related-question click can be recorded with its text.
 func entryLabel(comps []discordgo.MessageComponent, customID string) string {
 	for _, c := range comps {
-		switch v := c.(type) {
+		switch v := c.(type) { // components arrive as values or pointers
 		case *discordgo.ActionsRow:
-			if l := entryLabel(v.Components, customID); l != "" {
-				return l
-			}
+			c = *v
+		case *discordgo.Button:
+			c = *v
+		}
+		switch v := c.(type) {
 		case discordgo.ActionsRow:
 			if l := entryLabel(v.Components, customID); l != "" {
 				return l
-			}
-		case *discordgo.Button:
-			if v.CustomID == customID {
-				return v.Label
 			}
 		case discordgo.Button:
 			if v.CustomID == customID {

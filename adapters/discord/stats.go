@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync/atomic"
 )
@@ -56,14 +57,8 @@ type Stats struct {
 
 // Stats returns the adapter's counters since New. It is safe to call at any
 // time, from any goroutine, also before Run and after it returned.
-func (a *Adapter) Stats() Stats { return a.stats.snapshot() }
-
-// counters are the live counters behind Stats.
-type counters struct {
-	received, sent, dropped, deferred, interactionsDeferred, rateLimited, apiErrors atomic.Uint64
-}
-
-func (c *counters) snapshot() Stats {
+func (a *Adapter) Stats() Stats {
+	c := &a.stats
 	return Stats{
 		Received:             c.received.Load(),
 		Sent:                 c.sent.Load(),
@@ -75,14 +70,25 @@ func (c *counters) snapshot() Stats {
 	}
 }
 
-// countingTransport counts every REST attempt that fails, below discordgo,
-// so that retries inside discordgo are seen too.
-type countingTransport struct {
+// counters are the live counters behind Stats.
+type counters struct {
+	received, sent, dropped, deferred, interactionsDeferred, rateLimited, apiErrors atomic.Uint64
+}
+
+// restTransport sends every REST request to base's scheme and host when
+// base is set, keeping the path (/api/v9/...), and counts every attempt
+// that fails, below discordgo, so that retries inside discordgo are seen too.
+type restTransport struct {
+	base  *url.URL
 	next  http.RoundTripper
 	stats *counters
 }
 
-func (t countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+func (t restTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	if t.base != nil {
+		r = r.Clone(r.Context())
+		r.URL.Scheme, r.URL.Host, r.Host = t.base.Scheme, t.base.Host, t.base.Host
+	}
 	resp, err := t.next.RoundTrip(r)
 	switch {
 	case err != nil:
