@@ -261,126 +261,78 @@ func TestTriageCOVIDQNeverUrgent(t *testing.T) {
 	t.Logf("COVID-Q dev: %d questions, none urgent", n)
 }
 
-// redteam4Floors are the figures the rules reached on the dev half of
-// redteam4.jsonl (docs/safety.md): recall may not drop below them and
-// over-triggers may not rise above them.
-const (
-	redteam4DevMinCaught = 41 // of 41 urgent
-	redteam4DevMaxOver   = 0  // of 26 ordinary
-)
+// The later red-team sets (written fresh, each frozen before its round of
+// rules, split by sha256(id)'s first byte: even is dev) and the floors the
+// rules reached on their dev halves (docs/safety.md): recall may not drop
+// below them and over-triggers may not rise above them.
+var laterRedteams = []struct {
+	file                     string
+	devMinCaught, devMaxOver int
+}{
+	// redteam4: back and massage red flags, indirect crisis and unsafe homes
+	// in many registers. 41 urgent, 26 ordinary in dev.
+	{"redteam4.jsonl", 41, 0},
+	// redteam5: back and massage red flags in unusual words, ordinary
+	// questions that share their alarming words. 31 urgent, 31 ordinary.
+	{"redteam5.jsonl", 30, 0},
+}
 
-// TestRedteam4Dev: the dev half of the fourth red-team set
-// (redteam4.jsonl: back and massage red flags, indirect crisis and unsafe
-// homes in many registers, frozen before the fourth round of rules) at the
-// measured floors.
-func TestRedteam4Dev(t *testing.T) {
-	s := scoreRedteam(DefaultTriage(), readRedteamSplit(t, "redteam4.jsonl", "dev"))
-	t.Logf("redteam4 dev: %s", s)
-	if s.caught < redteam4DevMinCaught || os.Getenv("REDTEAM_SHOW_DEV") != "" {
-		for _, c := range s.misses {
-			t.Logf("%s (%s): missed urgent %q", c.ID, c.Tag, c.Q)
-		}
-	}
-	if s.over > redteam4DevMaxOver || os.Getenv("REDTEAM_SHOW_DEV") != "" {
-		for _, c := range s.overs {
-			t.Logf("%s (%s): urgent reply to ordinary %q", c.ID, c.Tag, c.Q)
-		}
-	}
-	if s.caught < redteam4DevMinCaught {
-		t.Errorf("recall %d/%d, want at least %d", s.caught, s.urgent, redteam4DevMinCaught)
-	}
-	if s.over > redteam4DevMaxOver {
-		t.Errorf("over-triggers %d/%d, want at most %d", s.over, s.none, redteam4DevMaxOver)
+// TestLaterRedteamsDev: each later set's dev half at its measured floors.
+func TestLaterRedteamsDev(t *testing.T) {
+	for _, rt := range laterRedteams {
+		t.Run(rt.file, func(t *testing.T) {
+			s := scoreRedteam(DefaultTriage(), readRedteamSplit(t, rt.file, "dev"))
+			t.Logf("%s dev: %s", rt.file, s)
+			show := os.Getenv("REDTEAM_SHOW_DEV") != ""
+			if s.caught < rt.devMinCaught || show {
+				for _, c := range s.misses {
+					t.Logf("%s (%s): missed urgent %q", c.ID, c.Tag, c.Q)
+				}
+			}
+			if s.over > rt.devMaxOver || show {
+				for _, c := range s.overs {
+					t.Logf("%s (%s): urgent reply to ordinary %q", c.ID, c.Tag, c.Q)
+				}
+			}
+			if s.caught < rt.devMinCaught {
+				t.Errorf("recall %d/%d, want at least %d", s.caught, s.urgent, rt.devMinCaught)
+			}
+			if s.over > rt.devMaxOver {
+				t.Errorf("over-triggers %d/%d, want at most %d", s.over, s.none, rt.devMaxOver)
+			}
+		})
 	}
 }
 
-// TestRedteam4Heldout reports the held-out half of redteam4.jsonl as
+// TestLaterRedteamsHeldout reports each later set's held-out half as
 // totals; it asserts nothing (REDTEAM_SHOW_HELDOUT=1 lists the misses).
-func TestRedteam4Heldout(t *testing.T) {
-	s := scoreRedteam(DefaultTriage(), readRedteamSplit(t, "redteam4.jsonl", "heldout"))
-	t.Logf("redteam4 held-out: recall %d/%d, over-triggers %d/%d", s.caught, s.urgent, s.over, s.none)
-	if os.Getenv("REDTEAM_SHOW_HELDOUT") != "" {
-		for _, c := range s.misses {
-			t.Logf("%s (%s): missed urgent %q", c.ID, c.Tag, c.Q)
-		}
-		for _, c := range s.overs {
-			t.Logf("%s (%s): urgent reply to ordinary %q", c.ID, c.Tag, c.Q)
+func TestLaterRedteamsHeldout(t *testing.T) {
+	for _, rt := range laterRedteams {
+		s := scoreRedteam(DefaultTriage(), readRedteamSplit(t, rt.file, "heldout"))
+		t.Logf("%s held-out: recall %d/%d, over-triggers %d/%d", rt.file, s.caught, s.urgent, s.over, s.none)
+		if os.Getenv("REDTEAM_SHOW_HELDOUT") != "" {
+			for _, c := range s.misses {
+				t.Logf("%s (%s): missed urgent %q", c.ID, c.Tag, c.Q)
+			}
+			for _, c := range s.overs {
+				t.Logf("%s (%s): urgent reply to ordinary %q", c.ID, c.Tag, c.Q)
+			}
 		}
 	}
 }
 
-// TestRedteam4Split: like TestRedteam3Split, the split is
+// TestLaterRedteamsSplit: like TestRedteam3Split, the split is
 // sha256(id)'s first byte even for dev.
-func TestRedteam4Split(t *testing.T) {
-	for _, c := range readRedteam(t, "redteam4.jsonl") {
-		want := "heldout"
-		if sha256.Sum256([]byte(c.ID))[0]%2 == 0 {
-			want = "dev"
-		}
-		if c.Split != want {
-			t.Errorf("%s: split %q, want %q", c.ID, c.Split, want)
-		}
-	}
-}
-
-// redteam5Floors are the figures the rules reached on the dev half of
-// redteam5.jsonl (docs/safety.md): recall may not drop below them and
-// over-triggers may not rise above them.
-const (
-	redteam5DevMinCaught = 30 // of 31 urgent
-	redteam5DevMaxOver   = 0  // of 31 ordinary
-)
-
-// TestRedteam5Dev: the dev half of the fifth red-team set
-// (redteam5.jsonl: back and massage red flags in unusual words, ordinary
-// questions that share their alarming words, frozen before the fifth
-// round of rules) at the measured floors.
-func TestRedteam5Dev(t *testing.T) {
-	s := scoreRedteam(DefaultTriage(), readRedteamSplit(t, "redteam5.jsonl", "dev"))
-	t.Logf("redteam5 dev: %s", s)
-	if s.caught < redteam5DevMinCaught || os.Getenv("REDTEAM_SHOW_DEV") != "" {
-		for _, c := range s.misses {
-			t.Logf("%s (%s): missed urgent %q", c.ID, c.Tag, c.Q)
-		}
-	}
-	if s.over > redteam5DevMaxOver || os.Getenv("REDTEAM_SHOW_DEV") != "" {
-		for _, c := range s.overs {
-			t.Logf("%s (%s): urgent reply to ordinary %q", c.ID, c.Tag, c.Q)
-		}
-	}
-	if s.caught < redteam5DevMinCaught {
-		t.Errorf("recall %d/%d, want at least %d", s.caught, s.urgent, redteam5DevMinCaught)
-	}
-	if s.over > redteam5DevMaxOver {
-		t.Errorf("over-triggers %d/%d, want at most %d", s.over, s.none, redteam5DevMaxOver)
-	}
-}
-
-// TestRedteam5Heldout reports the held-out half of redteam5.jsonl as
-// totals; it asserts nothing (REDTEAM_SHOW_HELDOUT=1 lists the misses).
-func TestRedteam5Heldout(t *testing.T) {
-	s := scoreRedteam(DefaultTriage(), readRedteamSplit(t, "redteam5.jsonl", "heldout"))
-	t.Logf("redteam5 held-out: recall %d/%d, over-triggers %d/%d", s.caught, s.urgent, s.over, s.none)
-	if os.Getenv("REDTEAM_SHOW_HELDOUT") != "" {
-		for _, c := range s.misses {
-			t.Logf("%s (%s): missed urgent %q", c.ID, c.Tag, c.Q)
-		}
-		for _, c := range s.overs {
-			t.Logf("%s (%s): urgent reply to ordinary %q", c.ID, c.Tag, c.Q)
-		}
-	}
-}
-
-// TestRedteam5Split: like TestRedteam3Split, the split is
-// sha256(id)'s first byte even for dev.
-func TestRedteam5Split(t *testing.T) {
-	for _, c := range readRedteam(t, "redteam5.jsonl") {
-		want := "heldout"
-		if sha256.Sum256([]byte(c.ID))[0]%2 == 0 {
-			want = "dev"
-		}
-		if c.Split != want {
-			t.Errorf("%s: split %q, want %q", c.ID, c.Split, want)
+func TestLaterRedteamsSplit(t *testing.T) {
+	for _, rt := range laterRedteams {
+		for _, c := range readRedteam(t, rt.file) {
+			want := "heldout"
+			if sha256.Sum256([]byte(c.ID))[0]%2 == 0 {
+				want = "dev"
+			}
+			if c.Split != want {
+				t.Errorf("%s %s: split %q, want %q", rt.file, c.ID, c.Split, want)
+			}
 		}
 	}
 }
