@@ -175,65 +175,6 @@ func TestRedteam2Heldout(t *testing.T) {
 	}
 }
 
-// redteam3Floors are the figures the rules reached on the dev half of
-// redteam3.jsonl when it was tuned (docs/safety.md): recall may not drop
-// below them and over-triggers may not rise above them. The one
-// over-trigger is an abuse question ("how can i tell if my friend is being
-// abused"): abuse rules are never cancelled by a hypothesis, by design.
-const (
-	redteam3DevMinCaught = 72 // of 72 urgent
-	redteam3DevMaxOver   = 1  // of 67 ordinary
-)
-
-// TestRedteam3Dev: the dev half of the third red-team set
-// (redteam3.jsonl: red flags across body systems, frozen before the third
-// round of rules) at the measured floors.
-func TestRedteam3Dev(t *testing.T) {
-	s := scoreRedteam(DefaultTriage(), readRedteamSplit(t, "redteam3.jsonl", "dev"))
-	t.Logf("redteam3 dev: %s", s)
-	if s.caught < redteam3DevMinCaught {
-		for _, c := range s.misses {
-			t.Errorf("%s (%s): missed urgent %q", c.ID, c.Tag, c.Q)
-		}
-		t.Errorf("recall %d/%d, want at least %d", s.caught, s.urgent, redteam3DevMinCaught)
-	}
-	if s.over > redteam3DevMaxOver {
-		for _, c := range s.overs {
-			t.Errorf("%s (%s): urgent reply to ordinary %q", c.ID, c.Tag, c.Q)
-		}
-		t.Errorf("over-triggers %d/%d, want at most %d", s.over, s.none, redteam3DevMaxOver)
-	}
-}
-
-// TestRedteam3Heldout reports the held-out half of redteam3.jsonl; it
-// asserts nothing (REDTEAM_SHOW_HELDOUT=1 lists the misses).
-func TestRedteam3Heldout(t *testing.T) {
-	s := scoreRedteam(DefaultTriage(), readRedteamSplit(t, "redteam3.jsonl", "heldout"))
-	t.Logf("redteam3 held-out: %s", s)
-	if os.Getenv("REDTEAM_SHOW_HELDOUT") != "" {
-		for _, c := range s.misses {
-			t.Logf("%s (%s): missed urgent %q", c.ID, c.Tag, c.Q)
-		}
-		for _, c := range s.overs {
-			t.Logf("%s (%s): urgent reply to ordinary %q", c.ID, c.Tag, c.Q)
-		}
-	}
-}
-
-// TestRedteam3Split: the split is the documented rule, sha256(id)'s first
-// byte even for dev, so nobody can move a message between the halves.
-func TestRedteam3Split(t *testing.T) {
-	for _, c := range readRedteam(t, "redteam3.jsonl") {
-		want := "heldout"
-		if sha256.Sum256([]byte(c.ID))[0]%2 == 0 {
-			want = "dev"
-		}
-		if c.Split != want {
-			t.Errorf("%s: split %q, want %q", c.ID, c.Split, want)
-		}
-	}
-}
-
 // TestTriageCOVIDQNeverUrgent: no question of the COVID-Q development
 // split (../shared/eval, outside the repository: skipped when absent) gets
 // an urgent reply.
@@ -269,6 +210,8 @@ var laterRedteams = []struct {
 	file                     string
 	devMinCaught, devMaxOver int
 }{
+	// redteam3: red flags across body systems. 72 urgent, 67 ordinary in dev.
+	{"redteam3.jsonl", 72, 1},
 	// redteam4: back and massage red flags, indirect crisis and unsafe homes
 	// in many registers. 41 urgent, 26 ordinary in dev.
 	{"redteam4.jsonl", 41, 0},
@@ -321,8 +264,8 @@ func TestLaterRedteamsHeldout(t *testing.T) {
 	}
 }
 
-// TestLaterRedteamsSplit: like TestRedteam3Split, the split is
-// sha256(id)'s first byte even for dev.
+// TestLaterRedteamsSplit: the split is sha256(id)'s first byte even for
+// dev.
 func TestLaterRedteamsSplit(t *testing.T) {
 	for _, rt := range laterRedteams {
 		for _, c := range readRedteam(t, rt.file) {
