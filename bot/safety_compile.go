@@ -253,22 +253,28 @@ func (n *tnode) walkPats(toks []token, i int, visit func(id int32, end int)) {
 	}
 }
 
+// matches reports whether a word fits the pattern element: a prefix or
+// suffix, a number, or a number of ten or more (#many).
+func (p tpat) matches(word string) bool {
+	switch p.kind {
+	case ePrefix:
+		return strings.HasPrefix(word, p.s)
+	case eSuffix:
+		return strings.HasSuffix(word, p.s) && len(word) > len(p.s)
+	case eNum:
+		_, ok := numberValue(word)
+		return ok
+	case eMany:
+		v, ok := numberValue(word)
+		return ok && v >= 10
+	}
+	return false
+}
+
 func walkPatList(pats []tpat, toks []token, i int, visit func(id int32, end int)) {
 	tk := &toks[i]
 	for _, p := range pats {
-		ok := false
-		switch p.kind {
-		case ePrefix:
-			ok = strings.HasPrefix(tk.word, p.s)
-		case eSuffix:
-			ok = strings.HasSuffix(tk.word, p.s) && len(tk.word) > len(p.s)
-		case eNum:
-			_, ok = numberValue(tk.word)
-		case eMany:
-			v, isNum := numberValue(tk.word)
-			ok = isNum && v >= 10
-		}
-		if ok {
+		if p.matches(tk.word) {
 			p.to.walk(toks, i+1, visit)
 		}
 	}
@@ -400,19 +406,7 @@ func (n *tnode) step(tk *token, fn func(*tnode)) {
 		fn(n.any)
 	}
 	for _, p := range n.pats {
-		ok := false
-		switch p.kind {
-		case ePrefix:
-			ok = strings.HasPrefix(tk.word, p.s)
-		case eSuffix:
-			ok = strings.HasSuffix(tk.word, p.s) && len(tk.word) > len(p.s)
-		case eNum:
-			_, ok = numberValue(tk.word)
-		case eMany:
-			v, isNum := numberValue(tk.word)
-			ok = isNum && v >= 10
-		}
-		if ok {
+		if p.matches(tk.word) {
 			fn(p.to)
 		}
 	}
