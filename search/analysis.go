@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	_ "embed"
+	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -28,6 +29,9 @@ const analyzerName = "faqbot_en"
 
 //go:embed data/filler.txt
 var fillerData string
+
+//go:embed data/chat.txt
+var chatData string
 
 //go:embed data/generic.txt
 var genericData string
@@ -68,6 +72,49 @@ func wordSet(data string) map[string]bool {
 		}
 	}
 	return m
+}
+
+// chatWords maps chat spellings to the words they stand for ("shud" →
+// "should", "gonna" → "going to"); see data/chat.txt.
+var chatWords = func() map[string][]string {
+	m := map[string][]string{}
+	for n, l := range strings.Split(chatData, "\n") {
+		if i := strings.Index(l, "#"); i >= 0 {
+			l = l[:i]
+		}
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		from, to, ok := strings.Cut(strings.ToLower(l), "=")
+		from, words := strings.TrimSpace(from), strings.Fields(to)
+		if !ok || from == "" || strings.ContainsAny(from, " \t") || len(words) == 0 {
+			panic(fmt.Sprintf("search: data/chat.txt:%d: want \"short = words\"", n+1))
+		}
+		m[from] = words
+	}
+	return m
+}()
+
+// questionWords splits a question into words (splitWords) with its chat
+// spellings written out (chatWords). Only questions are rewritten: content
+// is written out already.
+func questionWords(q string) []string {
+	words := splitWords(q)
+	for i, w := range words {
+		if _, ok := chatWords[w]; ok {
+			out := make([]string, 0, len(words)+2)
+			out = append(out, words[:i]...)
+			for _, w := range words[i:] {
+				if to, ok := chatWords[w]; ok {
+					out = append(out, to...)
+				} else {
+					out = append(out, w)
+				}
+			}
+			return out
+		}
+	}
+	return words
 }
 
 // isStop reports whether w (lower case) is a stop or filler word.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -214,6 +215,34 @@ func TestSearchStopWords(t *testing.T) {
 		ms, err := x.Search(context.Background(), q, 5)
 		if err != nil || len(ms) != 0 {
 			t.Errorf("Search(%q): got %d matches, error %v; want none and no error", q, len(ms), err)
+		}
+	}
+}
+
+// Chat spellings ("shud", "b4", "gonna") are read as the words they stand
+// for: the same entries, scores and missing words as the question written
+// out, and a chat spelling is never reported as a word the content lacks.
+func TestSearchChatSpellings(t *testing.T) {
+	x := newIndex(t, health(t), search.DefaultSynonyms())
+	for _, c := range []struct{ chat, plain string }{
+		{"how long shud a nap be", "how long should a nap be"},
+		{"wat helps u sleep b4 an exam", "what helps you sleep before an exam"},
+		{"is it bad 2 have coffee at nite", "is it bad 2 have coffee at night"},
+		{"gonna try melatonin, how many hrs b4 bed", "going to try melatonin, how many hours before bed"},
+	} {
+		chat, plain := find(t, x, c.chat, 3), find(t, x, c.plain, 3)
+		if len(plain) == 0 {
+			t.Fatalf("%q: no match; the test needs one", c.plain)
+		}
+		if len(chat) != len(plain) {
+			t.Errorf("%q: %d matches, %q: %d", c.chat, len(chat), c.plain, len(plain))
+			continue
+		}
+		for i := range plain {
+			if chat[i].Entry.ID != plain[i].Entry.ID || chat[i].Confidence != plain[i].Confidence || !slices.Equal(chat[i].Missing, plain[i].Missing) {
+				t.Errorf("%q:%s\nwant as %q:%s", c.chat, describe(chat), c.plain, describe(plain))
+				break
+			}
 		}
 	}
 }

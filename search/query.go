@@ -75,7 +75,7 @@ type concept struct {
 
 // analyzeQuery turns a question into concepts: stop words dropped, typos
 // corrected against the content's vocabulary, synonyms attached.
-func (s *snapshot) analyzeQuery(q string) []concept { return s.analyzeWords(splitWords(q)) }
+func (s *snapshot) analyzeQuery(q string) []concept { return s.analyzeWords(questionWords(q)) }
 
 // analyzeWords is analyzeQuery on the question's words (see splitWords).
 func (s *snapshot) analyzeWords(words []string) []concept {
@@ -551,7 +551,7 @@ type candidate struct {
 // each one's features, in bleve's order. unknown lists the question's
 // words the content never uses (nor any synonym of them).
 func (s *snapshot) candidates(ctx context.Context, q string) (cands []candidate, unknown []string, err error) {
-	words := splitWords(q)
+	words := questionWords(q)
 	cs := s.analyzeWords(words)
 	bq := s.buildQuery(cs)
 	if bq == nil {
