@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	_ "embed"
+	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -75,10 +76,17 @@ func wordSet(data string) map[string]bool {
 }
 
 // chatWords maps chat spellings to the words they stand for ("shud" →
-// "should", "gonna" → "going to"); see data/chat.txt.
-var chatWords = func() map[string][]string {
+// "should", "gonna" → "going to"); see data/chat.txt. The built-in file has
+// no bad lines (TestChatData); parseChat's errors are for files an operator
+// might one day pass, so none is ever fatal here.
+var chatWords, _ = parseChat("data/chat.txt", chatData)
+
+// parseChat reads "short = words" lines ('#' starts a comment); a bad line
+// is left out and reported with its file and line.
+func parseChat(name, data string) (map[string][]string, error) {
 	m := map[string][]string{}
-	for n, l := range strings.Split(chatData, "\n") {
+	var errs []error
+	for n, l := range strings.Split(data, "\n") {
 		if i := strings.Index(l, "#"); i >= 0 {
 			l = l[:i]
 		}
@@ -88,12 +96,13 @@ var chatWords = func() map[string][]string {
 		from, to, ok := strings.Cut(strings.ToLower(l), "=")
 		from, words := strings.TrimSpace(from), strings.Fields(to)
 		if !ok || from == "" || strings.ContainsAny(from, " \t") || len(words) == 0 {
-			panic(fmt.Sprintf("search: data/chat.txt:%d: want \"short = words\"", n+1))
+			errs = append(errs, fmt.Errorf("%s:%d: want \"short = words\", got %q", name, n+1, strings.TrimSpace(l)))
+			continue
 		}
 		m[from] = words
 	}
-	return m
-}()
+	return m, errors.Join(errs...)
+}
 
 // questionWords splits a question into words (splitWords) with its chat
 // spellings written out (chatWords). Only questions are rewritten: content

@@ -219,6 +219,18 @@ func TestSearchStopWords(t *testing.T) {
 	}
 }
 
+// The built-in chat spellings parse without a bad line, and a bad line is
+// reported with its file and line.
+func TestChatData(t *testing.T) {
+	if err := search.CheckChatData(); err != nil {
+		t.Fatal(err)
+	}
+	m, err := search.ParseChat("extra.txt", "# comment\nthx = thanks\nbad line\n = nothing\n")
+	if len(m) != 1 || len(m["thx"]) != 1 || err == nil || !strings.Contains(err.Error(), "extra.txt:3") || !strings.Contains(err.Error(), "extra.txt:4") {
+		t.Errorf("ParseChat = %v, %v; want thx only and errors at lines 3 and 4", m, err)
+	}
+}
+
 // Chat spellings ("shud", "b4", "gonna") are read as the words they stand
 // for: the same entries, scores and missing words as the question written
 // out, and a chat spelling is never reported as a word the content lacks.
