@@ -7,6 +7,8 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -174,18 +176,30 @@ func addAnalysis(im *mapping.IndexMappingImpl) error {
 
 // analyzer is a standalone instance of the index analyzer, used to analyze
 // content for statistics and query words for matching, so both sides stem
-// exactly as the index does.
-var analyzer = func() analysis.Analyzer {
-	im := mapping.NewIndexMapping()
-	if err := addAnalysis(im); err != nil {
-		panic("search: analyzer: " + err.Error()) // static configuration; cannot fail at run time
+// exactly as the index does. It is put together from bleve's own filters
+// rather than looked up in a mapping's registry, so it cannot fail;
+// TestAnalyzerMatchesIndex checks that it gives the same terms as the
+// analyzer addAnalysis registers for the index.
+var analyzer analysis.Analyzer = &analysis.DefaultAnalyzer{
+	Tokenizer: unicodetok.NewUnicodeTokenizer(),
+	TokenFilters: []analysis.TokenFilter{
+		en.NewPossessiveFilter(),
+		lowercase.NewLowerCaseFilter(),
+		stop.NewStopTokensFilter(tokenMap(strings.Split(string(en.EnglishStopWords), "\n"))),
+		stop.NewStopTokensFilter(tokenMap(slices.Collect(maps.Keys(fillerWords)))),
+		porter.NewPorterStemmer(),
+	},
+}
+
+// tokenMap is a bleve token map of the words on lines ('#' and '|' start
+// comments, as in bleve's own lists).
+func tokenMap(lines []string) analysis.TokenMap {
+	m := analysis.NewTokenMap()
+	for _, l := range lines {
+		m.LoadLine(l)
 	}
-	a := im.AnalyzerNamed(analyzerName)
-	if a == nil {
-		panic("search: analyzer not registered")
-	}
-	return a
-}()
+	return m
+}
 
 // stems returns the analyzed terms of text in order.
 func stems(text string) []string {

@@ -467,6 +467,10 @@ func New(entries []faq.Entry, syn *Synonyms) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := wordNetErr(); err != nil {
+		s.idx.Close()
+		return nil, err
+	}
 	return &Index{snap: s, rk: DefaultRanker()}, nil
 }
 

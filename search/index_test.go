@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -700,5 +701,49 @@ var answerable = search.DefaultRanker().MinConfidence
 func TestBundledRanker(t *testing.T) {
 	if err := search.BundledRankerError(); err != nil {
 		t.Fatalf("%v (run: go run ./cmd/faqbot train)", err)
+	}
+}
+
+// The standalone analyzer (content statistics, question words) gives the
+// same terms as the index's, on real content and on awkward text.
+func TestAnalyzerMatchesIndex(t *testing.T) {
+	text, err := os.ReadFile("../content/massage-lower-back-pain.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{string(text), sleepYAML, migraineMD,
+		"Don't can't won't it's the patient's O'Brien's back-pain e-mail  ÉLAN naïve 3x 10mg 9pm ¿qué? pls thx hi u ur",
+	} {
+		a, b, err := search.AnalyzerTerms(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(a) == 0 || !slices.Equal(a, b) {
+			t.Errorf("standalone analyzer: %d terms, index analyzer: %d; first difference at %d", len(a), len(b), firstDiff(a, b))
+		}
+	}
+}
+
+func firstDiff(a, b []string) int {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return i
+		}
+	}
+	return min(len(a), len(b))
+}
+
+// The bundled thesaurus parses (DefaultSynonyms would be empty otherwise,
+// and LoadSynonyms would fail with the reason), and an empty thesaurus
+// parses to no groups.
+func TestDefaultSynonyms(t *testing.T) {
+	if _, err := search.LoadSynonyms(nil); err != nil {
+		t.Fatal(err)
+	}
+	if n := search.DefaultSynonyms().Len(); n < 100 {
+		t.Errorf("built-in thesaurus has %d groups, want over 100", n)
+	}
+	if s, err := search.ParseSynonyms("empty.txt", ""); err != nil || s.Len() != 0 {
+		t.Errorf("ParseSynonyms(empty) = %v groups, %v", s.Len(), err)
 	}
 }

@@ -53,18 +53,27 @@ type SynonymError struct {
 
 func (e *SynonymError) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
 
+// builtinSynonyms names the bundled thesaurus in errors.
+const builtinSynonyms = "synonyms.txt (built in)"
+
 // DefaultSynonyms returns the bundled thesaurus of lay health wording.
+// Should it not parse (a broken build; TestDefaultSynonyms guards it), the
+// thesaurus is empty, and LoadSynonyms, which the bot loads content with,
+// reports why.
 func DefaultSynonyms() *Synonyms {
-	s, err := ParseSynonyms("synonyms.txt (built in)", defaultSynonyms)
+	s, err := ParseSynonyms(builtinSynonyms, defaultSynonyms)
 	if err != nil {
-		panic("search: bundled synonyms: " + err.Error()) // covered by tests
+		s, _ = ParseSynonyms(builtinSynonyms, "")
 	}
 	return s
 }
 
 // LoadSynonyms reads the bundled thesaurus extended by operator files.
 func LoadSynonyms(files []string) (*Synonyms, error) {
-	s := DefaultSynonyms()
+	s, err := ParseSynonyms(builtinSynonyms, defaultSynonyms)
+	if err != nil {
+		return nil, err
+	}
 	for _, f := range files {
 		data, err := os.ReadFile(f)
 		if err != nil {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	_ "embed"
+	"fmt"
 	"io"
 	"sort"
 	"strconv"
@@ -165,18 +166,27 @@ type wordNet struct {
 var (
 	wnOnce sync.Once
 	wnData *wordNet
+	wnErr  error
 )
 
-// loadWordNet parses the embedded data once and returns it.
+// loadWordNet parses the embedded data once and returns it. Should the
+// data not parse (a broken build; TestWordNetData guards it), it returns
+// an empty WordNet, so every word is unknown to it, and wordNetErr says
+// why; New refuses to build an index then.
 func loadWordNet() *wordNet {
 	wnOnce.Do(func() {
-		wn, err := parseWordNet(wordnetGz)
-		if err != nil {
-			panic("search: embedded WordNet data: " + err.Error())
+		wnData, wnErr = parseWordNet(wordnetGz)
+		if wnErr != nil {
+			wnData, wnErr = &wordNet{}, fmt.Errorf("search: embedded WordNet data: %w", wnErr)
 		}
-		wnData = wn
 	})
 	return wnData
+}
+
+// wordNetErr is why the embedded WordNet data did not parse, or nil.
+func wordNetErr() error {
+	loadWordNet()
+	return wnErr
 }
 
 // parseWordNet reads the gzipped TSV that scripts/wordnet/build.go writes.

@@ -181,3 +181,28 @@ func TestWordSynonyms(t *testing.T) {
 		t.Errorf("unknown word: %v", s)
 	}
 }
+
+// The embedded data parses; and the empty WordNet that stands in should it
+// not (see loadWordNet) knows no word and never fails.
+func TestWordNetData(t *testing.T) {
+	if err := wordNetErr(); err != nil {
+		t.Fatal(err)
+	}
+	var wn wordNet
+	for _, w := range []string{"back", "knees", "ran", "", "zzz"} {
+		if s := wn.wordSenses(w); len(s) != 0 {
+			t.Errorf("empty WordNet: wordSenses(%q) = %v", w, s)
+		}
+		if b := wn.bases(w); len(b) > 1 || (len(b) == 1 && b[0] != w) {
+			t.Errorf("empty WordNet: bases(%q) = %v", w, b)
+		}
+		if s := wn.lemmaSynonyms(w); len(s) != 0 {
+			t.Errorf("empty WordNet: lemmaSynonyms(%q) = %v", w, s)
+		}
+		for p := range 4 {
+			if wn.isLemma(w, p) {
+				t.Errorf("empty WordNet: isLemma(%q, %d)", w, p)
+			}
+		}
+	}
+}
