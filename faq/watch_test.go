@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"faqbot/faq"
+	"faqbot/internal/testrun"
 )
 
 const testDebounce = 100 * time.Millisecond
@@ -17,21 +18,8 @@ const testDebounce = 100 * time.Millisecond
 func startWatch(t *testing.T, paths ...string) <-chan struct{} {
 	t.Helper()
 	calls := make(chan struct{}, 100)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- faq.Watch(ctx, paths, testDebounce, nil, func() { calls <- struct{}{} })
-	}()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("Watch after cancel: got %v, want nil", err)
-			}
-		case <-time.After(2 * time.Second):
-			t.Error("Watch did not return after cancel")
-		}
+	testrun.Start(t, "Watch", 2*time.Second, func(ctx context.Context) error {
+		return faq.Watch(ctx, paths, testDebounce, nil, func() { calls <- struct{}{} })
 	})
 	return calls
 }

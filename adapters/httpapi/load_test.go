@@ -2,7 +2,6 @@ package httpapi_test
 
 import (
 	"context"
-	"net"
 	"os"
 	"strconv"
 	"testing"
@@ -10,6 +9,7 @@ import (
 
 	"faqbot/adapters/httpapi"
 	"faqbot/adapters/httpapi/loadtest"
+	"faqbot/internal/testrun"
 )
 
 // serveLocal runs the real Server (with its timeouts) around f on a free
@@ -20,20 +20,8 @@ func serveLocal(tb testing.TB, f *fakeBot) string {
 	if err != nil {
 		tb.Fatalf("New: %v", err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatalf("listen: %v", err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.Serve(ctx, ln) }()
-	tb.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			tb.Errorf("Serve: %v", err)
-		}
-	})
-	return "http://" + ln.Addr().String() + "/v1/ask"
+	addr, _ := testrun.Serve(tb, "Serve", 10*time.Second, s.Serve)
+	return "http://" + addr + "/v1/ask"
 }
 
 // loadWorkers is the number of concurrent clients: FAQBOT_LOAD_WORKERS or 16.

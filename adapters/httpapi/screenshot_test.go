@@ -1,9 +1,10 @@
 package httpapi_test
 
 import (
-	"faqbot/internal/browsertest"
 	"testing"
 	"time"
+
+	"faqbot/internal/browsertest"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"

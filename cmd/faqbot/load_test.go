@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"io"
-	"net"
 	"os"
 	"strconv"
 	"testing"
@@ -11,6 +10,7 @@ import (
 
 	"faqbot/adapters/httpapi"
 	"faqbot/adapters/httpapi/loadtest"
+	"faqbot/internal/testrun"
 )
 
 // TestLoadHTTPRealCore drives POST /v1/ask on the real core with a mix of
@@ -36,14 +36,8 @@ func TestLoadHTTPRealCore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
-	defer func() { cancel(); <-done }()
+	addr, _ := testrun.Serve(t, "Serve", 10*time.Second, srv.Serve)
+	ctx := t.Context()
 
 	phase := func(name string, reindex bool) {
 		pctx, stop := context.WithCancel(ctx)
@@ -68,7 +62,7 @@ func TestLoadHTTPRealCore(t *testing.T) {
 			<-pctx.Done()
 			reindexed <- n
 		}()
-		res, err := loadtest.Run(ctx, loadtest.Config{URL: "http://" + ln.Addr().String() + "/v1/ask",
+		res, err := loadtest.Run(ctx, loadtest.Config{URL: "http://" + addr + "/v1/ask",
 			Questions: benchQuestions, Workers: 16, Duration: d, Rate: rate})
 		stop()
 		n := <-reindexed
