@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"faqbot/internal/defaults"
 )
 
 // ReportOptions tunes a Report. Zero fields take the defaults in brackets.
@@ -37,22 +39,15 @@ type ReportOptions struct {
 }
 
 func (o ReportOptions) withDefaults() ReportOptions {
-	orDefault(&o.MaxClusters, 20)
-	orDefault(&o.ClusterThreshold, 0.5)
-	orDefault(&o.Examples, 3)
-	orDefault(&o.WorstEntries, 10)
-	orDefault(&o.MinFeedback, 1)
-	orDefault(&o.WeakScore, 0.5)
-	orDefault(&o.MaxWeak, 20)
-	orDefault(&o.MaxRows, 50000)
+	defaults.Positive(&o.MaxClusters, 20)
+	defaults.Positive(&o.ClusterThreshold, 0.5)
+	defaults.Positive(&o.Examples, 3)
+	defaults.Positive(&o.WorstEntries, 10)
+	defaults.Positive(&o.MinFeedback, 1)
+	defaults.Positive(&o.WeakScore, 0.5)
+	defaults.Positive(&o.MaxWeak, 20)
+	defaults.Positive(&o.MaxRows, 50000)
 	return o
-}
-
-// orDefault sets *v to def when it is zero or negative.
-func orDefault[T int | float64](v *T, def T) {
-	if *v <= 0 {
-		*v = def
-	}
 }
 
 // Report is what the operator reads to decide which FAQ to write next. It is

@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"faqbot/internal/defaults"
 )
 
 // Options say what to write.
@@ -30,9 +32,7 @@ type Options struct {
 // Generate writes dir/content/ (y0000.yaml…, m0000.md…) and
 // dir/questions.txt. dir must be empty or absent.
 func Generate(dir string, o Options) error {
-	if o.PerFile <= 0 {
-		o.PerFile = 1000
-	}
+	defaults.Positive(&o.PerFile, 1000)
 	if o.N <= 0 || o.YAMLShare < 0 || o.YAMLShare > 1 {
 		return fmt.Errorf("kbgen: bad options %+v", o)
 	}
