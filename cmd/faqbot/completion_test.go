@@ -128,18 +128,7 @@ func lineWith(text, prefix string) string {
 // TestBashCompletion runs the bash script's function on command lines, as
 // bash does on Tab.
 func TestBashCompletion(t *testing.T) {
-	bash, err := exec.LookPath("bash")
-	if err != nil {
-		t.Skip("bash is not installed")
-	}
-	script, _, err := run(t, "", nil, "completion", "bash")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := filepath.Join(t.TempDir(), "faqbot.bash")
-	if err := os.WriteFile(f, []byte(script), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	bash, f := completionScript(t, "bash")
 	for line, want := range map[string]string{
 		"faqbot re":             "reindex report",
 		"faqbot comp":           "completion",
@@ -195,18 +184,7 @@ func TestCompletionFileFlags(t *testing.T) {
 // TestFishCompletion asks fish what it would complete, where fish is
 // installed.
 func TestFishCompletion(t *testing.T) {
-	fish, err := exec.LookPath("fish")
-	if err != nil {
-		t.Skip("fish is not installed")
-	}
-	script, _, err := run(t, "", nil, "completion", "fish")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := filepath.Join(t.TempDir(), "faqbot.fish")
-	if err := os.WriteFile(f, []byte(script), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	fish, f := completionScript(t, "fish")
 	for line, want := range map[string]string{
 		"faqbot re":          "reindex report",
 		"faqbot report -f":   "-format",
@@ -227,4 +205,24 @@ func TestFishCompletion(t *testing.T) {
 			t.Errorf("%q<Tab>: %q, want %q", line, got, want)
 		}
 	}
+}
+
+// completionScript writes `faqbot completion <shell>` to a file and returns
+// the shell's path and the file; it skips the test where the shell is not
+// installed.
+func completionScript(t *testing.T, shell string) (path, file string) {
+	t.Helper()
+	path, err := exec.LookPath(shell)
+	if err != nil {
+		t.Skipf("%s is not installed", shell)
+	}
+	script, _, err := run(t, "", nil, "completion", shell)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file = filepath.Join(t.TempDir(), "faqbot."+shell)
+	if err := os.WriteFile(file, []byte(script), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path, file
 }

@@ -25,13 +25,7 @@ func TestLoadHTTPRealCore(t *testing.T) {
 		t.Skip("set FAQBOT_LOAD=10s to run the HTTP load measurement")
 	}
 	rate, _ := strconv.ParseFloat(os.Getenv("FAQBOT_LOAD_RATE"), 64)
-	cfg := DefaultConfig()
-	cfg.Content.Paths = []string{bundled}
-	co, err := buildCore(cfg, newLogger(io.Discard, LogConfig{}, 0), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer co.lib.Close()
+	co := testCore(t, bundled)
 	srv, err := httpapi.New(httpapi.Config{}, co.bot, admin{lib: co.lib}, newLogger(io.Discard, LogConfig{}, 0))
 	if err != nil {
 		t.Fatal(err)

@@ -450,6 +450,20 @@ func TestChat(t *testing.T) {
 	}
 }
 
+// testCore builds the core with the default config over the content at
+// paths, quiet; its library is closed when the test ends.
+func testCore(t testing.TB, paths ...string) *core {
+	t.Helper()
+	cfg := DefaultConfig()
+	cfg.Content.Paths = paths
+	co, err := buildCore(cfg, newLogger(io.Discard, LogConfig{}, 0), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { co.lib.Close() })
+	return co
+}
+
 // eventually polls cond until it holds or 10 s pass.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
