@@ -16,8 +16,8 @@ import (
 // gateway and REST API.
 
 const (
-	realChronicQ = "How can I tell if my back pain is chronic?"
-	realUrgentQ  = "back pain with fever"
+	realChronicQ = realcore.ChronicQ
+	realUrgentQ  = realcore.UrgentQ
 )
 
 // realCore is the real *bot.Bot over the bundled content.

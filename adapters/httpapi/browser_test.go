@@ -17,8 +17,8 @@ import (
 
 	"faqbot/adapters/httpapi"
 	"faqbot/bot"
+	"faqbot/bot/bottest/realcore"
 	"faqbot/internal/browsertest"
-	"faqbot/search"
 )
 
 // The tests in this file drive a real headless Chromium (Debian's chromium
@@ -55,15 +55,7 @@ func (l *feedbackLog) all() []bot.Feedback {
 func realServer(t *testing.T, rec bot.Recorder) *httptest.Server {
 	t.Helper()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	lib, _, err := search.OpenLibrary(search.LibraryConfig{Paths: []string{"../../content"}, Logger: quiet})
-	if err != nil {
-		t.Fatalf("OpenLibrary: %v", err)
-	}
-	t.Cleanup(func() { lib.Close() })
-	core, err := bot.New(lib.Index(), nil, bot.Config{MinConfidence: search.DefaultRanker().MinConfidence}, bot.WithLogger(quiet), bot.WithRecorder(rec))
-	if err != nil {
-		t.Fatalf("bot.New: %v", err)
-	}
+	core := realcore.New(t, "../../content", bot.WithRecorder(rec))
 	s, err := httpapi.New(httpapi.Config{Web: httpapi.Web{Enabled: true, Title: "Back pain help", Disclaimer: core.Config().Disclaimer}}, core, nil, quiet)
 	if err != nil {
 		t.Fatalf("httpapi.New: %v", err)
@@ -99,7 +91,7 @@ func (p page) waitFor(js string) {
 
 // chronicQuestion is answered by a FAQ entry of the bundled content that
 // has related questions.
-const chronicQuestion = "How can I tell if my back pain is chronic?"
+const chronicQuestion = realcore.ChronicQ
 
 func TestBrowserChat(t *testing.T) {
 	rec := &feedbackLog{}

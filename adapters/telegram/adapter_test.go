@@ -81,9 +81,7 @@ func TestPrivateQuestionAnswered(t *testing.T) {
 			t.Errorf("setMyCommands %s lacks %s", cmds, c)
 		}
 	}
-	if n := len(f.callsOf("deleteWebhook")); n != 1 {
-		t.Errorf("deleteWebhook calls = %d, want 1", n)
-	}
+	f.wantCalls(t, "deleteWebhook", 1)
 	st := waitStats(t, r.a, "Sent 1", func(s Stats) bool { return s.Sent == 1 })
 	if st != (Stats{Received: 1, Sent: 1}) {
 		t.Errorf("stats %+v, want only Received 1 and Sent 1", st)
@@ -128,9 +126,7 @@ func TestGroupChatterIgnoredMentionAndAskAnswered(t *testing.T) {
 		t.Errorf("/topics text %q lacks the disclaimer", topics.form.Get("text"))
 	}
 	time.Sleep(20 * time.Millisecond) // nothing else may arrive
-	if n := len(f.callsOf("sendMessage")); n != 5 {
-		t.Errorf("sendMessage calls = %d, want 5", n)
-	}
+	f.wantCalls(t, "sendMessage", 5)
 }
 
 func TestRelatedQuestionButtonAnswered(t *testing.T) {
@@ -175,9 +171,7 @@ func TestFeedbackAcknowledged(t *testing.T) {
 	if got := ans.Feedback(); !slices.Equal(got, want) {
 		t.Errorf("feedback %+v, want %+v", got, want)
 	}
-	if n := len(f.callsOf("sendMessage")); n != 0 {
-		t.Errorf("sendMessage calls = %d, want 0", n)
-	}
+	f.wantCalls(t, "sendMessage", 0)
 }
 
 func TestInlineQueryAnswered(t *testing.T) {
@@ -292,9 +286,7 @@ func TestStatsGivenUpReplies(t *testing.T) {
 	if want := (Stats{Received: 2, Dropped: 2, APIErrors: 1 + 3}); st != want {
 		t.Errorf("stats %+v, want %+v (one 403, three 500s)", st, want)
 	}
-	if n := len(f.callsOf("sendMessage")); n != 4 {
-		t.Errorf("sendMessage calls = %d, want 4", n)
-	}
+	f.wantCalls(t, "sendMessage", 4)
 }
 
 // TestStatsChatIntervalDefersBurst: three questions in one chat get three
@@ -405,9 +397,7 @@ func TestWebhookWrongSecretRejected(t *testing.T) {
 	if got := ans.texts(); !slices.Equal(got, []string{"real question"}) {
 		t.Errorf("questions %q, want only the authenticated one, once", got)
 	}
-	if n := len(f.callsOf("sendMessage")); n != 1 {
-		t.Errorf("sendMessage calls = %d, want 1", n)
-	}
+	f.wantCalls(t, "sendMessage", 1)
 	if n := len(f.callsOf("getUpdates")); n != 0 {
 		t.Errorf("getUpdates calls in webhook mode = %d, want 0", n)
 	}

@@ -234,6 +234,14 @@ func (f *fakeTG) waitCalls(t testing.TB, method string, n int) []call {
 	}
 }
 
+// wantCalls fails the test unless exactly n calls of method arrived so far.
+func (f *fakeTG) wantCalls(t testing.TB, method string, n int) {
+	t.Helper()
+	if got := len(f.callsOf(method)); got != n {
+		t.Errorf("%s calls = %d, want %d", method, got, n)
+	}
+}
+
 // waitStats polls a's counters until ok accepts them or fails after the
 // deadline, and returns them.
 func waitStats(t testing.TB, a *Adapter, what string, ok func(Stats) bool) Stats {
