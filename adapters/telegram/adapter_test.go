@@ -664,12 +664,7 @@ func TestNewErrors(t *testing.T) {
 
 func TestRunReturnsErrorWhenTokenRevoked(t *testing.T) {
 	f := newFakeTG(t)
-	f.setIntercept(func(method string, _ url.Values) (int, string, bool) {
-		if method == "getUpdates" {
-			return http.StatusUnauthorized, `{"ok":false,"error_code":401,"description":"Unauthorized"}`, true
-		}
-		return 0, "", false
-	})
+	f.fail("getUpdates", http.StatusUnauthorized, `{"ok":false,"error_code":401,"description":"Unauthorized"}`)
 	r := start(t, f, &fakeAnswerer{}, nil)
 	select {
 	case <-r.done:
@@ -686,12 +681,7 @@ func TestRunReturnsErrorWhenTokenRevoked(t *testing.T) {
 // admin command are logged without the user's ID.
 func TestLogsCarryNoUserIDs(t *testing.T) {
 	f := newFakeTG(t)
-	f.setIntercept(func(method string, _ url.Values) (int, string, bool) {
-		if method == "answerCallbackQuery" {
-			return http.StatusBadRequest, `{"ok":false,"error_code":400,"description":"Bad Request: query is too old"}`, true
-		}
-		return 0, "", false
-	})
+	f.fail("answerCallbackQuery", http.StatusBadRequest, `{"ok":false,"error_code":400,"description":"Bad Request: query is too old"}`)
 	r := start(t, f, gated(&fakeAnswerer{}, bot.Policy{Reindex: func(context.Context, string) (string, error) { return "", errors.New("disk full") }}),
 		func(c *Config) { c.AdminIDs = []int64{7} })
 	const g, uid = -100555, 880000123

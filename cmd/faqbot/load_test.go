@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"os"
-	"strconv"
 	"testing"
 	"time"
 
@@ -20,11 +19,13 @@ import (
 //
 //	FAQBOT_LOAD=10s [FAQBOT_LOAD_RATE=5000] go test -run TestLoadHTTPRealCore -v ./cmd/faqbot/
 func TestLoadHTTPRealCore(t *testing.T) {
-	d, err := time.ParseDuration(os.Getenv("FAQBOT_LOAD"))
+	env, err := loadtest.ReadEnv(os.Getenv)
 	if err != nil {
+		t.Fatal(err)
+	}
+	if env.Duration == 0 {
 		t.Skip("set FAQBOT_LOAD=10s to run the HTTP load measurement")
 	}
-	rate, _ := strconv.ParseFloat(os.Getenv("FAQBOT_LOAD_RATE"), 64)
 	co := testCore(t, bundled)
 	srv, err := httpapi.New(httpapi.Config{}, co.bot, admin{lib: co.lib}, newLogger(io.Discard, LogConfig{}, 0))
 	if err != nil {
@@ -57,7 +58,7 @@ func TestLoadHTTPRealCore(t *testing.T) {
 			reindexed <- n
 		}()
 		res, err := loadtest.Run(ctx, loadtest.Config{URL: "http://" + addr + "/v1/ask",
-			Questions: benchQuestions, Workers: 16, Duration: d, Rate: rate})
+			Questions: benchQuestions, Workers: env.Workers, Duration: env.Duration, Rate: env.Rate})
 		stop()
 		n := <-reindexed
 		if err != nil {

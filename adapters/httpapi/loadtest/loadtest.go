@@ -22,6 +22,7 @@ import (
 	"io"
 	"net/http"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -119,6 +120,46 @@ func (r Result) Report(m MetricReporter) {
 	m.ReportMetric(ms(r.P90), "p90-ms")
 	m.ReportMetric(ms(r.P99), "p99-ms")
 	m.ReportMetric(float64(r.Errors), "errors")
+}
+
+// Env is what a load test that runs only when asked reads from the
+// environment.
+type Env struct {
+	// Duration is FAQBOT_LOAD ("10s"); zero when unset: the test is off.
+	Duration time.Duration
+	// Rate is FAQBOT_LOAD_RATE, requests per second; zero when unset: as
+	// fast as the workers can.
+	Rate float64
+	// Workers is FAQBOT_LOAD_WORKERS; 16 when unset.
+	Workers int
+}
+
+// ReadEnv reads Env with getenv (os.Getenv). It returns an error naming the
+// variable whose value does not parse or is not positive.
+func ReadEnv(getenv func(string) string) (Env, error) {
+	e := Env{Workers: 16}
+	if v := getenv("FAQBOT_LOAD"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return e, fmt.Errorf("loadtest: FAQBOT_LOAD=%q: want a positive duration such as 10s", v)
+		}
+		e.Duration = d
+	}
+	if v := getenv("FAQBOT_LOAD_RATE"); v != "" {
+		r, err := strconv.ParseFloat(v, 64)
+		if err != nil || r <= 0 {
+			return e, fmt.Errorf("loadtest: FAQBOT_LOAD_RATE=%q: want a positive number", v)
+		}
+		e.Rate = r
+	}
+	if v := getenv("FAQBOT_LOAD_WORKERS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			return e, fmt.Errorf("loadtest: FAQBOT_LOAD_WORKERS=%q: want a positive number", v)
+		}
+		e.Workers = n
+	}
+	return e, nil
 }
 
 // Run sends load as cfg describes and returns the result. It returns an
