@@ -18,6 +18,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"faqbot/bot"
+	"faqbot/bot/bottest"
 )
 
 func keyboard(t *testing.T, c call) [][]tgbotapi.InlineKeyboardButton {
@@ -342,6 +343,34 @@ func TestStatsCountFailuresOfEveryMethod(t *testing.T) {
 	}
 }
 
+// webhookAddr waits for r's webhook server and returns its address.
+func webhookAddr(t *testing.T, r *running) string {
+	t.Helper()
+	p := bottest.Eventually(t, "the webhook server started", r.a.webhookAddr.Load, func(p *string) bool { return p != nil })
+	return *p
+}
+
+// postUpdate posts a private message from user 42 as update id to the
+// webhook at addr, with secret in its header unless it is empty, and
+// returns the status.
+func postUpdate(t *testing.T, addr, secret string, id int, text string) int {
+	t.Helper()
+	u := privateMsg(42, text)
+	u["update_id"] = id
+	body, _ := json.Marshal(u)
+	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/tg/hook", strings.NewReader(string(body)))
+	req.Header.Set("Content-Type", "application/json")
+	if secret != "" {
+		req.Header.Set(secretHeader, secret)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("post: %v", err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
 func TestWebhookWrongSecretRejected(t *testing.T) {
 	f := newFakeTG(t)
 	ans := &fakeAnswerer{}
@@ -352,33 +381,10 @@ func TestWebhookWrongSecretRejected(t *testing.T) {
 	if reg.form.Get("url") != "https://bot.example.test/tg/hook" || reg.form.Get("secret_token") != "s3cret-Token" {
 		t.Errorf("setWebhook %v", reg.form)
 	}
-	var addr string
-	deadline := time.Now().Add(5 * time.Second)
-	for addr == "" {
-		if p := r.a.webhookAddr.Load(); p != nil {
-			addr = *p
-		} else if time.Now().After(deadline) {
-			t.Fatal("webhook server did not start")
-		} else {
-			time.Sleep(time.Millisecond)
-		}
-	}
+	addr := webhookAddr(t, r)
 	post := func(secret string, id int, text string) int {
 		t.Helper()
-		u := privateMsg(42, text)
-		u["update_id"] = id
-		body, _ := json.Marshal(u)
-		req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/tg/hook", strings.NewReader(string(body)))
-		req.Header.Set("Content-Type", "application/json")
-		if secret != "" {
-			req.Header.Set(secretHeader, secret)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatalf("post: %v", err)
-		}
-		resp.Body.Close()
-		return resp.StatusCode
+		return postUpdate(t, addr, secret, id, text)
 	}
 	if got := post("wrong", 1, "forged question"); got != http.StatusUnauthorized {
 		t.Errorf("wrong secret: status %d, want 401", got)
@@ -430,29 +436,11 @@ func TestWebhookClaim(t *testing.T) {
 		c.Webhook = Webhook{URL: "https://bot.example.test/tg/hook", Listen: "127.0.0.1:0", Secret: "s3cret-Token"}
 		c.Claim = claim
 	})
-	deadline := time.Now().Add(5 * time.Second)
-	for r.a.webhookAddr.Load() == nil {
-		if time.Now().After(deadline) {
-			t.Fatal("webhook server did not start")
-		}
-		time.Sleep(time.Millisecond)
-	}
-	addr := *r.a.webhookAddr.Load()
+	addr := webhookAddr(t, r)
 	post := func(id int, text string) {
 		t.Helper()
-		u := privateMsg(42, text)
-		u["update_id"] = id
-		body, _ := json.Marshal(u)
-		req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/tg/hook", strings.NewReader(string(body)))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set(secretHeader, "s3cret-Token")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatalf("post: %v", err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("post %d: status %d", id, resp.StatusCode)
+		if status := postUpdate(t, addr, "s3cret-Token", id, text); status != http.StatusOK {
+			t.Fatalf("post %d: status %d", id, status)
 		}
 	}
 	post(10, "claimed elsewhere")
