@@ -92,41 +92,53 @@ func TestWatchFolder(t *testing.T) {
 	dir := t.TempDir()
 	a := filepath.Join(dir, "a.txt")
 	writeFile(t, a, "Q?\nA.\n")
+	b := filepath.Join(dir, "b.md")
 	calls := startWatch(t, dir)
 	settle(t, calls, func() { writeFile(t, a, "Q?\nA.\n") })
+	steps(t, calls, []step{
+		{"write", 1, func() { writeFile(t, a, "Q?\nA changed.\n") }},
+		{"rename-replace", 1, func() { replaceFile(t, a, "Q?\nA replaced.\n") }},
+		{"create", 1, func() { writeFile(t, b, "# New\n") }},
+		{"burst of 60 writes", 1, func() {
+			for i := 0; i < 30; i++ {
+				writeFile(t, a, "burst "+string(rune('a'+i%26)))
+				writeFile(t, b, "burst "+string(rune('a'+i%26)))
+				time.Sleep(5 * time.Millisecond)
+			}
+		}},
+		{"hidden, backup and chmod", 0, func() {
+			writeFile(t, filepath.Join(dir, ".a.txt.swp"), "vim")
+			writeFile(t, filepath.Join(dir, "a.txt~"), "backup")
+			check(t, os.Chmod(a, 0o600))
+		}},
+		{"remove", 1, func() { check(t, os.Remove(b)) }},
+		// The rename-replaced file is still watched.
+		{"write after rename-replace", 1, func() { writeFile(t, a, "Q?\nA again.\n") }},
+	})
+}
 
-	writeFile(t, a, "Q?\nA changed.\n")
-	expectCalls(t, calls, 1, "write")
+// step is one change to watched files and the onChange calls it makes.
+type step struct {
+	what string
+	want int
+	do   func()
+}
 
-	replaceFile(t, a, "Q?\nA replaced.\n")
-	expectCalls(t, calls, 1, "rename-replace")
-
-	b := filepath.Join(dir, "b.md")
-	writeFile(t, b, "# New\n")
-	expectCalls(t, calls, 1, "create")
-
-	for i := 0; i < 30; i++ {
-		writeFile(t, a, "burst "+string(rune('a'+i%26)))
-		writeFile(t, b, "burst "+string(rune('a'+i%26)))
-		time.Sleep(5 * time.Millisecond)
+// steps makes each change in turn and expects its calls.
+func steps(t *testing.T, calls <-chan struct{}, ss []step) {
+	t.Helper()
+	for _, s := range ss {
+		s.do()
+		expectCalls(t, calls, s.want, s.what)
 	}
-	expectCalls(t, calls, 1, "burst of 60 writes")
+}
 
-	writeFile(t, filepath.Join(dir, ".a.txt.swp"), "vim")
-	writeFile(t, filepath.Join(dir, "a.txt~"), "backup")
-	if err := os.Chmod(a, 0o600); err != nil {
+// check fails the test on err.
+func check(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
 		t.Fatal(err)
 	}
-	expectCalls(t, calls, 0, "hidden, backup and chmod")
-
-	if err := os.Remove(b); err != nil {
-		t.Fatal(err)
-	}
-	expectCalls(t, calls, 1, "remove")
-
-	// The rename-replaced file is still watched.
-	writeFile(t, a, "Q?\nA again.\n")
-	expectCalls(t, calls, 1, "write after rename-replace")
 }
 
 func TestWatchFile(t *testing.T) {
@@ -137,21 +149,16 @@ func TestWatchFile(t *testing.T) {
 	writeFile(t, other, "not content")
 	calls := startWatch(t, faqFile)
 	settle(t, calls, func() { writeFile(t, faqFile, "- q: Q?\n  a: A.\n") })
-
-	writeFile(t, other, "still not content")
-	expectCalls(t, calls, 0, "a neighbouring file")
-
+	ss := []step{{"a neighbouring file", 0, func() { writeFile(t, other, "still not content") }}}
 	for i := 0; i < 3; i++ {
-		replaceFile(t, faqFile, "- q: Q?\n  a: version "+string(rune('1'+i))+"\n")
-		expectCalls(t, calls, 1, "rename-replace of the watched file")
+		ss = append(ss, step{"rename-replace of the watched file", 1, func() {
+			replaceFile(t, faqFile, "- q: Q?\n  a: version "+string(rune('1'+i))+"\n")
+		}})
 	}
-
-	if err := os.Remove(faqFile); err != nil {
-		t.Fatal(err)
-	}
-	expectCalls(t, calls, 1, "remove")
-	writeFile(t, faqFile, "- q: Q?\n  a: back.\n")
-	expectCalls(t, calls, 1, "re-create")
+	steps(t, calls, append(ss,
+		step{"remove", 1, func() { check(t, os.Remove(faqFile)) }},
+		step{"re-create", 1, func() { writeFile(t, faqFile, "- q: Q?\n  a: back.\n") }},
+	))
 }
 
 // TestWatchContinuousWrites checks that a file written without pause still
