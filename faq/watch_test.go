@@ -99,13 +99,26 @@ func TestWatchFolder(t *testing.T) {
 		{"write", 1, func() { writeFile(t, a, "Q?\nA changed.\n") }},
 		{"rename-replace", 1, func() { replaceFile(t, a, "Q?\nA replaced.\n") }},
 		{"create", 1, func() { writeFile(t, b, "# New\n") }},
-		{"burst of 60 writes", 1, func() {
-			for i := 0; i < 30; i++ {
-				writeFile(t, a, "burst "+string(rune('a'+i%26)))
-				writeFile(t, b, "burst "+string(rune('a'+i%26)))
-				time.Sleep(5 * time.Millisecond)
-			}
-		}},
+	})
+
+	// A burst is one call, unless a loaded machine stretched it: a pause of
+	// a debounce between two writes, or a burst longer than the watcher's
+	// max wait, may rightly be reported more than once.
+	start, last, gap := time.Now(), time.Now(), time.Duration(0)
+	for i := 0; i < 30; i++ {
+		writeFile(t, a, "burst "+string(rune('a'+i%26)))
+		writeFile(t, b, "burst "+string(rune('a'+i%26)))
+		gap, last = max(gap, time.Since(last)), time.Now()
+		time.Sleep(5 * time.Millisecond)
+	}
+	if took := time.Since(start); took < maxWait && gap < testDebounce/2 {
+		expectCalls(t, calls, 1, "burst of 60 writes")
+	} else {
+		t.Logf("the burst took %v with pauses up to %v: at least one call expected", took, gap)
+		expectSome(t, calls, "burst of 60 writes")
+	}
+
+	steps(t, calls, []step{
 		{"hidden, backup and chmod", 0, func() {
 			writeFile(t, filepath.Join(dir, ".a.txt.swp"), "vim")
 			writeFile(t, filepath.Join(dir, "a.txt~"), "backup")
@@ -132,6 +145,10 @@ func steps(t *testing.T, calls <-chan struct{}, ss []step) {
 		expectCalls(t, calls, s.want, s.what)
 	}
 }
+
+// maxWait is the longest Watch holds a burst back (10×debounce): a burst
+// of writes that lasts longer may rightly be reported more than once.
+const maxWait = 10 * testDebounce
 
 // check fails the test on err.
 func check(t *testing.T, err error) {
@@ -240,8 +257,10 @@ func TestWatchFolderRemovedAndRecreated(t *testing.T) {
 		writeFile(t, a, "Q?\nA new.\n")
 		expectSome(t, calls, "folder removed and re-created")
 
+		// At least one: under load the folder's rediscovery can report
+		// late, and exactly one call per write is TestWatchFolder's check.
 		writeFile(t, a, "Q?\nA edited in the new folder.\n")
-		expectCalls(t, calls, 1, "write in the re-created folder")
+		expectSome(t, calls, "write in the re-created folder")
 	}
 }
 
