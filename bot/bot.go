@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"faqbot/faq"
+	"faqbot/internal/defaults"
 )
 
 // Searcher finds entries for a question. *search.Index satisfies it.
@@ -156,21 +157,11 @@ func (c Config) withDefaults() Config {
 	if c.MinConfidence < 0 {
 		c.MinConfidence = d.MinConfidence
 	}
-	if c.ClarifyConfidence <= 0 {
-		c.ClarifyConfidence = c.MinConfidence / 2
-	}
-	if c.TieMargin <= 0 {
-		c.TieMargin = d.TieMargin
-	}
-	if c.MaxAnswerChars <= 0 {
-		c.MaxAnswerChars = d.MaxAnswerChars
-	}
-	if c.ShortAnswerChars <= 0 {
-		c.ShortAnswerChars = d.ShortAnswerChars
-	}
-	if c.MaxQuestionChars <= 0 {
-		c.MaxQuestionChars = d.MaxQuestionChars
-	}
+	defaults.Positive(&c.ClarifyConfidence, c.MinConfidence/2)
+	defaults.Positive(&c.TieMargin, d.TieMargin)
+	defaults.Positive(&c.MaxAnswerChars, d.MaxAnswerChars)
+	defaults.Positive(&c.ShortAnswerChars, d.ShortAnswerChars)
+	defaults.Positive(&c.MaxQuestionChars, d.MaxQuestionChars)
 	c.Texts = c.Texts.withDefaults()
 	return c
 }

@@ -20,13 +20,6 @@ func faqYAML(first, n int) string {
 	return b.String()
 }
 
-func mustWrite(t *testing.T, path, text string) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // TestGuardHalfWrittenArticle replays the measured incident: the bundled
 // article caught after 4,500 of its 11,493 bytes parses, but loses most of
 // its entries, and must be refused.
@@ -37,7 +30,7 @@ func TestGuardHalfWrittenArticle(t *testing.T) {
 	}
 	dir := t.TempDir()
 	p := filepath.Join(dir, "massage.txt")
-	mustWrite(t, p, string(full))
+	writeFile(t, p, string(full))
 	g := faq.NewGuard(0)
 	opt := faq.Options{Guard: g}
 	res, err := faq.Load([]string{dir}, opt)
@@ -46,7 +39,7 @@ func TestGuardHalfWrittenArticle(t *testing.T) {
 	}
 	before := len(res.Entries)
 
-	mustWrite(t, p, string(full[:4500]))
+	writeFile(t, p, string(full[:4500]))
 	if _, err := faq.Load([]string{dir}, faq.Options{}); err != nil {
 		t.Fatalf("the half-written file parses on its own (that is the danger), got error %v", err)
 	}
@@ -66,7 +59,7 @@ func TestGuardHalfWrittenArticle(t *testing.T) {
 		t.Errorf("second load of the half-written file: got %v, want ErrDropped", err)
 	}
 	// Once the write completes, it loads.
-	mustWrite(t, p, string(full))
+	writeFile(t, p, string(full))
 	if _, err := faq.Load([]string{dir}, opt); err != nil {
 		t.Errorf("the completed file: got %v, want nil", err)
 	}
@@ -75,9 +68,9 @@ func TestGuardHalfWrittenArticle(t *testing.T) {
 func TestGuard(t *testing.T) {
 	dir := t.TempDir()
 	a, b, c := filepath.Join(dir, "a.yaml"), filepath.Join(dir, "b.yaml"), filepath.Join(dir, "c.yaml")
-	mustWrite(t, a, faqYAML(0, 10))
-	mustWrite(t, b, faqYAML(100, 3))
-	mustWrite(t, c, faqYAML(200, 2))
+	writeFile(t, a, faqYAML(0, 10))
+	writeFile(t, b, faqYAML(100, 3))
+	writeFile(t, c, faqYAML(200, 2))
 	g := faq.NewGuard(0.3)
 	load := func() error {
 		t.Helper()
@@ -92,12 +85,12 @@ func TestGuard(t *testing.T) {
 		do      func()
 		refused bool
 	}{
-		{"a loses 3 of 10 (30%, not over)", func() { mustWrite(t, a, faqYAML(0, 7)) }, false},
-		{"a loses 3 of 7 (43%)", func() { mustWrite(t, a, faqYAML(0, 4)) }, true},
-		{"a restored to 7", func() { mustWrite(t, a, faqYAML(0, 7)) }, false},
-		{"b loses 1 of 3 (one entry is never refused)", func() { mustWrite(t, b, faqYAML(100, 2)) }, false},
+		{"a loses 3 of 10 (30%, not over)", func() { writeFile(t, a, faqYAML(0, 7)) }, false},
+		{"a loses 3 of 7 (43%)", func() { writeFile(t, a, faqYAML(0, 4)) }, true},
+		{"a restored to 7", func() { writeFile(t, a, faqYAML(0, 7)) }, false},
+		{"b loses 1 of 3 (one entry is never refused)", func() { writeFile(t, b, faqYAML(100, 2)) }, false},
 		{"c removed (2 of 11 in all)", func() { os.Remove(c) }, false},
-		{"a grows", func() { mustWrite(t, a, faqYAML(0, 20)) }, false},
+		{"a grows", func() { writeFile(t, a, faqYAML(0, 20)) }, false},
 		{"a removed (20 of 22 in all)", func() { os.Remove(a) }, true},
 	}
 	for _, s := range steps {
@@ -111,21 +104,21 @@ func TestGuard(t *testing.T) {
 	if err := load(); err != nil {
 		t.Fatalf("forced load after removing a: got %v, want nil", err)
 	}
-	mustWrite(t, b, faqYAML(100, 1)) // 2 -> 1: one entry
+	writeFile(t, b, faqYAML(100, 1)) // 2 -> 1: one entry
 	if err := load(); err != nil {
 		t.Errorf("the forced load is the new baseline: got %v, want nil", err)
 	}
-	mustWrite(t, filepath.Join(dir, "d.yaml"), faqYAML(300, 10))
+	writeFile(t, filepath.Join(dir, "d.yaml"), faqYAML(300, 10))
 	if err := load(); err != nil {
 		t.Fatal(err)
 	}
 	os.Remove(filepath.Join(dir, "d.yaml"))
 	g.Force()
-	mustWrite(t, b, "- question: [broken\n")
+	writeFile(t, b, "- question: [broken\n")
 	if err := load(); err == nil || errors.Is(err, faq.ErrDropped) {
 		t.Fatalf("forced load with a broken file: got %v, want the YAML error only", err)
 	}
-	mustWrite(t, b, faqYAML(100, 1))
+	writeFile(t, b, faqYAML(100, 1))
 	if err := load(); err != nil {
 		t.Errorf("force survives a load that failed for another reason: got %v, want nil", err)
 	}

@@ -222,62 +222,77 @@ func loadEntries(t *testing.T, dir string) []Entry {
 	return res.Entries
 }
 
-func TestAddAlternate(t *testing.T) {
-	dir := overlayDir(t, "")
-	path := filepath.Join(dir, DefaultOverlayName)
-	sleep, nap, water := ids(t, dir)
+// addFixture is a content folder without an overlay, for the AddAlternate
+// tests: where its overlay goes, its entries and the IDs of three of them.
+type addFixture struct {
+	dir, path         string
+	es                []Entry
+	sleep, nap, water string
+}
 
-	added, err := AddAlternate(path, loadEntries(t, dir), sleep, "  how many hours of   sleep do I need ")
+func newAddFixture(t *testing.T) addFixture {
+	t.Helper()
+	fx := addFixture{dir: overlayDir(t, "")}
+	fx.path = filepath.Join(fx.dir, DefaultOverlayName)
+	fx.sleep, fx.nap, fx.water = ids(t, fx.dir)
+	fx.es = loadEntries(t, fx.dir)
+	return fx
+}
+
+func TestAddAlternate(t *testing.T) {
+	fx := newAddFixture(t)
+
+	added, err := AddAlternate(fx.path, loadEntries(t, fx.dir), fx.sleep, "  how many hours of   sleep do I need ")
 	if err != nil || !added {
 		t.Fatalf("first add: got %v, %v; want added", added, err)
 	}
-	data, _ := os.ReadFile(path)
-	if !strings.HasPrefix(string(data), "# Alternate wordings") || !strings.Contains(string(data), "# How long should I sleep? (sleep.txt)\n"+sleep+":\n  - how many hours of sleep do I need\n") {
+	data, _ := os.ReadFile(fx.path)
+	if !strings.HasPrefix(string(data), "# Alternate wordings") || !strings.Contains(string(data), "# How long should I sleep? (sleep.txt)\n"+fx.sleep+":\n  - how many hours of sleep do I need\n") {
 		t.Errorf("new overlay:\n%s", data)
 	}
-	e := entryByTitle(t, loadEntries(t, dir), "How long should I sleep?")
+	e := entryByTitle(t, loadEntries(t, fx.dir), "How long should I sleep?")
 	if len(e.Alternates) != 1 {
 		t.Fatalf("after add: alternates %q", e.Alternates)
 	}
 
 	// The operator edits the file by hand: comments and order stay.
-	hand := "# My notes, keep me.\n" + water + ": # water\n  - litres per day   # from the clinic\n" + string(data)
-	os.WriteFile(path, []byte(hand), 0o640)
-	os.Chmod(path, 0o640)
+	hand := "# My notes, keep me.\n" + fx.water + ": # water\n  - litres per day   # from the clinic\n" + string(data)
+	os.WriteFile(fx.path, []byte(hand), 0o640)
+	os.Chmod(fx.path, 0o640)
 	for _, q := range []string{"HOW MANY hours of sleep do I need?", "How long should I sleep", "Daily water intake"} {
 		// The same wording again (or the entry's own question): nothing changes.
-		id := sleep
+		id := fx.sleep
 		if strings.HasPrefix(q, "Daily") {
-			id = water
+			id = fx.water
 		}
-		if added, err := AddAlternate(path, loadEntries(t, dir), id, q); err != nil || added {
+		if added, err := AddAlternate(fx.path, loadEntries(t, fx.dir), id, q); err != nil || added {
 			t.Errorf("add %q again: got %v, %v; want not added, no error", q, added, err)
 		}
 	}
-	if now, _ := os.ReadFile(path); string(now) != hand {
+	if now, _ := os.ReadFile(fx.path); string(now) != hand {
 		t.Errorf("a duplicate rewrote the file:\n%s", now)
 	}
 	for _, q := range []string{"sleep needs", "null", "yes", "a: b", "- dash", "#hash", "'quoted' \"both\"", "naps 🙂"} {
-		if added, err := AddAlternate(path, loadEntries(t, dir), sleep, q); err != nil || !added {
+		if added, err := AddAlternate(fx.path, loadEntries(t, fx.dir), fx.sleep, q); err != nil || !added {
 			t.Fatalf("add %q: got %v, %v", q, added, err)
 		}
 	}
-	if _, err := AddAlternate(path, loadEntries(t, dir), nap, "  shorter sleep in the day "); err != nil {
+	if _, err := AddAlternate(fx.path, loadEntries(t, fx.dir), fx.nap, "  shorter sleep in the day "); err != nil {
 		t.Fatal(err)
 	}
-	data, _ = os.ReadFile(path)
+	data, _ = os.ReadFile(fx.path)
 	for _, want := range []string{"# My notes, keep me.", "# water", "# from the clinic", "# How long should I sleep? (sleep.txt)", "# Is napping bad? (sleep.txt)"} {
 		if !strings.Contains(string(data), want) {
 			t.Errorf("comment %q lost:\n%s", want, data)
 		}
 	}
-	if strings.Index(string(data), water) > strings.Index(string(data), sleep) {
+	if strings.Index(string(data), fx.water) > strings.Index(string(data), fx.sleep) {
 		t.Errorf("order changed:\n%s", data)
 	}
-	if st, _ := os.Stat(path); st.Mode().Perm() != 0o640 {
+	if st, _ := os.Stat(fx.path); st.Mode().Perm() != 0o640 {
 		t.Errorf("mode: got %v, want the operator's 0640", st.Mode().Perm())
 	}
-	es := loadEntries(t, dir)
+	es := loadEntries(t, fx.dir)
 	got := entryByTitle(t, es, "How long should I sleep?").Alternates
 	want := []string{"how many hours of sleep do I need", "sleep needs", "null", "yes", "a: b", "- dash", "#hash", "'quoted' \"both\"", "naps 🙂"}
 	if strings.Join(got, "|") != strings.Join(want, "|") {
@@ -286,7 +301,7 @@ func TestAddAlternate(t *testing.T) {
 	if a := entryByTitle(t, es, "Is napping bad?").Alternates; len(a) != 1 || a[0] != "shorter sleep in the day" {
 		t.Errorf("nap alternates: %q", a)
 	}
-	entries, _ := os.ReadDir(dir)
+	entries, _ := os.ReadDir(fx.dir)
 	for _, f := range entries {
 		if strings.HasSuffix(f.Name(), ".tmp") {
 			t.Errorf("temporary file %s left behind", f.Name())
@@ -295,35 +310,32 @@ func TestAddAlternate(t *testing.T) {
 }
 
 func TestAddAlternateRefuses(t *testing.T) {
-	dir := overlayDir(t, "")
-	path := filepath.Join(dir, DefaultOverlayName)
-	sleep, _, _ := ids(t, dir)
-	es := loadEntries(t, dir)
+	fx := newAddFixture(t)
 	cases := []struct {
 		id, q string
 		want  error
 	}{
 		{"qnope", "anything", ErrUnknownEntry},
-		{sleep, "Is napping bad", ErrQuestionTaken},
-		{sleep, "daily water intake", ErrQuestionTaken},
-		{sleep, "   ", ErrBadWording},
-		{sleep, "?!", ErrBadWording},
-		{sleep, strings.Repeat("x", MaxAlternateChars+1), ErrBadWording},
+		{fx.sleep, "Is napping bad", ErrQuestionTaken},
+		{fx.sleep, "daily water intake", ErrQuestionTaken},
+		{fx.sleep, "   ", ErrBadWording},
+		{fx.sleep, "?!", ErrBadWording},
+		{fx.sleep, strings.Repeat("x", MaxAlternateChars+1), ErrBadWording},
 	}
 	for _, c := range cases {
-		if _, err := AddAlternate(path, es, c.id, c.q); !errors.Is(err, c.want) {
+		if _, err := AddAlternate(fx.path, fx.es, c.id, c.q); !errors.Is(err, c.want) {
 			t.Errorf("AddAlternate(%q, %q): got %v, want %v", c.id, clip(c.q, 20), err, c.want)
 		}
 	}
-	if _, err := os.Stat(path); err == nil {
+	if _, err := os.Stat(fx.path); err == nil {
 		t.Error("a refused wording created the overlay")
 	}
 	// A broken overlay is not overwritten.
-	os.WriteFile(path, []byte(sleep+":\n  - [broken\n"), 0o644)
-	if _, err := AddAlternate(path, es, sleep, "hours of sleep"); err == nil || !strings.Contains(err.Error(), "alternates.yaml:2") {
+	os.WriteFile(fx.path, []byte(fx.sleep+":\n  - [broken\n"), 0o644)
+	if _, err := AddAlternate(fx.path, fx.es, fx.sleep, "hours of sleep"); err == nil || !strings.Contains(err.Error(), "alternates.yaml:2") {
 		t.Errorf("add to a broken overlay: got %v, want its file:line", err)
 	}
-	if data, _ := os.ReadFile(path); string(data) != sleep+":\n  - [broken\n" {
+	if data, _ := os.ReadFile(fx.path); string(data) != fx.sleep+":\n  - [broken\n" {
 		t.Errorf("the broken overlay was rewritten:\n%s", data)
 	}
 }
@@ -331,22 +343,19 @@ func TestAddAlternateRefuses(t *testing.T) {
 // A hand edit that lands while AddAlternate rewrites the file is not lost:
 // AddAlternate starts over from the edited file.
 func TestAddAlternateConcurrentEdit(t *testing.T) {
-	dir := overlayDir(t, "")
-	path := filepath.Join(dir, DefaultOverlayName)
-	sleep, nap, _ := ids(t, dir)
-	es := loadEntries(t, dir)
+	fx := newAddFixture(t)
 	edited := false
 	testHookBeforeRename = func(p string) {
 		if !edited {
 			edited = true
-			os.WriteFile(p, []byte("# edited by hand meanwhile\n"+nap+":\n  - daytime sleep\n"), 0o644)
+			os.WriteFile(p, []byte("# edited by hand meanwhile\n"+fx.nap+":\n  - daytime sleep\n"), 0o644)
 		}
 	}
 	defer func() { testHookBeforeRename = nil }()
-	if added, err := AddAlternate(path, es, sleep, "hours of sleep"); err != nil || !added {
+	if added, err := AddAlternate(fx.path, fx.es, fx.sleep, "hours of sleep"); err != nil || !added {
 		t.Fatalf("got %v, %v", added, err)
 	}
-	data, _ := os.ReadFile(path)
+	data, _ := os.ReadFile(fx.path)
 	if !strings.Contains(string(data), "daytime sleep") || !strings.Contains(string(data), "hours of sleep") || !strings.Contains(string(data), "# edited by hand") {
 		t.Errorf("the hand edit or the added wording is missing:\n%s", data)
 	}
@@ -354,22 +363,19 @@ func TestAddAlternateConcurrentEdit(t *testing.T) {
 
 // Concurrent adds in one process all land.
 func TestAddAlternateParallel(t *testing.T) {
-	dir := overlayDir(t, "")
-	path := filepath.Join(dir, DefaultOverlayName)
-	sleep, _, _ := ids(t, dir)
-	es := loadEntries(t, dir)
+	fx := newAddFixture(t)
 	var wg sync.WaitGroup
 	for i := range 8 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if _, err := AddAlternate(path, es, sleep, "wording number "+string(rune('a'+i))); err != nil {
+			if _, err := AddAlternate(fx.path, fx.es, fx.sleep, "wording number "+string(rune('a'+i))); err != nil {
 				t.Error(err)
 			}
 		}()
 	}
 	wg.Wait()
-	if a := entryByTitle(t, loadEntries(t, dir), "How long should I sleep?").Alternates; len(a) != 8 {
+	if a := entryByTitle(t, loadEntries(t, fx.dir), "How long should I sleep?").Alternates; len(a) != 8 {
 		t.Errorf("got %d alternates, want 8: %q", len(a), a)
 	}
 }

@@ -23,7 +23,7 @@ func symlink(t *testing.T, target, link string) {
 func TestLoadSymlinkOutside(t *testing.T) {
 	outside := t.TempDir()
 	secret := filepath.Join(outside, "passwd.txt")
-	mustWrite(t, secret, "root:x:0:0:root:/root:/bin/bash\n\nSecret things.\n")
+	writeFile(t, secret, "root:x:0:0:root:/root:/bin/bash\n\nSecret things.\n")
 	dir := writeFiles(t, map[string]string{"good.yaml": goodYAML, "_shared/inner.md": goodMD})
 	symlink(t, secret, filepath.Join(dir, "passwd.txt"))
 	symlink(t, "/etc/passwd", filepath.Join(dir, "etc-passwd.txt"))
@@ -67,7 +67,7 @@ func TestLoadSymlinkedRoot(t *testing.T) {
 	if err := os.MkdirAll(v2, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	mustWrite(t, filepath.Join(v2, "a.yaml"), goodYAML)
+	writeFile(t, filepath.Join(v2, "a.yaml"), goodYAML)
 	symlink(t, "a.yaml", filepath.Join(v2, "b.yaml"))
 	root := filepath.Join(base, "content")
 	symlink(t, "releases/v2", root)
@@ -93,7 +93,7 @@ func TestLoadConfigMapLayout(t *testing.T) {
 	if err := os.Mkdir(ts, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	mustWrite(t, filepath.Join(ts, "faq.yaml"), goodYAML)
+	writeFile(t, filepath.Join(ts, "faq.yaml"), goodYAML)
 	symlink(t, filepath.Base(ts), filepath.Join(dir, "..data"))
 	symlink(t, "..data/faq.yaml", filepath.Join(dir, "faq.yaml"))
 	res, err := faq.Load([]string{dir}, faq.Options{})

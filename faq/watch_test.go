@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"faqbot/faq"
+	"faqbot/internal/testrun"
 )
 
 const testDebounce = 100 * time.Millisecond
@@ -17,21 +18,8 @@ const testDebounce = 100 * time.Millisecond
 func startWatch(t *testing.T, paths ...string) <-chan struct{} {
 	t.Helper()
 	calls := make(chan struct{}, 100)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- faq.Watch(ctx, paths, testDebounce, nil, func() { calls <- struct{}{} })
-	}()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("Watch after cancel: got %v, want nil", err)
-			}
-		case <-time.After(2 * time.Second):
-			t.Error("Watch did not return after cancel")
-		}
+	testrun.Start(t, "Watch", 2*time.Second, func(ctx context.Context) error {
+		return faq.Watch(ctx, paths, testDebounce, nil, func() { calls <- struct{}{} })
 	})
 	return calls
 }
@@ -104,41 +92,70 @@ func TestWatchFolder(t *testing.T) {
 	dir := t.TempDir()
 	a := filepath.Join(dir, "a.txt")
 	writeFile(t, a, "Q?\nA.\n")
+	b := filepath.Join(dir, "b.md")
 	calls := startWatch(t, dir)
 	settle(t, calls, func() { writeFile(t, a, "Q?\nA.\n") })
+	steps(t, calls, []step{
+		{"write", 1, func() { writeFile(t, a, "Q?\nA changed.\n") }},
+		{"rename-replace", 1, func() { replaceFile(t, a, "Q?\nA replaced.\n") }},
+		{"create", 1, func() { writeFile(t, b, "# New\n") }},
+	})
 
-	writeFile(t, a, "Q?\nA changed.\n")
-	expectCalls(t, calls, 1, "write")
-
-	replaceFile(t, a, "Q?\nA replaced.\n")
-	expectCalls(t, calls, 1, "rename-replace")
-
-	b := filepath.Join(dir, "b.md")
-	writeFile(t, b, "# New\n")
-	expectCalls(t, calls, 1, "create")
-
+	// A burst is one call, unless a loaded machine stretched it: a pause of
+	// a debounce between two writes, or a burst longer than the watcher's
+	// max wait, may rightly be reported more than once.
+	start, last, gap := time.Now(), time.Now(), time.Duration(0)
 	for i := 0; i < 30; i++ {
 		writeFile(t, a, "burst "+string(rune('a'+i%26)))
 		writeFile(t, b, "burst "+string(rune('a'+i%26)))
+		gap, last = max(gap, time.Since(last)), time.Now()
 		time.Sleep(5 * time.Millisecond)
 	}
-	expectCalls(t, calls, 1, "burst of 60 writes")
+	if took := time.Since(start); took < maxWait && gap < testDebounce/2 {
+		expectCalls(t, calls, 1, "burst of 60 writes")
+	} else {
+		t.Logf("the burst took %v with pauses up to %v: at least one call expected", took, gap)
+		expectSome(t, calls, "burst of 60 writes")
+	}
 
-	writeFile(t, filepath.Join(dir, ".a.txt.swp"), "vim")
-	writeFile(t, filepath.Join(dir, "a.txt~"), "backup")
-	if err := os.Chmod(a, 0o600); err != nil {
+	steps(t, calls, []step{
+		{"hidden, backup and chmod", 0, func() {
+			writeFile(t, filepath.Join(dir, ".a.txt.swp"), "vim")
+			writeFile(t, filepath.Join(dir, "a.txt~"), "backup")
+			check(t, os.Chmod(a, 0o600))
+		}},
+		{"remove", 1, func() { check(t, os.Remove(b)) }},
+		// The rename-replaced file is still watched.
+		{"write after rename-replace", 1, func() { writeFile(t, a, "Q?\nA again.\n") }},
+	})
+}
+
+// step is one change to watched files and the onChange calls it makes.
+type step struct {
+	what string
+	want int
+	do   func()
+}
+
+// steps makes each change in turn and expects its calls.
+func steps(t *testing.T, calls <-chan struct{}, ss []step) {
+	t.Helper()
+	for _, s := range ss {
+		s.do()
+		expectCalls(t, calls, s.want, s.what)
+	}
+}
+
+// maxWait is the longest Watch holds a burst back (10×debounce): a burst
+// of writes that lasts longer may rightly be reported more than once.
+const maxWait = 10 * testDebounce
+
+// check fails the test on err.
+func check(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
 		t.Fatal(err)
 	}
-	expectCalls(t, calls, 0, "hidden, backup and chmod")
-
-	if err := os.Remove(b); err != nil {
-		t.Fatal(err)
-	}
-	expectCalls(t, calls, 1, "remove")
-
-	// The rename-replaced file is still watched.
-	writeFile(t, a, "Q?\nA again.\n")
-	expectCalls(t, calls, 1, "write after rename-replace")
 }
 
 func TestWatchFile(t *testing.T) {
@@ -149,21 +166,16 @@ func TestWatchFile(t *testing.T) {
 	writeFile(t, other, "not content")
 	calls := startWatch(t, faqFile)
 	settle(t, calls, func() { writeFile(t, faqFile, "- q: Q?\n  a: A.\n") })
-
-	writeFile(t, other, "still not content")
-	expectCalls(t, calls, 0, "a neighbouring file")
-
+	ss := []step{{"a neighbouring file", 0, func() { writeFile(t, other, "still not content") }}}
 	for i := 0; i < 3; i++ {
-		replaceFile(t, faqFile, "- q: Q?\n  a: version "+string(rune('1'+i))+"\n")
-		expectCalls(t, calls, 1, "rename-replace of the watched file")
+		ss = append(ss, step{"rename-replace of the watched file", 1, func() {
+			replaceFile(t, faqFile, "- q: Q?\n  a: version "+string(rune('1'+i))+"\n")
+		}})
 	}
-
-	if err := os.Remove(faqFile); err != nil {
-		t.Fatal(err)
-	}
-	expectCalls(t, calls, 1, "remove")
-	writeFile(t, faqFile, "- q: Q?\n  a: back.\n")
-	expectCalls(t, calls, 1, "re-create")
+	steps(t, calls, append(ss,
+		step{"remove", 1, func() { check(t, os.Remove(faqFile)) }},
+		step{"re-create", 1, func() { writeFile(t, faqFile, "- q: Q?\n  a: back.\n") }},
+	))
 }
 
 // TestWatchContinuousWrites checks that a file written without pause still
@@ -245,8 +257,10 @@ func TestWatchFolderRemovedAndRecreated(t *testing.T) {
 		writeFile(t, a, "Q?\nA new.\n")
 		expectSome(t, calls, "folder removed and re-created")
 
+		// At least one: under load the folder's rediscovery can report
+		// late, and exactly one call per write is TestWatchFolder's check.
 		writeFile(t, a, "Q?\nA edited in the new folder.\n")
-		expectCalls(t, calls, 1, "write in the re-created folder")
+		expectSome(t, calls, "write in the re-created folder")
 	}
 }
 

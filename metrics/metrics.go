@@ -50,42 +50,32 @@ var LatencyBuckets = []float64{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.
 func New() *Metrics {
 	m := &Metrics{
 		reg: prometheus.NewRegistry(),
-		questions: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: Namespace, Name: "questions_total",
-			Help: "Questions answered, by platform and reply kind (answer, fallback, urgent, greeting, help, invalid).",
-		}, []string{"platform", "kind"}),
-		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Namespace: Namespace, Name: "answer_duration_seconds",
-			Help:    "Time the core took to answer one question (triage, search, ranking, composition), by platform.",
-			Buckets: LatencyBuckets,
-		}, []string{"platform"}),
-		score: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Namespace: Namespace, Name: "match_score",
-			Help:    "Confidence of the best match for answers and fallbacks, by reply kind: answers near the threshold are weak matches.",
-			Buckets: prometheus.LinearBuckets(0.1, 0.1, 10),
-		}, []string{"kind"}),
-		feedback: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: Namespace, Name: "feedback_total",
-			Help: "Ratings of answers by the people asking, by platform and whether the answer helped.",
-		}, []string{"platform", "helpful"}),
-		reindexes: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: Namespace, Name: "reindex_total",
-			Help: "Content reindexes, by trigger (http, cli, sighup, watch, telegram, discord) and result (ok, failed).",
-		}, []string{"trigger", "result"}),
+		questions: counterVec("questions_total",
+			"Questions answered, by platform and reply kind (answer, fallback, urgent, greeting, help, invalid).",
+			"platform", "kind"),
+		latency: histogramVec("answer_duration_seconds",
+			"Time the core took to answer one question (triage, search, ranking, composition), by platform.",
+			LatencyBuckets, "platform"),
+		score: histogramVec("match_score",
+			"Confidence of the best match for answers and fallbacks, by reply kind: answers near the threshold are weak matches.",
+			prometheus.LinearBuckets(0.1, 0.1, 10), "kind"),
+		feedback: counterVec("feedback_total",
+			"Ratings of answers by the people asking, by platform and whether the answer helped.",
+			"platform", "helpful"),
+		reindexes: counterVec("reindex_total",
+			"Content reindexes, by trigger (http, cli, sighup, watch, telegram, discord) and result (ok, failed).",
+			"trigger", "result"),
 		reindexD: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Namespace: Namespace, Name: "reindex_duration_seconds",
 			Help:    "Time one reindex took: loading the content, building the index and swapping it in.",
 			Buckets: []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10},
 		}),
-		httpReqs: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Namespace: Namespace, Name: "http_requests_total",
-			Help: "HTTP API requests, by handler and status code.",
-		}, []string{"handler", "code"}),
-		httpDur: prometheus.NewHistogramVec(prometheus.HistogramOpts{
-			Namespace: Namespace, Name: "http_request_duration_seconds",
-			Help:    "HTTP API request durations, by handler.",
-			Buckets: LatencyBuckets,
-		}, []string{"handler"}),
+		httpReqs: counterVec("http_requests_total",
+			"HTTP API requests, by handler and status code.",
+			"handler", "code"),
+		httpDur: histogramVec("http_request_duration_seconds",
+			"HTTP API request durations, by handler.",
+			LatencyBuckets, "handler"),
 	}
 	m.reg.MustRegister(
 		collectors.NewGoCollector(),
@@ -93,6 +83,16 @@ func New() *Metrics {
 		m.questions, m.latency, m.score, m.feedback, m.reindexes, m.reindexD, m.httpReqs, m.httpDur,
 	)
 	return m
+}
+
+// counterVec is a counter of faqbot's namespace, by labels.
+func counterVec(name, help string, labels ...string) *prometheus.CounterVec {
+	return prometheus.NewCounterVec(prometheus.CounterOpts{Namespace: Namespace, Name: name, Help: help}, labels)
+}
+
+// histogramVec is a histogram of faqbot's namespace with buckets, by labels.
+func histogramVec(name, help string, buckets []float64, labels ...string) *prometheus.HistogramVec {
+	return prometheus.NewHistogramVec(prometheus.HistogramOpts{Namespace: Namespace, Name: name, Help: help, Buckets: buckets}, labels)
 }
 
 // Registry returns the registry, for tests and for registering more

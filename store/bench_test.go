@@ -72,48 +72,44 @@ func BenchmarkRecordQuestion(b *testing.B) {
 // from RecordQuestion to committed, with the producer as fast as the buffer
 // allows.
 func BenchmarkWriter(b *testing.B) {
-	backends := map[string]func(b *testing.B) string{
-		"sqlite": func(b *testing.B) string { return filepath.Join(b.TempDir(), "bench.db") },
-	}
-	if base := os.Getenv(envPostgres); base != "" {
-		backends["postgres"] = func(b *testing.B) string { return pgSchema(&testing.T{}, base) }
-	}
-	for _, name := range []string{"sqlite", "postgres"} {
-		newDSN, ok := backends[name]
-		if !ok {
-			b.Logf("%s: skipped, %s not set", name, envPostgres)
-			continue
+	eachBenchBackend(b, func(b *testing.B, dsn string) {
+		s, err := Open(context.Background(), Config{DSN: dsn, Salt: "s", Logger: quietLogger(), FlushInterval: 50 * time.Millisecond})
+		if err != nil {
+			b.Fatal(err)
 		}
-		b.Run(name, func(b *testing.B) {
-			s, err := Open(context.Background(), Config{DSN: newDSN(b), Salt: "s", Logger: quietLogger(), FlushInterval: 50 * time.Millisecond})
-			if err != nil {
-				b.Fatal(err)
+		defer s.Close()
+		stop := run(b, s)
+		b.ResetTimer()
+		start := time.Now()
+		for range b.N {
+			for len(s.queue) == cap(s.queue) {
+				time.Sleep(100 * time.Microsecond)
 			}
-			defer s.Close()
-			ctx, cancel := context.WithCancel(context.Background())
-			done := make(chan error)
-			go func() { done <- s.Run(ctx) }()
-			b.ResetTimer()
-			start := time.Now()
-			for range b.N {
-				for len(s.queue) == cap(s.queue) {
-					time.Sleep(100 * time.Microsecond)
-				}
-				s.RecordQuestion(benchRecord)
-			}
-			for s.Stats().Written+s.Stats().Dropped < uint64(b.N) {
-				time.Sleep(time.Millisecond)
-			}
-			elapsed := time.Since(start)
-			b.StopTimer()
-			cancel()
-			<-done
-			if st := s.Stats(); st.Dropped != 0 || st.WriteErrors != 0 {
-				b.Fatalf("stats: %+v", st)
-			}
-			b.ReportMetric(float64(b.N)/elapsed.Seconds(), "records/s")
-		})
+			s.RecordQuestion(benchRecord)
+		}
+		for s.Stats().Written+s.Stats().Dropped < uint64(b.N) {
+			time.Sleep(time.Millisecond)
+		}
+		elapsed := time.Since(start)
+		b.StopTimer()
+		stop()
+		if st := s.Stats(); st.Dropped != 0 || st.WriteErrors != 0 {
+			b.Fatalf("stats: %+v", st)
+		}
+		b.ReportMetric(float64(b.N)/elapsed.Seconds(), "records/s")
+	})
+}
+
+// eachBenchBackend runs bench against a fresh SQLite file and, when
+// envPostgres is set, a fresh PostgreSQL schema.
+func eachBenchBackend(b *testing.B, bench func(b *testing.B, dsn string)) {
+	b.Run("sqlite", func(b *testing.B) { bench(b, filepath.Join(b.TempDir(), "bench.db")) })
+	base := os.Getenv(envPostgres)
+	if base == "" {
+		b.Logf("postgres: skipped, %s not set", envPostgres)
+		return
 	}
+	b.Run("postgres", func(b *testing.B) { bench(b, pgSchema(b, base)) })
 }
 
 // BenchmarkSustained records 1,000 questions per second, the rate the issue
@@ -122,12 +118,6 @@ func BenchmarkWriter(b *testing.B) {
 // database engine too) spends per second, as a share of one core.
 func BenchmarkSustained(b *testing.B) {
 	const rate = 1000
-	backends := map[string]func(b *testing.B) string{
-		"sqlite": func(b *testing.B) string { return filepath.Join(b.TempDir(), "bench.db") },
-	}
-	if base := os.Getenv(envPostgres); base != "" {
-		backends["postgres"] = func(b *testing.B) string { return pgSchema(&testing.T{}, base) }
-	}
 	// "none" is the same loop without a store: the benchmark's own cost.
 	b.Run("none", func(b *testing.B) {
 		tick := time.NewTicker(time.Second / 100)
@@ -146,50 +136,40 @@ func BenchmarkSustained(b *testing.B) {
 		b.ReportMetric(100*cpu.Seconds()/wall.Seconds(), "%cpu")
 		b.ReportMetric(float64(cpu.Microseconds())/float64(n), "cpu-µs/record")
 	})
-	for _, name := range []string{"sqlite", "postgres"} {
-		newDSN, ok := backends[name]
-		if !ok {
-			b.Logf("%s: skipped, %s not set", name, envPostgres)
-			continue
+	eachBenchBackend(b, func(b *testing.B, dsn string) {
+		s, err := Open(context.Background(), Config{DSN: dsn, Salt: "s", Logger: quietLogger()})
+		if err != nil {
+			b.Fatal(err)
 		}
-		b.Run(name, func(b *testing.B) {
-			s, err := Open(context.Background(), Config{DSN: newDSN(b), Salt: "s", Logger: quietLogger()})
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer s.Close()
-			ctx, cancel := context.WithCancel(context.Background())
-			done := make(chan error)
-			go func() { done <- s.Run(ctx) }()
-			tick := time.NewTicker(time.Second / 100)
-			defer tick.Stop()
-			n := 0
-			cpu0, wall0 := cpuTime(), time.Now()
-			b.ResetTimer()
-			for range b.N {
-				// 10 records every 10ms.
-				for range 100 {
-					<-tick.C
-					for range rate / 100 {
-						s.RecordQuestion(benchRecord)
-						n++
-					}
+		defer s.Close()
+		stop := run(b, s)
+		tick := time.NewTicker(time.Second / 100)
+		defer tick.Stop()
+		n := 0
+		cpu0, wall0 := cpuTime(), time.Now()
+		b.ResetTimer()
+		for range b.N {
+			// 10 records every 10ms.
+			for range 100 {
+				<-tick.C
+				for range rate / 100 {
+					s.RecordQuestion(benchRecord)
+					n++
 				}
 			}
-			for s.Stats().Written+s.Stats().Dropped < uint64(n) {
-				time.Sleep(time.Millisecond)
-			}
-			b.StopTimer()
-			cpu, wall := cpuTime()-cpu0, time.Since(wall0)
-			cancel()
-			<-done
-			if st := s.Stats(); st.Dropped != 0 || st.WriteErrors != 0 {
-				b.Fatalf("stats: %+v", st)
-			}
-			b.ReportMetric(100*cpu.Seconds()/wall.Seconds(), "%cpu")
-			b.ReportMetric(float64(cpu.Microseconds())/float64(n), "cpu-µs/record")
-		})
-	}
+		}
+		for s.Stats().Written+s.Stats().Dropped < uint64(n) {
+			time.Sleep(time.Millisecond)
+		}
+		b.StopTimer()
+		cpu, wall := cpuTime()-cpu0, time.Since(wall0)
+		stop()
+		if st := s.Stats(); st.Dropped != 0 || st.WriteErrors != 0 {
+			b.Fatalf("stats: %+v", st)
+		}
+		b.ReportMetric(100*cpu.Seconds()/wall.Seconds(), "%cpu")
+		b.ReportMetric(float64(cpu.Microseconds())/float64(n), "cpu-µs/record")
+	})
 }
 
 // cpuTime is the process's user and system CPU time so far.

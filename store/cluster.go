@@ -66,14 +66,37 @@ type wording struct {
 // wording). It is greedy and deterministic: wordings are taken by frequency,
 // each joins the most similar existing cluster or starts a new one. Questions
 // with no content words are grouped only when they are identical.
-//
-// It is one piece on purpose: the greedy pass keeps the clusters, their
-// seeds and the similarity cache in step, and splitting it would pass all
-// of them around.
 func clusterQuestions(texts []string, threshold float64, examples int, terms func(string) []string) []Cluster {
 	if terms == nil {
 		terms = plainTerms
 	}
+	var groups []*group
+	// index maps a term to the groups whose seed contains it, so a wording
+	// is compared only with groups it shares a word with.
+	index := make(map[string][]int)
+	for _, w := range wordings(texts, terms) {
+		if best := closest(w, groups, index, threshold); best >= 0 {
+			g := groups[best]
+			g.count += w.count
+			g.members = append(g.members, w)
+			continue
+		}
+		groups = append(groups, &group{seed: w.terms, count: w.count, members: []*wording{w}})
+		for _, t := range w.terms {
+			index[t] = append(index[t], len(groups)-1)
+		}
+	}
+	out := make([]Cluster, 0, len(groups))
+	for _, g := range groups {
+		out = append(out, g.cluster(examples))
+	}
+	slices.SortStableFunc(out, func(a, b Cluster) int { return cmp.Compare(b.Count, a.Count) })
+	return out
+}
+
+// wordings groups texts by their terms (identical texts without terms by
+// their lowercase form), most frequent first.
+func wordings(texts []string, terms func(string) []string) []*wording {
 	byKey := make(map[string]*wording)
 	var order []*wording
 	for _, t := range texts {
@@ -98,74 +121,64 @@ func clusterQuestions(texts []string, threshold float64, examples int, terms fun
 	slices.SortStableFunc(order, func(a, b *wording) int {
 		return cmp.Or(cmp.Compare(b.count, a.count), cmp.Compare(a.key, b.key))
 	})
+	return order
+}
 
-	type cluster struct {
-		seed    []string
-		count   int
-		members []*wording
-	}
-	var clusters []*cluster
-	// index maps a term to the clusters whose seed contains it, so a wording
-	// is compared only with clusters it shares a word with.
-	index := make(map[string][]int)
-	for _, w := range order {
-		best, bestSim := -1, 0.0
-		if len(w.terms) > 0 {
-			seen := make(map[int]bool)
-			for _, t := range w.terms {
-				for _, ci := range index[t] {
-					if seen[ci] {
-						continue
-					}
-					seen[ci] = true
-					if sim := jaccard(w.terms, clusters[ci].seed); sim >= threshold && (sim > bestSim || sim == bestSim && ci < best) {
-						best, bestSim = ci, sim
-					}
-				}
+// group is a cluster while it is built: the seed's terms, the questions'
+// count and the wordings that joined it.
+type group struct {
+	seed    []string
+	count   int
+	members []*wording
+}
+
+// closest is the index of the group whose seed is most similar to w, at
+// least threshold (the first on a tie), or -1.
+func closest(w *wording, groups []*group, index map[string][]int, threshold float64) int {
+	best, bestSim := -1, 0.0
+	seen := make(map[int]bool)
+	for _, t := range w.terms {
+		for _, gi := range index[t] {
+			if seen[gi] {
+				continue
+			}
+			seen[gi] = true
+			if sim := jaccard(w.terms, groups[gi].seed); sim >= threshold && (sim > bestSim || sim == bestSim && gi < best) {
+				best, bestSim = gi, sim
 			}
 		}
-		if best >= 0 {
-			c := clusters[best]
-			c.count += w.count
-			c.members = append(c.members, w)
-			continue
-		}
-		clusters = append(clusters, &cluster{seed: w.terms, count: w.count, members: []*wording{w}})
-		for _, t := range w.terms {
-			index[t] = append(index[t], len(clusters)-1)
-		}
 	}
+	return best
+}
 
-	out := make([]Cluster, 0, len(clusters))
-	for _, c := range clusters {
-		type variant struct {
-			text  string
-			count int
-		}
-		var vs []variant
-		seen := make(map[string]bool)
-		for _, m := range c.members {
-			for text, n := range m.byText {
-				lower := strings.ToLower(text)
-				if seen[lower] {
-					continue
-				}
-				seen[lower] = true
-				vs = append(vs, variant{text, n})
-			}
-		}
-		slices.SortFunc(vs, func(a, b variant) int {
-			return cmp.Or(cmp.Compare(b.count, a.count), cmp.Compare(a.text, b.text))
-		})
-		cl := Cluster{Count: c.count, Terms: c.seed}
-		if cl.Terms == nil {
-			cl.Terms = []string{}
-		}
-		for i := 0; i < len(vs) && i < examples; i++ {
-			cl.Examples = append(cl.Examples, vs[i].text)
-		}
-		out = append(out, cl)
+// cluster is g as reported, with up to examples of its most frequent raw
+// texts (one per lowercase form).
+func (g *group) cluster(examples int) Cluster {
+	type variant struct {
+		text  string
+		count int
 	}
-	slices.SortStableFunc(out, func(a, b Cluster) int { return cmp.Compare(b.Count, a.Count) })
-	return out
+	var vs []variant
+	seen := make(map[string]bool)
+	for _, m := range g.members {
+		for text, n := range m.byText {
+			lower := strings.ToLower(text)
+			if seen[lower] {
+				continue
+			}
+			seen[lower] = true
+			vs = append(vs, variant{text, n})
+		}
+	}
+	slices.SortFunc(vs, func(a, b variant) int {
+		return cmp.Or(cmp.Compare(b.count, a.count), cmp.Compare(a.text, b.text))
+	})
+	cl := Cluster{Count: g.count, Terms: g.seed}
+	if cl.Terms == nil {
+		cl.Terms = []string{}
+	}
+	for i := 0; i < len(vs) && i < examples; i++ {
+		cl.Examples = append(cl.Examples, vs[i].text)
+	}
+	return cl
 }

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"faqbot/internal/defaults"
 )
 
 // ReportOptions tunes a Report. Zero fields take the defaults in brackets.
@@ -37,30 +39,14 @@ type ReportOptions struct {
 }
 
 func (o ReportOptions) withDefaults() ReportOptions {
-	if o.MaxClusters <= 0 {
-		o.MaxClusters = 20
-	}
-	if o.ClusterThreshold <= 0 {
-		o.ClusterThreshold = 0.5
-	}
-	if o.Examples <= 0 {
-		o.Examples = 3
-	}
-	if o.WorstEntries <= 0 {
-		o.WorstEntries = 10
-	}
-	if o.MinFeedback <= 0 {
-		o.MinFeedback = 1
-	}
-	if o.WeakScore <= 0 {
-		o.WeakScore = 0.5
-	}
-	if o.MaxWeak <= 0 {
-		o.MaxWeak = 20
-	}
-	if o.MaxRows <= 0 {
-		o.MaxRows = 50000
-	}
+	defaults.Positive(&o.MaxClusters, 20)
+	defaults.Positive(&o.ClusterThreshold, 0.5)
+	defaults.Positive(&o.Examples, 3)
+	defaults.Positive(&o.WorstEntries, 10)
+	defaults.Positive(&o.MinFeedback, 1)
+	defaults.Positive(&o.WeakScore, 0.5)
+	defaults.Positive(&o.MaxWeak, 20)
+	defaults.Positive(&o.MaxRows, 50000)
 	return o
 }
 
@@ -142,15 +128,11 @@ type WeakMatch struct {
 // zero to means now, a zero from means since the oldest record kept. It
 // reads only what has been written: records still buffered are not in it.
 // It fails only when the database cannot be read.
-//
-// It is long but flat on purpose: one read transaction, one query per part
-// of the report, in the order the report shows them.
 func (s *Store) Report(ctx context.Context, from, to time.Time, opts ReportOptions) (Report, error) {
 	opts = opts.withDefaults()
 	if to.IsZero() {
 		to = time.Now()
 	}
-	lo, hi := from.UnixMilli(), to.UnixMilli()
 	r := Report{
 		From:          from,
 		To:            to,
@@ -160,9 +142,31 @@ func (s *Store) Report(ctx context.Context, from, to time.Time, opts ReportOptio
 		WeakMatches:   []WeakMatch{},
 		WeakScore:     opts.WeakScore,
 	}
+	// One query per part of the report, in the order the report shows them.
+	span := period{from.UnixMilli(), to.UnixMilli()}
+	for _, part := range []struct {
+		what string
+		read func(context.Context, *Report, period, ReportOptions) error
+	}{
+		{"count kinds", s.reportKinds},
+		{"count platforms", s.reportPlatforms},
+		{"unanswered questions", s.reportUnanswered},
+		{"feedback", s.reportFeedback},
+		{"weak matches", s.reportWeak},
+	} {
+		if err := part.read(ctx, &r, span, opts); err != nil {
+			return Report{}, fmt.Errorf("store: report: %s: %w", part.what, err)
+		}
+	}
+	return r, nil
+}
 
-	// Counts by kind and platform.
-	if err := s.eachRow(ctx, s.q.kindCounts, []any{lo, hi}, func(scan func(...any) error) error {
+// period is a report's [lo, hi) in Unix milliseconds.
+type period struct{ lo, hi int64 }
+
+// reportKinds counts the questions by reply kind, and the answer rate.
+func (s *Store) reportKinds(ctx context.Context, r *Report, p period, _ ReportOptions) error {
+	err := s.eachRow(ctx, s.q.kindCounts, []any{p.lo, p.hi}, func(scan func(...any) error) error {
 		var kind string
 		var n int
 		if err := scan(&kind, &n); err != nil {
@@ -182,27 +186,30 @@ func (s *Store) Report(ctx context.Context, from, to time.Time, opts ReportOptio
 			r.Kinds.Other += n
 		}
 		return nil
-	}); err != nil {
-		return Report{}, fmt.Errorf("store: report: count kinds: %w", err)
-	}
+	})
 	if n := r.Kinds.Answer + r.Kinds.Clarify + r.Kinds.Fallback; n > 0 {
 		r.AnswerRate = float64(r.Kinds.Answer) / float64(n)
 	}
-	if err := s.eachRow(ctx, s.q.platformCounts, []any{lo, hi}, func(scan func(...any) error) error {
-		var p string
+	return err
+}
+
+// reportPlatforms counts the questions by platform.
+func (s *Store) reportPlatforms(ctx context.Context, r *Report, p period, _ ReportOptions) error {
+	return s.eachRow(ctx, s.q.platformCounts, []any{p.lo, p.hi}, func(scan func(...any) error) error {
+		var platform string
 		var n int
-		if err := scan(&p, &n); err != nil {
+		if err := scan(&platform, &n); err != nil {
 			return err
 		}
-		r.Platforms[p] = n
+		r.Platforms[platform] = n
 		return nil
-	}); err != nil {
-		return Report{}, fmt.Errorf("store: report: count platforms: %w", err)
-	}
+	})
+}
 
-	// Unanswered questions, clustered.
+// reportUnanswered clusters the most recent unanswered questions.
+func (s *Store) reportUnanswered(ctx context.Context, r *Report, p period, opts ReportOptions) error {
 	var texts []string
-	if err := s.eachRow(ctx, s.q.unanswered, []any{lo, hi, opts.MaxRows + 1}, func(scan func(...any) error) error {
+	if err := s.eachRow(ctx, s.q.unanswered, []any{p.lo, p.hi, opts.MaxRows + 1}, func(scan func(...any) error) error {
 		var t string
 		if err := scan(&t); err != nil {
 			return err
@@ -210,7 +217,7 @@ func (s *Store) Report(ctx context.Context, from, to time.Time, opts ReportOptio
 		texts = append(texts, t)
 		return nil
 	}); err != nil {
-		return Report{}, fmt.Errorf("store: report: unanswered questions: %w", err)
+		return err
 	}
 	if len(texts) > opts.MaxRows {
 		texts = texts[:opts.MaxRows]
@@ -221,9 +228,12 @@ func (s *Store) Report(ctx context.Context, from, to time.Time, opts ReportOptio
 		clusters = clusters[:opts.MaxClusters]
 	}
 	r.Unanswered = append(r.Unanswered, clusters...)
+	return nil
+}
 
-	// Feedback by entry.
-	if err := s.eachRow(ctx, s.q.feedbackByEntry, []any{lo, hi}, func(scan func(...any) error) error {
+// reportFeedback counts the ratings and lists the entries rated worst.
+func (s *Store) reportFeedback(ctx context.Context, r *Report, p period, opts ReportOptions) error {
+	if err := s.eachRow(ctx, s.q.feedbackByEntry, []any{p.lo, p.hi}, func(scan func(...any) error) error {
 		var e EntryFeedback
 		if err := scan(&e.EntryID, &e.NotHelpful, &e.Total, &e.Title); err != nil {
 			return err
@@ -236,7 +246,7 @@ func (s *Store) Report(ctx context.Context, from, to time.Time, opts ReportOptio
 		}
 		return nil
 	}); err != nil {
-		return Report{}, fmt.Errorf("store: report: feedback: %w", err)
+		return err
 	}
 	slices.SortFunc(r.WorstFeedback, func(a, b EntryFeedback) int {
 		return cmp.Or(cmp.Compare(b.NotHelpful, a.NotHelpful), cmp.Compare(b.Ratio, a.Ratio), cmp.Compare(a.EntryID, b.EntryID))
@@ -244,12 +254,16 @@ func (s *Store) Report(ctx context.Context, from, to time.Time, opts ReportOptio
 	if len(r.WorstFeedback) > opts.WorstEntries {
 		r.WorstFeedback = r.WorstFeedback[:opts.WorstEntries]
 	}
+	return nil
+}
 
-	// Weak matches, grouped by entry and normalized question.
+// reportWeak lists the weak matches, grouped by entry and normalized
+// question.
+func (s *Store) reportWeak(ctx context.Context, r *Report, p period, opts ReportOptions) error {
 	groups := make(map[string]*WeakMatch)
 	var weak []*WeakMatch
 	rows := 0
-	if err := s.eachRow(ctx, s.q.weak, []any{opts.WeakScore, lo, hi, opts.MaxRows + 1}, func(scan func(...any) error) error {
+	if err := s.eachRow(ctx, s.q.weak, []any{opts.WeakScore, p.lo, p.hi, opts.MaxRows + 1}, func(scan func(...any) error) error {
 		var w WeakMatch
 		if err := scan(&w.Question, &w.EntryID, &w.Title, &w.Score); err != nil {
 			return err
@@ -269,7 +283,7 @@ func (s *Store) Report(ctx context.Context, from, to time.Time, opts ReportOptio
 		weak = append(weak, &w)
 		return nil
 	}); err != nil {
-		return Report{}, fmt.Errorf("store: report: weak matches: %w", err)
+		return err
 	}
 	slices.SortStableFunc(weak, func(a, b *WeakMatch) int {
 		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Score, b.Score))
@@ -277,7 +291,7 @@ func (s *Store) Report(ctx context.Context, from, to time.Time, opts ReportOptio
 	for i := 0; i < len(weak) && i < opts.MaxWeak; i++ {
 		r.WeakMatches = append(r.WeakMatches, *weak[i])
 	}
-	return r, nil
+	return nil
 }
 
 // eachRow runs query and calls fn for each row with the row's Scan.

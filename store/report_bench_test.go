@@ -19,9 +19,7 @@ func BenchmarkReport100k(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer s.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error)
-	go func() { done <- s.Run(ctx) }()
+	stop := run(b, s)
 	words := []string{"massage", "back", "pain", "cost", "insurance", "pregnant", "knee", "neck", "sleep", "hot", "stone", "clinic", "hours", "open", "price", "deep", "tissue", "safe", "often", "week", "child", "elderly", "shoulder", "hip", "sciatica", "stretch", "oil", "cream", "booking", "cancel"}
 	r := rand.New(rand.NewSource(1))
 	now := time.Now()
@@ -37,8 +35,7 @@ func BenchmarkReport100k(b *testing.B) {
 	for s.Stats().Written+s.Stats().Dropped < n {
 		time.Sleep(20 * time.Millisecond)
 	}
-	cancel()
-	<-done
+	stop()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		start := time.Now()

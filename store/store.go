@@ -25,6 +25,7 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 
 	"faqbot/bot"
+	"faqbot/internal/defaults"
 )
 
 // Drivers accepted in Config.Driver.
@@ -230,27 +231,13 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 }
 
 func (c Config) withDefaults() Config {
-	if c.Retention <= 0 {
-		c.Retention = DefaultRetention
-	}
-	if c.BatchSize <= 0 {
-		c.BatchSize = DefaultBatchSize
-	}
-	if c.FlushInterval <= 0 {
-		c.FlushInterval = DefaultFlushInterval
-	}
-	if c.BufferSize <= 0 {
-		c.BufferSize = DefaultBufferSize
-	}
-	if c.ShutdownTimeout <= 0 {
-		c.ShutdownTimeout = DefaultShutdownTimeout
-	}
-	if c.WriteTimeout <= 0 {
-		c.WriteTimeout = DefaultWriteTimeout
-	}
-	if c.PurgeInterval <= 0 {
-		c.PurgeInterval = DefaultPurgeInterval
-	}
+	defaults.Positive(&c.Retention, DefaultRetention)
+	defaults.Positive(&c.BatchSize, DefaultBatchSize)
+	defaults.Positive(&c.FlushInterval, DefaultFlushInterval)
+	defaults.Positive(&c.BufferSize, DefaultBufferSize)
+	defaults.Positive(&c.ShutdownTimeout, DefaultShutdownTimeout)
+	defaults.Positive(&c.WriteTimeout, DefaultWriteTimeout)
+	defaults.Positive(&c.PurgeInterval, DefaultPurgeInterval)
 	if c.Logger == nil {
 		c.Logger = slog.Default()
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"faqbot/bot"
+	"faqbot/internal/testrun"
 )
 
 // envPostgres names the PostgreSQL server the tests run against, as a URL
@@ -45,7 +46,7 @@ func eachBackend(t *testing.T, test func(t *testing.T, newDSN func(t *testing.T)
 
 // pgSchema creates an empty schema for one test and returns base with its
 // search_path pointing there.
-func pgSchema(t *testing.T, base string) string {
+func pgSchema(t testing.TB, base string) string {
 	t.Helper()
 	ctx := context.Background()
 	conn, err := pgx.Connect(ctx, base)
@@ -99,27 +100,9 @@ func openStore(t *testing.T, cfg Config) *Store {
 
 // run starts s.Run and returns a stop function that cancels it and checks
 // that it returns nil within the shutdown timeout.
-func run(t *testing.T, s *Store) (stop func()) {
+func run(t testing.TB, s *Store) (stop func()) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.Run(ctx) }()
-	var once sync.Once
-	stop = func() {
-		once.Do(func() {
-			cancel()
-			select {
-			case err := <-done:
-				if err != nil {
-					t.Errorf("Run: %v", err)
-				}
-			case <-time.After(s.cfg.ShutdownTimeout + s.cfg.WriteTimeout + 5*time.Second):
-				t.Fatal("Run did not return after its context was canceled")
-			}
-		})
-	}
-	t.Cleanup(stop)
-	return stop
+	return testrun.Start(t, "Run", s.cfg.ShutdownTimeout+s.cfg.WriteTimeout+5*time.Second, s.Run).Stop
 }
 
 // waitFor polls cond until it holds or 15s pass.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"faqbot/bot"
+	"faqbot/internal/testrun"
 )
 
 // checkReply asserts a rendered message body carries the matched question,
@@ -499,18 +500,8 @@ func TestHungHandshakeIsBounded(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- ad.Run(ctx) }()
+	run := testrun.Start(t, "Run during a hung handshake", cfg.ShutdownTimeout+time.Second, ad.Run)
 	f.waitCalls(t, "GET /api/v9/gateway", 2)
 	time.Sleep(50 * time.Millisecond) // let the dial reach the hung READY read (not an assertion)
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("Run after cancel = %v, want nil", err)
-		}
-	case <-time.After(cfg.ShutdownTimeout + time.Second):
-		t.Fatal("Run did not return after cancel during a hung handshake")
-	}
+	run.Stop()
 }

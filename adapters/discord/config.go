@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"faqbot/internal/defaults"
 )
 
 // ShardAuto as Config.ShardCount asks Discord (GET /gateway/bot) for the
@@ -132,16 +134,16 @@ func (c *Config) validate() (ed25519.PublicKey, *url.URL, error) {
 		return nil, nil, errors.New("discord: token is empty (set FAQBOT_DISCORD_TOKEN)")
 	}
 	c.Token = strings.TrimPrefix(strings.TrimSpace(c.Token), "Bot ")
-	orDefault(&c.ShutdownTimeout, DefaultShutdownTimeout)
-	orDefault(&c.DeferAfter, DefaultDeferAfter)
+	defaults.Positive(&c.ShutdownTimeout, DefaultShutdownTimeout)
+	defaults.Positive(&c.DeferAfter, DefaultDeferAfter)
 	if c.DeferAfter >= 2500*time.Millisecond {
 		return nil, nil, fmt.Errorf("discord: defer_after %v must be under 2.5s (Discord's 3s interaction limit)", c.DeferAfter)
 	}
-	orDefault(&c.AnswerTimeout, DefaultAnswerTimeout)
-	orDefault(&c.OpenTimeout, DefaultOpenTimeout)
-	orDefault(&c.IdentifyInterval, DefaultIdentifyInterval)
-	orDefault(&c.Workers, DefaultWorkers)
-	orDefault(&c.QueueSize, DefaultQueueSize)
+	defaults.Positive(&c.AnswerTimeout, DefaultAnswerTimeout)
+	defaults.Positive(&c.OpenTimeout, DefaultOpenTimeout)
+	defaults.Positive(&c.IdentifyInterval, DefaultIdentifyInterval)
+	defaults.Positive(&c.Workers, DefaultWorkers)
+	defaults.Positive(&c.QueueSize, DefaultQueueSize)
 	c.Interactions.Path = cmp.Or(c.Interactions.Path, DefaultInteractionsPath)
 	switch {
 	case c.ShardCount == ShardAuto:
@@ -182,11 +184,4 @@ func (c *Config) validate() (ed25519.PublicKey, *url.URL, error) {
 		return nil, nil, errors.New("discord: gateway disabled and no interactions endpoint configured")
 	}
 	return key, base, nil
-}
-
-// orDefault sets *v to def when it is zero or negative.
-func orDefault[T int | time.Duration](v *T, def T) {
-	if *v <= 0 {
-		*v = def
-	}
 }

@@ -20,6 +20,7 @@ import (
 
 	"faqbot/bot"
 	"faqbot/bot/bottest"
+	"faqbot/internal/testrun"
 )
 
 // The fake Discord: REST under /api/v9 (httptest) and a websocket gateway at
@@ -475,25 +476,25 @@ func startFull(t *testing.T, ans *fakeAnswerer, fmod func(*fakeDiscord), mod fun
 	if mod != nil {
 		mod(&cfg)
 	}
+	h := &harness{f: f, ans: ans}
+	h.ad, h.logs, h.conn = runAdapter(t, f, cfg, ans)
+	return h
+}
+
+// runAdapter runs an adapter with cfg and ans against f until the test
+// ends, and waits for it to be ready; conn is the first gateway connection
+// (nil with DisableGateway). At cleanup it stops Run, checks that it
+// returned nil in time and that the logs never show the token, and prints
+// the logs of a failed test.
+func runAdapter(t *testing.T, f *fakeDiscord, cfg Config, ans Answerer) (*Adapter, *syncBuffer, *fakeConn) {
+	t.Helper()
 	logs := &syncBuffer{}
 	ad, err := New(cfg, ans, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
 	if err != nil {
 		t.Fatalf("New: %v", err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- ad.Run(ctx) }()
-	h := &harness{f: f, ans: ans, ad: ad, logs: logs}
+	// Registered first, so it runs after Run has stopped.
 	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("Run: %v", err)
-			}
-		case <-time.After(cfg.ShutdownTimeout + 2*time.Second):
-			t.Errorf("Run did not return within %v of cancel", cfg.ShutdownTimeout+2*time.Second)
-		}
 		if strings.Contains(logs.String(), "test-token") {
 			t.Errorf("logs contain the token")
 		}
@@ -501,17 +502,19 @@ func startFull(t *testing.T, ans *fakeAnswerer, fmod func(*fakeDiscord), mod fun
 			t.Logf("adapter logs:\n%s", logs.String())
 		}
 	})
+	run := testrun.Start(t, "Run", cfg.ShutdownTimeout+2*time.Second, ad.Run)
+	var conn *fakeConn
 	if !cfg.DisableGateway {
-		h.conn = f.nextConn(t)
+		conn = f.nextConn(t)
 	}
 	select {
 	case <-ad.ready:
-	case err := <-done:
-		t.Fatalf("Run returned during start-up: %v", err)
+	case <-run.Done():
+		t.Fatalf("Run returned during start-up: %v", run.Err())
 	case <-time.After(10 * time.Second):
 		t.Fatal("adapter not running within 10s")
 	}
-	return h
+	return ad, logs, conn
 }
 
 func user(id string) map[string]any {

@@ -16,19 +16,7 @@ import (
 // when priv is nil).
 func signedPost(t *testing.T, url string, priv ed25519.PrivateKey, body string) (int, map[string]any) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := "1700000000"
-	sig := make([]byte, ed25519.SignatureSize)
-	if priv != nil {
-		sig = ed25519.Sign(priv, []byte(ts+body))
-	}
-	req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(sig))
-	req.Header.Set("X-Signature-Timestamp", ts)
-	req.Header.Set("Content-Type", "application/json")
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := http.DefaultClient.Do(signedRequest(t, url, priv, body))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,6 +29,44 @@ func signedPost(t *testing.T, url string, priv ed25519.PrivateKey, body string) 
 		}
 	}
 	return resp.StatusCode, m
+}
+
+// signedRequest is the POST of body to url, signed with priv (or with a bad
+// signature when priv is nil) as Discord signs it.
+func signedRequest(t *testing.T, url string, priv ed25519.PrivateKey, body string) *http.Request {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := "1700000000"
+	sig := make([]byte, ed25519.SignatureSize)
+	if priv != nil {
+		sig = ed25519.Sign(priv, []byte(ts+body))
+	}
+	req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(sig))
+	req.Header.Set("X-Signature-Timestamp", ts)
+	req.Header.Set("Content-Type", "application/json")
+	return req
+}
+
+// startInteractions runs an adapter with the gateway off whose answers
+// take delay and are deferred after deferAfter, behind a test server of
+// its interactions endpoint; priv signs the requests it accepts.
+func startInteractions(t *testing.T, delay, deferAfter time.Duration) (*harness, *httptest.Server, ed25519.PrivateKey) {
+	t.Helper()
+	pub, priv, err := ed25519.GenerateKey(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := start(t, &fakeAnswerer{delay: delay}, func(c *Config) {
+		c.DisableGateway = true
+		c.Interactions.PublicKey = hex.EncodeToString(pub)
+		c.DeferAfter = deferAfter
+	})
+	srv := httptest.NewServer(h.ad.InteractionsHandler())
+	t.Cleanup(srv.Close)
+	return h, srv, priv
 }
 
 func mustJSON(t *testing.T, v any) string {
@@ -130,14 +156,7 @@ func TestHTTPInteractionsEndpoint(t *testing.T) {
 
 func TestHTTPInteractionDeferred(t *testing.T) {
 	t.Parallel()
-	pub, priv, _ := ed25519.GenerateKey(nil)
-	h := start(t, &fakeAnswerer{delay: 200 * time.Millisecond}, func(c *Config) {
-		c.DisableGateway = true
-		c.Interactions.PublicKey = hex.EncodeToString(pub)
-		c.DeferAfter = 20 * time.Millisecond
-	})
-	srv := httptest.NewServer(h.ad.InteractionsHandler())
-	defer srv.Close()
+	h, srv, priv := startInteractions(t, 200*time.Millisecond, 20*time.Millisecond)
 	ask := mustJSON(t, slash("9101", "123", "ask", map[string]any{"name": "question", "type": 3, "value": "sprain"}))
 	code, m := signedPost(t, srv.URL, priv, ask)
 	if code != http.StatusOK || m["type"] != float64(5) {
@@ -152,22 +171,9 @@ func TestHTTPInteractionDeferred(t *testing.T) {
 // and the answer is dropped.
 func TestHTTPInteractionClientGone(t *testing.T) {
 	t.Parallel()
-	pub, priv, _ := ed25519.GenerateKey(nil)
-	h := start(t, &fakeAnswerer{delay: 300 * time.Millisecond}, func(c *Config) {
-		c.DisableGateway = true
-		c.Interactions.PublicKey = hex.EncodeToString(pub)
-		c.DeferAfter = 200 * time.Millisecond
-	})
-	srv := httptest.NewServer(h.ad.InteractionsHandler())
-	defer srv.Close()
+	h, srv, priv := startInteractions(t, 300*time.Millisecond, 200*time.Millisecond)
 	body := mustJSON(t, slash("9201", "123", "ask", map[string]any{"name": "question", "type": 3, "value": "sprain"}))
-	req, err := http.NewRequest(http.MethodPost, srv.URL, strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := "1700000000"
-	req.Header.Set("X-Signature-Ed25519", hex.EncodeToString(ed25519.Sign(priv, []byte(ts+body))))
-	req.Header.Set("X-Signature-Timestamp", ts)
+	req := signedRequest(t, srv.URL, priv, body)
 	client := &http.Client{Timeout: 50 * time.Millisecond}
 	if resp, err := client.Do(req); err == nil {
 		resp.Body.Close()

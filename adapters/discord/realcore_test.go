@@ -2,11 +2,9 @@ package discord
 
 import (
 	"context"
-	"log/slog"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"faqbot/bot"
 	"faqbot/bot/bottest/realcore"
@@ -18,8 +16,8 @@ import (
 // gateway and REST API.
 
 const (
-	realChronicQ = "How can I tell if my back pain is chronic?"
-	realUrgentQ  = "back pain with fever"
+	realChronicQ = realcore.ChronicQ
+	realUrgentQ  = realcore.UrgentQ
 )
 
 // realCore is the real *bot.Bot over the bundled content.
@@ -32,39 +30,7 @@ func startReal(t *testing.T, ans Answerer) (*fakeDiscord, *fakeConn) {
 	t.Helper()
 	f := newFakeDiscord(t)
 	cfg := testConfig(f)
-	logs := &syncBuffer{}
-	ad, err := New(cfg, ans, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug})))
-	if err != nil {
-		t.Fatalf("New: %v", err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- ad.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("Run: %v", err)
-			}
-		case <-time.After(cfg.ShutdownTimeout + 2*time.Second):
-			t.Errorf("Run did not return within %v of cancel", cfg.ShutdownTimeout+2*time.Second)
-		}
-		if strings.Contains(logs.String(), "test-token") {
-			t.Errorf("logs contain the token")
-		}
-		if t.Failed() {
-			t.Logf("adapter logs:\n%s", logs.String())
-		}
-	})
-	conn := f.nextConn(t)
-	select {
-	case <-ad.ready:
-	case err := <-done:
-		t.Fatalf("Run returned during start-up: %v", err)
-	case <-time.After(10 * time.Second):
-		t.Fatal("adapter not running within 10s")
-	}
+	_, _, conn := runAdapter(t, f, cfg, ans)
 	return f, conn
 }
 

@@ -17,8 +17,8 @@ import (
 
 	"faqbot/adapters/httpapi"
 	"faqbot/bot"
+	"faqbot/bot/bottest/realcore"
 	"faqbot/internal/browsertest"
-	"faqbot/search"
 )
 
 // The tests in this file drive a real headless Chromium (Debian's chromium
@@ -55,15 +55,7 @@ func (l *feedbackLog) all() []bot.Feedback {
 func realServer(t *testing.T, rec bot.Recorder) *httptest.Server {
 	t.Helper()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	lib, _, err := search.OpenLibrary(search.LibraryConfig{Paths: []string{"../../content"}, Logger: quiet})
-	if err != nil {
-		t.Fatalf("OpenLibrary: %v", err)
-	}
-	t.Cleanup(func() { lib.Close() })
-	core, err := bot.New(lib.Index(), nil, bot.Config{MinConfidence: search.DefaultRanker().MinConfidence}, bot.WithLogger(quiet), bot.WithRecorder(rec))
-	if err != nil {
-		t.Fatalf("bot.New: %v", err)
-	}
+	core := realcore.New(t, "../../content", bot.WithRecorder(rec))
 	s, err := httpapi.New(httpapi.Config{Web: httpapi.Web{Enabled: true, Title: "Back pain help", Disclaimer: core.Config().Disclaimer}}, core, nil, quiet)
 	if err != nil {
 		t.Fatalf("httpapi.New: %v", err)
@@ -77,83 +69,62 @@ func realServer(t *testing.T, rec bot.Recorder) *httptest.Server {
 func nth(n int) string { return fmt.Sprintf("#log > article:nth-of-type(%d)", n) }
 
 // page wraps a browser tab with helpers that fail the test.
-type page struct {
-	t   *testing.T
-	ctx context.Context
-}
-
-// do runs steps; what names them in a failure.
-func (p page) do(what string, steps ...chromedp.Action[chromedp.Void]) {
-	p.t.Helper()
-	if err := chromedp.Do(p.ctx, steps...); err != nil {
-		p.t.Fatalf("%s: %v", what, err)
-	}
-}
-
-// text is the visible text of the first element matching the CSS selector.
-func (p page) text(sel string) string {
-	p.t.Helper()
-	s, err := chromedp.Run(p.ctx, chromedp.Text(chromedp.CSS(sel)))
-	if err != nil {
-		p.t.Fatalf("text of %s: %v", sel, err)
-	}
-	return s
-}
+type page struct{ browsertest.Page }
 
 // eval evaluates a JavaScript expression.
 func eval[T any](p page, js string) T {
-	p.t.Helper()
-	v, err := chromedp.Run(p.ctx, chromedp.Evaluate[T](js))
+	p.T.Helper()
+	v, err := chromedp.Run(p.Ctx, chromedp.Evaluate[T](js))
 	if err != nil {
-		p.t.Fatalf("evaluate %s: %v", js, err)
+		p.T.Fatalf("evaluate %s: %v", js, err)
 	}
 	return v
 }
 
 // waitFor polls a JavaScript condition until it holds.
 func (p page) waitFor(js string) {
-	p.t.Helper()
-	if _, err := chromedp.Run(p.ctx, chromedp.Poll[bool](js)); err != nil {
-		p.t.Fatalf("wait for %s: %v", js, err)
+	p.T.Helper()
+	if _, err := chromedp.Run(p.Ctx, chromedp.Poll[bool](js)); err != nil {
+		p.T.Fatalf("wait for %s: %v", js, err)
 	}
 }
 
 // chronicQuestion is answered by a FAQ entry of the bundled content that
 // has related questions.
-const chronicQuestion = "How can I tell if my back pain is chronic?"
+const chronicQuestion = realcore.ChronicQ
 
 func TestBrowserChat(t *testing.T) {
 	rec := &feedbackLog{}
 	ts := realServer(t, rec)
-	p := page{t, browser(t, 30*time.Second)}
+	p := page{browsertest.Page{T: t, Ctx: browser(t, 30*time.Second)}}
 	disclaimer := bot.DefaultConfig().Disclaimer
 
-	p.do("ask",
+	p.Do("ask",
 		chromedp.Navigate(ts.URL+"/"),
 		chromedp.WaitVisible(chromedp.ID("q")),
 		chromedp.SendKeys(chromedp.ID("q"), chronicQuestion+kb.Enter),
 		chromedp.WaitVisible(chromedp.CSS(nth(1)+" .understood")),
 	)
-	if got, want := p.text(nth(1)+" .understood"), "I understood: "+chronicQuestion; got != want {
+	if got, want := p.Text(nth(1)+" .understood"), "I understood: "+chronicQuestion; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
-	if got := p.text(nth(1) + " .disclaimer"); got != disclaimer {
+	if got := p.Text(nth(1) + " .disclaimer"); got != disclaimer {
 		t.Errorf("got disclaimer %q, want %q", got, disclaimer)
 	}
 	if got := eval[string](p, `document.getElementById('log').getAttribute('aria-live')`); got != "polite" {
 		t.Errorf("got aria-live %q on the log, want polite", got)
 	}
-	related := p.text(nth(1) + " .choices button")
+	related := p.Text(nth(1) + " .choices button")
 	if related == "" {
 		t.Fatal("no related-question button under the answer")
 	}
 
 	// A related question: its answer lands in the live region.
-	p.do("related question",
+	p.Do("related question",
 		chromedp.Click(chromedp.CSS(nth(1)+" .choices button")),
 		chromedp.WaitVisible(chromedp.CSS(nth(2)+" .understood")),
 	)
-	if got, want := p.text(nth(2)+" .understood"), "I understood: "+related; got != want {
+	if got, want := p.Text(nth(2)+" .understood"), "I understood: "+related; got != want {
 		t.Errorf("after the related button: got %q, want %q", got, want)
 	}
 	if !eval[bool](p, `(function(){var c=document.querySelector('#log[aria-live]').lastElementChild;return c.tagName==='ARTICLE'&&c.querySelector('.understood').textContent.indexOf(`+jsQuote(related)+`)>0&&c.querySelector('.disclaimer')!==null})()`) {
@@ -162,18 +133,18 @@ func TestBrowserChat(t *testing.T) {
 	p.waitFor(`document.activeElement && document.activeElement.id === 'q'`)
 
 	// 👍 reaches the core's recorder.
-	p.do("feedback", chromedp.Click(chromedp.CSS(nth(2)+` .feedback button[aria-label="Yes, helpful"]`)))
+	p.Do("feedback", chromedp.Click(chromedp.CSS(nth(2)+` .feedback button[aria-label="Yes, helpful"]`)))
 	p.waitFor(`document.querySelector('` + nth(2) + ` .feedback').textContent.indexOf('Thanks') >= 0`)
 	if fs := rec.all(); len(fs) != 1 || !fs[0].Helpful || fs[0].Platform != "http" || fs[0].EntryID == "" {
 		t.Errorf("recorded feedback: got %+v, want one 👍 from http", fs)
 	}
 
 	// An urgent reply: emergency text first, no buttons.
-	p.do("urgent",
+	p.Do("urgent",
 		chromedp.SendKeys(chromedp.ID("q"), "back pain with fever"+kb.Enter),
 		chromedp.WaitVisible(chromedp.CSS("#log > article.urgent")),
 	)
-	first, body := p.text("#log > article.urgent p"), p.text("#log > article.urgent")
+	first, body := p.Text("#log > article.urgent p"), p.Text("#log > article.urgent")
 	if !strings.Contains(first, "act now") || !strings.Contains(body, "doctor") || !strings.Contains(body, disclaimer) {
 		t.Errorf("urgent reply: got first line %q, body %q; want the alert, the emergency text and the disclaimer", first, body)
 	}
@@ -196,10 +167,10 @@ func TestBrowserEscapingAndConsole(t *testing.T) {
 	}
 	ts := httptest.NewServer(s.Handler())
 	defer ts.Close()
-	p := page{t, browser(t, 30*time.Second)}
+	p := page{browsertest.Page{T: t, Ctx: browser(t, 30*time.Second)}}
 
 	// Markup in every field of a reply stays text.
-	p.do("xss reply",
+	p.Do("xss reply",
 		chromedp.Navigate(ts.URL+"/"),
 		chromedp.SendKeys(chromedp.ID("q"), "xss please"+kb.Enter),
 		chromedp.WaitVisible(chromedp.CSS(nth(1)+" .disclaimer")),
@@ -210,7 +181,7 @@ func TestBrowserEscapingAndConsole(t *testing.T) {
 	if title := eval[string](p, `document.title`); title == "pwned" {
 		t.Error("a script from the reply ran")
 	}
-	text := p.text(nth(1))
+	text := p.Text(nth(1))
 	for _, want := range []string{"Title " + xssMarkup, "Answer " + xssMarkup, "Related " + xssMarkup, "Disclaimer " + xssMarkup} {
 		if !strings.Contains(text, want) {
 			t.Errorf("reply text lacks %q as text; got %q", want, text)
@@ -218,7 +189,7 @@ func TestBrowserEscapingAndConsole(t *testing.T) {
 	}
 
 	// The console: sign in, see the status, reindex.
-	p.do("console sign-in",
+	p.Do("console sign-in",
 		chromedp.Navigate(ts.URL+"/admin/"),
 		chromedp.WaitVisible(chromedp.ID("token")),
 		chromedp.SendKeys(chromedp.ID("token"), testToken+kb.Enter),
@@ -227,9 +198,9 @@ func TestBrowserEscapingAndConsole(t *testing.T) {
 	if eval[bool](p, `document.cookie.indexOf('faqbot_admin') >= 0`) {
 		t.Error("the session cookie is readable from JavaScript, want HttpOnly")
 	}
-	p.do("reindex", chromedp.Click(chromedp.ID("reindex")))
+	p.Do("reindex", chromedp.Click(chromedp.ID("reindex")))
 	p.waitFor(`document.getElementById('msg').textContent.indexOf('Reindexed') === 0`)
-	if msg := p.text("#msg"); msg != "Reindexed: 42 entries." || f.reindexes.Load() != 1 {
+	if msg := p.Text("#msg"); msg != "Reindexed: 42 entries." || f.reindexes.Load() != 1 {
 		t.Errorf("reindex from the console: got message %q and %d reindexes, want one", msg, f.reindexes.Load())
 	}
 }

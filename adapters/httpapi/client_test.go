@@ -4,10 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"net"
 	"testing"
 
 	"faqbot/adapters/httpapi"
+	"faqbot/internal/testrun"
 )
 
 func TestClient(t *testing.T) {
@@ -75,15 +75,9 @@ func TestClientAdminOff(t *testing.T) {
 }
 
 func TestClientNoServer(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close() // nothing listens there now
-
+	addr := testrun.FreeAddr(t)
 	c := &httpapi.Client{BaseURL: "http://" + addr, Token: testToken}
-	_, err = c.Reindex(context.Background())
+	_, err := c.Reindex(context.Background())
 	if !errors.Is(err, httpapi.ErrNoServer) || errors.Is(err, httpapi.ErrRefused) {
 		t.Errorf("no server: got %v, want ErrNoServer and not ErrRefused", err)
 	}

@@ -168,8 +168,7 @@ func (s *Server) handleAccept(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req acceptRequest
-	if status, msg := s.decodeJSON(w, r, &req); status != 0 {
-		writeError(w, status, msg)
+	if !s.readJSON(w, r, &req) {
 		return
 	}
 	if msg := validEntryID(req.EntryID); msg != "" {
@@ -211,8 +210,7 @@ func (s *Server) handleStub(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req stubRequest
-	if status, msg := s.decodeJSON(w, r, &req); status != 0 {
-		writeError(w, status, msg)
+	if !s.readJSON(w, r, &req) {
 		return
 	}
 	if len(req.Questions) == 0 || len(req.Questions) > maxStubQuestions {

@@ -72,14 +72,19 @@ func (f *fakeBot) Answer(ctx context.Context, q bot.Question) (bot.Reply, error)
 	if f.noRecord {
 		return fakeReply(q.Text), nil
 	}
-	f.mu.Lock()
-	f.questions = append(f.questions, q)
-	err := f.answerErr
-	f.mu.Unlock()
-	if err != nil {
+	if err := f.note(func() { f.questions = append(f.questions, q) }); err != nil {
 		return bot.Reply{}, err
 	}
 	return fakeReply(q.Text), nil
+}
+
+// note records a call with add, under the lock, and returns the error the
+// fake answers with.
+func (f *fakeBot) note(add func()) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	add()
+	return f.answerErr
 }
 
 // fakeReply is the fake's answer to text; cheap enough for the load test.
@@ -110,11 +115,7 @@ func fakeReply(text string) bot.Reply {
 // answerEntry answers the fake's entries by ID; "xss" answers with markup
 // in every text field, for the escaping tests.
 func (f *fakeBot) answerEntry(entryID string) (bot.Reply, error) {
-	f.mu.Lock()
-	f.entries = append(f.entries, entryID)
-	err := f.answerErr
-	f.mu.Unlock()
-	if err != nil {
+	if err := f.note(func() { f.entries = append(f.entries, entryID) }); err != nil {
 		return bot.Reply{}, err
 	}
 	switch entryID {

@@ -292,8 +292,7 @@ type feedbackRequest struct {
 // buttons do. It answers 202 with {"status": "recorded"}.
 func (s *Server) handleFeedback(w http.ResponseWriter, r *http.Request) {
 	var req feedbackRequest
-	if status, msg := s.decodeJSON(w, r, &req); status != 0 {
-		writeError(w, status, msg)
+	if !s.readJSON(w, r, &req) {
 		return
 	}
 	if req.EntryID == nil || req.Helpful == nil {
@@ -341,8 +340,7 @@ func (s *Server) handleExplain(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req explainRequest
-	if status, msg := s.decodeJSON(w, r, &req); status != 0 {
-		writeError(w, status, msg)
+	if !s.readJSON(w, r, &req) {
 		return
 	}
 	q, msg := s.question(req.Question)
@@ -572,6 +570,16 @@ func ParseSince(s string) (time.Duration, error) {
 		return 0, bad
 	}
 	return d, nil
+}
+
+// readJSON is decodeJSON for a handler that answers a bad body with the
+// JSON error and stops: it reports whether v was read.
+func (s *Server) readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
+	status, msg := s.decodeJSON(w, r, v)
+	if status != 0 {
+		writeError(w, status, msg)
+	}
+	return status == 0
 }
 
 // decodeJSON reads one JSON object from a body of at most MaxBodyBytes into

@@ -2,14 +2,14 @@ package httpapi_test
 
 import (
 	"context"
-	"net"
 	"os"
-	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"faqbot/adapters/httpapi"
 	"faqbot/adapters/httpapi/loadtest"
+	"faqbot/internal/testrun"
 )
 
 // serveLocal runs the real Server (with its timeouts) around f on a free
@@ -20,33 +20,18 @@ func serveLocal(tb testing.TB, f *fakeBot) string {
 	if err != nil {
 		tb.Fatalf("New: %v", err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		tb.Fatalf("listen: %v", err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.Serve(ctx, ln) }()
-	tb.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			tb.Errorf("Serve: %v", err)
-		}
-	})
-	return "http://" + ln.Addr().String() + "/v1/ask"
+	addr, _ := testrun.Serve(tb, "Serve", 10*time.Second, s.Serve)
+	return "http://" + addr + "/v1/ask"
 }
 
-// loadWorkers is the number of concurrent clients: FAQBOT_LOAD_WORKERS or 16.
-func loadWorkers(tb testing.TB) int {
-	v := os.Getenv("FAQBOT_LOAD_WORKERS")
-	if v == "" {
-		return 16
+// loadEnv is the load settings of the environment (loadtest.ReadEnv).
+func loadEnv(tb testing.TB) loadtest.Env {
+	tb.Helper()
+	env, err := loadtest.ReadEnv(os.Getenv)
+	if err != nil {
+		tb.Fatal(err)
 	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n <= 0 {
-		tb.Fatalf("FAQBOT_LOAD_WORKERS=%q: want a positive number", v)
-	}
-	return n
+	return env
 }
 
 // BenchmarkAskLoad sends b.N mixed questions to POST /v1/ask over keep-alive
@@ -62,7 +47,7 @@ func BenchmarkAskLoad(b *testing.B) {
 	b.ResetTimer()
 	res, err := loadtest.Run(context.Background(), loadtest.Config{
 		URL:      url,
-		Workers:  loadWorkers(b),
+		Workers:  loadEnv(b).Workers,
 		Requests: b.N,
 		Duration: 2 * time.Minute,
 	})
@@ -83,28 +68,18 @@ func BenchmarkAskLoad(b *testing.B) {
 //	FAQBOT_LOAD=10s go test -run TestLoad -v ./adapters/httpapi/
 //	FAQBOT_LOAD=10s FAQBOT_LOAD_RATE=5000 go test -run TestLoad -v ./adapters/httpapi/
 func TestLoad(t *testing.T) {
-	v := os.Getenv("FAQBOT_LOAD")
-	if v == "" {
+	env := loadEnv(t)
+	if env.Duration == 0 {
 		t.Skip("set FAQBOT_LOAD=10s to run the load test")
-	}
-	d, err := time.ParseDuration(v)
-	if err != nil {
-		t.Fatalf("FAQBOT_LOAD=%q: %v", v, err)
 	}
 	f := newFakeBot()
 	f.noRecord = true
 	url := serveLocal(t, f)
-	var rate float64
-	if v := os.Getenv("FAQBOT_LOAD_RATE"); v != "" {
-		if rate, err = strconv.ParseFloat(v, 64); err != nil || rate <= 0 {
-			t.Fatalf("FAQBOT_LOAD_RATE=%q: want a positive number", v)
-		}
-	}
-	res, err := loadtest.Run(context.Background(), loadtest.Config{URL: url, Workers: loadWorkers(t), Duration: d, Rate: rate})
+	res, err := loadtest.Run(context.Background(), loadtest.Config{URL: url, Workers: env.Workers, Duration: env.Duration, Rate: env.Rate})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("workers=%d rate=%v: %v", loadWorkers(t), rate, res)
+	t.Logf("workers=%d rate=%v: %v", env.Workers, env.Rate, res)
 	if res.Errors > 0 {
 		t.Errorf("got %d errors (first: %s), want none", res.Errors, res.FirstError)
 	}
@@ -130,5 +105,24 @@ func TestLoadSmoke(t *testing.T) {
 	}
 	if _, err := loadtest.Run(context.Background(), loadtest.Config{URL: url}); err == nil {
 		t.Error("Run without Requests or Duration: got nil error, want one")
+	}
+}
+
+// TestLoadEnv: the load settings come from the environment with their
+// defaults, and a value that does not parse is an error naming it.
+func TestLoadEnv(t *testing.T) {
+	env := func(kv map[string]string) func(string) string { return func(k string) string { return kv[k] } }
+	got, err := loadtest.ReadEnv(env(nil))
+	if want := (loadtest.Env{Workers: 16}); err != nil || got != want {
+		t.Errorf("empty environment: got %+v, %v; want %+v", got, err, want)
+	}
+	got, err = loadtest.ReadEnv(env(map[string]string{"FAQBOT_LOAD": "10s", "FAQBOT_LOAD_RATE": "500", "FAQBOT_LOAD_WORKERS": "4"}))
+	if want := (loadtest.Env{Duration: 10 * time.Second, Rate: 500, Workers: 4}); err != nil || got != want {
+		t.Errorf("all set: got %+v, %v; want %+v", got, err, want)
+	}
+	for _, k := range []string{"FAQBOT_LOAD", "FAQBOT_LOAD_RATE", "FAQBOT_LOAD_WORKERS"} {
+		if _, err := loadtest.ReadEnv(env(map[string]string{k: "-1"})); err == nil || !strings.Contains(err.Error(), k) {
+			t.Errorf("%s=-1: got %v, want an error naming it", k, err)
+		}
 	}
 }

@@ -1,9 +1,10 @@
 package httpapi_test
 
 import (
-	"faqbot/internal/browsertest"
 	"testing"
 	"time"
+
+	"faqbot/internal/browsertest"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -17,14 +18,14 @@ import (
 //	FAQBOT_SCREENSHOTS=$PWD/docs/screenshots go test ./adapters/httpapi -run Screenshots -v
 func TestBrowserScreenshots(t *testing.T) {
 	ts := realServer(t, &feedbackLog{})
-	p := page{t, browser(t, 60*time.Second)}
+	p := page{browsertest.Page{T: t, Ctx: browser(t, 60*time.Second)}}
 
-	shoot := func(name string, w, h int64) { browsertest.Screenshot(t, p.ctx, name, w, h) }
+	shoot := func(name string, w, h int64) { browsertest.Screenshot(t, p.Ctx, name, w, h) }
 
 	// The chat page: an answer with its related questions, and an urgent
 	// reply under it.
 	start := time.Now()
-	p.do("ask",
+	p.Do("ask",
 		chromedp.Navigate(ts.URL+"/"),
 		chromedp.WaitVisible(chromedp.ID("q")),
 		chromedp.SendKeys(chromedp.ID("q"), chronicQuestion+kb.Enter),
@@ -36,7 +37,7 @@ func TestBrowserScreenshots(t *testing.T) {
 	if weight <= 0 || weight > 50<<10 {
 		t.Errorf("chat page weighs %.0f bytes, want under 50 KB", weight)
 	}
-	p.do("urgent",
+	p.Do("urgent",
 		chromedp.SendKeys(chromedp.ID("q"), "back pain with fever"+kb.Enter),
 		chromedp.WaitVisible(chromedp.CSS("#log > article.urgent")),
 	)

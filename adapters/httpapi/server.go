@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"errors"
@@ -220,15 +221,9 @@ func (c Config) withDefaults() (Config, error) {
 		return c, err
 	}
 	c.Web = w
-	if c.AdminFailBurst == 0 {
-		c.AdminFailBurst = d.AdminFailBurst
-	}
-	if c.MaxBodyBytes == 0 {
-		c.MaxBodyBytes = d.MaxBodyBytes
-	}
-	if c.MaxQuestionChars == 0 {
-		c.MaxQuestionChars = d.MaxQuestionChars
-	}
+	c.AdminFailBurst = cmp.Or(c.AdminFailBurst, d.AdminFailBurst)
+	c.MaxBodyBytes = cmp.Or(c.MaxBodyBytes, d.MaxBodyBytes)
+	c.MaxQuestionChars = cmp.Or(c.MaxQuestionChars, d.MaxQuestionChars)
 	durations := []struct {
 		name string
 		v    *time.Duration

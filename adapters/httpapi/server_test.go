@@ -17,6 +17,7 @@ import (
 
 	"faqbot/adapters/httpapi"
 	"faqbot/bot"
+	"faqbot/internal/testrun"
 )
 
 const testToken = "s3cret-admin-token-for-tests-0123456789"
@@ -371,20 +372,13 @@ func TestNew(t *testing.T) {
 func TestRunShutsDownCleanly(t *testing.T) {
 	f := newFakeBot()
 	// Find a free port, then let Run listen on it.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := testrun.FreeAddr(t)
 
 	s, err := httpapi.New(httpapi.Config{Listen: addr, ShutdownTimeout: 2 * time.Second}, f, f, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.Run(ctx) }()
+	run := testrun.Start(t, "Run", 5*time.Second, s.Run)
 
 	var status int
 	for i := 0; i < 100; i++ {
@@ -399,15 +393,7 @@ func TestRunShutsDownCleanly(t *testing.T) {
 	if status != 200 {
 		t.Fatalf("got healthz status %d, want 200", status)
 	}
-	cancel()
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("Run after cancel: got %v, want nil", err)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("Run did not return after cancel")
-	}
+	run.Stop()
 	if _, err := http.Get("http://" + addr + "/healthz"); err == nil {
 		t.Error("server still answers after Run returned")
 	}
@@ -432,20 +418,7 @@ func TestSlowClient(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.Serve(ctx, ln) }()
-	defer func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Serve: %v", err)
-		}
-	}()
-	addr := ln.Addr().String()
+	addr, _ := testrun.Serve(t, "Serve", 10*time.Second, s.Serve)
 
 	for _, partial := range []string{
 		"POST /v1/ask HTTP/1.1\r\nHost: x\r\n", // headers never end

@@ -174,8 +174,7 @@ func (s *Server) handleSession(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		var req signInRequest
-		if status, msg := s.decodeJSON(w, r, &req); status != 0 {
-			writeError(w, status, msg)
+		if !s.readJSON(w, r, &req) {
 			return
 		}
 		got := sha256.Sum256([]byte(req.Token))

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -13,6 +12,7 @@ import (
 	"time"
 
 	"faqbot/adapters/httpapi"
+	"faqbot/internal/testrun"
 )
 
 // TestAdminThrottle: after AdminFailBurst failed attempts an address gets
@@ -158,15 +158,8 @@ func TestReportTimeout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- s.Serve(ctx, ln) }()
-	defer func() { cancel(); <-done }()
-	base := "http://" + ln.Addr().String()
+	addr, _ := testrun.Serve(t, "Serve", 10*time.Second, s.Serve)
+	base := "http://" + addr
 	auth := map[string]string{"Authorization": "Bearer " + testToken}
 
 	start := time.Now()

@@ -18,6 +18,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	"faqbot/bot"
+	"faqbot/bot/bottest"
 )
 
 func keyboard(t *testing.T, c call) [][]tgbotapi.InlineKeyboardButton {
@@ -81,9 +82,7 @@ func TestPrivateQuestionAnswered(t *testing.T) {
 			t.Errorf("setMyCommands %s lacks %s", cmds, c)
 		}
 	}
-	if n := len(f.callsOf("deleteWebhook")); n != 1 {
-		t.Errorf("deleteWebhook calls = %d, want 1", n)
-	}
+	f.wantCalls(t, "deleteWebhook", 1)
 	st := waitStats(t, r.a, "Sent 1", func(s Stats) bool { return s.Sent == 1 })
 	if st != (Stats{Received: 1, Sent: 1}) {
 		t.Errorf("stats %+v, want only Received 1 and Sent 1", st)
@@ -128,9 +127,7 @@ func TestGroupChatterIgnoredMentionAndAskAnswered(t *testing.T) {
 		t.Errorf("/topics text %q lacks the disclaimer", topics.form.Get("text"))
 	}
 	time.Sleep(20 * time.Millisecond) // nothing else may arrive
-	if n := len(f.callsOf("sendMessage")); n != 5 {
-		t.Errorf("sendMessage calls = %d, want 5", n)
-	}
+	f.wantCalls(t, "sendMessage", 5)
 }
 
 func TestRelatedQuestionButtonAnswered(t *testing.T) {
@@ -175,9 +172,7 @@ func TestFeedbackAcknowledged(t *testing.T) {
 	if got := ans.Feedback(); !slices.Equal(got, want) {
 		t.Errorf("feedback %+v, want %+v", got, want)
 	}
-	if n := len(f.callsOf("sendMessage")); n != 0 {
-		t.Errorf("sendMessage calls = %d, want 0", n)
-	}
+	f.wantCalls(t, "sendMessage", 0)
 }
 
 func TestInlineQueryAnswered(t *testing.T) {
@@ -292,9 +287,7 @@ func TestStatsGivenUpReplies(t *testing.T) {
 	if want := (Stats{Received: 2, Dropped: 2, APIErrors: 1 + 3}); st != want {
 		t.Errorf("stats %+v, want %+v (one 403, three 500s)", st, want)
 	}
-	if n := len(f.callsOf("sendMessage")); n != 4 {
-		t.Errorf("sendMessage calls = %d, want 4", n)
-	}
+	f.wantCalls(t, "sendMessage", 4)
 }
 
 // TestStatsChatIntervalDefersBurst: three questions in one chat get three
@@ -350,6 +343,34 @@ func TestStatsCountFailuresOfEveryMethod(t *testing.T) {
 	}
 }
 
+// webhookAddr waits for r's webhook server and returns its address.
+func webhookAddr(t *testing.T, r *running) string {
+	t.Helper()
+	p := bottest.Eventually(t, "the webhook server started", r.a.webhookAddr.Load, func(p *string) bool { return p != nil })
+	return *p
+}
+
+// postUpdate posts a private message from user 42 as update id to the
+// webhook at addr, with secret in its header unless it is empty, and
+// returns the status.
+func postUpdate(t *testing.T, addr, secret string, id int, text string) int {
+	t.Helper()
+	u := privateMsg(42, text)
+	u["update_id"] = id
+	body, _ := json.Marshal(u)
+	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/tg/hook", strings.NewReader(string(body)))
+	req.Header.Set("Content-Type", "application/json")
+	if secret != "" {
+		req.Header.Set(secretHeader, secret)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("post: %v", err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
 func TestWebhookWrongSecretRejected(t *testing.T) {
 	f := newFakeTG(t)
 	ans := &fakeAnswerer{}
@@ -360,33 +381,10 @@ func TestWebhookWrongSecretRejected(t *testing.T) {
 	if reg.form.Get("url") != "https://bot.example.test/tg/hook" || reg.form.Get("secret_token") != "s3cret-Token" {
 		t.Errorf("setWebhook %v", reg.form)
 	}
-	var addr string
-	deadline := time.Now().Add(5 * time.Second)
-	for addr == "" {
-		if p := r.a.webhookAddr.Load(); p != nil {
-			addr = *p
-		} else if time.Now().After(deadline) {
-			t.Fatal("webhook server did not start")
-		} else {
-			time.Sleep(time.Millisecond)
-		}
-	}
+	addr := webhookAddr(t, r)
 	post := func(secret string, id int, text string) int {
 		t.Helper()
-		u := privateMsg(42, text)
-		u["update_id"] = id
-		body, _ := json.Marshal(u)
-		req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/tg/hook", strings.NewReader(string(body)))
-		req.Header.Set("Content-Type", "application/json")
-		if secret != "" {
-			req.Header.Set(secretHeader, secret)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatalf("post: %v", err)
-		}
-		resp.Body.Close()
-		return resp.StatusCode
+		return postUpdate(t, addr, secret, id, text)
 	}
 	if got := post("wrong", 1, "forged question"); got != http.StatusUnauthorized {
 		t.Errorf("wrong secret: status %d, want 401", got)
@@ -405,9 +403,7 @@ func TestWebhookWrongSecretRejected(t *testing.T) {
 	if got := ans.texts(); !slices.Equal(got, []string{"real question"}) {
 		t.Errorf("questions %q, want only the authenticated one, once", got)
 	}
-	if n := len(f.callsOf("sendMessage")); n != 1 {
-		t.Errorf("sendMessage calls = %d, want 1", n)
-	}
+	f.wantCalls(t, "sendMessage", 1)
 	if n := len(f.callsOf("getUpdates")); n != 0 {
 		t.Errorf("getUpdates calls in webhook mode = %d, want 0", n)
 	}
@@ -440,29 +436,11 @@ func TestWebhookClaim(t *testing.T) {
 		c.Webhook = Webhook{URL: "https://bot.example.test/tg/hook", Listen: "127.0.0.1:0", Secret: "s3cret-Token"}
 		c.Claim = claim
 	})
-	deadline := time.Now().Add(5 * time.Second)
-	for r.a.webhookAddr.Load() == nil {
-		if time.Now().After(deadline) {
-			t.Fatal("webhook server did not start")
-		}
-		time.Sleep(time.Millisecond)
-	}
-	addr := *r.a.webhookAddr.Load()
+	addr := webhookAddr(t, r)
 	post := func(id int, text string) {
 		t.Helper()
-		u := privateMsg(42, text)
-		u["update_id"] = id
-		body, _ := json.Marshal(u)
-		req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/tg/hook", strings.NewReader(string(body)))
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set(secretHeader, "s3cret-Token")
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatalf("post: %v", err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("post %d: status %d", id, resp.StatusCode)
+		if status := postUpdate(t, addr, "s3cret-Token", id, text); status != http.StatusOK {
+			t.Fatalf("post %d: status %d", id, status)
 		}
 	}
 	post(10, "claimed elsewhere")
@@ -674,12 +652,7 @@ func TestNewErrors(t *testing.T) {
 
 func TestRunReturnsErrorWhenTokenRevoked(t *testing.T) {
 	f := newFakeTG(t)
-	f.setIntercept(func(method string, _ url.Values) (int, string, bool) {
-		if method == "getUpdates" {
-			return http.StatusUnauthorized, `{"ok":false,"error_code":401,"description":"Unauthorized"}`, true
-		}
-		return 0, "", false
-	})
+	f.fail("getUpdates", http.StatusUnauthorized, `{"ok":false,"error_code":401,"description":"Unauthorized"}`)
 	r := start(t, f, &fakeAnswerer{}, nil)
 	select {
 	case <-r.done:
@@ -696,12 +669,7 @@ func TestRunReturnsErrorWhenTokenRevoked(t *testing.T) {
 // admin command are logged without the user's ID.
 func TestLogsCarryNoUserIDs(t *testing.T) {
 	f := newFakeTG(t)
-	f.setIntercept(func(method string, _ url.Values) (int, string, bool) {
-		if method == "answerCallbackQuery" {
-			return http.StatusBadRequest, `{"ok":false,"error_code":400,"description":"Bad Request: query is too old"}`, true
-		}
-		return 0, "", false
-	})
+	f.fail("answerCallbackQuery", http.StatusBadRequest, `{"ok":false,"error_code":400,"description":"Bad Request: query is too old"}`)
 	r := start(t, f, gated(&fakeAnswerer{}, bot.Policy{Reindex: func(context.Context, string) (string, error) { return "", errors.New("disk full") }}),
 		func(c *Config) { c.AdminIDs = []int64{7} })
 	const g, uid = -100555, 880000123

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"faqbot/internal/defaults"
 )
 
 // Config holds the adapter's settings as plain values. Zero values mean the
@@ -169,39 +171,19 @@ func (c Config) withDefaults() (Config, error) {
 	if u, err := url.Parse(fmt.Sprintf(c.APIEndpoint, "TOKEN", "getMe")); err != nil || u.Host == "" || (u.Scheme != "http" && u.Scheme != "https") {
 		return c, fmt.Errorf("telegram: api endpoint %q: not an http(s) URL", c.APIEndpoint)
 	}
-	if c.PollTimeout <= 0 {
-		c.PollTimeout = d.PollTimeout
-	}
+	defaults.Positive(&c.PollTimeout, d.PollTimeout)
 	if c.PollLimit <= 0 || c.PollLimit > 100 {
 		c.PollLimit = d.PollLimit
 	}
-	if c.ChatInterval == 0 {
-		c.ChatInterval = d.ChatInterval
-	}
-	if c.GroupPerMinute == 0 {
-		c.GroupPerMinute = d.GroupPerMinute
-	}
-	if c.GlobalPerSecond == 0 {
-		c.GlobalPerSecond = d.GlobalPerSecond
-	}
-	if c.ShutdownTimeout <= 0 {
-		c.ShutdownTimeout = d.ShutdownTimeout
-	}
-	if c.Workers <= 0 {
-		c.Workers = d.Workers
-	}
-	if c.SendWorkers <= 0 {
-		c.SendWorkers = d.SendWorkers
-	}
-	if c.MaxRetries <= 0 {
-		c.MaxRetries = d.MaxRetries
-	}
-	if c.RetryBackoff <= 0 {
-		c.RetryBackoff = d.RetryBackoff
-	}
-	if c.RequestTimeout <= 0 {
-		c.RequestTimeout = d.RequestTimeout
-	}
+	c.ChatInterval = cmp.Or(c.ChatInterval, d.ChatInterval)
+	c.GroupPerMinute = cmp.Or(c.GroupPerMinute, d.GroupPerMinute)
+	c.GlobalPerSecond = cmp.Or(c.GlobalPerSecond, d.GlobalPerSecond)
+	defaults.Positive(&c.ShutdownTimeout, d.ShutdownTimeout)
+	defaults.Positive(&c.Workers, d.Workers)
+	defaults.Positive(&c.SendWorkers, d.SendWorkers)
+	defaults.Positive(&c.MaxRetries, d.MaxRetries)
+	defaults.Positive(&c.RetryBackoff, d.RetryBackoff)
+	defaults.Positive(&c.RequestTimeout, d.RequestTimeout)
 	c.Texts = c.Texts.withDefaults()
 	if c.Webhook.URL != "" {
 		u, err := url.Parse(c.Webhook.URL)

@@ -108,6 +108,16 @@ func (f *fakeTG) setIntercept(fn func(method string, form url.Values) (int, stri
 	f.intercept = fn
 }
 
+// fail answers every call of method with status and body.
+func (f *fakeTG) fail(method string, status int, body string) {
+	f.setIntercept(func(m string, _ url.Values) (int, string, bool) {
+		if m == method {
+			return status, body, true
+		}
+		return 0, "", false
+	})
+}
+
 func (f *fakeTG) serve(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
 	rest, ok := strings.CutPrefix(r.URL.Path, "/bot"+testToken+"/")
@@ -221,16 +231,15 @@ func (f *fakeTG) callsOf(method string) []call {
 // the deadline.
 func (f *fakeTG) waitCalls(t testing.TB, method string, n int) []call {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		cs := f.callsOf(method)
-		if len(cs) >= n {
-			return cs
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("got %d %s calls, want %d", len(cs), method, n)
-		}
-		time.Sleep(2 * time.Millisecond)
+	return bottest.Eventually(t, fmt.Sprintf("%d %s calls", n, method),
+		func() []call { return f.callsOf(method) }, func(cs []call) bool { return len(cs) >= n })
+}
+
+// wantCalls fails the test unless exactly n calls of method arrived so far.
+func (f *fakeTG) wantCalls(t testing.TB, method string, n int) {
+	t.Helper()
+	if got := len(f.callsOf(method)); got != n {
+		t.Errorf("%s calls = %d, want %d", method, got, n)
 	}
 }
 

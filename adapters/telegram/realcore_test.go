@@ -16,9 +16,9 @@ import (
 // Bot API.
 
 const (
-	chronicQ = "How can I tell if my back pain is chronic?"
-	urgentQ  = "back pain with fever"
-	unknownQ = "Can massage help with knee pain?"
+	chronicQ = realcore.ChronicQ
+	urgentQ  = realcore.UrgentQ
+	unknownQ = realcore.UnknownQ
 )
 
 // realCore is the real *bot.Bot over the bundled content.

@@ -38,6 +38,24 @@ func (m *Main) flags(name string, c *common) *flag.FlagSet {
 	return fs
 }
 
+// parseCommon parses the args of a command that has only the common flags
+// and returns them with the positional arguments.
+func (m *Main) parseCommon(name string, args []string) (common, []string, error) {
+	var c common
+	fs := m.flags(name, &c)
+	err := parseFlags(fs, args)
+	return c, fs.Args(), err
+}
+
+// commandConfig is the config of a command that has only the common flags.
+func (m *Main) commandConfig(name string, args []string) (Config, error) {
+	c, _, err := m.parseCommon(name, args)
+	if err != nil {
+		return Config{}, err
+	}
+	return m.loadConfig(c)
+}
+
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {

@@ -157,9 +157,8 @@ func printReply(w io.Writer, r bot.Reply) {
 // chat is an interactive terminal session. Typing the number of a listed
 // question asks it; "quit", "exit" or end of input leaves.
 func (m *Main) chat(ctx context.Context, args []string) error {
-	var c common
-	fs := m.flags("chat", &c)
-	if err := parseFlags(fs, args); err != nil {
+	c, _, err := m.parseCommon("chat", args)
+	if err != nil {
 		return err
 	}
 	co, err := m.quietCore(c)
@@ -236,12 +235,7 @@ func (m *Main) chat(ctx context.Context, args []string) error {
 
 // validate loads everything an operator can break and reports each problem.
 func (m *Main) validate(ctx context.Context, args []string) error {
-	var c common
-	fs := m.flags("validate", &c)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	cfg, err := m.loadConfig(c)
+	cfg, err := m.commandConfig("validate", args)
 	if err != nil {
 		return err
 	}

@@ -34,13 +34,7 @@ var benchQuestions = []string{
 // core (triage, analysis, bleve search, ranking, composition), cycling
 // through a mix of answerable, unanswerable, misspelt and urgent questions.
 func BenchmarkAnswer(b *testing.B) {
-	cfg := DefaultConfig()
-	cfg.Content.Paths = []string{bundled}
-	co, err := buildCore(cfg, newLogger(io.Discard, LogConfig{}, 0), nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer co.lib.Close()
+	co := testCore(b, bundled)
 	ctx := context.Background()
 	b.ReportAllocs()
 	b.ResetTimer()

@@ -18,12 +18,10 @@ var completionShells = []string{"bash", "zsh", "fish"}
 // commandFlags), so it cannot fall behind them.
 // Like every command it takes -config and -content; they change nothing.
 func (m *Main) completion(_ context.Context, args []string) error {
-	var c common
-	fs := m.flags("completion", &c)
-	if err := parseFlags(fs, args); err != nil {
+	_, args, err := m.parseCommon("completion", args)
+	if err != nil {
 		return err
 	}
-	args = fs.Args()
 	if len(args) != 1 || !slices.Contains(completionShells, args[0]) {
 		return fmt.Errorf("%w: faqbot completion bash|zsh|fish", errUsage)
 	}

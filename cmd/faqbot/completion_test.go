@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -125,51 +126,80 @@ func lineWith(text, prefix string) string {
 	return ""
 }
 
-// TestBashCompletion runs the bash script's function on command lines, as
-// bash does on Tab.
-func TestBashCompletion(t *testing.T) {
-	bash, err := exec.LookPath("bash")
-	if err != nil {
-		t.Skip("bash is not installed")
-	}
-	script, _, err := run(t, "", nil, "completion", "bash")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := filepath.Join(t.TempDir(), "faqbot.bash")
-	if err := os.WriteFile(f, []byte(script), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	for line, want := range map[string]string{
-		"faqbot re":             "reindex report",
-		"faqbot comp":           "completion",
-		"faqbot ask --j":        "--json",
-		"faqbot ask -":          "-config -content -explain -json",
-		"faqbot report -f":      "-format",
-		"faqbot reindex -f":     "-force",
-		"faqbot completion z":   "zsh",
-		"faqbot serve -config ": "", // a file name: bash's default completion
-		"faqbot health --url ":  "",
+// TestShellCompletion runs each shell's completion on command lines, as
+// the shell does on Tab, where the shell is installed: bash runs the
+// script's function, fish is asked what it would complete.
+func TestShellCompletion(t *testing.T) {
+	for _, sh := range []struct {
+		name     string
+		complete func(shell, script, line string) (string, error)
+		want     map[string]string // command line -> completions
+	}{
+		{"bash", bashComplete, map[string]string{
+			"faqbot re":             "reindex report",
+			"faqbot comp":           "completion",
+			"faqbot ask --j":        "--json",
+			"faqbot ask -":          "-config -content -explain -json",
+			"faqbot report -f":      "-format",
+			"faqbot reindex -f":     "-force",
+			"faqbot completion z":   "zsh",
+			"faqbot serve -config ": "", // a file name: bash's default completion
+			"faqbot health --url ":  "",
+		}},
+		{"fish", fishComplete, map[string]string{
+			"faqbot re":          "reindex report",
+			"faqbot report -f":   "-format",
+			"faqbot reindex --f": "--force",
+			"faqbot completion ": "bash fish zsh",
+		}},
 	} {
-		words := strings.Fields(line)
-		if strings.HasSuffix(line, " ") {
-			words = append(words, "")
-		}
-		quoted := make([]string, len(words))
-		for i, w := range words {
-			quoted[i] = "'" + w + "'"
-		}
-		prog := "source " + f + "\nCOMP_WORDS=(" + strings.Join(quoted, " ") + ")\nCOMP_CWORD=" +
-			strconv.Itoa(len(words)-1) + "\n_faqbot\necho \"${COMPREPLY[*]}\"\n"
-		out, err := exec.Command(bash, "--norc", "--noprofile", "-c", prog).CombinedOutput()
-		if err != nil {
-			t.Errorf("%q: %v\n%s", line, err, out)
-			continue
-		}
-		if got := strings.TrimSpace(string(out)); got != want {
-			t.Errorf("%q<Tab>: %q, want %q", line, got, want)
-		}
+		t.Run(sh.name, func(t *testing.T) {
+			shell, script := completionScript(t, sh.name)
+			for line, want := range sh.want {
+				got, err := sh.complete(shell, script, line)
+				if err != nil {
+					t.Errorf("%q: %v", line, err)
+					continue
+				}
+				if got != want {
+					t.Errorf("%q<Tab>: %q, want %q", line, got, want)
+				}
+			}
+		})
 	}
+}
+
+// bashComplete is what the script's _faqbot offers for line.
+func bashComplete(bash, script, line string) (string, error) {
+	words := strings.Fields(line)
+	if strings.HasSuffix(line, " ") {
+		words = append(words, "")
+	}
+	quoted := make([]string, len(words))
+	for i, w := range words {
+		quoted[i] = "'" + w + "'"
+	}
+	prog := "source " + script + "\nCOMP_WORDS=(" + strings.Join(quoted, " ") + ")\nCOMP_CWORD=" +
+		strconv.Itoa(len(words)-1) + "\n_faqbot\necho \"${COMPREPLY[*]}\"\n"
+	out, err := exec.Command(bash, "--norc", "--noprofile", "-c", prog).CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("%w\n%s", err, out)
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+// fishComplete is what fish, with the script sourced, completes line to.
+func fishComplete(fish, script, line string) (string, error) {
+	out, err := exec.Command(fish, "--no-config", "-c", "source "+script+"; complete -C'"+line+"'").CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("%w\n%s", err, out)
+	}
+	var got []string
+	for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		w, _, _ := strings.Cut(l, "\t")
+		got = append(got, w)
+	}
+	return strings.Join(got, " "), nil
 }
 
 // TestCompletionFileFlags: every flag completed as a file name is some
@@ -192,39 +222,22 @@ func TestCompletionFileFlags(t *testing.T) {
 	}
 }
 
-// TestFishCompletion asks fish what it would complete, where fish is
+// completionScript writes `faqbot completion <shell>` to a file and returns
+// the shell's path and the file; it skips the test where the shell is not
 // installed.
-func TestFishCompletion(t *testing.T) {
-	fish, err := exec.LookPath("fish")
+func completionScript(t *testing.T, shell string) (path, file string) {
+	t.Helper()
+	path, err := exec.LookPath(shell)
 	if err != nil {
-		t.Skip("fish is not installed")
+		t.Skipf("%s is not installed", shell)
 	}
-	script, _, err := run(t, "", nil, "completion", "fish")
+	script, _, err := run(t, "", nil, "completion", shell)
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := filepath.Join(t.TempDir(), "faqbot.fish")
-	if err := os.WriteFile(f, []byte(script), 0o644); err != nil {
+	file = filepath.Join(t.TempDir(), "faqbot."+shell)
+	if err := os.WriteFile(file, []byte(script), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	for line, want := range map[string]string{
-		"faqbot re":          "reindex report",
-		"faqbot report -f":   "-format",
-		"faqbot reindex --f": "--force",
-		"faqbot completion ": "bash fish zsh",
-	} {
-		out, err := exec.Command(fish, "--no-config", "-c", "source "+f+"; complete -C'"+line+"'").CombinedOutput()
-		if err != nil {
-			t.Errorf("%q: %v\n%s", line, err, out)
-			continue
-		}
-		var got []string
-		for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
-			w, _, _ := strings.Cut(l, "\t")
-			got = append(got, w)
-		}
-		if strings.Join(got, " ") != want {
-			t.Errorf("%q<Tab>: %q, want %q", line, got, want)
-		}
-	}
+	return path, file
 }

@@ -24,13 +24,7 @@ func loopCore(t *testing.T) (*core, admin, string) {
 	t.Helper()
 	content := t.TempDir()
 	writeFile(t, filepath.Join(content, "sleep.yaml"), sleepFAQ+napFAQ)
-	cfg := DefaultConfig()
-	cfg.Content.Paths = []string{content}
-	co, err := buildCore(cfg, newLogger(io.Discard, LogConfig{}, 0), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { co.lib.Close() })
+	co := testCore(t, content)
 	if co.overlay != filepath.Join(content, faq.DefaultOverlayName) {
 		t.Fatalf("overlay: got %q, want alternates.yaml in the content folder", co.overlay)
 	}

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"net"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -20,6 +19,7 @@ import (
 
 	"faqbot/adapters/httpapi"
 	"faqbot/faq"
+	"faqbot/internal/testrun"
 )
 
 // docFiles are the documents whose examples are checked.
@@ -246,12 +246,7 @@ func shellWords(line string) []string {
 // valid query parameters.
 func TestDocShellExamples(t *testing.T) {
 	dir := t.TempDir()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closed := ln.Addr().String() // nothing listens there: reindex fails, quickly
-	ln.Close()
+	closed := testrun.FreeAddr(t) // nothing listens there: reindex fails, quickly
 	cfg := filepath.Join(dir, "config.yaml")
 	writeFile(t, cfg, "http:\n  listen: "+closed+"\nlog:\n  level: error\nstore:\n  enabled: true\n  dsn: data/docs.db\n")
 	env := map[string]string{"FAQBOT_ADMIN_TOKEN": "docs-test-admin-token-0123456789abcdef", "FAQBOT_STORE_SALT": "docs"}

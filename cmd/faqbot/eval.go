@@ -4,8 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
-	"sort"
+	"slices"
 	"strings"
 
 	"faqbot/bot"
@@ -125,12 +126,7 @@ func baselineDiff(old, now string) []string {
 }
 
 func (s evalSummary) print(w io.Writer, misses bool) {
-	tags := make([]string, 0, len(s.byTag))
-	for t := range s.byTag {
-		tags = append(tags, t)
-	}
-	sort.Strings(tags)
-	for _, t := range tags {
+	for _, t := range slices.Sorted(maps.Keys(s.byTag)) {
 		v := s.byTag[t]
 		fmt.Fprintf(w, "tag %-14s %3d/%-3d\n", t, v[0], v[1])
 	}

@@ -3,14 +3,13 @@ package main
 import (
 	"context"
 	"io"
-	"net"
 	"os"
-	"strconv"
 	"testing"
 	"time"
 
 	"faqbot/adapters/httpapi"
 	"faqbot/adapters/httpapi/loadtest"
+	"faqbot/internal/testrun"
 )
 
 // TestLoadHTTPRealCore drives POST /v1/ask on the real core with a mix of
@@ -20,30 +19,20 @@ import (
 //
 //	FAQBOT_LOAD=10s [FAQBOT_LOAD_RATE=5000] go test -run TestLoadHTTPRealCore -v ./cmd/faqbot/
 func TestLoadHTTPRealCore(t *testing.T) {
-	d, err := time.ParseDuration(os.Getenv("FAQBOT_LOAD"))
-	if err != nil {
-		t.Skip("set FAQBOT_LOAD=10s to run the HTTP load measurement")
-	}
-	rate, _ := strconv.ParseFloat(os.Getenv("FAQBOT_LOAD_RATE"), 64)
-	cfg := DefaultConfig()
-	cfg.Content.Paths = []string{bundled}
-	co, err := buildCore(cfg, newLogger(io.Discard, LogConfig{}, 0), nil)
+	env, err := loadtest.ReadEnv(os.Getenv)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer co.lib.Close()
+	if env.Duration == 0 {
+		t.Skip("set FAQBOT_LOAD=10s to run the HTTP load measurement")
+	}
+	co := testCore(t, bundled)
 	srv, err := httpapi.New(httpapi.Config{}, co.bot, admin{lib: co.lib}, newLogger(io.Discard, LogConfig{}, 0))
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
-	defer func() { cancel(); <-done }()
+	addr, _ := testrun.Serve(t, "Serve", 10*time.Second, srv.Serve)
+	ctx := t.Context()
 
 	phase := func(name string, reindex bool) {
 		pctx, stop := context.WithCancel(ctx)
@@ -68,8 +57,8 @@ func TestLoadHTTPRealCore(t *testing.T) {
 			<-pctx.Done()
 			reindexed <- n
 		}()
-		res, err := loadtest.Run(ctx, loadtest.Config{URL: "http://" + ln.Addr().String() + "/v1/ask",
-			Questions: benchQuestions, Workers: 16, Duration: d, Rate: rate})
+		res, err := loadtest.Run(ctx, loadtest.Config{URL: "http://" + addr + "/v1/ask",
+			Questions: benchQuestions, Workers: env.Workers, Duration: env.Duration, Rate: env.Rate})
 		stop()
 		n := <-reindexed
 		if err != nil {

@@ -30,36 +30,17 @@ func chromium(t *testing.T, timeout time.Duration, downloads string) context.Con
 }
 
 // tab is a browser tab with helpers that fail the test.
-type tab struct {
-	t   *testing.T
-	ctx context.Context
-}
-
-func (p tab) do(what string, steps ...chromedp.Action[chromedp.Void]) {
-	p.t.Helper()
-	if err := chromedp.Do(p.ctx, steps...); err != nil {
-		p.t.Fatalf("%s: %v", what, err)
-	}
-}
-
-func (p tab) text(sel string) string {
-	p.t.Helper()
-	s, err := chromedp.Run(p.ctx, chromedp.Text(chromedp.CSS(sel)))
-	if err != nil {
-		p.t.Fatalf("text of %s: %v", sel, err)
-	}
-	return s
-}
+type tab struct{ browsertest.Page }
 
 // waitFor polls a JavaScript condition until it holds, or fails with what
 // the page's message line says.
 func (p tab) waitFor(what, js string) {
-	p.t.Helper()
-	ctx, cancel := context.WithTimeout(p.ctx, 15*time.Second)
+	p.T.Helper()
+	ctx, cancel := context.WithTimeout(p.Ctx, 15*time.Second)
 	defer cancel()
 	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](js)); err != nil {
-		msg, _ := chromedp.Run(p.ctx, chromedp.Evaluate[string](`(document.getElementById('msg')||{}).textContent||''`))
-		p.t.Fatalf("%s: waiting for %s: %v (page message %q)", what, js, err, msg)
+		msg, _ := chromedp.Run(p.Ctx, chromedp.Evaluate[string](`(document.getElementById('msg')||{}).textContent||''`))
+		p.T.Fatalf("%s: waiting for %s: %v (page message %q)", what, js, err, msg)
 	}
 }
 
@@ -90,25 +71,25 @@ func TestBrowserCloseTheLoop(t *testing.T) {
 	defer stop()
 	base := "http://" + addr
 	downloads := t.TempDir()
-	p := tab{t, chromium(t, 90*time.Second, downloads)}
+	p := tab{browsertest.Page{T: t, Ctx: chromium(t, 90*time.Second, downloads)}}
 
 	const question = "is a rubdown worth it for lumbago"
 	const entry = "How can massage therapy help with lower back pain?"
 
 	// 1. Nothing answers the question yet.
-	p.do("ask on the chat page",
+	p.Do("ask on the chat page",
 		chromedp.Navigate(base+"/"),
 		chromedp.WaitVisible(chromedp.ID("q")),
 		chromedp.SendKeys(chromedp.ID("q"), question+kb.Enter),
 		chromedp.WaitVisible(chromedp.CSS("#log > article")),
 	)
-	if cls := p.text("#log > article .disclaimer"); cls == "" {
+	if cls := p.Text("#log > article .disclaimer"); cls == "" {
 		t.Error("no disclaimer under the reply")
 	}
 	p.waitFor("fallback", `document.querySelector('#log > article').classList.contains('kind-fallback')`)
 
 	// 2. The console lists it as unanswered; pick the entry and accept.
-	p.do("console sign-in",
+	p.Do("console sign-in",
 		chromedp.Navigate(base+"/admin/"),
 		chromedp.WaitVisible(chromedp.ID("token")),
 		chromedp.SendKeys(chromedp.ID("token"), token+kb.Enter),
@@ -118,22 +99,22 @@ func TestBrowserCloseTheLoop(t *testing.T) {
 	// and the previous content keeps serving.
 	broken := filepath.Join(content, "broken.yaml")
 	writeFile(t, broken, "faq:\n  - question: How long?\n    answer: [unclosed\n")
-	p.do("reindex with a broken file", chromedp.Click(chromedp.ID("reindex")))
+	p.Do("reindex with a broken file", chromedp.Click(chromedp.ID("reindex")))
 	p.waitFor("the broken file's error", `document.getElementById('msg').textContent.indexOf('Reindex failed') === 0 && document.getElementById('status-body').textContent.indexOf('broken.yaml:') >= 0`)
-	if body := p.text("#status-body"); !regexp.MustCompile(`broken\.yaml:\d+`).MatchString(body) {
+	if body := p.Text("#status-body"); !regexp.MustCompile(`broken\.yaml:\d+`).MatchString(body) {
 		t.Errorf("the console's status does not name the broken file with its line: %q", body)
 	}
 	if err := os.Remove(broken); err != nil {
 		t.Fatal(err)
 	}
-	p.do("reindex again", chromedp.Click(chromedp.ID("reindex")))
+	p.Do("reindex again", chromedp.Click(chromedp.ID("reindex")))
 	p.waitFor("a good reindex", `document.getElementById('msg').textContent.indexOf('Reindexed') === 0`)
-	p.do("the report tab", chromedp.Click(chromedp.CSS(`nav button[data-tab="report"]`)))
+	p.Do("the report tab", chromedp.Click(chromedp.CSS(`nav button[data-tab="report"]`)))
 	// The store writes in the background: show the report until the
 	// question is there.
 	inReport := `Array.from(document.querySelectorAll('#report-body td')).some(function(td){return td.textContent.indexOf(` + jsString(question) + `)>=0})`
 	for i := 0; ; i++ {
-		ok, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool](inReport))
+		ok, err := chromedp.Run(p.Ctx, chromedp.Evaluate[bool](inReport))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -141,45 +122,45 @@ func TestBrowserCloseTheLoop(t *testing.T) {
 			break
 		}
 		if i == 50 {
-			t.Fatalf("the question never showed among the unanswered: %q", p.text("#report-body"))
+			t.Fatalf("the question never showed among the unanswered: %q", p.Text("#report-body"))
 		}
 		time.Sleep(200 * time.Millisecond)
-		p.do("show the report", chromedp.Click(chromedp.CSS(`#report-form button[type="submit"]`)))
+		p.Do("show the report", chromedp.Click(chromedp.CSS(`#report-form button[type="submit"]`)))
 		time.Sleep(100 * time.Millisecond)
 	}
-	screenshot(t, p.ctx, "console-report-desktop", 1280, 900)
-	screenshot(t, p.ctx, "console-report-phone", 390, 844)
-	p.do("desktop again", chromedp.EmulateViewport(1280, 900))
-	p.do("open the picker",
+	screenshot(t, p.Ctx, "console-report-desktop", 1280, 900)
+	screenshot(t, p.Ctx, "console-report-phone", 390, 844)
+	p.Do("desktop again", chromedp.EmulateViewport(1280, 900))
+	p.Do("open the picker",
 		chromedp.Click(chromedp.CSS(`#report-body button[aria-label^="Answer “`+question+`”"]`)),
 		chromedp.WaitVisible(chromedp.ID("picker")),
 	)
-	if got := p.text("#pick-q"); !strings.Contains(got, question) {
+	if got := p.Text("#pick-q"); !strings.Contains(got, question) {
 		t.Errorf("the picker offers %q, want the question", got)
 	}
 	// Search for the entry by its words, as an operator would.
-	if _, err := chromedp.Run(p.ctx, chromedp.Evaluate[bool](`(document.getElementById('pick-search').value='')===''`)); err != nil {
+	if _, err := chromedp.Run(p.Ctx, chromedp.Evaluate[bool](`(document.getElementById('pick-search').value='')===''`)); err != nil {
 		t.Fatal(err)
 	}
-	p.do("search entries",
+	p.Do("search entries",
 		chromedp.SendKeys(chromedp.ID("pick-search"), "massage therapy help lower back"+kb.Enter),
 	)
 	pick := `Array.from(document.querySelectorAll('#pick-results .pick')).find(function(r){return r.querySelector('b').textContent===` + jsString(entry) + `})`
 	p.waitFor("search results", `!!`+pick)
-	if msg := p.text("#msg"); strings.Contains(msg, "Pick the entry") {
+	if msg := p.Text("#msg"); strings.Contains(msg, "Pick the entry") {
 		t.Errorf("Enter in the search box tried to accept: %q", msg)
 	}
-	radio, err := chromedp.Run(p.ctx, chromedp.Evaluate[string](pick+`.querySelector('input').id`))
+	radio, err := chromedp.Run(p.Ctx, chromedp.Evaluate[string](pick+`.querySelector('input').id`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.do("pick the entry", chromedp.Click(chromedp.ID(radio)))
-	p.do("accept", chromedp.Click(chromedp.ID("pick-accept")))
+	p.Do("pick the entry", chromedp.Click(chromedp.ID(radio)))
+	p.Do("accept", chromedp.Click(chromedp.ID("pick-accept")))
 	p.waitFor("accepted", `document.getElementById('msg').textContent.indexOf('Accepted')===0`)
-	if msg := p.text("#msg"); !strings.Contains(msg, entry) || !strings.Contains(msg, "Reindexed") {
+	if msg := p.Text("#msg"); !strings.Contains(msg, entry) || !strings.Contains(msg, "Reindexed") {
 		t.Errorf("after accepting: message %q, want the entry and the reindex", msg)
 	}
-	if n, _ := chromedp.Run(p.ctx, chromedp.Evaluate[bool](`document.getElementById('picker').hidden`)); !n {
+	if n, _ := chromedp.Run(p.Ctx, chromedp.Evaluate[bool](`document.getElementById('picker').hidden`)); !n {
 		t.Error("the picker stays open after accepting")
 	}
 
@@ -195,7 +176,7 @@ func TestBrowserCloseTheLoop(t *testing.T) {
 	}
 
 	// 3. "Needs a new FAQ" downloads a stub of the cluster.
-	p.do("needs a new FAQ", chromedp.Click(chromedp.CSS(`#report-body button[aria-label^="Download a FAQ stub"]`)))
+	p.Do("needs a new FAQ", chromedp.Click(chromedp.CSS(`#report-body button[aria-label^="Download a FAQ stub"]`)))
 	p.waitFor("stub downloaded", `document.getElementById('msg').textContent.indexOf('Downloaded')===0`)
 	var stub []byte
 	for i := 0; i < 50 && stub == nil; i++ {
@@ -210,16 +191,16 @@ func TestBrowserCloseTheLoop(t *testing.T) {
 	}
 
 	// 4. Asked again on the chat page, the question gets the entry's answer.
-	p.do("ask again",
+	p.Do("ask again",
 		chromedp.Navigate(base+"/"),
 		chromedp.WaitVisible(chromedp.ID("q")),
 		chromedp.SendKeys(chromedp.ID("q"), question+kb.Enter),
 		chromedp.WaitVisible(chromedp.CSS("#log > article .understood")),
 	)
-	if got, want := p.text("#log > article .understood"), "I understood: "+entry; got != want {
+	if got, want := p.Text("#log > article .understood"), "I understood: "+entry; got != want {
 		t.Errorf("after accepting: got %q, want %q", got, want)
 	}
-	if body := p.text("#log > article"); !strings.Contains(body, "massage") {
+	if body := p.Text("#log > article"); !strings.Contains(body, "massage") {
 		t.Errorf("answer: %q", body)
 	}
 }

@@ -21,6 +21,7 @@ import (
 
 	"faqbot/bot"
 	"faqbot/bot/bottest"
+	"faqbot/internal/testrun"
 )
 
 // run runs faqbot with args and stdin, returning stdout, stderr and the error.
@@ -270,32 +271,17 @@ func startServe(t *testing.T, env map[string]string, args ...string) (string, fu
 // so far.
 func startServeLogs(t *testing.T, env map[string]string, args ...string) (string, func(), func() string) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	logs := &bottest.SyncBuffer{}
 	m := &Main{Args: append([]string{"serve"}, args...), Stdin: strings.NewReader(""), Stdout: io.Discard,
 		Stderr: logs, Getenv: func(k string) string { return env[k] }, Ready: func(a string) { ready <- a }}
-	logText := logs.String
-	done := make(chan error, 1)
-	go func() { done <- m.Run(ctx) }()
+	run := testrun.Start(t, "serve", 15*time.Second, m.Run)
 	select {
 	case addr := <-ready:
-		return addr, func() {
-			cancel()
-			select {
-			case err := <-done:
-				if err != nil {
-					t.Errorf("serve exited with %v", err)
-				}
-			case <-time.After(15 * time.Second):
-				t.Error("serve did not stop within 15s")
-			}
-		}, logText
-	case err := <-done:
-		cancel()
-		t.Fatalf("serve exited early: %v\n%s", err, logText())
+		return addr, run.Stop, logs.String
+	case <-run.Done():
+		t.Fatalf("serve exited early: %v\n%s", run.Err(), logs.String())
 	case <-time.After(15 * time.Second):
-		cancel()
 		t.Fatal("serve did not become ready")
 	}
 	return "", nil, nil
@@ -464,16 +450,24 @@ func TestChat(t *testing.T) {
 	}
 }
 
+// testCore builds the core with the default config over the content at
+// paths, quiet; its library is closed when the test ends.
+func testCore(t testing.TB, paths ...string) *core {
+	t.Helper()
+	cfg := DefaultConfig()
+	cfg.Content.Paths = paths
+	co, err := buildCore(cfg, newLogger(io.Discard, LogConfig{}, 0), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { co.lib.Close() })
+	return co
+}
+
 // eventually polls cond until it holds or 10 s pass.
 func eventually(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: not within 10s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
+	bottest.Eventually(t, what, cond, func(ok bool) bool { return ok })
 }
 
 // TestServeReindexOnSIGHUPAndWatch: SIGHUP reindexes; with content.watch a

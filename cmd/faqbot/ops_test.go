@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"errors"
-	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -13,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"faqbot/internal/testrun"
 	"faqbot/search"
 )
 
@@ -85,14 +85,9 @@ func abs(t *testing.T, p string) string {
 // TestReindexNoServer: nothing listening at -url is a failure (exit 1),
 // not a silent success.
 func TestReindexNoServer(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := testrun.FreeAddr(t)
 	env := map[string]string{"FAQBOT_ADMIN_TOKEN": "test-admin-token-123-0123456789abcdef"}
-	_, _, err = run(t, "", env, "reindex", "-content", bundled, "-url", "http://"+addr)
+	_, _, err := run(t, "", env, "reindex", "-content", bundled, "-url", "http://"+addr)
 	if err == nil || !strings.Contains(err.Error(), "nothing is listening at http://"+addr) {
 		t.Fatalf("reindex with nothing listening: got %v, want an error saying so", err)
 	}

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -16,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"faqbot/internal/testrun"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -49,17 +50,6 @@ func (f *fakeBotAPI) messages() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return append([]string(nil), f.sent...)
-}
-
-// freeAddr is a 127.0.0.1 address nothing listens on.
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
 }
 
 // pgDatabase creates a schema of its own on the test PostgreSQL server
@@ -120,7 +110,7 @@ func TestTwoReplicas(t *testing.T) {
 	var rs []replica
 	for i := 0; i < 2; i++ {
 		dir := t.TempDir()
-		hook := freeAddr(t)
+		hook := testrun.FreeAddr(t)
 		cfg := filepath.Join(dir, "config.yaml")
 		writeFile(t, cfg, fmt.Sprintf(`content:
   paths: [%q]
@@ -137,7 +127,7 @@ telegram:
     url: https://bot.example.test/hook
     listen: %s
     path: /hook
-`, content, freeAddr(t), hook))
+`, content, testrun.FreeAddr(t), hook))
 		addr, stop := startServe(t, env, "-config", cfg)
 		defer stop()
 		rs = append(rs, replica{addr, hook})

@@ -126,12 +126,7 @@ func chatReindex(lib *search.Library) func(ctx context.Context, platform string)
 
 // serve runs the HTTP API and every enabled chat adapter until ctx ends.
 func (m *Main) serve(ctx context.Context, args []string) error {
-	var c common
-	fs := m.flags("serve", &c)
-	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	cfg, err := m.loadConfig(c)
+	cfg, err := m.commandConfig("serve", args)
 	if err != nil {
 		return err
 	}

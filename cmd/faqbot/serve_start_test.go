@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"faqbot/internal/testrun"
 )
 
 // TestServeFailsWithNothingLeftRunning: when Telegram refuses the token at
@@ -21,12 +23,7 @@ func TestServeFailsWithNothingLeftRunning(t *testing.T) {
 		io.WriteString(w, `{"ok":false,"error_code":401,"description":"Unauthorized"}`)
 	}))
 	defer tg.Close()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := testrun.FreeAddr(t)
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "config.yaml")
 	writeFile(t, cfg, "http:\n  listen: "+addr+"\nlog:\n  level: error\ntelegram:\n  enabled: true\n")

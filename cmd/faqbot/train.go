@@ -8,10 +8,10 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -170,12 +170,7 @@ func printTrainReport(w io.Writer, rk *search.Ranker, rep search.TrainReport) {
 	a := rep.AtThreshold
 	fmt.Fprintf(w, "  min_confidence %.3f (target precision %.0f%%, 0 = best balanced accuracy): answered %.1f%%, precision %.1f%%, recall %.1f%%, declined %.1f%% of unanswerable\n",
 		rep.MinConfidence, 100*rk.TargetPrecision, 100*a.Answered, 100*a.Precision, 100*a.Recall, 100*a.Declined)
-	names := make([]string, 0, len(rep.Sets))
-	for n := range rep.Sets {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	for _, n := range names {
+	for _, n := range slices.Sorted(maps.Keys(rep.Sets)) {
 		s := rep.Sets[n]
 		fmt.Fprintf(w, "  %-22s %4d q (%d answerable): top-1 %.1f%%, answered right %.1f%%, declined %.1f%%\n",
 			n, s.Questions, s.Answerable, 100*s.Top1, 100*s.Recall, 100*s.Declined)

@@ -71,9 +71,7 @@ func (b buildInfo) attr() slog.Attr {
 
 // version prints the build information.
 func (m *Main) version(_ context.Context, args []string) error {
-	var c common
-	fs := m.flags("version", &c)
-	if err := parseFlags(fs, args); err != nil {
+	if _, _, err := m.parseCommon("version", args); err != nil {
 		return err
 	}
 	b := readBuildInfo()

@@ -43,13 +43,7 @@ func TestWebConfig(t *testing.T) {
 }
 
 func TestAdminExplain(t *testing.T) {
-	cfg := DefaultConfig()
-	cfg.Content.Paths = []string{bundled}
-	co, err := buildCore(cfg, newLogger(io.Discard, LogConfig{}, 0), nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer co.lib.Close()
+	co := testCore(t, bundled)
 	a := admin{lib: co.lib, bot: co.bot}
 	ex, err := a.Explain(context.Background(), "How can I tell if my back pain is chronic?", 3)
 	if err != nil {

@@ -96,3 +96,27 @@ func Screenshot(t testing.TB, ctx context.Context, name string, w, h int64) {
 		t.Fatal(err)
 	}
 }
+
+// Page is a browser tab whose helpers fail the test.
+type Page struct {
+	T   testing.TB
+	Ctx context.Context
+}
+
+// Do runs steps; what names them in a failure.
+func (p Page) Do(what string, steps ...chromedp.Action[chromedp.Void]) {
+	p.T.Helper()
+	if err := chromedp.Do(p.Ctx, steps...); err != nil {
+		p.T.Fatalf("%s: %v", what, err)
+	}
+}
+
+// Text is the visible text of the first element matching the CSS selector.
+func (p Page) Text(sel string) string {
+	p.T.Helper()
+	s, err := chromedp.Run(p.Ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		p.T.Fatalf("text of %s: %v", sel, err)
+	}
+	return s
+}

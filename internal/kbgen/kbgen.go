@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"faqbot/internal/defaults"
 )
 
 // Options say what to write.
@@ -30,9 +32,7 @@ type Options struct {
 // Generate writes dir/content/ (y0000.yaml…, m0000.md…) and
 // dir/questions.txt. dir must be empty or absent.
 func Generate(dir string, o Options) error {
-	if o.PerFile <= 0 {
-		o.PerFile = 1000
-	}
+	defaults.Positive(&o.PerFile, 1000)
 	if o.N <= 0 || o.YAMLShare < 0 || o.YAMLShare > 1 {
 		return fmt.Errorf("kbgen: bad options %+v", o)
 	}
@@ -50,22 +50,22 @@ func generate(dir string, n int, seed uint64, yamlShare float64, perFile, nq int
 	g := newGen(seed, n)
 	nYAML := int(float64(n)*yamlShare + 0.5)
 	var asked []string
-	for f := 0; f*perFile < nYAML; f++ {
-		k := min(perFile, nYAML-f*perFile)
-		qs, err := g.writeYAML(filepath.Join(content, fmt.Sprintf("y%04d.yaml", f)), k)
-		if err != nil {
-			return err
+	for _, format := range []struct {
+		entries int
+		name    string // the files' names, numbered from 0
+		write   func(path string, k int) ([]string, error)
+	}{
+		{nYAML, "y%04d.yaml", g.writeYAML},
+		{n - nYAML, "m%04d.md", g.writeMarkdown},
+	} {
+		for f := 0; f*perFile < format.entries; f++ {
+			k := min(perFile, format.entries-f*perFile)
+			qs, err := format.write(filepath.Join(content, fmt.Sprintf(format.name, f)), k)
+			if err != nil {
+				return err
+			}
+			asked = append(asked, qs...)
 		}
-		asked = append(asked, qs...)
-	}
-	nMD := n - nYAML
-	for f := 0; f*perFile < nMD; f++ {
-		k := min(perFile, nMD-f*perFile)
-		qs, err := g.writeMarkdown(filepath.Join(content, fmt.Sprintf("m%04d.md", f)), k)
-		if err != nil {
-			return err
-		}
-		asked = append(asked, qs...)
 	}
 	return g.writeQuestions(filepath.Join(dir, "questions.txt"), asked, nq)
 }

@@ -22,6 +22,7 @@ import (
 	"io"
 	"net/http"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -121,40 +122,57 @@ func (r Result) Report(m MetricReporter) {
 	m.ReportMetric(float64(r.Errors), "errors")
 }
 
+// Env is what a load test that runs only when asked reads from the
+// environment.
+type Env struct {
+	// Duration is FAQBOT_LOAD ("10s"); zero when unset: the test is off.
+	Duration time.Duration
+	// Rate is FAQBOT_LOAD_RATE, requests per second; zero when unset: as
+	// fast as the workers can.
+	Rate float64
+	// Workers is FAQBOT_LOAD_WORKERS; 16 when unset.
+	Workers int
+}
+
+// ReadEnv reads Env with getenv (os.Getenv). It returns an error naming the
+// variable whose value does not parse or is not positive.
+func ReadEnv(getenv func(string) string) (Env, error) {
+	e := Env{Workers: 16}
+	if v := getenv("FAQBOT_LOAD"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return e, fmt.Errorf("loadtest: FAQBOT_LOAD=%q: want a positive duration such as 10s", v)
+		}
+		e.Duration = d
+	}
+	if v := getenv("FAQBOT_LOAD_RATE"); v != "" {
+		r, err := strconv.ParseFloat(v, 64)
+		if err != nil || r <= 0 {
+			return e, fmt.Errorf("loadtest: FAQBOT_LOAD_RATE=%q: want a positive number", v)
+		}
+		e.Rate = r
+	}
+	if v := getenv("FAQBOT_LOAD_WORKERS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n <= 0 {
+			return e, fmt.Errorf("loadtest: FAQBOT_LOAD_WORKERS=%q: want a positive number", v)
+		}
+		e.Workers = n
+	}
+	return e, nil
+}
+
 // Run sends load as cfg describes and returns the result. It returns an
 // error only for an unusable cfg; failed requests are counted in the result.
 // Cancelling ctx ends the run early; requests cut short by the end of the
 // run are not counted.
-//
-// It is one piece on purpose: the workers, the pacing ticker and the
-// collection of latencies share the run's clock and counters, and split up
-// they would need a struct of their own that says no more than this does.
 func Run(ctx context.Context, cfg Config) (Result, error) {
-	if cfg.URL == "" {
-		return Result{}, errors.New("loadtest: no URL")
+	if err := cfg.fill(); err != nil {
+		return Result{}, err
 	}
-	if cfg.Requests <= 0 && cfg.Duration <= 0 {
-		return Result{}, errors.New("loadtest: set Requests or Duration")
-	}
-	if cfg.Workers <= 0 {
-		cfg.Workers = 16
-	}
-	if cfg.Rate < 0 {
-		return Result{}, errors.New("loadtest: negative Rate")
-	}
-	if cfg.Requests > 0 && cfg.Workers > cfg.Requests {
-		cfg.Workers = cfg.Requests
-	}
-	if len(cfg.Questions) == 0 {
-		cfg.Questions = DefaultQuestions
-	}
-	bodies := make([][]byte, len(cfg.Questions))
-	for i, q := range cfg.Questions {
-		b, err := json.Marshal(map[string]string{"question": q})
-		if err != nil {
-			return Result{}, fmt.Errorf("loadtest: encode question %d: %w", i, err)
-		}
-		bodies[i] = b
+	bodies, err := encode(cfg.Questions)
+	if err != nil {
+		return Result{}, err
 	}
 	client := cfg.Client
 	if client == nil {
@@ -170,43 +188,101 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		ctx, cancel = context.WithTimeout(ctx, cfg.Duration)
 		defer cancel()
 	}
-
-	var (
-		next    atomic.Int64
-		wg      sync.WaitGroup
-		workers = make([]worker, cfg.Workers)
-	)
-	start := time.Now()
+	r := &run{cfg: cfg, client: client, bodies: bodies, start: time.Now()}
+	var wg sync.WaitGroup
+	workers := make([]worker, cfg.Workers)
 	for i := range workers {
 		w := &workers[i]
 		w.status = map[int]int{}
 		if cfg.Requests > 0 {
 			w.lat = make([]time.Duration, 0, cfg.Requests/cfg.Workers+1)
 		}
-		wg.Go(func() {
-			for ctx.Err() == nil {
-				n := next.Add(1)
-				if cfg.Requests > 0 && n > int64(cfg.Requests) {
-					return
-				}
-				var due time.Time
-				if cfg.Rate > 0 {
-					due = start.Add(time.Duration(float64(n-1) / cfg.Rate * float64(time.Second)))
-					if wait := time.Until(due); wait > 0 {
-						select {
-						case <-time.After(wait):
-						case <-ctx.Done():
-							return
-						}
-					}
-				}
-				w.do(ctx, client, cfg.URL, bodies[int(n-1)%len(bodies)], due)
-			}
-		})
+		wg.Go(func() { r.loop(ctx, w) })
 	}
 	wg.Wait()
-	elapsed := time.Since(start)
+	return collect(workers, time.Since(r.start)), nil
+}
 
+// fill checks cfg and sets its defaults.
+func (cfg *Config) fill() error {
+	if cfg.URL == "" {
+		return errors.New("loadtest: no URL")
+	}
+	if cfg.Requests <= 0 && cfg.Duration <= 0 {
+		return errors.New("loadtest: set Requests or Duration")
+	}
+	if cfg.Rate < 0 {
+		return errors.New("loadtest: negative Rate")
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = 16
+	}
+	if cfg.Requests > 0 && cfg.Workers > cfg.Requests {
+		cfg.Workers = cfg.Requests
+	}
+	if len(cfg.Questions) == 0 {
+		cfg.Questions = DefaultQuestions
+	}
+	return nil
+}
+
+// encode turns each question into the body of its POST /v1/ask.
+func encode(questions []string) ([][]byte, error) {
+	bodies := make([][]byte, len(questions))
+	for i, q := range questions {
+		b, err := json.Marshal(map[string]string{"question": q})
+		if err != nil {
+			return nil, fmt.Errorf("loadtest: encode question %d: %w", i, err)
+		}
+		bodies[i] = b
+	}
+	return bodies, nil
+}
+
+// run is what the workers of one Run share: the request counter hands out
+// request numbers, and with a Rate request n is due at start + (n-1)/Rate.
+type run struct {
+	cfg    Config
+	client *http.Client
+	bodies [][]byte
+	start  time.Time
+	next   atomic.Int64
+}
+
+// loop sends requests for w until the count is reached or ctx ends.
+func (r *run) loop(ctx context.Context, w *worker) {
+	for ctx.Err() == nil {
+		n := r.next.Add(1)
+		if r.cfg.Requests > 0 && n > int64(r.cfg.Requests) {
+			return
+		}
+		var due time.Time
+		if r.cfg.Rate > 0 {
+			due = r.start.Add(time.Duration(float64(n-1) / r.cfg.Rate * float64(time.Second)))
+			if !sleepUntil(ctx, due) {
+				return
+			}
+		}
+		w.do(ctx, r.client, r.cfg.URL, r.bodies[int(n-1)%len(r.bodies)], due)
+	}
+}
+
+// sleepUntil waits until t and reports whether ctx was still live then.
+func sleepUntil(ctx context.Context, t time.Time) bool {
+	wait := time.Until(t)
+	if wait <= 0 {
+		return true
+	}
+	select {
+	case <-time.After(wait):
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// collect adds up the workers' tallies of a run that took elapsed.
+func collect(workers []worker, elapsed time.Duration) Result {
 	res := Result{Elapsed: elapsed, Status: map[int]int{}}
 	var lat []time.Duration
 	for i := range workers {
@@ -229,7 +305,7 @@ func Run(ctx context.Context, cfg Config) (Result, error) {
 		pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
 		res.P50, res.P90, res.P99, res.Max = pct(0.50), pct(0.90), pct(0.99), lat[len(lat)-1]
 	}
-	return res, nil
+	return res
 }
 
 // worker is one client's tally; only its goroutine touches it until Wait.

@@ -12,6 +12,19 @@ import (
 	"faqbot/search"
 )
 
+// Questions the end-to-end tests ask of the bundled content; the tests
+// check what the real core replies to each.
+const (
+	// ChronicQ is answered by an entry that has related questions; its
+	// answer says "more than three months".
+	ChronicQ = "How can I tell if my back pain is chronic?"
+	// UrgentQ is a red flag: the reply is urgent.
+	UrgentQ = "back pain with fever"
+	// UnknownQ is not covered by the content: the reply is a fallback with
+	// topics.
+	UnknownQ = "Can massage help with knee pain?"
+)
+
 // New opens the content at dir (the bundled content is "../../content"
 // from an adapter's folder) and returns a *bot.Bot over it with the
 // ranker's threshold and opts; the index is closed when the test ends.
