@@ -226,7 +226,7 @@ var laterRedteams = []struct {
 	// redteam6: crisis in indirect words, poisoning of others, pregnancy,
 	// infants, lay stroke and heart signs, buried red flags, and ordinary
 	// messages with the same words. 55 urgent, 46 ordinary in dev.
-	{"redteam6.jsonl", 42, 4, true},
+	{"redteam6.jsonl", 54, 1, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.
