@@ -628,13 +628,17 @@ func allCovered(d *doc, s span) bool {
 func (t *Triage) stripIdioms(toks, spare []token) (out, rest []token) {
 	var best int32
 	var bestEnd int
+	var at int
 	visit := func(id int32, end int) {
-		if end > bestEnd {
+		// an idiom stays inside its clause: "can't stand, peeing barely
+		// anything" is no "can't stand peeing"
+		if end > bestEnd && toks[end-1].clause == toks[at].clause {
 			best, bestEnd = id, end
 		}
 	}
 	copied := false
 	for i := 0; i < len(toks); {
+		at = i
 		best, bestEnd = -1, i
 		t.idioms.matchAt(toks, i, toks[i].inode, visit)
 		if best < 0 {
