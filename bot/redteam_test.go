@@ -204,7 +204,8 @@ func TestTriageCOVIDQNeverUrgent(t *testing.T) {
 }
 
 // The later red-team sets (written fresh, each frozen before its round of
-// rules, split by sha256(id)'s first byte: even is dev) and the floors the
+// rules, split by sha256(id)'s first byte, even is dev, or for redteam6 by
+// the seeded 60/40 shuffle of splitSixty) and the floors the
 // rules reached on their dev halves (docs/safety.md): recall may not drop
 // below them and over-triggers may not rise above them.
 var laterRedteams = []struct {
