@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"sort"
@@ -203,21 +204,30 @@ func TestTriageCOVIDQNeverUrgent(t *testing.T) {
 }
 
 // The later red-team sets (written fresh, each frozen before its round of
-// rules, split by sha256(id)'s first byte: even is dev) and the floors the
+// rules, split by sha256(id)'s first byte, even is dev, or for redteam6 by
+// the seeded 60/40 shuffle of splitSixty) and the floors the
 // rules reached on their dev halves (docs/safety.md): recall may not drop
 // below them and over-triggers may not rise above them.
 var laterRedteams = []struct {
 	file                     string
 	devMinCaught, devMaxOver int
+	// split60 marks a file split by a seeded shuffle instead: within each
+	// kind, ids in the order of sha256("<file stem>:" + id), the first 60%
+	// (rounded) dev (see testdata/redteam/README.md).
+	split60 bool
 }{
 	// redteam3: red flags across body systems. 72 urgent, 67 ordinary in dev.
-	{"redteam3.jsonl", 72, 1},
+	{"redteam3.jsonl", 72, 1, false},
 	// redteam4: back and massage red flags, indirect crisis and unsafe homes
 	// in many registers. 41 urgent, 26 ordinary in dev.
-	{"redteam4.jsonl", 41, 0},
+	{"redteam4.jsonl", 41, 0, false},
 	// redteam5: back and massage red flags in unusual words, ordinary
 	// questions that share their alarming words. 31 urgent, 31 ordinary.
-	{"redteam5.jsonl", 30, 0},
+	{"redteam5.jsonl", 30, 0, false},
+	// redteam6: crisis in indirect words, poisoning of others, pregnancy,
+	// infants, lay stroke and heart signs, buried red flags, and ordinary
+	// messages with the same words. 55 urgent, 46 ordinary in dev.
+	{"redteam6.jsonl", 54, 1, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.
@@ -265,12 +275,17 @@ func TestLaterRedteamsHeldout(t *testing.T) {
 }
 
 // TestLaterRedteamsSplit: the split is sha256(id)'s first byte even for
-// dev.
+// dev, or for split60 files the seeded shuffle of splitSixty.
 func TestLaterRedteamsSplit(t *testing.T) {
 	for _, rt := range laterRedteams {
-		for _, c := range readRedteam(t, rt.file) {
+		cases := readRedteam(t, rt.file)
+		var dev map[string]bool
+		if rt.split60 {
+			dev = splitSixty(strings.TrimSuffix(rt.file, ".jsonl"), cases)
+		}
+		for _, c := range cases {
 			want := "heldout"
-			if sha256.Sum256([]byte(c.ID))[0]%2 == 0 {
+			if rt.split60 && dev[c.ID] || !rt.split60 && sha256.Sum256([]byte(c.ID))[0]%2 == 0 {
 				want = "dev"
 			}
 			if c.Split != want {
@@ -278,4 +293,27 @@ func TestLaterRedteamsSplit(t *testing.T) {
 			}
 		}
 	}
+}
+
+// splitSixty is the dev ids of a shuffle seeded by salt: within each kind,
+// the cases ordered by sha256(salt + ":" + id), the first 60% (rounded half
+// to even, as Python's round) are dev.
+func splitSixty(salt string, cases []redteamCase) map[string]bool {
+	byKind := map[string][]string{}
+	for _, c := range cases {
+		byKind[c.Kind] = append(byKind[c.Kind], c.ID)
+	}
+	dev := map[string]bool{}
+	for _, ids := range byKind {
+		key := func(id string) string {
+			h := sha256.Sum256([]byte(salt + ":" + id))
+			return string(h[:])
+		}
+		sort.Slice(ids, func(i, j int) bool { return key(ids[i]) < key(ids[j]) })
+		n := int(math.RoundToEven(0.6 * float64(len(ids))))
+		for _, id := range ids[:n] {
+			dev[id] = true
+		}
+	}
+	return dev
 }

@@ -491,18 +491,23 @@ func (d *doc) context() {
 	// historical; a resolved trigger ("fully recovered", "went away") also
 	// makes the earlier clauses of its sentence historical, back to a clause
 	// with a current trigger ("now", "again").
-	// clauses[c]: bit 1 historical, bit 2 current
-	const isHist, isCur = 1, 2
+	// clauses[c]: bit 1 historical, bit 2 current, bit 8 dated by its own
+	// historical trigger ("years ago", "used to"), bit 16 reached by a
+	// resolution
+	const isHist, isCur, isDated, isRes = 1, 2, 8, 16
 	d.clauses = grow(d.clauses, int(c)+1)
 	cls := d.clauses
+	lastCur := int32(-1) // the last clause with a current trigger
 	for _, s := range roles[roleCurrent] {
 		// "now" inside "fine now" is part of the resolved phrase
 		if !overlapsAny(s, roles[roleHistorical]) && !overlapsAny(s, roles[roleResolved]) {
-			cls[toks[s.start].clause] |= isCur
+			cl := toks[s.start].clause
+			cls[cl] |= isCur
+			lastCur = max(lastCur, cl)
 		}
 	}
 	for _, s := range roles[roleHistorical] {
-		cls[toks[s.start].clause] |= isHist
+		cls[toks[s.start].clause] |= isHist | isDated
 	}
 	// bit 4: made historical by a statement that the person is safe now
 	// ("now happily married"), which crisis and abuse rules heed too
@@ -515,6 +520,12 @@ func (d *doc) context() {
 				continue
 			}
 			own := toks[s.start].clause
+			bits := bits
+			// a later current statement ("..., fine now, but it started
+			// again") reopens the story: the resolution dates nothing
+			if own >= lastCur {
+				bits |= isRes
+			}
 			cls[own] |= bits
 			for j := s.start - 1; j >= 0 && toks[j].sent == toks[s.start].sent; j-- {
 				// "..., now happily married": a current word in the
@@ -530,11 +541,16 @@ func (d *doc) context() {
 		}
 	}
 	for i := range toks {
-		switch cls[toks[i].clause] {
-		case isHist:
-			toks[i].flags |= flagHistorical
-		case isHist | isSafe:
-			toks[i].flags |= flagHistorical | flagResolved
+		c := cls[toks[i].clause]
+		if c&isHist == 0 || c&isCur != 0 {
+			continue
+		}
+		toks[i].flags |= flagHistorical
+		// over for crisis and abuse rules too: said to be safe now, or
+		// dated in the past and said to be over ("years ago I overdosed,
+		// I'm doing fine now"); a bare past tense is not enough
+		if c&isSafe != 0 || c&(isDated|isRes) == isDated|isRes {
+			toks[i].flags |= flagResolved
 		}
 	}
 	// Hypothesis: from the trigger to the end of its clause (punctuation
@@ -612,13 +628,17 @@ func allCovered(d *doc, s span) bool {
 func (t *Triage) stripIdioms(toks, spare []token) (out, rest []token) {
 	var best int32
 	var bestEnd int
+	var at int
 	visit := func(id int32, end int) {
-		if end > bestEnd {
+		// an idiom stays inside its clause: "can't stand, peeing barely
+		// anything" is no "can't stand peeing"
+		if end > bestEnd && toks[end-1].clause == toks[at].clause {
 			best, bestEnd = id, end
 		}
 	}
 	copied := false
 	for i := 0; i < len(toks); {
+		at = i
 		best, bestEnd = -1, i
 		t.idioms.matchAt(toks, i, toks[i].inode, visit)
 		if best < 0 {

@@ -64,6 +64,13 @@ func TestTriageTiers(t *testing.T) {
 		{"if I ever lose feeling in my groin, what should I do?", TierInfo, ""},
 		// crisis outranks everything else in the same message
 		{"my back hurts with a fever and I want to end my life", TierCrisis, ""},
+		// a past tense alone, or a resolution without a date, does not end a crisis
+		{"I overdosed, I'm fine now", TierOverdose, "overdose-taken"},
+		{"I used to self harm", TierCrisis, "self-harm"},
+		// a later current clause reopens a dated, resolved story
+		{"I tried to kill myself years ago and I'm fine now but the thoughts are back", TierCrisis, ""},
+		// an idiom stays inside its clause ("can't stand" is the symptom here)
+		{"been vomiting for 3 days and now i cant stand, peeing barely anything", TierEmergency, "dehydration"},
 	} {
 		a, ok := tr.Assess(c.q)
 		if !ok || a.Tier != c.tier || (c.rule != "" && a.RuleID != c.rule) {
@@ -103,6 +110,10 @@ func TestTriageQuiet(t *testing.T) {
 		"dying for a massage",
 		"I had back pain 5 years ago, fully recovered",
 		"I used to get sciatica in both legs years ago, it went away",
+		// dated in the past and said to be over: crisis rules heed it too
+		"years ago I overdosed as a teenager, I'm doing fine now",
+		"I used to self harm at school, I've been clean for 6 years",
+		"my daughter had seizures when she was a toddler, she is 10 now",
 	} {
 		if a, ok := tr.Check(q); ok {
 			t.Errorf("Check(%q): fired %s (%s), want no urgent reply", q, a.RuleID, a.Tier)
