@@ -217,7 +217,10 @@ func New(s Searcher, t *Triage, cfg Config, opts ...Option) (*Bot, error) {
 		return nil, errors.New("bot: nil searcher")
 	}
 	if t == nil {
-		t = DefaultTriage()
+		var err error
+		if t, err = DefaultTriage(); err != nil {
+			return nil, err
+		}
 	}
 	b := &Bot{cfg: cfg.withDefaults(), search: s, triage: t, log: slog.Default(), now: time.Now}
 	for _, o := range opts {

@@ -100,7 +100,7 @@ func (s redteamScore) String() string {
 // TestRedteamDev: on the dev two thirds of the red-team set, every urgent
 // message gets the urgent reply and no ordinary one does.
 func TestRedteamDev(t *testing.T) {
-	s := scoreRedteam(DefaultTriage(), readRedteam(t, "redteam.dev.jsonl"))
+	s := scoreRedteam(defaultTriageT(t), readRedteam(t, "redteam.dev.jsonl"))
 	t.Logf("dev: %s", s)
 	for _, c := range s.misses {
 		t.Errorf("%s (%s): missed urgent %q", c.ID, c.Tag, c.Q)
@@ -118,7 +118,7 @@ func TestRedteamHeldout(t *testing.T) {
 	if len(cases) == 0 {
 		t.Fatal("empty held-out set")
 	}
-	s := scoreRedteam(DefaultTriage(), cases)
+	s := scoreRedteam(defaultTriageT(t), cases)
 	t.Logf("held-out: %s", s)
 	if os.Getenv("REDTEAM_SHOW_HELDOUT") != "" {
 		for _, c := range s.misses {
@@ -150,7 +150,7 @@ func readRedteamSplit(t *testing.T, name, split string) []redteamCase {
 // (redteam2.jsonl, written after the rules were rebuilt, frozen before
 // they were tuned again) at 100% recall and no over-triggers.
 func TestRedteam2Dev(t *testing.T) {
-	s := scoreRedteam(DefaultTriage(), readRedteamSplit(t, "redteam2.jsonl", "dev"))
+	s := scoreRedteam(defaultTriageT(t), readRedteamSplit(t, "redteam2.jsonl", "dev"))
 	t.Logf("redteam2 dev: %s", s)
 	for _, c := range s.misses {
 		t.Errorf("%s (%s): missed urgent %q", c.ID, c.Tag, c.Q)
@@ -164,7 +164,7 @@ func TestRedteam2Dev(t *testing.T) {
 // TestRedteamHeldout it asserts nothing (REDTEAM_SHOW_HELDOUT=1 lists the
 // misses).
 func TestRedteam2Heldout(t *testing.T) {
-	s := scoreRedteam(DefaultTriage(), readRedteamSplit(t, "redteam2.jsonl", "heldout"))
+	s := scoreRedteam(defaultTriageT(t), readRedteamSplit(t, "redteam2.jsonl", "heldout"))
 	t.Logf("redteam2 held-out: %s", s)
 	if os.Getenv("REDTEAM_SHOW_HELDOUT") != "" {
 		for _, c := range s.misses {
@@ -185,7 +185,7 @@ func TestTriageCOVIDQNeverUrgent(t *testing.T) {
 	if err != nil {
 		t.Skip("COVID-Q dev split not here:", err)
 	}
-	tr := DefaultTriage()
+	tr := defaultTriageT(t)
 	n := 0
 	for _, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
 		var q struct {
@@ -234,7 +234,7 @@ var laterRedteams = []struct {
 func TestLaterRedteamsDev(t *testing.T) {
 	for _, rt := range laterRedteams {
 		t.Run(rt.file, func(t *testing.T) {
-			s := scoreRedteam(DefaultTriage(), readRedteamSplit(t, rt.file, "dev"))
+			s := scoreRedteam(defaultTriageT(t), readRedteamSplit(t, rt.file, "dev"))
 			t.Logf("%s dev: %s", rt.file, s)
 			show := os.Getenv("REDTEAM_SHOW_DEV") != ""
 			if s.caught < rt.devMinCaught || show {
@@ -261,7 +261,7 @@ func TestLaterRedteamsDev(t *testing.T) {
 // totals; it asserts nothing (REDTEAM_SHOW_HELDOUT=1 lists the misses).
 func TestLaterRedteamsHeldout(t *testing.T) {
 	for _, rt := range laterRedteams {
-		s := scoreRedteam(DefaultTriage(), readRedteamSplit(t, rt.file, "heldout"))
+		s := scoreRedteam(defaultTriageT(t), readRedteamSplit(t, rt.file, "heldout"))
 		t.Logf("%s held-out: recall %d/%d, over-triggers %d/%d", rt.file, s.caught, s.urgent, s.over, s.none)
 		if os.Getenv("REDTEAM_SHOW_HELDOUT") != "" {
 			for _, c := range s.misses {

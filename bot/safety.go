@@ -200,22 +200,24 @@ func maxClose(near int) int { return 3 * near }
 const defaultNear = 8
 
 // DefaultTriage returns the bundled safety rules, compiled once and shared
-// (a Triage is immutable and safe for concurrent use).
-func DefaultTriage() *Triage { return defaultTriage() }
+// (a Triage is immutable and safe for concurrent use). It fails only if
+// the bundled rules do not compile, a broken build that the tests catch;
+// the bot never answers without triage, so callers stop then.
+func DefaultTriage() (*Triage, error) { return defaultTriage() }
 
-var defaultTriage = sync.OnceValue(func() *Triage {
+var defaultTriage = sync.OnceValues(func() (*Triage, error) {
 	t, err := ParseTriage("safety.yaml (built in)", defaultSafety)
 	if err != nil {
-		panic("bot: bundled safety rules: " + err.Error()) // covered by tests
+		return nil, fmt.Errorf("bot: bundled safety rules: %w", err)
 	}
-	return t
+	return t, nil
 })
 
 // LoadTriage reads safety rules from a YAML file; "" gives the bundled
 // rules. It fails when the file cannot be read or does not compile.
 func LoadTriage(path string) (*Triage, error) {
 	if path == "" {
-		return DefaultTriage(), nil
+		return DefaultTriage()
 	}
 	data, err := os.ReadFile(path)
 	if err != nil {

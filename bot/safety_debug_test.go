@@ -55,7 +55,7 @@ func TestExplain(t *testing.T) {
 	if q == "" {
 		t.Skip("set TRIAGE_EXPLAIN")
 	}
-	tr := DefaultTriage()
+	tr := defaultTriageT(t)
 	for _, l := range strings.Split(q, "\n") {
 		t.Logf("%q\n%s", l, tr.explain(l))
 	}

@@ -35,7 +35,7 @@ func TestTriageExamples(t *testing.T) {
 }
 
 func TestTriageTiers(t *testing.T) {
-	tr := DefaultTriage()
+	tr := defaultTriageT(t)
 	for _, c := range []struct {
 		q    string
 		tier Tier
@@ -90,7 +90,7 @@ func TestTriageTiers(t *testing.T) {
 }
 
 func TestTriageQuiet(t *testing.T) {
-	tr := DefaultTriage()
+	tr := defaultTriageT(t)
 	for _, q := range []string{
 		"",
 		"Can massage help lower back pain?",
@@ -122,7 +122,7 @@ func TestTriageQuiet(t *testing.T) {
 }
 
 func TestTokenize(t *testing.T) {
-	tr := DefaultTriage()
+	tr := defaultTriageT(t)
 	for _, c := range []struct{ in, want string }{
 		{"I can't, I cant, I cannot", "i can not i can not i can not"},
 		{"dont wont im ive arent couldnt", "do not will not i am i have are not could not"},
@@ -331,7 +331,7 @@ func TestParseTriageCustom(t *testing.T) {
 	if lt, err := LoadTriage(p); err != nil || lt.Len() != 1 {
 		t.Errorf("LoadTriage(file): got %v, want 1 rule", err)
 	}
-	if lt, err := LoadTriage(""); err != nil || lt.Len() != DefaultTriage().Len() {
+	if lt, err := LoadTriage(""); err != nil || lt.Len() != defaultTriageT(t).Len() {
 		t.Errorf("LoadTriage(\"\"): got %v, want the bundled rules", err)
 	}
 	if _, err := LoadTriage(p + ".missing"); err == nil {
@@ -374,7 +374,7 @@ func TestUrgentReplies(t *testing.T) {
 			qs = append(qs, c.Q)
 		}
 	}
-	tr := DefaultTriage()
+	tr := defaultTriageT(t)
 	for _, r := range tr.rules {
 		qs = append(qs, r.fire...)
 	}
@@ -459,7 +459,7 @@ func TestInfoReply(t *testing.T) {
 
 // TestTriageBadInput: empty, huge, binary and random input never panics.
 func TestTriageBadInput(t *testing.T) {
-	tr := DefaultTriage()
+	tr := defaultTriageT(t)
 	rng := rand.New(rand.NewPCG(3, 4))
 	inputs := []string{"", " ", "\x00\x01\x02", "\xff\xfe\xfd", strings.Repeat("a", 100000),
 		strings.Repeat("no ", 20000), strings.Repeat("my back ", 5000) + "fever", strings.Repeat("'", 1000),
@@ -495,7 +495,7 @@ func TestTriageBadInput(t *testing.T) {
 }
 
 func FuzzTriage(f *testing.F) {
-	tr := DefaultTriage()
+	tr := defaultTriageT(f)
 	for _, s := range []string{"", "i want to die", "no fever or chills, my back hurts", "cant feel my bum", "\xff"} {
 		f.Add(s)
 	}
@@ -518,7 +518,7 @@ func BenchmarkParseTriage(b *testing.B) {
 // BenchmarkTriage runs the bundled rules on everyday questions (most fire
 // nothing), a few urgent ones, and one 10,000-character message.
 func BenchmarkTriage(b *testing.B) {
-	tr := DefaultTriage()
+	tr := defaultTriageT(b)
 	everyday := []string{
 		"How does massage relieve low back pain?",
 		"is masage good for chronic back pain",
@@ -605,7 +605,7 @@ func TestTrieInsertMatchesExpansion(t *testing.T) {
 // typo word, unless it is in normalize.known_words or the lexicons know
 // it: otherwise "dropping" would be read as a misspelt "drooping".
 func TestTypoWordsAreNotRealWords(t *testing.T) {
-	tr := DefaultTriage()
+	tr := defaultTriageT(t)
 	gz, err := os.ReadFile(filepath.Join("..", "search", "data", "wordnet.tsv.gz"))
 	if err != nil {
 		t.Skip("no WordNet data:", err)
@@ -670,4 +670,14 @@ func TestLexiconOrigins(t *testing.T) {
 			}
 		}
 	}
+}
+
+// defaultTriageT is DefaultTriage for a test: the bundled rules compile.
+func defaultTriageT(t testing.TB) *Triage {
+	t.Helper()
+	tr, err := DefaultTriage()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tr
 }
