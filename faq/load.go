@@ -165,6 +165,48 @@ func Load(paths []string, opt Options) (*Result, error) {
 	return res, errors.Join(errs...)
 }
 
+// Fingerprint returns the Version that Load gives for the same paths and
+// options while the files stay as they are, reading the files but parsing
+// none of them: what a persisted index is keyed by. It fails on any
+// problem reading the files (Load would report them); a file that does not
+// parse still counts, as it does in Load.
+func Fingerprint(paths []string, opt Options) (string, error) {
+	files, errs := expand(paths)
+	if len(errs) > 0 {
+		return "", errors.Join(errs...)
+	}
+	overlay := OverlayPath(paths, opt.Overlay)
+	h := sha256.New()
+	for _, f := range files {
+		if overlay != "" && sameFile(f, overlay) {
+			continue
+		}
+		if err := hashFile(f, h); err != nil {
+			return "", err
+		}
+	}
+	if overlay != "" {
+		if _, err := os.Stat(overlay); err == nil {
+			if err := hashFile(overlay, h); err != nil {
+				return "", err
+			}
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16], nil
+}
+
+// hashFile writes path and its bytes to h as Load does.
+func hashFile(path string, h interface{ Write([]byte) (int, error) }) error {
+	data, err := readStable(path)
+	if err != nil {
+		return err
+	}
+	h.Write([]byte(path))
+	h.Write([]byte{0})
+	h.Write(data)
+	return nil
+}
+
 func loadFile(path string, h interface{ Write([]byte) (int, error) }) ([]Entry, error) {
 	data, err := readStable(path)
 	if err != nil {
