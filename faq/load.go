@@ -195,11 +195,15 @@ func Fingerprint(paths []string, opt Options) (string, error) {
 	return hex.EncodeToString(h.Sum(nil))[:16], nil
 }
 
-// hashFile writes path and its bytes to h as Load does.
+// hashFile writes path and its bytes to h as Load does. It reads the file
+// once: a file caught mid-write gives a version no clean load had.
 func hashFile(path string, h interface{ Write([]byte) (int, error) }) error {
-	data, err := readStable(path)
+	data, err := os.ReadFile(path)
 	if err != nil {
-		return err
+		return &Error{File: path, Msg: "read", Err: err}
+	}
+	if len(data) > MaxFileBytes {
+		return errAt(path, 0, "file is %d bytes, over the %d byte limit", len(data), MaxFileBytes)
 	}
 	h.Write([]byte(path))
 	h.Write([]byte{0})

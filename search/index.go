@@ -240,10 +240,12 @@ func (s *snapshot) indexEntries() error {
 	return nil
 }
 
-// finish computes what follows cheaply from the entries, their analyzed
-// terms (termID, sortedTerms, dfs, post, titleTerms) and the content's
-// surface words with their frequencies (vocab): the same whether the
-// snapshot was just built or read back from disk (persist.go).
+// finish computes what follows from the entries, their analyzed terms
+// (termID, sortedTerms, dfs, post, titleTerms) and the content's surface
+// words with their frequencies (vocab): the same whether the snapshot was
+// just built or read back from disk (persist.go), which gives the fields
+// that are slower to compute (termID, sections, qword, wordings are
+// computed here only when nil, and spell with them).
 func (s *snapshot) finish(vocab map[string]int, syn *Synonyms) {
 	s.syn = syn
 	s.built = time.Now()
@@ -256,15 +258,21 @@ func (s *snapshot) finish(vocab map[string]int, syn *Synonyms) {
 	if s.sections.off == nil {
 		s.sectionOf, s.sections = sectionsOf(s.entries)
 	}
-	s.qword = make([]string, len(s.entries))
-	for i, e := range s.entries {
-		s.qword[i] = questionWord(e.Title)
+	if s.qword == nil {
+		s.qword = make([]string, len(s.entries))
+		for i, e := range s.entries {
+			s.qword[i] = questionWord(e.Title)
+		}
+	}
+	if s.wordings == nil {
+		s.wordings = s.wordingsOf(s.entries)
 	}
 	s.idfMax = s.idf("\x00never")
-	s.spell = newSpellIndex(vocab, syn)
+	if s.spell == nil {
+		s.spell = newSpellIndex(vocab, syn)
+	}
 	s.titleWeight, s.titleAll = s.titleWeightsOf(s.titleTerms)
 	s.firstInSection = firstInSections(s.entries)
-	s.wordings = s.wordingsOf(s.entries)
 }
 
 // wordingsOf gives the term IDs of each wording of the entries that have

@@ -112,6 +112,7 @@ func OpenLibrary(cfg LibraryConfig) (*Library, Report, error) {
 		l.log = slog.Default()
 	}
 	if cfg.IndexPath != "" {
+		go analysisVersion() // hash the binary while the content is read
 		st, err := openDiskStore(cfg.IndexPath, l.log.With("index_path", cfg.IndexPath))
 		if err != nil {
 			l.log.Error("persisted index off: building in memory", "error", err)

@@ -12,13 +12,14 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
+	"unsafe"
 
 	"github.com/blevesearch/bleve/v2"
 	index "github.com/blevesearch/bleve_index_api"
@@ -352,7 +353,7 @@ func (d *diskStore) load(key string, syn *Synonyms) (s *snapshot, rep Report, er
 			return nil, rep, fmt.Errorf("search: persisted index %s: %w", dir, err)
 		}
 	}
-	s, err = readDerived(dir)
+	s, words, err := readDerived(dir)
 	if err != nil {
 		return nil, rep, fmt.Errorf("search: persisted index %s: %w", dir, err)
 	}
@@ -367,7 +368,8 @@ func (d *diskStore) load(key string, syn *Synonyms) (s *snapshot, rep Report, er
 	if err := s.indexEntries(); err != nil {
 		return s, rep, err
 	}
-	s.finish(s.vocabOfSpell(), syn)
+	s.spell = spellIndexOf(words, syn)
+	s.finish(nil, syn)
 	d.current = key
 	return s, mf.Report, nil
 }
@@ -405,23 +407,52 @@ func checkFile(path string, want manifestFile) error {
 	return nil
 }
 
-// vocabOfSpell gives back the content's surface words with their
-// frequencies from the spelling index (the words of at least three runes,
-// the only ones it keeps): what newSpellIndex needs to build it again.
-func (s *snapshot) vocabOfSpell() map[string]int {
-	n := 0
-	for _, b := range s.spell {
-		n += len(b)
+// spellIndexOf rebuilds the spelling index from the content's words as
+// writeDerived wrote them (in the index's order: by length, then
+// alphabetically) and the thesaurus's words, as newSpellIndex would have
+// built it, without a map of the vocabulary or sorting it again.
+func spellIndexOf(words []spellWord, syn *Synonyms) spellIndex {
+	var ix spellIndex
+	total := 0
+	for _, w := range words {
+		total += len(w.word)
 	}
-	vocab := make(map[string]int, n)
-	for _, b := range s.spell {
-		for _, w := range b {
-			if w.freq > 0 {
-				vocab[w.word] = w.freq
-			}
+	runes := make([]rune, 0, total) // one array for every word's runes
+	for _, w := range words {
+		start := len(runes)
+		for _, r := range w.word {
+			runes = append(runes, r)
+		}
+		w.runes = runes[start:len(runes):len(runes)]
+		for len(ix) <= len(w.runes) {
+			ix = append(ix, nil)
+		}
+		ix[len(w.runes)] = append(ix[len(w.runes)], w)
+	}
+	content := make([]int, len(ix)) // each bucket's content words, sorted
+	for n, b := range ix {
+		content[n] = len(b)
+	}
+	added := map[int]bool{}
+	for w := range syn.surfaceWords() {
+		r := []rune(w)
+		if len(r) < 3 {
+			continue
+		}
+		for len(ix) <= len(r) {
+			ix = append(ix, nil)
+			content = append(content, 0)
+		}
+		n := len(r)
+		if _, found := slices.BinarySearchFunc(ix[n][:content[n]], w, func(c spellWord, w string) int { return strings.Compare(c.word, w) }); !found {
+			ix[n] = append(ix[n], spellWord{w, r, 0})
+			added[n] = true
 		}
 	}
-	return vocab
+	for n := range added {
+		slices.SortFunc(ix[n], func(a, b spellWord) int { return strings.Compare(a.word, b.word) })
+	}
+	return ix
 }
 
 // The derived data, in data.bin and strings.bin. writeDerived and
@@ -454,6 +485,16 @@ func writeDerived(dir string, s *snapshot) error {
 		e.i32s(p.ids)
 	}
 	e.bytes(s.answerTypes)
+	e.strs(s.qword)
+	keys := slices.Sorted(maps.Keys(s.wordings))
+	e.u32(uint32(len(keys)))
+	for _, k := range keys {
+		e.u32(uint32(k))
+		e.u32(uint32(len(s.wordings[k])))
+		for _, w := range s.wordings[k] {
+			e.i32s(w)
+		}
+	}
 	var words []spellWord
 	for _, b := range s.spell {
 		for _, w := range b {
@@ -470,13 +511,15 @@ func writeDerived(dir string, s *snapshot) error {
 	return e.close()
 }
 
-func readDerived(dir string) (*snapshot, error) {
+// readDerived reads the persisted fields, and the content's words for
+// the spelling index (spellIndexOf).
+func readDerived(dir string) (*snapshot, []spellWord, error) {
 	d, err := newDecoder(dir)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	s := &snapshot{}
-	s.entries = make([]faq.Entry, d.u32())
+	s.entries = make([]faq.Entry, d.bounded(d.u32(), 64))
 	for i := range s.entries {
 		en := &s.entries[i]
 		en.ID = d.str()
@@ -498,16 +541,24 @@ func readDerived(dir string) (*snapshot, error) {
 		p.ids = d.i32s()
 	}
 	s.answerTypes = d.bytes()
-	vocab := make([]spellWord, d.u32())
+	s.qword = d.strs()
+	s.wordings = map[int32][][]int32{}
+	for n := d.u32(); n > 0 && !d.bad; n-- {
+		k := int32(d.u32())
+		ws := make([][]int32, d.bounded(d.u32(), 4))
+		for j := range ws {
+			ws[j] = d.i32s()
+		}
+		s.wordings[k] = ws
+	}
+	vocab := make([]spellWord, d.bounded(d.u32(), 12))
 	for i := range vocab {
 		vocab[i] = spellWord{word: d.str(), freq: int(d.u32())}
 	}
-	// finish rebuilds the spelling index from these (vocabOfSpell).
-	s.spell = spellIndex{vocab}
 	if err := d.done(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return s, s.checkShape()
+	return s, vocab, s.checkShape()
 }
 
 // checkShape verifies that decoded derived data fits together (lengths,
@@ -543,19 +594,35 @@ func (s *snapshot) checkShape() error {
 			}
 		}
 	}
-	if len(s.dfs) != nt || len(s.answerTypes) != n || !slices.IsSorted(s.sortedTerms) {
-		return fmt.Errorf("derived data: %d document frequencies and %d answer types for %d terms and %d entries", len(s.dfs), len(s.answerTypes), nt, n)
+	if len(s.dfs) != nt || len(s.answerTypes) != n || len(s.qword) != n || !slices.IsSorted(s.sortedTerms) {
+		return fmt.Errorf("derived data: %d document frequencies, %d answer types and %d question words for %d terms and %d entries", len(s.dfs), len(s.answerTypes), len(s.qword), nt, n)
+	}
+	for k, ws := range s.wordings {
+		if k < 0 || int(k) >= n {
+			return fmt.Errorf("derived data: wordings of entry %d of %d", k, n)
+		}
+		for _, w := range ws {
+			for _, id := range w {
+				if id < 0 || int(id) >= nt {
+					return fmt.Errorf("derived data: wording term %d out of range", id)
+				}
+			}
+		}
 	}
 	return nil
 }
 
 // encoder writes numbers (little endian) to data.bin and strings to
-// strings.bin, their lengths to data.bin. A slice is written as its length
-// plus one, 0 for nil, so that nil and empty read back as they were.
+// strings.bin, each distinct string once, with their offsets and lengths
+// in data.bin (a passage's More repeats the texts of the passages after
+// it). A slice is written as its length plus one, 0 for nil, so that nil
+// and empty read back as they were.
 type encoder struct {
 	nf, sf *os.File
 	n, s   *bufio.Writer
 	buf    [4]byte
+	at     map[string]uint32
+	size   uint32
 }
 
 func newEncoder(dir string) (*encoder, error) {
@@ -568,7 +635,7 @@ func newEncoder(dir string) (*encoder, error) {
 		nf.Close()
 		return nil, err
 	}
-	return &encoder{nf: nf, sf: sf, n: bufio.NewWriterSize(nf, 1<<16), s: bufio.NewWriterSize(sf, 1<<16)}, nil
+	return &encoder{nf: nf, sf: sf, n: bufio.NewWriterSize(nf, 1<<16), s: bufio.NewWriterSize(sf, 1<<16), at: map[string]uint32{}}, nil
 }
 
 func (e *encoder) u32(v uint32) {
@@ -577,8 +644,15 @@ func (e *encoder) u32(v uint32) {
 }
 
 func (e *encoder) str(v string) {
+	off, ok := e.at[v]
+	if !ok {
+		off = e.size
+		e.at[v] = off
+		e.size += uint32(len(v))
+		e.s.WriteString(v)
+	}
+	e.u32(off)
 	e.u32(uint32(len(v)))
-	e.s.WriteString(v)
 }
 
 func (e *encoder) strs(v []string) {
@@ -616,75 +690,110 @@ func (e *encoder) bytes(v []byte) {
 }
 
 func (e *encoder) close() error {
+	if int64(e.size) >= math.MaxUint32 {
+		return errors.New("strings over 4 GB")
+	}
 	err := errors.Join(e.n.Flush(), e.s.Flush())
 	return errors.Join(err, e.nf.Close(), e.sf.Close())
 }
 
-// decoder reads what encoder wrote. The strings are one string read from
-// strings.bin: each decoded string is a slice of it, so the entries' texts
-// cost one allocation in all. A short or inconsistent file is reported by
-// done, never a panic (reads past the end give zeros).
+// decoder reads what encoder wrote, data.bin as a stream. The strings are
+// one string read from strings.bin: each decoded string is a slice of it,
+// so the entries' texts cost one allocation in all. A short or
+// inconsistent file is reported by done, never a panic (reads past the end
+// give zeros).
 type decoder struct {
-	n   []byte
-	pos int
-	s   string
-	sp  int
-	bad bool
+	f    *os.File
+	n    *bufio.Reader
+	left int64 // bytes of data.bin not read yet
+	buf  []byte
+	s    string
+	bad  bool
 }
 
 func newDecoder(dir string) (*decoder, error) {
-	n, err := os.ReadFile(filepath.Join(dir, "data.bin"))
+	s, err := readString(filepath.Join(dir, "strings.bin"))
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.Open(filepath.Join(dir, "strings.bin"))
+	f, err := os.Open(filepath.Join(dir, "data.bin"))
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	var sb strings.Builder
-	if st, err := f.Stat(); err == nil && st.Size() < math.MaxInt32 {
-		sb.Grow(int(st.Size()))
-	}
-	if _, err := io.Copy(&sb, f); err != nil {
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
 		return nil, err
 	}
-	return &decoder{n: n, s: sb.String()}, nil
+	return &decoder{f: f, n: bufio.NewReaderSize(f, 1<<16), left: st.Size(), buf: make([]byte, 1<<14), s: s}, nil
+}
+
+// readString reads a whole file into one string. The bytes are read
+// straight into the string's memory (no second copy of tens of
+// megabytes): the slice is never written after the read.
+func readString(path string) (string, error) {
+	b, err := os.ReadFile(path)
+	if err != nil || len(b) == 0 {
+		return "", err
+	}
+	return unsafe.String(&b[0], len(b)), nil
+}
+
+// read returns the next n bytes of data.bin (n <= len(d.buf)), or nil
+// past the end.
+func (d *decoder) read(n int) []byte {
+	if d.bad || int64(n) > d.left {
+		d.bad = true
+		return nil
+	}
+	b := d.buf[:n]
+	if _, err := io.ReadFull(d.n, b); err != nil {
+		d.bad = true
+		return nil
+	}
+	d.left -= int64(n)
+	return b
 }
 
 func (d *decoder) u32() uint32 {
-	if d.pos+4 > len(d.n) {
-		d.bad = true
+	b := d.read(4)
+	if b == nil {
 		return 0
 	}
-	v := binary.LittleEndian.Uint32(d.n[d.pos:])
-	d.pos += 4
-	return v
+	return binary.LittleEndian.Uint32(b)
 }
 
 func (d *decoder) str() string {
-	n := int(d.u32())
-	if n > len(d.s)-d.sp {
+	off, n := int64(d.u32()), int64(d.u32())
+	if off+n > int64(len(d.s)) {
 		d.bad = true
 		return ""
 	}
-	v := d.s[d.sp : d.sp+n]
-	d.sp += n
-	return v
+	return d.s[off : off+n]
+}
+
+// bounded returns n, or 0 (and marks the data bad) when n records of at
+// least size bytes each cannot fit in what is left of data.bin.
+func (d *decoder) bounded(n uint32, size int) int {
+	if int64(n)*int64(size) > d.left {
+		d.bad = true
+		return 0
+	}
+	return int(n)
 }
 
 // count reads a slice's length: -1 for nil.
 func (d *decoder) count(size int) int {
-	n := int(d.u32()) - 1
-	if n*size > len(d.n)-d.pos {
+	n := int64(d.u32()) - 1
+	if n*int64(size) > d.left {
 		d.bad = true
 		return -1
 	}
-	return n
+	return int(n)
 }
 
 func (d *decoder) strs() []string {
-	n := d.count(4)
+	n := d.count(8)
 	if n < 0 {
 		return nil
 	}
@@ -700,12 +809,7 @@ func (d *decoder) i32s() []int32 {
 	if n < 0 {
 		return nil
 	}
-	v := make([]int32, n)
-	for i := range v {
-		v[i] = int32(binary.LittleEndian.Uint32(d.n[d.pos:]))
-		d.pos += 4
-	}
-	return v
+	return read32s[int32](d, n)
 }
 
 func (d *decoder) u32s() []uint32 {
@@ -713,10 +817,21 @@ func (d *decoder) u32s() []uint32 {
 	if n < 0 {
 		return nil
 	}
-	v := make([]uint32, n)
-	for i := range v {
-		v[i] = binary.LittleEndian.Uint32(d.n[d.pos:])
-		d.pos += 4
+	return read32s[uint32](d, n)
+}
+
+// read32s reads n little-endian 32-bit numbers, a buffer at a time.
+func read32s[T int32 | uint32](d *decoder, n int) []T {
+	v := make([]T, n)
+	for k := 0; k < n; {
+		b := d.read(4 * min(n-k, len(d.buf)/4))
+		if b == nil {
+			return v
+		}
+		for ; len(b) >= 4; b = b[4:] {
+			v[k] = T(binary.LittleEndian.Uint32(b))
+			k++
+		}
 	}
 	return v
 }
@@ -726,15 +841,20 @@ func (d *decoder) bytes() []byte {
 	if n < 0 {
 		return nil
 	}
-	v := slices.Clone(d.n[d.pos : d.pos+n])
-	d.pos += n
+	v := make([]byte, n)
+	if _, err := io.ReadFull(d.n, v); err != nil {
+		d.bad = true
+		return nil
+	}
+	d.left -= int64(n)
 	return v
 }
 
-// done reports whether everything was read, exactly.
+// done closes data.bin and reports whether all of it was read, exactly.
 func (d *decoder) done() error {
-	if d.bad || d.pos != len(d.n) || d.sp != len(d.s) {
-		return errors.New("derived data is truncated or inconsistent (data.bin at " + strconv.Itoa(d.pos) + " of " + strconv.Itoa(len(d.n)) + ")")
+	d.f.Close()
+	if d.bad || d.left != 0 {
+		return fmt.Errorf("derived data is truncated or inconsistent (data.bin: %d bytes left)", d.left)
 	}
 	return nil
 }
