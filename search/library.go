@@ -45,8 +45,10 @@ type Library struct {
 	log *slog.Logger
 
 	// store keeps the persisted index (nil without IndexPath); only the
-	// build goroutine (OpenLibrary, then run) uses it.
-	store *diskStore
+	// build goroutine (OpenLibrary's save, then run) uses it, and saving
+	// counts the save of the first build, which run and Close wait for.
+	store  *diskStore
+	saving sync.WaitGroup
 
 	mu      sync.Mutex
 	running *build
@@ -115,7 +117,7 @@ func OpenLibrary(cfg LibraryConfig) (*Library, Report, error) {
 		go analysisVersion() // hash the binary while the content is read
 		st, err := openDiskStore(cfg.IndexPath, l.log.With("index_path", cfg.IndexPath))
 		if err != nil {
-			l.log.Error("persisted index off: building in memory", "error", err)
+			l.log.Warn("persisted index off: building in memory", "error", err)
 		} else {
 			l.store = st
 			if rep, ok := l.openPersisted(); ok {
@@ -143,13 +145,20 @@ func OpenLibrary(cfg LibraryConfig) (*Library, Report, error) {
 		return nil, rep, berr
 	}
 	rep.OK = err == nil
-	if rep.OK {
-		l.persist(idx.snap, rep)
-	}
 	rep.DurationMS += ms(time.Since(start))
 	l.idx = idx
 	if l.store != nil {
-		l.store.prune()
+		// Written while the index already serves: a first start is
+		// ready as soon as it is built. A reindex and Close wait for it.
+		s, ok := idx.snap, rep.OK
+		l.saving.Add(1)
+		go func() {
+			defer l.saving.Done()
+			if ok {
+				l.persist(s, rep)
+			}
+			l.store.prune()
+		}()
 	}
 	// The build's garbage (bleve's analysis of every entry) is several
 	// times the index: give it back to the system now.
@@ -219,6 +228,7 @@ func (l *Library) run(b *build) {
 }
 
 func (l *Library) rebuild(trigger string) (Report, error) {
+	l.saving.Wait()
 	start := time.Now()
 	entries, syn, rep, err := l.load(trigger)
 	if err == nil {
@@ -299,6 +309,7 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // Close releases the index and the index path.
 func (l *Library) Close() error {
+	l.saving.Wait()
 	err := l.idx.Close()
 	l.closeStore()
 	return err
@@ -316,22 +327,55 @@ func (l *Library) closeStore() {
 // the caller builds.
 func (l *Library) openPersisted() (Report, bool) {
 	start := time.Now()
-	version, err := faq.Fingerprint(l.cfg.Paths, l.cfg.Options)
+	syn, err := LoadSynonyms(l.cfg.SynonymFiles)
 	if err != nil {
 		return Report{}, false // the load reports the problem
 	}
-	key, err := persistKey(version, l.cfg.Options)
-	if err != nil {
-		l.log.Warn("persisted index off: no key for this binary", "error", err)
+	// While the content is hashed, read the folder most likely to be its
+	// index: the only one there (every build removes the others).
+	type opened struct {
+		key string
+		s   *snapshot
+		rep Report
+		err error
+	}
+	var early chan opened
+	if names := l.store.versions(); len(names) == 1 {
+		early = make(chan opened, 1)
+		go func() {
+			s, rep, err := l.store.load(names[0], syn)
+			early <- opened{names[0], s, rep, err}
+		}()
+	}
+	version, ferr := faq.Fingerprint(l.cfg.Paths, l.cfg.Options)
+	key, kerr := "", error(nil)
+	if ferr == nil {
+		key, kerr = persistKey(version, l.cfg.Options)
+	}
+	var o opened
+	switch {
+	case early != nil:
+		o = <-early
+		if o.key != key || ferr != nil || kerr != nil {
+			if o.s != nil {
+				o.s.idx.Close()
+			}
+			o = opened{key: key, err: errNotPersisted}
+		}
+	case ferr == nil && kerr == nil:
+		o.key = key
+		o.s, o.rep, o.err = l.store.load(key, syn)
+	}
+	if ferr != nil {
+		return Report{}, false // the load reports the problem
+	}
+	if kerr != nil {
+		l.log.Warn("persisted index off: no key for this binary", "error", kerr)
 		l.closeStore()
 		l.store = nil
 		return Report{}, false
 	}
-	syn, err := LoadSynonyms(l.cfg.SynonymFiles)
-	if err != nil {
-		return Report{}, false
-	}
-	s, rep, err := l.store.load(key, syn)
+	s, rep, err := o.s, o.rep, o.err
 	if errors.Is(err, errNotPersisted) {
 		l.log.Info("no persisted index for this content and binary: building", "version", version)
 		return Report{}, false
@@ -360,6 +404,7 @@ func (l *Library) openPersisted() (Report, bool) {
 			"trigger", rep.Trigger, "warnings", rep.WarningCount, "first", rep.Warnings[0])
 	}
 	l.idx = &Index{snap: s, rk: DefaultRanker()}
+	l.store.current = key
 	l.store.prune()
 	rep.DurationMS = ms(time.Since(start))
 	l.status.Serving = rep

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
 	"hash/crc32"
 	"io"
 	"io/fs"
@@ -134,6 +135,16 @@ func openDiskStore(dir string, log *slog.Logger) (*diskStore, error) {
 		}
 	}
 	return d, nil
+}
+
+// versions names the persisted folders (complete or not) under the
+// index path.
+func (d *diskStore) versions() []string {
+	names, err := d.list()
+	if err != nil {
+		return nil
+	}
+	return slices.DeleteFunc(names, func(n string) bool { return strings.HasPrefix(n, buildPrefix) })
 }
 
 // list names the folders under the index path.
@@ -324,7 +335,8 @@ func syncDir(dir string) error {
 
 // load opens the folder of key: errNotPersisted when there is none, and
 // an error when it is incomplete, corrupt or of another format. It never
-// panics on bad files.
+// panics on bad files. It does not change d, so that a load may run
+// beside other work; the caller makes key current if it serves it.
 func (d *diskStore) load(key string, syn *Synonyms) (s *snapshot, rep Report, err error) {
 	dir := filepath.Join(d.dir, key)
 	defer func() {
@@ -348,12 +360,17 @@ func (d *diskStore) load(key string, syn *Synonyms) (s *snapshot, rep Report, er
 	if mf.Format != persistFormat || mf.Key != key {
 		return nil, rep, fmt.Errorf("search: persisted index %s: format %d key %s, want format %d key %s", dir, mf.Format, mf.Key, persistFormat, key)
 	}
+	sums := map[string]manifestFile{}
 	for _, f := range mf.Files {
+		if f.Path == "data.bin" || f.Path == "strings.bin" {
+			sums[f.Path] = f // checked while they are read
+			continue
+		}
 		if err := checkFile(filepath.Join(dir, filepath.FromSlash(f.Path)), f); err != nil {
 			return nil, rep, fmt.Errorf("search: persisted index %s: %w", dir, err)
 		}
 	}
-	s, words, err := readDerived(dir)
+	s, words, err := readDerived(dir, sums)
 	if err != nil {
 		return nil, rep, fmt.Errorf("search: persisted index %s: %w", dir, err)
 	}
@@ -370,7 +387,6 @@ func (d *diskStore) load(key string, syn *Synonyms) (s *snapshot, rep Report, er
 	}
 	s.spell = spellIndexOf(words, syn)
 	s.finish(nil, syn)
-	d.current = key
 	return s, mf.Report, nil
 }
 
@@ -513,8 +529,8 @@ func writeDerived(dir string, s *snapshot) error {
 
 // readDerived reads the persisted fields, and the content's words for
 // the spelling index (spellIndexOf).
-func readDerived(dir string) (*snapshot, []spellWord, error) {
-	d, err := newDecoder(dir)
+func readDerived(dir string, sums map[string]manifestFile) (*snapshot, []spellWord, error) {
+	d, err := newDecoder(dir, sums)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -705,16 +721,21 @@ func (e *encoder) close() error {
 type decoder struct {
 	f    *os.File
 	n    *bufio.Reader
+	sum  hash.Hash32 // of data.bin as read
+	want manifestFile
 	left int64 // bytes of data.bin not read yet
 	buf  []byte
 	s    string
 	bad  bool
 }
 
-func newDecoder(dir string) (*decoder, error) {
+func newDecoder(dir string, sums map[string]manifestFile) (*decoder, error) {
 	s, err := readString(filepath.Join(dir, "strings.bin"))
 	if err != nil {
 		return nil, err
+	}
+	if want := sums["strings.bin"]; int64(len(s)) != want.Size || crc32.Update(0, castagnoli, unsafe.Slice(unsafe.StringData(s), len(s))) != want.CRC32 {
+		return nil, fmt.Errorf("strings.bin is corrupt: %d bytes, want %d with CRC-32C %08x", len(s), want.Size, want.CRC32)
 	}
 	f, err := os.Open(filepath.Join(dir, "data.bin"))
 	if err != nil {
@@ -725,7 +746,14 @@ func newDecoder(dir string) (*decoder, error) {
 		f.Close()
 		return nil, err
 	}
-	return &decoder{f: f, n: bufio.NewReaderSize(f, 1<<16), left: st.Size(), buf: make([]byte, 1<<14), s: s}, nil
+	want := sums["data.bin"]
+	if st.Size() != want.Size {
+		f.Close()
+		return nil, fmt.Errorf("data.bin is corrupt: %d bytes, want %d", st.Size(), want.Size)
+	}
+	sum := crc32.New(castagnoli)
+	return &decoder{f: f, n: bufio.NewReaderSize(io.TeeReader(f, sum), 1<<16), sum: sum, want: want,
+		left: st.Size(), buf: make([]byte, 1<<14), s: s}, nil
 }
 
 // readString reads a whole file into one string. The bytes are read
@@ -853,6 +881,9 @@ func (d *decoder) bytes() []byte {
 // done closes data.bin and reports whether all of it was read, exactly.
 func (d *decoder) done() error {
 	d.f.Close()
+	if d.left == 0 && d.sum.Sum32() != d.want.CRC32 {
+		return fmt.Errorf("data.bin is corrupt: CRC-32C %08x, want %08x", d.sum.Sum32(), d.want.CRC32)
+	}
 	if d.bad || d.left != 0 {
 		return fmt.Errorf("derived data is truncated or inconsistent (data.bin: %d bytes left)", d.left)
 	}

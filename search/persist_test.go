@@ -85,6 +85,7 @@ func openPersistLib(t *testing.T, content, ip string) (*Library, Report, *logBuf
 	if err != nil {
 		t.Fatalf("OpenLibrary: %v", err)
 	}
+	l.saving.Wait() // a first start writes the index in the background
 	return l, rep, &buf
 }
 
@@ -254,6 +255,14 @@ func TestPersistCorruptRebuilds(t *testing.T) {
 		want   string
 	}{
 		{"flipped byte in data.bin", func(t *testing.T, dir string) { flipByte(t, filepath.Join(dir, "data.bin")) }, "corrupt"},
+		{"flipped byte in strings.bin", func(t *testing.T, dir string) { flipByte(t, filepath.Join(dir, "strings.bin")) }, "corrupt"},
+		{"flipped byte in the bleve segment", func(t *testing.T, dir string) {
+			zaps, _ := filepath.Glob(filepath.Join(dir, "bleve", "store", "*.zap"))
+			if len(zaps) == 0 {
+				t.Fatal("no zap segment")
+			}
+			flipByte(t, zaps[0])
+		}, "corrupt"},
 		{"truncated bleve segment", func(t *testing.T, dir string) {
 			zaps, _ := filepath.Glob(filepath.Join(dir, "bleve", "store", "*.zap"))
 			if len(zaps) == 0 {
