@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"os"
@@ -43,10 +44,27 @@ func TestAskPersistedIndex(t *testing.T) {
 	if err := os.WriteFile(cfg, []byte("content:\n  paths: ["+abs+"]\nindex:\n  path: idx\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	in := "What is massage therapy?\nhow often should I get a massage for back pain\nmasage for neck pain\n"
+	// Every question of the eval sets over the bundled content, and a typo.
+	in := "masage for neck pain\n"
+	for _, set := range []string{"../../testdata/dev.jsonl", "../../testdata/paraphrase.jsonl", "../../testdata/eval/conversational-massage.jsonl", "../../testdata/eval/offtopic.jsonl"} {
+		data, err := os.ReadFile(set)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+			var it struct{ Q string }
+			if err := json.Unmarshal([]byte(l), &it); err != nil {
+				t.Fatalf("%s: %v", set, err)
+			}
+			in += it.Q + "\n"
+		}
+	}
 	first, stderr, err := run(t, in, nil, "ask", "--json", "-config", cfg)
 	if err != nil {
 		t.Fatalf("first ask: %v\n%s", err, stderr)
+	}
+	if got, want := strings.Count(first, "\n"), strings.Count(in, "\n"); got != want || want < 50 {
+		t.Fatalf("first ask: %d replies to %d questions", got, want)
 	}
 	ino := manifestInode(t, filepath.Join(dir, "idx"))
 	if ino == 0 {
