@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -177,17 +178,18 @@ func Fingerprint(paths []string, opt Options) (string, error) {
 	}
 	overlay := OverlayPath(paths, opt.Overlay)
 	h := sha256.New()
+	buf := make([]byte, 256<<10)
 	for _, f := range files {
 		if overlay != "" && sameFile(f, overlay) {
 			continue
 		}
-		if err := hashFile(f, h); err != nil {
+		if err := hashFile(f, h, buf); err != nil {
 			return "", err
 		}
 	}
 	if overlay != "" {
 		if _, err := os.Stat(overlay); err == nil {
-			if err := hashFile(overlay, h); err != nil {
+			if err := hashFile(overlay, h, buf); err != nil {
 				return "", err
 			}
 		}
@@ -195,19 +197,24 @@ func Fingerprint(paths []string, opt Options) (string, error) {
 	return hex.EncodeToString(h.Sum(nil))[:16], nil
 }
 
-// hashFile writes path and its bytes to h as Load does. It reads the file
-// once: a file caught mid-write gives a version no clean load had.
-func hashFile(path string, h interface{ Write([]byte) (int, error) }) error {
-	data, err := os.ReadFile(path)
+// hashFile writes path and its bytes to h as Load does, streaming them
+// through buf. It reads the file once: a file caught mid-write gives a
+// version no clean load had.
+func hashFile(path string, h io.Writer, buf []byte) error {
+	f, err := os.Open(path)
 	if err != nil {
 		return &Error{File: path, Msg: "read", Err: err}
 	}
-	if len(data) > MaxFileBytes {
-		return errAt(path, 0, "file is %d bytes, over the %d byte limit", len(data), MaxFileBytes)
-	}
+	defer f.Close()
 	h.Write([]byte(path))
 	h.Write([]byte{0})
-	h.Write(data)
+	n, err := io.CopyBuffer(h, io.LimitReader(f, MaxFileBytes+1), buf)
+	if err != nil {
+		return &Error{File: path, Msg: "read", Err: err}
+	}
+	if n > MaxFileBytes {
+		return errAt(path, 0, "file is over the %d byte limit", MaxFileBytes)
+	}
 	return nil
 }
 
