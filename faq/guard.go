@@ -61,6 +61,23 @@ func (g *Guard) Force() {
 	g.mu.Unlock()
 }
 
+// Accept makes files the baseline, as if a clean load had given them:
+// for a start that did not load the content because an index persisted
+// from the same content was opened instead.
+func (g *Guard) Accept(files []FileResult) {
+	now := map[string]int{}
+	total := 0
+	for _, f := range files {
+		if f.Err == nil {
+			now[f.Path] = f.Entries
+			total += f.Entries
+		}
+	}
+	g.mu.Lock()
+	g.prev, g.prevTotal = now, total
+	g.mu.Unlock()
+}
+
 // check compares res with the baseline. clean says the load had no other
 // error; only then may it become the baseline.
 func (g *Guard) check(paths []string, res *Result, clean bool) []error {

@@ -123,3 +123,21 @@ func TestGuard(t *testing.T) {
 		t.Errorf("force survives a load that failed for another reason: got %v, want nil", err)
 	}
 }
+
+// TestGuardAccept: a baseline set by Accept (a start that opened a
+// persisted index) refuses a load losing too much, as a first load would.
+func TestGuardAccept(t *testing.T) {
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a.yaml")
+	mustWrite(t, a, faqYAML(0, 10))
+	res, err := faq.Load([]string{dir}, faq.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := faq.NewGuard(0.3)
+	g.Accept(res.Files)
+	mustWrite(t, a, faqYAML(0, 4))
+	if _, err := faq.Load([]string{dir}, faq.Options{Guard: g}); !errors.Is(err, faq.ErrDropped) {
+		t.Errorf("load losing 6 of 10 after Accept: got %v, want ErrDropped", err)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -163,6 +164,58 @@ func Load(paths []string, opt Options) (*Result, error) {
 		errs = append(errs, opt.Guard.check(paths, res, len(errs) == 0)...)
 	}
 	return res, errors.Join(errs...)
+}
+
+// Fingerprint returns the Version that Load gives for the same paths and
+// options while the files stay as they are, reading the files but parsing
+// none of them: what a persisted index is keyed by. It fails on any
+// problem reading the files (Load would report them); a file that does not
+// parse still counts, as it does in Load.
+func Fingerprint(paths []string, opt Options) (string, error) {
+	files, errs := expand(paths)
+	if len(errs) > 0 {
+		return "", errors.Join(errs...)
+	}
+	overlay := OverlayPath(paths, opt.Overlay)
+	h := sha256.New()
+	buf := make([]byte, 256<<10)
+	for _, f := range files {
+		if overlay != "" && sameFile(f, overlay) {
+			continue
+		}
+		if err := hashFile(f, h, buf); err != nil {
+			return "", err
+		}
+	}
+	if overlay != "" {
+		if _, err := os.Stat(overlay); err == nil {
+			if err := hashFile(overlay, h, buf); err != nil {
+				return "", err
+			}
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))[:16], nil
+}
+
+// hashFile writes path and its bytes to h as Load does, streaming them
+// through buf. It reads the file once: a file caught mid-write gives a
+// version no clean load had.
+func hashFile(path string, h io.Writer, buf []byte) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return &Error{File: path, Msg: "read", Err: err}
+	}
+	defer f.Close()
+	h.Write([]byte(path))
+	h.Write([]byte{0})
+	n, err := io.CopyBuffer(h, io.LimitReader(f, MaxFileBytes+1), buf)
+	if err != nil {
+		return &Error{File: path, Msg: "read", Err: err}
+	}
+	if n > MaxFileBytes {
+		return errAt(path, 0, "file is over the %d byte limit", MaxFileBytes)
+	}
+	return nil
 }
 
 func loadFile(path string, h interface{ Write([]byte) (int, error) }) ([]Entry, error) {

@@ -409,3 +409,30 @@ func TestFAQStub(t *testing.T) {
 		t.Error("a stub of no questions: got no error")
 	}
 }
+
+// TestFingerprint: Fingerprint gives Load's version, with and without an
+// overlay, without parsing (a file that does not parse still counts).
+func TestFingerprint(t *testing.T) {
+	sleep, _, _ := ids(t, overlayDir(t, ""))
+	for _, ov := range []string{"", sleep + ": [how many hours of sleep do I need]\n"} {
+		dir := overlayDir(t, ov)
+		res, err := Load([]string{dir}, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := Fingerprint([]string{dir}, Options{})
+		if err != nil || got != res.Version {
+			t.Errorf("overlay %q: Fingerprint %q, %v; want Load's version %q", ov, got, err, res.Version)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "broken.yaml"), []byte("- q: [unclosed\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		broken, _ := Load([]string{dir}, Options{})
+		if got, err := Fingerprint([]string{dir}, Options{}); err != nil || got != broken.Version || got == res.Version {
+			t.Errorf("overlay %q, a broken file added: Fingerprint %q, %v; want Load's new version %q", ov, got, err, broken.Version)
+		}
+	}
+	if _, err := Fingerprint([]string{filepath.Join(t.TempDir(), "missing")}, Options{}); err == nil {
+		t.Error("Fingerprint of a missing folder: no error")
+	}
+}

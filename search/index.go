@@ -187,16 +187,15 @@ func buildSnapshot(entries []faq.Entry, syn *Synonyms) (*snapshot, error) {
 	if err != nil {
 		return nil, fmt.Errorf("search: new index: %w", err)
 	}
-	s := &snapshot{idx: idx, entries: entries, byID: make(map[string]int, len(entries)), syn: syn, built: time.Now()}
+	s := &snapshot{idx: idx, entries: entries}
+	if err := s.indexEntries(); err != nil {
+		idx.Close()
+		return nil, err
+	}
 	vocab := map[string]int{}
 	tb := newTermBuilder(len(entries))
 	b := idx.NewBatch()
-	for i, e := range entries {
-		if _, dup := s.byID[e.ID]; dup {
-			idx.Close()
-			return nil, fmt.Errorf("search: duplicate entry ID %q (%s:%d)", e.ID, e.Source, e.Line)
-		}
-		s.byID[e.ID] = i
+	for _, e := range entries {
 		title := titleText(e)
 		body := e.Text
 		if e.Context != "" {
@@ -207,7 +206,6 @@ func buildSnapshot(entries []faq.Entry, syn *Synonyms) (*snapshot, error) {
 			return nil, fmt.Errorf("search: index %s: %w", e.ID, err)
 		}
 		tb.add(title, body)
-		s.qword = append(s.qword, questionWord(e.Title))
 		for _, w := range splitWords(title + " " + body) {
 			if _, ok := vocab[w]; !ok {
 				// The word is a slice of the whole lowered text: copy it,
@@ -225,13 +223,56 @@ func buildSnapshot(entries []faq.Entry, syn *Synonyms) (*snapshot, error) {
 	s.sectionOf, s.sections = sectionsOf(entries)
 	s.termID, s.sortedTerms, s.dfs, s.post = tb.finish(s.sectionOf, s.sections)
 	s.titleTerms = tb.title
-	s.idfMax = s.idf("\x00never")
-	s.spell = newSpellIndex(vocab, syn)
-	s.titleWeight, s.titleAll = s.titleWeightsOf(s.titleTerms)
-	s.firstInSection = firstInSections(entries)
 	s.answerTypes = answerTypesOf(entries)
-	s.wordings = s.wordingsOf(entries)
+	s.finish(vocab, syn)
 	return s, nil
+}
+
+// indexEntries numbers the entries by ID, refusing a duplicate ID.
+func (s *snapshot) indexEntries() error {
+	s.byID = make(map[string]int, len(s.entries))
+	for i, e := range s.entries {
+		if _, dup := s.byID[e.ID]; dup {
+			return fmt.Errorf("search: duplicate entry ID %q (%s:%d)", e.ID, e.Source, e.Line)
+		}
+		s.byID[e.ID] = i
+	}
+	return nil
+}
+
+// finish computes what follows from the entries, their analyzed terms
+// (termID, sortedTerms, dfs, post, titleTerms) and the content's surface
+// words with their frequencies (vocab): the same whether the snapshot was
+// just built or read back from disk (persist.go), which gives the fields
+// that are slower to compute (termID, sections, qword, wordings are
+// computed here only when nil, and spell with them).
+func (s *snapshot) finish(vocab map[string]int, syn *Synonyms) {
+	s.syn = syn
+	s.built = time.Now()
+	if s.termID == nil {
+		s.termID = make(map[string]int32, len(s.sortedTerms))
+		for k, t := range s.sortedTerms {
+			s.termID[t] = int32(k)
+		}
+	}
+	if s.sections.off == nil {
+		s.sectionOf, s.sections = sectionsOf(s.entries)
+	}
+	if s.qword == nil {
+		s.qword = make([]string, len(s.entries))
+		for i, e := range s.entries {
+			s.qword[i] = questionWord(e.Title)
+		}
+	}
+	if s.wordings == nil {
+		s.wordings = s.wordingsOf(s.entries)
+	}
+	s.idfMax = s.idf("\x00never")
+	if s.spell == nil {
+		s.spell = newSpellIndex(vocab, syn)
+	}
+	s.titleWeight, s.titleAll = s.titleWeightsOf(s.titleTerms)
+	s.firstInSection = firstInSections(s.entries)
 }
 
 // wordingsOf gives the term IDs of each wording of the entries that have
@@ -498,6 +539,12 @@ func (x *Index) Replace(entries []faq.Entry, syn *Synonyms) error {
 	if err != nil {
 		return err
 	}
+	x.swap(s)
+	return nil
+}
+
+// swap makes s the snapshot searches use and closes the one it replaces.
+func (x *Index) swap(s *snapshot) {
 	x.mu.Lock()
 	old := x.snap
 	x.snap = s
@@ -507,7 +554,6 @@ func (x *Index) Replace(entries []faq.Entry, syn *Synonyms) error {
 	if old != nil {
 		old.idx.Close()
 	}
-	return nil
 }
 
 // Close releases the index.

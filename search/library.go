@@ -21,6 +21,14 @@ type LibraryConfig struct {
 	// Options are the content validation options.
 	Options faq.Options
 	Logger  *slog.Logger
+	// IndexPath, when set, is a folder where the index is kept on disk,
+	// keyed by the content version and the binary (persist.go): a start
+	// with unchanged content opens it instead of building, and every
+	// successful build is written there, beside the previous one until it
+	// serves. "" keeps the index in memory only. A problem with the folder
+	// is logged and never stops the library: the index is built as
+	// without it.
+	IndexPath string
 	// OnReindex, when set, is called once after every reindex attempt
 	// (not the first load), with its report; rep.OK tells success. It runs
 	// on the build goroutine, so it must return quickly (metrics).
@@ -35,6 +43,12 @@ type Library struct {
 	cfg LibraryConfig
 	idx *Index
 	log *slog.Logger
+
+	// store keeps the persisted index (nil without IndexPath); only the
+	// build goroutine (OpenLibrary's save, then run) uses it, and saving
+	// counts the save of the first build, which run and Close wait for.
+	store  *diskStore
+	saving sync.WaitGroup
 
 	mu      sync.Mutex
 	running *build
@@ -99,6 +113,18 @@ func OpenLibrary(cfg LibraryConfig) (*Library, Report, error) {
 	if l.log == nil {
 		l.log = slog.Default()
 	}
+	if cfg.IndexPath != "" {
+		go analysisVersion() // hash the binary while the content is read
+		st, err := openDiskStore(cfg.IndexPath, l.log.With("index_path", cfg.IndexPath))
+		if err != nil {
+			l.log.Warn("persisted index off: building in memory", "error", err)
+		} else {
+			l.store = st
+			if rep, ok := l.openPersisted(); ok {
+				return l, rep, nil
+			}
+		}
+	}
 	entries, syn, rep, err := l.load("start")
 	if err != nil {
 		for _, e := range rep.Errors {
@@ -109,16 +135,31 @@ func OpenLibrary(cfg LibraryConfig) (*Library, Report, error) {
 		if err == nil {
 			err = errors.New("no content files")
 		}
+		l.closeStore()
 		return nil, rep, fmt.Errorf("search: no content could be loaded: %w", err)
 	}
 	start := time.Now()
 	idx, berr := New(entries, syn)
 	if berr != nil {
+		l.closeStore()
 		return nil, rep, berr
 	}
-	rep.DurationMS += ms(time.Since(start))
 	rep.OK = err == nil
+	rep.DurationMS += ms(time.Since(start))
 	l.idx = idx
+	if l.store != nil {
+		// Written while the index already serves: a first start is
+		// ready as soon as it is built. A reindex and Close wait for it.
+		s, ok := idx.snap, rep.OK
+		l.saving.Add(1)
+		go func() {
+			defer l.saving.Done()
+			if ok {
+				l.persist(s, rep)
+			}
+			l.store.prune()
+		}()
+	}
 	// The build's garbage (bleve's analysis of every entry) is several
 	// times the index: give it back to the system now.
 	debug.FreeOSMemory()
@@ -187,12 +228,22 @@ func (l *Library) run(b *build) {
 }
 
 func (l *Library) rebuild(trigger string) (Report, error) {
+	l.saving.Wait()
 	start := time.Now()
 	entries, syn, rep, err := l.load(trigger)
 	if err == nil {
-		err = l.idx.Replace(entries, syn)
-		if err != nil {
+		var s *snapshot
+		if s, err = buildSnapshot(entries, syn); err != nil {
 			rep.Errors = append(rep.Errors, err.Error())
+		} else {
+			// On disk first, then in memory: the folder of the new
+			// content is complete before it serves, and the old one is
+			// removed only once nothing serves from it.
+			l.persist(s, rep)
+			l.idx.swap(s)
+			if l.store != nil {
+				l.store.prune()
+			}
 		}
 		debug.FreeOSMemory() // the old index and the build's garbage
 	}
@@ -256,5 +307,132 @@ func (l *Library) load(trigger string) ([]faq.Entry, *Synonyms, Report, error) {
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
-// Close releases the index.
-func (l *Library) Close() error { return l.idx.Close() }
+// Close releases the index and the index path.
+func (l *Library) Close() error {
+	l.saving.Wait()
+	err := l.idx.Close()
+	l.closeStore()
+	return err
+}
+
+func (l *Library) closeStore() {
+	if l.store != nil {
+		l.store.close()
+	}
+}
+
+// openPersisted serves the persisted index of the content as it is on
+// disk now, if there is a good one. A missing one is normal (new content,
+// a new binary); a corrupt or half-written one is logged and removed, and
+// the caller builds.
+func (l *Library) openPersisted() (Report, bool) {
+	start := time.Now()
+	syn, err := LoadSynonyms(l.cfg.SynonymFiles)
+	if err != nil {
+		return Report{}, false // the load reports the problem
+	}
+	// While the content is hashed, read the folder most likely to be its
+	// index: the only one there (every build removes the others).
+	type opened struct {
+		key string
+		s   *snapshot
+		rep Report
+		err error
+	}
+	var early chan opened
+	if names := l.store.versions(); len(names) == 1 {
+		early = make(chan opened, 1)
+		go func() {
+			s, rep, err := l.store.load(names[0], syn)
+			early <- opened{names[0], s, rep, err}
+		}()
+	}
+	version, ferr := faq.Fingerprint(l.cfg.Paths, l.cfg.Options)
+	key, kerr := "", error(nil)
+	if ferr == nil {
+		key, kerr = persistKey(version, l.cfg.Options)
+	}
+	var o opened
+	switch {
+	case early != nil:
+		o = <-early
+		if o.key != key || ferr != nil || kerr != nil {
+			if o.s != nil {
+				o.s.idx.Close()
+			}
+			o = opened{key: key, err: errNotPersisted}
+		}
+	case ferr == nil && kerr == nil:
+		o.key = key
+		o.s, o.rep, o.err = l.store.load(key, syn)
+	}
+	if ferr != nil {
+		return Report{}, false // the load reports the problem
+	}
+	if kerr != nil {
+		l.log.Warn("persisted index off: no key for this binary", "error", kerr)
+		l.closeStore()
+		l.store = nil
+		return Report{}, false
+	}
+	s, rep, err := o.s, o.rep, o.err
+	if errors.Is(err, errNotPersisted) {
+		l.log.Info("no persisted index for this content and binary: building", "version", version)
+		return Report{}, false
+	}
+	if err != nil {
+		l.log.Error("persisted index unusable: rebuilding", "error", err)
+		l.store.remove(key)
+		return Report{}, false
+	}
+	if rep.Version != version || !rep.OK {
+		l.log.Error("persisted index unusable: rebuilding", "error", fmt.Sprintf("its report has version %s (ok %v), want %s", rep.Version, rep.OK, version))
+		s.idx.Close()
+		l.store.remove(key)
+		return Report{}, false
+	}
+	rep.Trigger, rep.At, rep.Synonyms = "start", start, syn.Len()
+	if g := l.cfg.Options.Guard; g != nil {
+		files := make([]faq.FileResult, len(rep.Files))
+		for i, f := range rep.Files {
+			files[i] = faq.FileResult{Path: f.Path, Entries: f.Entries, Alternates: f.Alternates}
+		}
+		g.Accept(files)
+	}
+	if rep.WarningCount > 0 && len(rep.Warnings) > 0 {
+		l.log.Warn("content warnings: problems worked around (faqbot validate lists them all)",
+			"trigger", rep.Trigger, "warnings", rep.WarningCount, "first", rep.Warnings[0])
+	}
+	l.idx = &Index{snap: s, rk: DefaultRanker()}
+	l.store.current = key
+	l.store.prune()
+	rep.DurationMS = ms(time.Since(start))
+	l.status.Serving = rep
+	l.log.Info("opened the persisted index", "version", version, "entries", len(s.entries), "duration_ms", rep.DurationMS)
+	return rep, true
+}
+
+// persist writes s, the index of the content rep describes, to the index
+// path, unless the folder there already holds this content. A failure is
+// logged: the index still serves, from memory.
+func (l *Library) persist(s *snapshot, rep Report) {
+	if l.store == nil {
+		return
+	}
+	key, err := persistKey(rep.Version, l.cfg.Options)
+	if err != nil {
+		l.log.Warn("persisted index off: no key for this binary", "error", err)
+		return
+	}
+	if key == l.store.current {
+		return
+	}
+	start := time.Now()
+	rep.OK = true
+	if err := l.store.save(key, s, rep); err != nil {
+		l.log.Error("could not persist the index; it serves from memory", "error", err)
+		l.store.current = ""
+		return
+	}
+	l.log.Info("persisted the index", "version", rep.Version, "duration_ms", ms(time.Since(start)))
+}

@@ -6,6 +6,7 @@ import (
 	"compress/gzip"
 	"context"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -196,6 +197,40 @@ func BenchmarkScaleSearch(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
+		})
+	}
+}
+
+// BenchmarkScaleRestart opens the library over each size with a persisted
+// index (written once, before the timer): what a restart with unchanged
+// content costs, from hashing the content files to serving. index-MB is
+// the live heap with the library open.
+func BenchmarkScaleRestart(b *testing.B) {
+	for _, sz := range scaleSizes {
+		b.Run(sz.name, func(b *testing.B) {
+			content, _ := scaleKB(b, sz.name, sz.n, sz.large)
+			cfg := search.LibraryConfig{Paths: []string{content}, IndexPath: b.TempDir(),
+				Options: faq.Options{MaxAnswerChars: 1200}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+			l, _, err := search.OpenLibrary(cfg)
+			if err != nil {
+				b.Fatal(err)
+			}
+			l.Close() // waits for the index to be written
+			before := liveHeapMB()
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if l, _, err = search.OpenLibrary(cfg); err != nil {
+					b.Fatal(err)
+				}
+				if i+1 < b.N {
+					l.Close()
+				}
+			}
+			b.StopTimer()
+			b.ReportMetric(liveHeapMB()-before, "index-MB")
+			b.ReportMetric(float64(l.Index().Len()), "entries")
+			l.Close()
 		})
 	}
 }

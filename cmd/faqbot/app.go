@@ -165,7 +165,7 @@ func buildCore(cfg Config, log *slog.Logger, met *metrics.Metrics, opts ...bot.O
 	opt.Guard = guard
 	lc := search.LibraryConfig{
 		Paths: cfg.contentPaths(), SynonymFiles: cfg.synonymPaths(),
-		Options: opt, Logger: log,
+		Options: opt, Logger: log, IndexPath: cfg.path(cfg.Index.Path),
 	}
 	if met != nil {
 		lc.OnReindex = func(rep search.Report) {

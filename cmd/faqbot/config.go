@@ -23,6 +23,7 @@ import (
 // from the environment only; there are deliberately no fields for them.
 type Config struct {
 	Content  ContentConfig  `yaml:"content"`
+	Index    IndexConfig    `yaml:"index"`
 	Safety   SafetyConfig   `yaml:"safety"`
 	Bot      BotConfig      `yaml:"bot"`
 	Log      LogConfig      `yaml:"log"`
@@ -53,6 +54,14 @@ type ContentConfig struct {
 	// lose, per file and in all, before it is refused as a probable file
 	// caught mid-write (faq.DefaultMaxDrop, 0.3); 1 turns the check off.
 	MaxDrop float64 `yaml:"max_drop"`
+}
+
+// IndexConfig is where the search index is kept between starts.
+type IndexConfig struct {
+	// Path is a folder where the index is persisted, keyed by the content
+	// version and the binary, so that a start with unchanged content opens
+	// it instead of building ("" = in memory only; see search.LibraryConfig).
+	Path string `yaml:"path"`
 }
 
 // SafetyConfig points at the red-flag rules ("" = built in).
