@@ -129,14 +129,14 @@ func TestGuard(t *testing.T) {
 func TestGuardAccept(t *testing.T) {
 	dir := t.TempDir()
 	a := filepath.Join(dir, "a.yaml")
-	mustWrite(t, a, faqYAML(0, 10))
+	writeFile(t, a, faqYAML(0, 10))
 	res, err := faq.Load([]string{dir}, faq.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	g := faq.NewGuard(0.3)
 	g.Accept(res.Files)
-	mustWrite(t, a, faqYAML(0, 4))
+	writeFile(t, a, faqYAML(0, 4))
 	if _, err := faq.Load([]string{dir}, faq.Options{Guard: g}); !errors.Is(err, faq.ErrDropped) {
 		t.Errorf("load losing 6 of 10 after Accept: got %v, want ErrDropped", err)
 	}

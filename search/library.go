@@ -391,7 +391,19 @@ func (l *Library) openPersisted() (Report, bool) {
 		l.store.remove(key)
 		return Report{}, false
 	}
+	if wordNetErr() != nil {
+		s.idx.Close()
+		return Report{}, false // New, building, reports it
+	}
 	rep.Trigger, rep.At, rep.Synonyms = "start", start, syn.Len()
+	l.servePersisted(s, key, rep)
+	return l.status.Serving, true
+}
+
+// servePersisted makes s, opened from the index path under key, the
+// serving index, as a first load would: the content-loss guard learns its
+// files, its warnings are logged, its report serves.
+func (l *Library) servePersisted(s *snapshot, key string, rep Report) {
 	if g := l.cfg.Options.Guard; g != nil {
 		files := make([]faq.FileResult, len(rep.Files))
 		for i, f := range rep.Files {
@@ -406,10 +418,9 @@ func (l *Library) openPersisted() (Report, bool) {
 	l.idx = &Index{snap: s, rk: DefaultRanker()}
 	l.store.current = key
 	l.store.prune()
-	rep.DurationMS = ms(time.Since(start))
+	rep.DurationMS = ms(time.Since(rep.At))
 	l.status.Serving = rep
-	l.log.Info("opened the persisted index", "version", version, "entries", len(s.entries), "duration_ms", rep.DurationMS)
-	return rep, true
+	l.log.Info("opened the persisted index", "version", rep.Version, "entries", len(s.entries), "duration_ms", rep.DurationMS)
 }
 
 // persist writes s, the index of the content rep describes, to the index
