@@ -126,7 +126,13 @@ type snapshot struct {
 	// IDs of each wording (the title, then each alternate), so that title
 	// precision is that of the wording the question fits best.
 	wordings map[int32][][]int32
-	built    time.Time
+	// bm holds what scoring the candidates over the postings reads besides
+	// them (score.go); nil when bleve's postings differ from the
+	// snapshot's, and then bleve scores them. scoringPool recycles the
+	// searches' working space.
+	bm          *bm25
+	scoringPool sync.Pool
+	built       time.Time
 }
 
 // postingList is a list of sorted int32 lists, numbered from 0, in one
@@ -231,6 +237,13 @@ func buildSnapshot(entries []faq.Entry, syn *Synonyms) (*snapshot, error) {
 	s.firstInSection = firstInSections(entries)
 	s.answerTypes = answerTypesOf(entries)
 	s.wordings = s.wordingsOf(entries)
+	switch bm, err := s.loadBM25(); {
+	case err == nil:
+		s.bm = bm
+	case !errors.Is(err, errPostingsDiffer):
+		idx.Close()
+		return nil, err
+	}
 	return s, nil
 }
 

@@ -547,15 +547,57 @@ type candidate struct {
 	missing       []string
 }
 
-// candidates retrieves entries for the question with bleve and computes
-// each one's features, in bleve's order. unknown lists the question's
-// words the content never uses (nor any synonym of them).
+// candidates retrieves entries for the question and computes each one's
+// features, best BM25 score first. unknown lists the question's words the
+// content never uses (nor any synonym of them).
 func (s *snapshot) candidates(ctx context.Context, q string) (cands []candidate, unknown []string, err error) {
 	words := splitWords(q)
 	cs := s.analyzeWords(words)
+	var hits []hit
+	if s.bm != nil {
+		sc := s.getScoring()
+		defer s.putScoring(sc)
+		hits = s.directHits(cs, candidates, sc)
+	} else {
+		hits, err = s.bleveHits(ctx, cs)
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	if len(hits) == 0 {
+		return nil, nil, nil
+	}
+	qi := s.questionInfo(cs, words)
+	if qi.known == 0 {
+		return nil, nil, nil
+	}
+	for _, c := range cs {
+		if !anyTrue(c.present) {
+			unknown = append(unknown, c.surface)
+		}
+	}
+	top := hits[0].score
+	cands = getCandidates(len(hits))
+	bestCov := 0.0
+	for k, h := range hits {
+		x, missing := s.features(&qi, int(h.i), h.score/top, k == 0)
+		bestCov = math.Max(bestCov, x[fCoverage])
+		cands = append(cands, candidate{i: int(h.i), bm25: h.score, x: x, missing: missing})
+	}
+	for k := range cands {
+		cands[k].x[fCoverageGap] = cands[k].x[fCoverage] - bestCov
+	}
+	return cands, unknown, nil
+}
+
+// bleveHits retrieves the best candidates for the concepts with bleve's
+// search of buildQuery's query, best first, ties by ID: what directHits
+// computes over the postings, used when the snapshot has no BM25 data and
+// as the reference its tests compare with.
+func (s *snapshot) bleveHits(ctx context.Context, cs []concept) ([]hit, error) {
 	bq := s.buildQuery(cs)
 	if bq == nil {
-		return nil, nil, nil
+		return nil, nil
 	}
 	// One more than the candidates tells whether hits tie across the cut;
 	// only then is the search repeated wider, so that the tied hits are
@@ -568,10 +610,7 @@ func (s *snapshot) candidates(ctx context.Context, q string) (cands []candidate,
 		res, err = s.idx.SearchInContext(ctx, bleve.NewSearchRequestOptions(bq, candidates+tieMargin, 0, false))
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("search: %w", err)
-	}
-	if len(res.Hits) == 0 {
-		return nil, nil, nil
+		return nil, fmt.Errorf("search: %w", err)
 	}
 	hits := res.Hits
 	slices.SortStableFunc(hits, func(a, b *search.DocumentMatch) int {
@@ -583,31 +622,13 @@ func (s *snapshot) candidates(ctx context.Context, q string) (cands []candidate,
 	if len(hits) > candidates {
 		hits = hits[:candidates]
 	}
-	qi := s.questionInfo(cs, words)
-	if qi.known == 0 {
-		return nil, nil, nil
-	}
-	for _, c := range cs {
-		if !anyTrue(c.present) {
-			unknown = append(unknown, c.surface)
+	out := make([]hit, 0, len(hits))
+	for _, h := range hits {
+		if i, ok := s.byID[h.ID]; ok {
+			out = append(out, hit{int32(i), h.Score})
 		}
 	}
-	top := hits[0].Score
-	cands = getCandidates(len(hits))
-	bestCov := 0.0
-	for k, h := range hits {
-		i, ok := s.byID[h.ID]
-		if !ok {
-			continue
-		}
-		x, missing := s.features(&qi, i, h.Score/top, k == 0)
-		bestCov = math.Max(bestCov, x[fCoverage])
-		cands = append(cands, candidate{i: i, bm25: h.Score, x: x, missing: missing})
-	}
-	for k := range cands {
-		cands[k].x[fCoverageGap] = cands[k].x[fCoverage] - bestCov
-	}
-	return cands, unknown, nil
+	return out, nil
 }
 
 // search ranks the candidates by the ranker's score; each match's

@@ -19,8 +19,11 @@ func (l entryList) has(i int) bool {
 type termSets struct {
 	title, body entryList
 	df          int
-	sections    entryList
-	sectionOf   []int32
+	// id is the term's number (see snapshot.termID), for the postings'
+	// term frequencies; meaningless when the term is not in the content.
+	id        int32
+	sections  entryList
+	sectionOf []int32
 }
 
 // has reports whether entry i has the term at all.
@@ -66,6 +69,7 @@ func (q *questionSets) of(stem string) *termSets {
 		p := &q.s.post
 		ts.title, ts.body, ts.sections = p.title.of(id), p.body.of(id), p.sections.of(id)
 		ts.df = int(q.s.dfs[id])
+		ts.id = id
 	}
 	q.byStem[stem] = ts
 	return ts
