@@ -83,8 +83,8 @@ func (s *snapshot) analyzeWords(words []string) []concept {
 		words = words[:maxQueryWords]
 	}
 	synStems := s.syn.stemSet()
-	var st, surf []string
-	var fixed []bool
+	st, surf := make([]string, 0, len(words)), make([]string, 0, len(words))
+	fixed := make([]bool, 0, len(words))
 	for _, w := range words {
 		if isStop(w) {
 			continue
@@ -109,14 +109,17 @@ func (s *snapshot) analyzeWords(words []string) []concept {
 		surf = append(surf, w)
 		fixed = append(fixed, corrected)
 	}
-	var cs []concept
+	cs := make([]concept, 0, len(st))
 	for i := 0; i < len(st); {
 		span, alts := s.syn.expansions(st, i)
 		c := concept{}
 		if span == 0 {
 			span = 1
 		}
-		c.alts = append([][]string{st[i : i+span]}, alts...)
+		// Room for the word forms and a WordNet synonym or two besides.
+		c.alts = make([][]string, 1, 1+len(alts)+4)
+		c.alts[0] = st[i : i+span]
+		c.alts = append(c.alts, alts...)
 		c.surface = joinWords(surf[i : i+span])
 		c.corrected = slices.Contains(fixed[i:i+span], true)
 		if span == 1 {
@@ -571,6 +574,9 @@ func (s *snapshot) candidates(ctx context.Context, q string) (cands []candidate,
 	if qi.known == 0 {
 		return nil, nil, nil
 	}
+	// The candidates' missed concepts, at most every concept each, share
+	// one array.
+	qi.missArena = make([]string, 0, len(hits)*len(cs))
 	for _, c := range cs {
 		if !anyTrue(c.present) {
 			unknown = append(unknown, c.surface)
@@ -718,11 +724,13 @@ type fit struct{ all, title, body, section, indirect, wordnet, maxMiss float64 }
 
 // coverage is how entry i covers the question's concepts, and the concepts
 // it misses altogether.
-func (s *snapshot) coverage(cs []concept, i int) (fit, []string) {
+func (s *snapshot) coverage(cs []concept, i int) (fit, []string) { return s.coverageInto(cs, i, nil) }
+
+// coverageInto is coverage, appending the missed concepts to missing.
+func (s *snapshot) coverageInto(cs []concept, i int, missing []string) (fit, []string) {
 	// A FAQ entry is its own section; a passage is read in its section.
 	ownSection := s.entries[i].Type != faq.TypePassage
 	var got fit
-	var missing []string
 	for _, c := range cs {
 		var credit fit
 		direct, lexical := 0.0, 0.0
