@@ -740,16 +740,19 @@ func (s *snapshot) coverageInto(cs []concept, i int, missing []string) (fit, []s
 			}
 			var all, title, body, section int
 			for _, ts := range sets {
-				if ts.has(i) {
-					all++
-				}
-				if ts.title.has(i) {
+				inTitle, inBody := ts.title.has(i), ts.body.has(i)
+				if inTitle {
 					title++
 				}
-				if ts.body.has(i) {
+				if inBody {
 					body++
 				}
-				if !ownSection && ts.inSection(i) {
+				if inTitle || inBody {
+					all++
+					if !ownSection {
+						section++
+					}
+				} else if !ownSection && ts.sectionHas(i) {
 					section++
 				}
 			}

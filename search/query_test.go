@@ -388,7 +388,7 @@ func checkCompact(t *testing.T, dir string, s *snapshot, perTerm bool) {
 				name string
 				has  func(int) bool
 				want map[string]bool
-			}{{"all", ts.has, all[i]}, {"title", ts.title.has, title[i]}, {"body", ts.body.has, body[i]}, {"section", ts.inSection, section[i]}} {
+			}{{"all", ts.has, all[i]}, {"title", ts.title.has, title[i]}, {"body", ts.body.has, body[i]}, {"section", func(i int) bool { return ts.has(i) || ts.sectionHas(i) }, section[i]}} {
 				if f.has(i) != f.want[term] {
 					t.Errorf("%s: %q in entry %d's %s: got %v, want %v", dir, term, i, f.name, f.has(i), f.want[term])
 				}

@@ -29,11 +29,9 @@ type termSets struct {
 // has reports whether entry i has the term at all.
 func (ts *termSets) has(i int) bool { return ts.title.has(i) || ts.body.has(i) }
 
-// inSection reports whether entry i has the term in its section.
-func (ts *termSets) inSection(i int) bool {
-	if ts.has(i) {
-		return true
-	}
+// sectionHas reports whether entry i's section has the term (for a
+// passage; a FAQ entry, its own section, has none here).
+func (ts *termSets) sectionHas(i int) bool {
 	sec := ts.sectionOf[i]
 	return sec >= 0 && ts.sections.has(int(sec))
 }
