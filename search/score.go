@@ -9,9 +9,11 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/scorer"
 	index "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 
 	"faqbot/faq"
 )
@@ -92,9 +94,7 @@ func (s *snapshot) loadBM25() (*bm25, error) {
 	if err != nil {
 		return nil, err
 	}
-	ctx := context.Background()
 	bm := &bm25{docTotal: n}
-	var tfd index.TermFieldDoc
 	for f, name := range fieldNames {
 		p := &s.post.body
 		if f == fieldTitle {
@@ -107,6 +107,10 @@ func (s *snapshot) loadBM25() (*bm25, error) {
 		avg := math.Ceil(float64(card) / float64(n))
 		tf := make([]uint16, len(p.ids))
 		norm := make([]float64, len(s.entries))
+		read, err := postingsReader(r, name)
+		if err != nil {
+			return nil, err
+		}
 		var term []byte
 		for id, t := range s.sortedTerms {
 			list := p.of(int32(id))
@@ -114,40 +118,27 @@ func (s *snapshot) loadBM25() (*bm25, error) {
 				continue
 			}
 			term = append(term[:0], t...)
-			tfr, err := r.TermFieldReader(ctx, term, name, true, true, false)
-			if err != nil {
-				return nil, fmt.Errorf("search: bm25: %w", err)
-			}
-			if tfr.Count() != uint64(len(list)) {
-				tfr.Close()
-				return nil, fmt.Errorf("%w: %q in %s: %d entries, not %d", errPostingsDiffer, t, name, tfr.Count(), len(list))
-			}
 			off := p.off[id]
-			for {
-				d, err := tfr.Next(&tfd)
-				if err != nil {
-					tfr.Close()
-					return nil, fmt.Errorf("search: bm25: %w", err)
+			count := 0
+			err := read(term, func(doc, freq uint64, nm float64) error {
+				count++
+				if doc >= uint64(len(docOf)) || docOf[doc] < 0 {
+					return fmt.Errorf("%w: unknown document %d", errPostingsDiffer, doc)
 				}
-				if d == nil {
-					break
-				}
-				v := d.ID.Value()
-				if v >= uint64(len(docOf)) || docOf[v] < 0 {
-					tfr.Close()
-					return nil, fmt.Errorf("%w: unknown document %d", errPostingsDiffer, v)
-				}
-				e := docOf[v]
+				e := docOf[doc]
 				k, found := slices.BinarySearch(list, e)
-				if !found || d.Freq > math.MaxUint16 {
-					tfr.Close()
-					return nil, fmt.Errorf("%w: %q in %s of %s", errPostingsDiffer, t, name, s.entries[e].ID)
+				if !found || freq > math.MaxUint16 {
+					return fmt.Errorf("%w: %q in %s of %s", errPostingsDiffer, t, name, s.entries[e].ID)
 				}
-				tf[int(off)+k] = uint16(d.Freq)
-				norm[e] = d.Norm
+				tf[int(off)+k] = uint16(freq)
+				norm[e] = nm
+				return nil
+			})
+			if err != nil {
+				return nil, err
 			}
-			if err := tfr.Close(); err != nil {
-				return nil, fmt.Errorf("search: bm25: %w", err)
+			if count != len(list) {
+				return nil, fmt.Errorf("%w: %q in %s: %d entries, not %d", errPostingsDiffer, t, name, count, len(list))
 			}
 		}
 		ln := make([]float64, len(s.entries))
@@ -163,6 +154,66 @@ func (s *snapshot) loadBM25() (*bm25, error) {
 		bm.tf[f], bm.lenNorm[f] = tf, ln
 	}
 	return bm, nil
+}
+
+// postingsReader returns a function that calls each with the internal
+// number, frequency and norm of every document having a term in field.
+// With one segment (what an index built in one batch has) it reads the
+// segment's postings, reusing one list and iterator for every term;
+// otherwise it goes through bleve's term field readers, several
+// allocations a term.
+func postingsReader(r index.IndexReader, field string) (func(term []byte, each func(doc, freq uint64, norm float64) error) error, error) {
+	if is, ok := r.(*scorch.IndexSnapshot); ok && len(is.Segments()) == 1 {
+		ss := is.Segments()[0]
+		if del := ss.Deleted(); del == nil || del.IsEmpty() {
+			dict, err := ss.Segment().Dictionary(field)
+			if err != nil {
+				return nil, fmt.Errorf("search: bm25: %w", err)
+			}
+			var pl segment.PostingsList
+			var it segment.PostingsIterator
+			return func(term []byte, each func(doc, freq uint64, norm float64) error) error {
+				var err error
+				if pl, err = dict.PostingsList(term, nil, pl); err != nil {
+					return fmt.Errorf("search: bm25: %w", err)
+				}
+				it = pl.Iterator(true, true, false, it)
+				for {
+					p, err := it.Next()
+					if err != nil {
+						return fmt.Errorf("search: bm25: %w", err)
+					}
+					if p == nil {
+						return nil
+					}
+					if err := each(p.Number(), p.Frequency(), p.Norm()); err != nil {
+						return err
+					}
+				}
+			}, nil
+		}
+	}
+	ctx := context.Background()
+	var tfd index.TermFieldDoc
+	return func(term []byte, each func(doc, freq uint64, norm float64) error) error {
+		tfr, err := r.TermFieldReader(ctx, term, field, true, true, false)
+		if err != nil {
+			return fmt.Errorf("search: bm25: %w", err)
+		}
+		defer tfr.Close()
+		for {
+			d, err := tfr.Next(&tfd)
+			if err != nil {
+				return fmt.Errorf("search: bm25: %w", err)
+			}
+			if d == nil {
+				return nil
+			}
+			if err := each(d.ID.Value(), d.Freq, d.Norm); err != nil {
+				return err
+			}
+		}
+	}, nil
 }
 
 // entriesByInternalID maps bleve's internal document numbers to entries

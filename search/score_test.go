@@ -8,7 +8,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/search/searcher"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"faqbot/faq"
 )
@@ -162,5 +164,59 @@ func TestScoringRecycled(t *testing.T) {
 				t.Fatalf("hit %d: %v after others, %v first", k, got[k], first[k])
 			}
 		}
+	}
+}
+
+// hiddenSnapshot hides the scorch snapshot behind the reader interface, so
+// that postingsReader takes bleve's term field readers.
+type hiddenSnapshot struct{ index.IndexReader }
+
+// TestPostingsReadersAgree: reading one segment's postings directly gives
+// what bleve's term field readers give, term by term, on the bundled
+// content, which is one segment.
+func TestPostingsReadersAgree(t *testing.T) {
+	s := loadSnapshot(t, "../content")
+	ai, err := s.idx.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := ai.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if is, ok := r.(*scorch.IndexSnapshot); !ok || len(is.Segments()) != 1 {
+		t.Fatalf("reader %T: want one scorch segment", r)
+	}
+	type posting struct {
+		doc, freq uint64
+		norm      float64
+	}
+	read := func(r index.IndexReader, field string, term []byte) []posting {
+		fn, err := postingsReader(r, field)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []posting
+		if err := fn(term, func(doc, freq uint64, norm float64) error {
+			out = append(out, posting{doc, freq, norm})
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	n := 0
+	for _, field := range fieldNames {
+		for _, term := range s.sortedTerms {
+			direct, viaReader := read(r, field, []byte(term)), read(hiddenSnapshot{r}, field, []byte(term))
+			if !slices.Equal(direct, viaReader) {
+				t.Fatalf("%s:%s: segment postings %v, term field reader %v", field, term, direct, viaReader)
+			}
+			n += len(direct)
+		}
+	}
+	if n == 0 {
+		t.Fatal("no postings read")
 	}
 }
