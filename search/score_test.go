@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -218,5 +219,54 @@ func TestPostingsReadersAgree(t *testing.T) {
 	}
 	if n == 0 {
 		t.Fatal("no postings read")
+	}
+}
+
+// TestConcurrentSearchesAgree: searches running at once, each with its
+// own working space from the pool, give what the same searches give one
+// at a time.
+func TestConcurrentSearchesAgree(t *testing.T) {
+	res, err := faq.Load([]string{"../content"}, faq.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, err := New(res.Entries, DefaultSynonyms())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	qs := evalQuestions(t, "../testdata/dev.jsonl")
+	ctx := context.Background()
+	want := make([][]faq.Match, len(qs))
+	for k, q := range qs {
+		if want[k], err = x.Search(ctx, q, 8); err != nil {
+			t.Fatal(err)
+		}
+	}
+	errs := make(chan error, 4)
+	for g := 0; g < 4; g++ {
+		go func(g int) {
+			for r := 0; r < 5; r++ {
+				for k := range qs {
+					k := (k + g*7) % len(qs)
+					got, err := x.Search(ctx, qs[k], 8)
+					if err == nil && !slices.EqualFunc(got, want[k], func(a, b faq.Match) bool {
+						return a.Entry.ID == b.Entry.ID && a.Score == b.Score && a.Confidence == b.Confidence
+					}) {
+						err = fmt.Errorf("%q: concurrent search differs from the sequential one", qs[k])
+					}
+					if err != nil {
+						errs <- err
+						return
+					}
+				}
+			}
+			errs <- nil
+		}(g)
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
 	}
 }
