@@ -114,14 +114,14 @@ type questionInfo struct {
 	qword  string
 	// atype is the kind of answer the question asks for.
 	atype answerType
-	stems map[string]float64
+	terms termCredits
 	// missArena, when it has room for every concept, holds the
 	// candidates' missed concepts one after the other.
 	missArena []string
 }
 
 func (s *snapshot) questionInfo(cs []concept, words []string) questionInfo {
-	qi := questionInfo{cs: cs, qword: questionWordIn(words), atype: questionType(words), stems: queryStems(cs)}
+	qi := questionInfo{cs: cs, qword: questionWordIn(words), atype: questionType(words), terms: s.queryTerms(cs)}
 	for _, c := range cs {
 		qi.all += c.weight
 		if anyTrue(c.present) {
@@ -208,7 +208,7 @@ func (s *snapshot) features(qi *questionInfo, i int, bm25 float64, top bool) (Fe
 			x[fWordNet] = cov.wordnet / cov.all
 		}
 	}
-	x[fTitlePrecision] = s.titlePrecision(i, qi.stems)
+	x[fTitlePrecision] = s.titlePrecision(i, &qi.terms)
 	x[fBM25] = bm25
 	if top {
 		x[fTopHit] = 1

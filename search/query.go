@@ -802,21 +802,50 @@ func altCredit(found, n int, credit float64) float64 {
 	return f * credit
 }
 
-// queryStems is every stem a question can match, with its credit: the
-// question's own words count fully, synonyms the content uses count less.
-func queryStems(cs []concept) map[string]float64 {
-	m := map[string]float64{}
+// termCredits are the stems a question can match, by term number
+// (sorted), each with its credit: the question's own words count fully,
+// synonyms the content uses count less.
+type termCredits struct {
+	ids    []int32
+	credit []float64
+}
+
+// of is the credit of term id (0: the question cannot match it).
+func (tc *termCredits) of(id int32) float64 {
+	if k, ok := slices.BinarySearch(tc.ids, id); ok {
+		return tc.credit[k]
+	}
+	return 0
+}
+
+// queryTerms is every stem the question can match, with its credit.
+func (s *snapshot) queryTerms(cs []concept) termCredits {
+	n := 0
+	for _, c := range cs {
+		for k, a := range c.alts {
+			if c.present[k] {
+				n += len(a)
+			}
+		}
+	}
+	tc := termCredits{ids: make([]int32, 0, n), credit: make([]float64, 0, n)}
 	for _, c := range cs {
 		for k, a := range c.alts {
 			if !c.present[k] {
 				continue
 			}
 			for _, t := range a {
-				m[t] = math.Max(m[t], c.credit[k])
+				id := s.termID[t] // present: in the content
+				j, ok := slices.BinarySearch(tc.ids, id)
+				if ok {
+					tc.credit[j] = math.Max(tc.credit[j], c.credit[k])
+					continue
+				}
+				tc.ids, tc.credit = slices.Insert(tc.ids, j, id), slices.Insert(tc.credit, j, c.credit[k])
 			}
 		}
 	}
-	return m
+	return tc
 }
 
 // titlePrecision is the IDF-weighted share of entry i's title words that
@@ -827,14 +856,14 @@ func queryStems(cs []concept) map[string]float64 {
 // For an entry with alternate questions it is the best of its wordings':
 // accepting "is a rubdown worth it" as another wording of an entry must
 // not make the entry's own title fit its usual questions less.
-func (s *snapshot) titlePrecision(i int, q map[string]float64) float64 {
+func (s *snapshot) titlePrecision(i int, q *termCredits) float64 {
 	if ws, ok := s.wordings[int32(i)]; ok {
 		best := 0.0
 		for _, ids := range ws {
 			got, all := 0.0, 0.0
 			for _, id := range ids {
 				all += s.titleWeight[id]
-				got += s.titleWeight[id] * q[s.sortedTerms[id]]
+				got += s.titleWeight[id] * q.of(id)
 			}
 			if all > 0 {
 				best = math.Max(best, got/all)
@@ -848,7 +877,7 @@ func (s *snapshot) titlePrecision(i int, q map[string]float64) float64 {
 	}
 	got := 0.0
 	for _, id := range s.titleTerms.of(int32(i)) {
-		got += s.titleWeight[id] * q[s.sortedTerms[id]]
+		got += s.titleWeight[id] * q.of(id)
 	}
 	return got / all
 }
