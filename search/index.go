@@ -132,7 +132,9 @@ type snapshot struct {
 	// searches' working space.
 	bm          *bm25
 	scoringPool sync.Pool
-	built       time.Time
+	// marksPool recycles the entry marks of conceptDF.
+	marksPool sync.Pool
+	built     time.Time
 }
 
 // postingList is a list of sorted int32 lists, numbered from 0, in one

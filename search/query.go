@@ -178,6 +178,8 @@ func (s *snapshot) weigh(cs []concept) []concept {
 	// Then the entries holding each present alternative's stems, and the
 	// weight.
 	qs := s.newQuestionSets(nstems)
+	marks := s.getMarks()
+	defer s.marksPool.Put(marks)
 	sets := make([][]*termSets, 0, nalts)
 	stemSets := make([]*termSets, 0, nstems)
 	for i := range cs {
@@ -196,7 +198,7 @@ func (s *snapshot) weigh(cs []concept) []concept {
 		k := len(sets)
 		c.sets = sets[k-len(c.alts) : k : k]
 		w := -1.0
-		if df := conceptDF(c); df > 0 {
+		if df := conceptDF(c, marks); df > 0 {
 			w = s.idfOf(df)
 		}
 		if w < 0 {
@@ -309,7 +311,7 @@ func (s *snapshot) hasAll(stems []string) bool {
 // conceptDF counts the entries containing the concept in any of its
 // present forms: "low back", "lower back" and "lumbar" are one concept, as
 // common as all its forms together.
-func conceptDF(c *concept) int {
+func conceptDF(c *concept, marks *entryMarks) int {
 	// Most concepts are one word found in one form: its own df.
 	only := -1
 	for k := range c.alts {
@@ -326,7 +328,7 @@ func conceptDF(c *concept) int {
 	}
 	// Otherwise count the union of the forms' entries: a one-word form's
 	// title and body postings as they are, a phrase's the entries that
-	// have all its words (few), without building the whole union.
+	// have all its words (few), marking the entries seen.
 	var buf [16][]int32
 	lists := buf[:0]
 	for k := range c.alts {
@@ -340,7 +342,7 @@ func conceptDF(c *concept) int {
 		}
 		lists = append(lists, phraseEntries(sets))
 	}
-	return unionCount(lists)
+	return marks.count(lists)
 }
 
 // phraseEntries lists the entries that have every stem of a phrase (by
@@ -378,26 +380,38 @@ func phraseEntries(sets []*termSets) []int32 {
 	return out
 }
 
-// unionCount is the number of distinct entries in sorted lists.
-func unionCount(lists [][]int32) int {
+// entryMarks marks entries by epoch, so that counting distinct entries
+// costs one pass over the lists and no clearing between counts; weigh
+// takes one from the snapshot's pool.
+type entryMarks struct {
+	epoch uint32
+	seen  []uint32
+}
+
+// count is the number of distinct entries in lists.
+func (m *entryMarks) count(lists [][]int32) int {
+	m.epoch++
+	if m.epoch == 0 { // wrapped: old marks could match again
+		clear(m.seen)
+		m.epoch = 1
+	}
 	n := 0
-	for {
-		low, any := int32(math.MaxInt32), false
-		for _, l := range lists {
-			if len(l) > 0 && l[0] <= low {
-				low, any = l[0], true
-			}
-		}
-		if !any {
-			return n
-		}
-		n++
-		for k, l := range lists {
-			if len(l) > 0 && l[0] == low {
-				lists[k] = l[1:]
+	for _, l := range lists {
+		for _, e := range l {
+			if m.seen[e] != m.epoch {
+				m.seen[e] = m.epoch
+				n++
 			}
 		}
 	}
+	return n
+}
+
+func (s *snapshot) getMarks() *entryMarks {
+	if m, ok := s.marksPool.Get().(*entryMarks); ok {
+		return m
+	}
+	return &entryMarks{seen: make([]uint32, len(s.entries))}
 }
 
 func dedupe(cs []concept) []concept {

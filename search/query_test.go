@@ -180,6 +180,7 @@ func TestSetsMatchTermMaps(t *testing.T) {
 	} {
 		s := loadSnapshot(t, kb.content)
 		terms, titleTerms, bodyTerms, sectionTerms := naiveTermSets(s.entries)
+		marks := s.getMarks() // one for every count, as weigh's are reused
 		for _, q := range evalQuestions(t, kb.set) {
 			cs := s.analyzeQuery(q)
 			total := 0.0
@@ -195,7 +196,7 @@ func TestSetsMatchTermMaps(t *testing.T) {
 						}
 					}
 				}
-				if got := conceptDF(c); got != df {
+				if got := conceptDF(c, marks); got != df {
 					t.Errorf("%q: concept %q in %d entries, want %d", q, c.surface, got, df)
 				}
 			}
