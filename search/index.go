@@ -242,7 +242,7 @@ func buildSnapshot(entries []faq.Entry, syn *Synonyms) (*snapshot, error) {
 	switch bm, err := s.loadBM25(); {
 	case err == nil:
 		s.bm = bm
-	case !errors.Is(err, errPostingsDiffer):
+	case !errors.Is(err, errNoDirectScores):
 		idx.Close()
 		return nil, err
 	}

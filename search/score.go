@@ -66,9 +66,11 @@ type bm25 struct {
 // fieldNames are the bleve fields, by field number.
 var fieldNames = [2]string{fieldTitle: "title", fieldBody: "body"}
 
-// errPostingsDiffer is loadBM25's error when bleve's postings are not the
-// snapshot's: then the snapshot keeps searching with bleve.
-var errPostingsDiffer = errors.New("search: bleve's postings differ from the snapshot's")
+// errNoDirectScores is loadBM25's error when the candidates cannot be
+// scored over the snapshot's postings (bleve's postings are not the
+// snapshot's, or the index does not report what BM25 needs): then the
+// snapshot keeps searching with bleve.
+var errNoDirectScores = errors.New("search: no direct scoring")
 
 // loadBM25 reads the term frequencies, field norms and statistics from
 // bleve's index, checking that bleve's postings are the snapshot's.
@@ -84,7 +86,7 @@ func (s *snapshot) loadBM25() (*bm25, error) {
 	defer r.Close()
 	br, ok := r.(index.BM25Reader)
 	if !ok {
-		return nil, errors.New("search: bm25: index reader has no field cardinality")
+		return nil, fmt.Errorf("%w: index reader has no field cardinality", errNoDirectScores)
 	}
 	n, err := r.DocCount()
 	if err != nil {
@@ -123,12 +125,12 @@ func (s *snapshot) loadBM25() (*bm25, error) {
 			err := read(term, func(doc, freq uint64, nm float64) error {
 				count++
 				if doc >= uint64(len(docOf)) || docOf[doc] < 0 {
-					return fmt.Errorf("%w: unknown document %d", errPostingsDiffer, doc)
+					return fmt.Errorf("%w: unknown document %d", errNoDirectScores, doc)
 				}
 				e := docOf[doc]
 				k, found := slices.BinarySearch(list, e)
 				if !found || freq > math.MaxUint16 {
-					return fmt.Errorf("%w: %q in %s of %s", errPostingsDiffer, t, name, s.entries[e].ID)
+					return fmt.Errorf("%w: %q in %s of %s", errNoDirectScores, t, name, s.entries[e].ID)
 				}
 				tf[int(off)+k] = uint16(freq)
 				norm[e] = nm
@@ -138,7 +140,7 @@ func (s *snapshot) loadBM25() (*bm25, error) {
 				return nil, err
 			}
 			if count != len(list) {
-				return nil, fmt.Errorf("%w: %q in %s: %d entries, not %d", errPostingsDiffer, t, name, count, len(list))
+				return nil, fmt.Errorf("%w: %q in %s: %d entries, not %d", errNoDirectScores, t, name, count, len(list))
 			}
 		}
 		ln := make([]float64, len(s.entries))
@@ -239,7 +241,7 @@ func (s *snapshot) entriesByInternalID(r index.IndexReader) ([]int32, error) {
 		}
 		e, ok := s.byID[ext]
 		if !ok {
-			return nil, fmt.Errorf("%w: unknown entry %q", errPostingsDiffer, ext)
+			return nil, fmt.Errorf("%w: unknown entry %q", errNoDirectScores, ext)
 		}
 		v := id.Value()
 		for uint64(len(docOf)) <= v {

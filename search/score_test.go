@@ -270,3 +270,29 @@ func TestConcurrentSearchesAgree(t *testing.T) {
 		}
 	}
 }
+
+// TestBleveFallbackAgrees: a snapshot without BM25 data (when bleve's
+// postings were not the snapshot's) searches with bleve and gets the same
+// candidates.
+func TestBleveFallbackAgrees(t *testing.T) {
+	s := loadSnapshot(t, "../content")
+	ctx := context.Background()
+	for _, q := range evalQuestions(t, "../testdata/dev.jsonl") {
+		direct, _, err := s.candidates(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want []candidate
+		want = append(want, direct...)
+		bm := s.bm
+		s.bm = nil
+		got, _, err := s.candidates(ctx, q)
+		s.bm = bm
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.EqualFunc(got, want, func(a, b candidate) bool { return a.i == b.i && a.bm25 == b.bm25 && a.x == b.x }) {
+			t.Fatalf("%q: bleve's candidates differ from the direct ones", q)
+		}
+	}
+}
