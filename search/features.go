@@ -2,6 +2,7 @@ package search
 
 import (
 	"math"
+	"slices"
 	"strings"
 
 	"faqbot/faq"
@@ -113,11 +114,14 @@ type questionInfo struct {
 	qword  string
 	// atype is the kind of answer the question asks for.
 	atype answerType
-	stems map[string]float64
+	terms termCredits
+	// missArena, when it has room for every concept, holds the
+	// candidates' missed concepts one after the other.
+	missArena []string
 }
 
 func (s *snapshot) questionInfo(cs []concept, words []string) questionInfo {
-	qi := questionInfo{cs: cs, qword: questionWordIn(words), atype: questionType(words), stems: queryStems(cs)}
+	qi := questionInfo{cs: cs, qword: questionWordIn(words), atype: questionType(words), terms: s.queryTerms(cs)}
 	for _, c := range cs {
 		qi.all += c.weight
 		if anyTrue(c.present) {
@@ -181,7 +185,18 @@ func isTimeWord(w string) bool {
 // The coverage gap is filled in by the caller once all candidates are known.
 func (s *snapshot) features(qi *questionInfo, i int, bm25 float64, top bool) (Features, []string) {
 	var x Features
-	cov, missing := s.coverage(qi.cs, i)
+	var cov fit
+	var missing []string
+	if a := qi.missArena; cap(a)-len(a) >= len(qi.cs) {
+		cov, missing = s.coverageInto(qi.cs, i, a[len(a):len(a):len(a)+len(qi.cs)])
+		qi.missArena = a[:len(a)+len(missing)]
+		if len(missing) == 0 {
+			missing = nil
+		}
+		missing = slices.Clip(missing)
+	} else {
+		cov, missing = s.coverage(qi.cs, i)
+	}
 	if qi.known > 0 {
 		x[fCoverage] = cov.all / qi.known
 		x[fCoverageAll] = cov.all / qi.all
@@ -193,7 +208,7 @@ func (s *snapshot) features(qi *questionInfo, i int, bm25 float64, top bool) (Fe
 			x[fWordNet] = cov.wordnet / cov.all
 		}
 	}
-	x[fTitlePrecision] = s.titlePrecision(i, qi.stems)
+	x[fTitlePrecision] = s.titlePrecision(i, &qi.terms)
 	x[fBM25] = bm25
 	if top {
 		x[fTopHit] = 1

@@ -126,7 +126,15 @@ type snapshot struct {
 	// IDs of each wording (the title, then each alternate), so that title
 	// precision is that of the wording the question fits best.
 	wordings map[int32][][]int32
-	built    time.Time
+	// bm holds what scoring the candidates over the postings reads besides
+	// them (score.go); nil when bleve's postings differ from the
+	// snapshot's, and then bleve scores them. scoringPool recycles the
+	// searches' working space.
+	bm          *bm25
+	scoringPool sync.Pool
+	// marksPool recycles the entry marks of conceptDF.
+	marksPool sync.Pool
+	built     time.Time
 }
 
 // postingList is a list of sorted int32 lists, numbered from 0, in one
@@ -225,7 +233,24 @@ func buildSnapshot(entries []faq.Entry, syn *Synonyms) (*snapshot, error) {
 	s.titleTerms = tb.title
 	s.answerTypes = answerTypesOf(entries)
 	s.finish(vocab, syn)
+	if err := s.attachBM25(); err != nil {
+		idx.Close()
+		return nil, err
+	}
 	return s, nil
+}
+
+// attachBM25 reads the term frequencies and field norms that direct
+// scoring needs from bleve's index (score.go); an index it cannot read
+// them from (several segments) is searched through bleve instead.
+func (s *snapshot) attachBM25() error {
+	switch bm, err := s.loadBM25(); {
+	case err == nil:
+		s.bm = bm
+	case !errors.Is(err, errNoDirectScores):
+		return err
+	}
+	return nil
 }
 
 // indexEntries numbers the entries by ID, refusing a duplicate ID.

@@ -387,6 +387,9 @@ func (d *diskStore) load(key string, syn *Synonyms) (s *snapshot, rep Report, er
 	}
 	s.spell = spellIndexOf(words, syn)
 	s.finish(nil, syn)
+	if err := s.attachBM25(); err != nil {
+		return s, rep, fmt.Errorf("search: persisted index %s: %w", dir, err)
+	}
 	return s, mf.Report, nil
 }
 

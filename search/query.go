@@ -83,8 +83,8 @@ func (s *snapshot) analyzeWords(words []string) []concept {
 		words = words[:maxQueryWords]
 	}
 	synStems := s.syn.stemSet()
-	var st, surf []string
-	var fixed []bool
+	st, surf := make([]string, 0, len(words)), make([]string, 0, len(words))
+	fixed := make([]bool, 0, len(words))
 	for _, w := range words {
 		if isStop(w) {
 			continue
@@ -109,14 +109,17 @@ func (s *snapshot) analyzeWords(words []string) []concept {
 		surf = append(surf, w)
 		fixed = append(fixed, corrected)
 	}
-	var cs []concept
+	cs := make([]concept, 0, len(st))
 	for i := 0; i < len(st); {
 		span, alts := s.syn.expansions(st, i)
 		c := concept{}
 		if span == 0 {
 			span = 1
 		}
-		c.alts = append([][]string{st[i : i+span]}, alts...)
+		// Room for the word forms and a WordNet synonym or two besides.
+		c.alts = make([][]string, 1, 1+len(alts)+4)
+		c.alts[0] = st[i : i+span]
+		c.alts = append(c.alts, alts...)
 		c.surface = joinWords(surf[i : i+span])
 		c.corrected = slices.Contains(fixed[i:i+span], true)
 		if span == 1 {
@@ -175,6 +178,8 @@ func (s *snapshot) weigh(cs []concept) []concept {
 	// Then the entries holding each present alternative's stems, and the
 	// weight.
 	qs := s.newQuestionSets(nstems)
+	marks := s.getMarks()
+	defer s.marksPool.Put(marks)
 	sets := make([][]*termSets, 0, nalts)
 	stemSets := make([]*termSets, 0, nstems)
 	for i := range cs {
@@ -193,7 +198,7 @@ func (s *snapshot) weigh(cs []concept) []concept {
 		k := len(sets)
 		c.sets = sets[k-len(c.alts) : k : k]
 		w := -1.0
-		if df := conceptDF(c); df > 0 {
+		if df := conceptDF(c, marks); df > 0 {
 			w = s.idfOf(df)
 		}
 		if w < 0 {
@@ -306,7 +311,7 @@ func (s *snapshot) hasAll(stems []string) bool {
 // conceptDF counts the entries containing the concept in any of its
 // present forms: "low back", "lower back" and "lumbar" are one concept, as
 // common as all its forms together.
-func conceptDF(c *concept) int {
+func conceptDF(c *concept, marks *entryMarks) int {
 	// Most concepts are one word found in one form: its own df.
 	only := -1
 	for k := range c.alts {
@@ -323,7 +328,7 @@ func conceptDF(c *concept) int {
 	}
 	// Otherwise count the union of the forms' entries: a one-word form's
 	// title and body postings as they are, a phrase's the entries that
-	// have all its words (few), without building the whole union.
+	// have all its words (few), marking the entries seen.
 	var buf [16][]int32
 	lists := buf[:0]
 	for k := range c.alts {
@@ -337,7 +342,7 @@ func conceptDF(c *concept) int {
 		}
 		lists = append(lists, phraseEntries(sets))
 	}
-	return unionCount(lists)
+	return marks.count(lists)
 }
 
 // phraseEntries lists the entries that have every stem of a phrase (by
@@ -375,26 +380,38 @@ func phraseEntries(sets []*termSets) []int32 {
 	return out
 }
 
-// unionCount is the number of distinct entries in sorted lists.
-func unionCount(lists [][]int32) int {
+// entryMarks marks entries by epoch, so that counting distinct entries
+// costs one pass over the lists and no clearing between counts; weigh
+// takes one from the snapshot's pool.
+type entryMarks struct {
+	epoch uint32
+	seen  []uint32
+}
+
+// count is the number of distinct entries in lists.
+func (m *entryMarks) count(lists [][]int32) int {
+	m.epoch++
+	if m.epoch == 0 { // wrapped: old marks could match again
+		clear(m.seen)
+		m.epoch = 1
+	}
 	n := 0
-	for {
-		low, any := int32(math.MaxInt32), false
-		for _, l := range lists {
-			if len(l) > 0 && l[0] <= low {
-				low, any = l[0], true
-			}
-		}
-		if !any {
-			return n
-		}
-		n++
-		for k, l := range lists {
-			if len(l) > 0 && l[0] == low {
-				lists[k] = l[1:]
+	for _, l := range lists {
+		for _, e := range l {
+			if m.seen[e] != m.epoch {
+				m.seen[e] = m.epoch
+				n++
 			}
 		}
 	}
+	return n
+}
+
+func (s *snapshot) getMarks() *entryMarks {
+	if m, ok := s.marksPool.Get().(*entryMarks); ok {
+		return m
+	}
+	return &entryMarks{seen: make([]uint32, len(s.entries))}
 }
 
 func dedupe(cs []concept) []concept {
@@ -547,15 +564,60 @@ type candidate struct {
 	missing       []string
 }
 
-// candidates retrieves entries for the question with bleve and computes
-// each one's features, in bleve's order. unknown lists the question's
-// words the content never uses (nor any synonym of them).
+// candidates retrieves entries for the question and computes each one's
+// features, best BM25 score first. unknown lists the question's words the
+// content never uses (nor any synonym of them).
 func (s *snapshot) candidates(ctx context.Context, q string) (cands []candidate, unknown []string, err error) {
 	words := questionWords(q)
 	cs := s.analyzeWords(words)
+	var hits []hit
+	if s.bm != nil {
+		sc := s.getScoring()
+		defer s.putScoring(sc)
+		hits = s.directHits(cs, candidates, sc)
+	} else {
+		hits, err = s.bleveHits(ctx, cs)
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	if len(hits) == 0 {
+		return nil, nil, nil
+	}
+	qi := s.questionInfo(cs, words)
+	if qi.known == 0 {
+		return nil, nil, nil
+	}
+	// The candidates' missed concepts, at most every concept each, share
+	// one array.
+	qi.missArena = make([]string, 0, len(hits)*len(cs))
+	for _, c := range cs {
+		if !anyTrue(c.present) {
+			unknown = append(unknown, c.surface)
+		}
+	}
+	top := hits[0].score
+	cands = getCandidates(len(hits))
+	bestCov := 0.0
+	for k, h := range hits {
+		x, missing := s.features(&qi, int(h.i), h.score/top, k == 0)
+		bestCov = math.Max(bestCov, x[fCoverage])
+		cands = append(cands, candidate{i: int(h.i), bm25: h.score, x: x, missing: missing})
+	}
+	for k := range cands {
+		cands[k].x[fCoverageGap] = cands[k].x[fCoverage] - bestCov
+	}
+	return cands, unknown, nil
+}
+
+// bleveHits retrieves the best candidates for the concepts with bleve's
+// search of buildQuery's query, best first, ties by ID: what directHits
+// computes over the postings, used when the snapshot has no BM25 data and
+// as the reference its tests compare with.
+func (s *snapshot) bleveHits(ctx context.Context, cs []concept) ([]hit, error) {
 	bq := s.buildQuery(cs)
 	if bq == nil {
-		return nil, nil, nil
+		return nil, nil
 	}
 	// One more than the candidates tells whether hits tie across the cut;
 	// only then is the search repeated wider, so that the tied hits are
@@ -568,10 +630,7 @@ func (s *snapshot) candidates(ctx context.Context, q string) (cands []candidate,
 		res, err = s.idx.SearchInContext(ctx, bleve.NewSearchRequestOptions(bq, candidates+tieMargin, 0, false))
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("search: %w", err)
-	}
-	if len(res.Hits) == 0 {
-		return nil, nil, nil
+		return nil, fmt.Errorf("search: %w", err)
 	}
 	hits := res.Hits
 	slices.SortStableFunc(hits, func(a, b *search.DocumentMatch) int {
@@ -583,31 +642,13 @@ func (s *snapshot) candidates(ctx context.Context, q string) (cands []candidate,
 	if len(hits) > candidates {
 		hits = hits[:candidates]
 	}
-	qi := s.questionInfo(cs, words)
-	if qi.known == 0 {
-		return nil, nil, nil
-	}
-	for _, c := range cs {
-		if !anyTrue(c.present) {
-			unknown = append(unknown, c.surface)
+	out := make([]hit, 0, len(hits))
+	for _, h := range hits {
+		if i, ok := s.byID[h.ID]; ok {
+			out = append(out, hit{int32(i), h.Score})
 		}
 	}
-	top := hits[0].Score
-	cands = getCandidates(len(hits))
-	bestCov := 0.0
-	for k, h := range hits {
-		i, ok := s.byID[h.ID]
-		if !ok {
-			continue
-		}
-		x, missing := s.features(&qi, i, h.Score/top, k == 0)
-		bestCov = math.Max(bestCov, x[fCoverage])
-		cands = append(cands, candidate{i: i, bm25: h.Score, x: x, missing: missing})
-	}
-	for k := range cands {
-		cands[k].x[fCoverageGap] = cands[k].x[fCoverage] - bestCov
-	}
-	return cands, unknown, nil
+	return out, nil
 }
 
 // search ranks the candidates by the ranker's score; each match's
@@ -697,11 +738,13 @@ type fit struct{ all, title, body, section, indirect, wordnet, maxMiss float64 }
 
 // coverage is how entry i covers the question's concepts, and the concepts
 // it misses altogether.
-func (s *snapshot) coverage(cs []concept, i int) (fit, []string) {
+func (s *snapshot) coverage(cs []concept, i int) (fit, []string) { return s.coverageInto(cs, i, nil) }
+
+// coverageInto is coverage, appending the missed concepts to missing.
+func (s *snapshot) coverageInto(cs []concept, i int, missing []string) (fit, []string) {
 	// A FAQ entry is its own section; a passage is read in its section.
 	ownSection := s.entries[i].Type != faq.TypePassage
 	var got fit
-	var missing []string
 	for _, c := range cs {
 		var credit fit
 		direct, lexical := 0.0, 0.0
@@ -711,16 +754,19 @@ func (s *snapshot) coverage(cs []concept, i int) (fit, []string) {
 			}
 			var all, title, body, section int
 			for _, ts := range sets {
-				if ts.has(i) {
-					all++
-				}
-				if ts.title.has(i) {
+				inTitle, inBody := ts.title.has(i), ts.body.has(i)
+				if inTitle {
 					title++
 				}
-				if ts.body.has(i) {
+				if inBody {
 					body++
 				}
-				if !ownSection && ts.inSection(i) {
+				if inTitle || inBody {
+					all++
+					if !ownSection {
+						section++
+					}
+				} else if !ownSection && ts.sectionHas(i) {
 					section++
 				}
 			}
@@ -770,21 +816,50 @@ func altCredit(found, n int, credit float64) float64 {
 	return f * credit
 }
 
-// queryStems is every stem a question can match, with its credit: the
-// question's own words count fully, synonyms the content uses count less.
-func queryStems(cs []concept) map[string]float64 {
-	m := map[string]float64{}
+// termCredits are the stems a question can match, by term number
+// (sorted), each with its credit: the question's own words count fully,
+// synonyms the content uses count less.
+type termCredits struct {
+	ids    []int32
+	credit []float64
+}
+
+// of is the credit of term id (0: the question cannot match it).
+func (tc *termCredits) of(id int32) float64 {
+	if k, ok := slices.BinarySearch(tc.ids, id); ok {
+		return tc.credit[k]
+	}
+	return 0
+}
+
+// queryTerms is every stem the question can match, with its credit.
+func (s *snapshot) queryTerms(cs []concept) termCredits {
+	n := 0
+	for _, c := range cs {
+		for k, a := range c.alts {
+			if c.present[k] {
+				n += len(a)
+			}
+		}
+	}
+	tc := termCredits{ids: make([]int32, 0, n), credit: make([]float64, 0, n)}
 	for _, c := range cs {
 		for k, a := range c.alts {
 			if !c.present[k] {
 				continue
 			}
 			for _, t := range a {
-				m[t] = math.Max(m[t], c.credit[k])
+				id := s.termID[t] // present: in the content
+				j, ok := slices.BinarySearch(tc.ids, id)
+				if ok {
+					tc.credit[j] = math.Max(tc.credit[j], c.credit[k])
+					continue
+				}
+				tc.ids, tc.credit = slices.Insert(tc.ids, j, id), slices.Insert(tc.credit, j, c.credit[k])
 			}
 		}
 	}
-	return m
+	return tc
 }
 
 // titlePrecision is the IDF-weighted share of entry i's title words that
@@ -795,14 +870,14 @@ func queryStems(cs []concept) map[string]float64 {
 // For an entry with alternate questions it is the best of its wordings':
 // accepting "is a rubdown worth it" as another wording of an entry must
 // not make the entry's own title fit its usual questions less.
-func (s *snapshot) titlePrecision(i int, q map[string]float64) float64 {
+func (s *snapshot) titlePrecision(i int, q *termCredits) float64 {
 	if ws, ok := s.wordings[int32(i)]; ok {
 		best := 0.0
 		for _, ids := range ws {
 			got, all := 0.0, 0.0
 			for _, id := range ids {
 				all += s.titleWeight[id]
-				got += s.titleWeight[id] * q[s.sortedTerms[id]]
+				got += s.titleWeight[id] * q.of(id)
 			}
 			if all > 0 {
 				best = math.Max(best, got/all)
@@ -816,7 +891,7 @@ func (s *snapshot) titlePrecision(i int, q map[string]float64) float64 {
 	}
 	got := 0.0
 	for _, id := range s.titleTerms.of(int32(i)) {
-		got += s.titleWeight[id] * q[s.sortedTerms[id]]
+		got += s.titleWeight[id] * q.of(id)
 	}
 	return got / all
 }

@@ -19,18 +19,19 @@ func (l entryList) has(i int) bool {
 type termSets struct {
 	title, body entryList
 	df          int
-	sections    entryList
-	sectionOf   []int32
+	// id is the term's number (see snapshot.termID), for the postings'
+	// term frequencies; meaningless when the term is not in the content.
+	id        int32
+	sections  entryList
+	sectionOf []int32
 }
 
 // has reports whether entry i has the term at all.
 func (ts *termSets) has(i int) bool { return ts.title.has(i) || ts.body.has(i) }
 
-// inSection reports whether entry i has the term in its section.
-func (ts *termSets) inSection(i int) bool {
-	if ts.has(i) {
-		return true
-	}
+// sectionHas reports whether entry i's section has the term (for a
+// passage; a FAQ entry, its own section, has none here).
+func (ts *termSets) sectionHas(i int) bool {
 	sec := ts.sectionOf[i]
 	return sec >= 0 && ts.sections.has(int(sec))
 }
@@ -66,6 +67,7 @@ func (q *questionSets) of(stem string) *termSets {
 		p := &q.s.post
 		ts.title, ts.body, ts.sections = p.title.of(id), p.body.of(id), p.sections.of(id)
 		ts.df = int(q.s.dfs[id])
+		ts.id = id
 	}
 	q.byStem[stem] = ts
 	return ts

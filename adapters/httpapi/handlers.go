@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -589,12 +590,16 @@ func (s *Server) decodeJSON(w http.ResponseWriter, r *http.Request, v any) (stat
 	if ct == "" {
 		return http.StatusUnsupportedMediaType, "Content-Type must be application/json"
 	}
-	mt, params, err := mime.ParseMediaType(ct)
-	if err != nil || mt != "application/json" {
-		return http.StatusUnsupportedMediaType, "Content-Type must be application/json"
-	}
-	if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
-		return http.StatusUnsupportedMediaType, "charset must be utf-8"
+	// The type clients send is checked without parsing (a parse is a map
+	// per request).
+	if ct != "application/json" {
+		mt, params, err := mime.ParseMediaType(ct)
+		if err != nil || mt != "application/json" {
+			return http.StatusUnsupportedMediaType, "Content-Type must be application/json"
+		}
+		if cs, ok := params["charset"]; ok && !strings.EqualFold(cs, "utf-8") {
+			return http.StatusUnsupportedMediaType, "charset must be utf-8"
+		}
 	}
 	if r.ContentLength > s.cfg.MaxBodyBytes {
 		return http.StatusRequestEntityTooLarge, fmt.Sprintf("body is too large: at most %d bytes", s.cfg.MaxBodyBytes)
@@ -661,20 +666,43 @@ func (s *Server) respond(w http.ResponseWriter, r *http.Request, status int, v a
 	}
 }
 
+// jsonBuffers recycles the buffers responses are encoded into.
+var jsonBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledJSON is the largest buffer put back in jsonBuffers: a rare huge
+// response (an export) is not kept.
+const maxPooledJSON = 64 << 10
+
+// The JSON responses' header values, shared: net/http only reads them.
+var (
+	jsonContentType = []string{"application/json; charset=utf-8"}
+	noStore         = []string{"no-store"}
+	noSniff         = []string{"nosniff"}
+)
+
 // writeJSON encodes v fully before writing, so that an encoding failure
 // becomes a clean 500 instead of a truncated body; it returns that failure.
+// The body is what json.Marshal gives, and a newline.
 func writeJSON(w http.ResponseWriter, status int, v any) error {
-	b, err := json.Marshal(v)
+	buf := jsonBuffers.Get().(*bytes.Buffer)
+	defer func() {
+		if buf.Cap() <= maxPooledJSON {
+			jsonBuffers.Put(buf)
+		}
+	}()
+	buf.Reset()
+	err := json.NewEncoder(buf).Encode(v)
 	if err != nil {
 		status = http.StatusInternalServerError
-		b = []byte(`{"error":"internal error"}`)
+		buf.Reset()
+		buf.WriteString(`{"error":"internal error"}` + "\n")
 		err = fmt.Errorf("encode json: %w", err)
 	}
 	h := w.Header()
-	h.Set("Content-Type", "application/json; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
+	h["Content-Type"] = jsonContentType
+	h["Cache-Control"] = noStore
+	h["X-Content-Type-Options"] = noSniff
 	w.WriteHeader(status)
-	_, _ = w.Write(append(b, '\n'))
+	_, _ = w.Write(buf.Bytes())
 	return err
 }

@@ -21,6 +21,11 @@ var pending = map[string]bool{
 	"search/synonyms.go ParseSynonyms":       true,
 	"search/wordnet.go parseWordNet":         true,
 	"search/wordnet.go wordNet.bases":        true,
+	// Written by the direct-scoring work at the same time as the check
+	// (merged together on 2026-12-02); to split next.
+	"search/query.go snapshot.coverageInto": true,
+	"search/score.go snapshot.loadBM25":     true,
+	"search/score.go postingsReader":        true,
 }
 
 // TestModule is the check itself: no production function of the module is
