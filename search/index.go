@@ -22,7 +22,6 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
-	"github.com/blevesearch/bleve/v2/search/searcher"
 	index "github.com/blevesearch/bleve_index_api"
 
 	"faqbot/faq"
@@ -39,17 +38,6 @@ const (
 	titleBoost = 2.5
 	bodyBoost  = 1.0
 )
-
-// disjunctionHeapTakeover is how many clauses a disjunction needs before
-// bleve merges its postings with a heap instead of stepping through every
-// clause for each entry. Bleve's default (10) suits large indexes; over a
-// few dozen to a few thousand entries and the 10 to 30 clauses of a typical
-// question the plain stepping is faster (about a tenth of a whole search).
-// Bleve exposes the setting for applications to tune; this package is the
-// only user of bleve in faqbot.
-const disjunctionHeapTakeover = 32
-
-func init() { searcher.DisjunctionHeapTakeover = disjunctionHeapTakeover }
 
 // document is what bleve indexes for one entry.
 type document struct {

@@ -45,7 +45,8 @@ import (
 //
 // Summing in the same order keeps the scores bit for bit equal to
 // bleve's slice disjunction searcher (TestDirectScoresMatchBleve). Bleve
-// switches to a heap above disjunctionHeapTakeover clauses, which sums an
+// switches to a heap above searcher.DisjunctionHeapTakeover clauses (10 by
+// default; faqbot leaves bleve's package settings alone), which sums an
 // entry's clauses in heap order: there scores can differ from bleve's in
 // the last bit. The candidates are the best 16 by score, ties by entry ID,
 // which is what candidates' wider search resolves ties to as long as the
