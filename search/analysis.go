@@ -107,16 +107,23 @@ func parseChat(name, data string) (map[string][]string, error) {
 }
 
 // questionWords splits a question into words (splitWords) with its chat
-// spellings written out (chatWords). Only questions are rewritten: content
-// is written out already.
-func questionWords(q string) []string {
+// spellings written out (chatWords, then the operator's lex). Only
+// questions are rewritten: content is written out already.
+func questionWords(q string, lex *Lexicons) []string {
 	words := splitWords(q)
+	rewrite := func(w string) ([]string, bool) {
+		if to, ok := lex.chatFor(w); ok {
+			return to, true
+		}
+		to, ok := chatWords[w]
+		return to, ok
+	}
 	for i, w := range words {
-		if _, ok := chatWords[w]; ok {
+		if _, ok := rewrite(w); ok {
 			out := make([]string, 0, len(words)+2)
 			out = append(out, words[:i]...)
 			for _, w := range words[i:] {
-				if to, ok := chatWords[w]; ok {
+				if to, ok := rewrite(w); ok {
 					out = append(out, to...)
 				} else {
 					out = append(out, w)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -745,5 +746,51 @@ func TestDefaultSynonyms(t *testing.T) {
 	}
 	if s, err := search.ParseSynonyms("empty.txt", ""); err != nil || s.Len() != 0 {
 		t.Errorf("ParseSynonyms(empty) = %v groups, %v", s.Len(), err)
+	}
+}
+
+// An operator's lexicons apply to questions: an added filler word is
+// dropped (the question answers as without it, missing nothing more), an added
+// chat spelling is written out, and bad lines are reported with file:line.
+func TestLexicons(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	lex, err := search.LoadLexicons(search.LexiconFiles{
+		Filler:  []string{write("filler.txt", "# ours\nbruv innit\n")},
+		Generic: []string{write("generic.txt", "whatnot\n")},
+		Chat:    []string{write("chat.txt", "npa = nap\n")},
+	})
+	if err != nil || lex.Len() != 4 {
+		t.Fatalf("LoadLexicons = %d words, %v", lex.Len(), err)
+	}
+	plain := newIndex(t, health(t), search.DefaultSynonyms())
+	x := newIndex(t, health(t), search.DefaultSynonyms().WithLexicons(lex))
+	want := find(t, x, "how long should a nap be", 3)
+	for _, q := range []string{"how long should a nap be bruv innit", "how long should a npa be"} {
+		got := find(t, x, q, 3)
+		if len(got) == 0 || got[0].Entry.ID != want[0].Entry.ID || got[0].Confidence != want[0].Confidence || !slices.Equal(got[0].Missing, want[0].Missing) {
+			t.Errorf("%q with the lexicons:%s\nwant as %q:%s", q, describe(got), "how long should a nap be", describe(want))
+		}
+		if before := find(t, plain, q, 3); len(before) > 0 && before[0].Confidence == want[0].Confidence && slices.Equal(before[0].Missing, want[0].Missing) {
+			t.Errorf("%q answers the same without the lexicons: the test shows nothing", q)
+		}
+	}
+	_, err = search.LoadLexicons(search.LexiconFiles{
+		Filler: []string{write("bad-filler.txt", "ok fine\nlower-back\n")},
+		Chat:   []string{write("bad-chat.txt", "npa nap\n")},
+	})
+	for _, w := range []string{"bad-filler.txt:2", "lower-back", "bad-chat.txt:1"} {
+		if err == nil || !strings.Contains(err.Error(), w) {
+			t.Errorf("bad lexicons: got %v, want it to name %s", err, w)
+		}
+	}
+	if _, err := search.LoadLexicons(search.LexiconFiles{Generic: []string{filepath.Join(dir, "missing.txt")}}); err == nil {
+		t.Error("a missing lexicon file loaded")
 	}
 }

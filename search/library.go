@@ -18,6 +18,8 @@ type LibraryConfig struct {
 	Paths []string
 	// SynonymFiles extend the bundled thesaurus.
 	SynonymFiles []string
+	// Lexicons extend the built-in word lists (see Lexicons).
+	Lexicons LexiconFiles
 	// Options are the content validation options.
 	Options faq.Options
 	Logger  *slog.Logger
@@ -265,7 +267,7 @@ func (l *Library) load(trigger string) ([]faq.Entry, *Synonyms, Report, error) {
 	if err != nil {
 		errs = append(errs, err)
 	}
-	syn, serr := LoadSynonyms(l.cfg.SynonymFiles)
+	syn, serr := l.loadVocabulary()
 	if serr != nil {
 		errs = append(errs, serr)
 	}
@@ -305,6 +307,17 @@ func (l *Library) load(trigger string) ([]faq.Entry, *Synonyms, Report, error) {
 	return entries, syn, rep, err
 }
 
+// loadVocabulary reads the thesaurus and the operator's lexicons; the
+// synonyms are nil when either has a problem.
+func (l *Library) loadVocabulary() (*Synonyms, error) {
+	syn, serr := LoadSynonyms(l.cfg.SynonymFiles)
+	lex, lerr := LoadLexicons(l.cfg.Lexicons)
+	if err := errors.Join(serr, lerr); err != nil {
+		return nil, err
+	}
+	return syn.WithLexicons(lex), nil
+}
+
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 // Close releases the index and the index path.
@@ -327,7 +340,7 @@ func (l *Library) closeStore() {
 // the caller builds.
 func (l *Library) openPersisted() (Report, bool) {
 	start := time.Now()
-	syn, err := LoadSynonyms(l.cfg.SynonymFiles)
+	syn, err := l.loadVocabulary()
 	if err != nil {
 		return Report{}, false // the load reports the problem
 	}

@@ -27,6 +27,16 @@ type Synonyms struct {
 	// words maps a one-word phrase, as written, to its group's first
 	// one-word phrase (see Terms).
 	words map[string]string
+	// lex are the operator's lexicons, read with the thesaurus (see
+	// WithLexicons); an index built with s applies them to questions.
+	lex *Lexicons
+}
+
+// WithLexicons attaches the operator's lexicons (nil: none) to s, for the
+// index built from s to apply to questions, and returns s.
+func (s *Synonyms) WithLexicons(l *Lexicons) *Synonyms {
+	s.lex = l
+	return s
 }
 
 type synGroup struct {

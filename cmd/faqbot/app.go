@@ -164,7 +164,7 @@ func buildCore(cfg Config, log *slog.Logger, met *metrics.Metrics, opts ...bot.O
 	opt := cfg.contentOptions()
 	opt.Guard = guard
 	lc := search.LibraryConfig{
-		Paths: cfg.contentPaths(), SynonymFiles: cfg.synonymPaths(),
+		Paths: cfg.contentPaths(), SynonymFiles: cfg.synonymPaths(), Lexicons: cfg.lexiconFiles(),
 		Options: opt, Logger: log, IndexPath: cfg.path(cfg.Index.Path),
 	}
 	if met != nil {

@@ -268,6 +268,15 @@ func (m *Main) validate(ctx context.Context, args []string) error {
 	} else {
 		fmt.Fprintf(m.Stdout, "synonyms %d groups (built in + %d files)\n", syn.Len(), len(cfg.Content.Synonyms))
 	}
+	if lex, err := search.LoadLexicons(cfg.lexiconFiles()); err != nil {
+		fmt.Fprintf(m.Stdout, "lexicons FAILED\n")
+		for _, e := range faq.ErrorList(err) {
+			fmt.Fprintf(m.Stdout, "  error: %s\n", e)
+			problems++
+		}
+	} else if lex.Len() > 0 {
+		fmt.Fprintf(m.Stdout, "lexicons %d words and spellings added\n", lex.Len())
+	}
 	rulesName := "built in"
 	if cfg.Safety.Rules != "" {
 		rulesName = cfg.path(cfg.Safety.Rules)

@@ -38,12 +38,22 @@ type Config struct {
 	dir string
 }
 
+// LexiconsConfig names the files of each lexicon (search.LexiconFiles).
+type LexiconsConfig struct {
+	Filler  []string `yaml:"filler"`
+	Generic []string `yaml:"generic"`
+	Chat    []string `yaml:"chat"`
+}
+
 // ContentConfig says where the knowledge base lives.
 type ContentConfig struct {
 	Paths    []string `yaml:"paths"`
 	Synonyms []string `yaml:"synonyms"`
-	Watch    bool     `yaml:"watch"`
-	Debounce Duration `yaml:"debounce"`
+	// Lexicons are files extending the built-in word lists that questions
+	// are read with (search.Lexicons).
+	Lexicons LexiconsConfig `yaml:"lexicons"`
+	Watch    bool           `yaml:"watch"`
+	Debounce Duration       `yaml:"debounce"`
 	// Ranker is a weights file written by `faqbot train` ("" = built in).
 	Ranker string `yaml:"ranker"`
 	// Alternates is the operator-owned overlay of added wordings that the
@@ -253,6 +263,19 @@ func (c Config) overlayPath() string {
 // contentOptions are the content validation options, without a guard.
 func (c Config) contentOptions() faq.Options {
 	return faq.Options{MaxAnswerChars: c.Bot.MaxAnswerChars, Overlay: c.overlayPath()}
+}
+
+// lexiconFiles are the lexicon files, resolved from the config's folder.
+func (c Config) lexiconFiles() search.LexiconFiles {
+	paths := func(ps []string) []string {
+		out := make([]string, len(ps))
+		for i, p := range ps {
+			out[i] = c.path(p)
+		}
+		return out
+	}
+	l := c.Content.Lexicons
+	return search.LexiconFiles{Filler: paths(l.Filler), Generic: paths(l.Generic), Chat: paths(l.Chat)}
 }
 
 func (c Config) synonymPaths() []string {

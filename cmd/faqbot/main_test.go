@@ -531,3 +531,31 @@ func TestBuildCoreSafetyRulesError(t *testing.T) {
 		}
 	}
 }
+
+// TestValidateLexicons: content.lexicons files are read by validate, a bad
+// line failing it with file:line, and by ask, where an added chat spelling
+// is written out.
+func TestValidateLexicons(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.Mkdir(filepath.Join(dir, "content"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "content", "faq.yaml"), "- question: How long should a nap be?\n  answer: About twenty minutes.\n")
+	writeFile(t, filepath.Join(dir, "chat.txt"), "npa = nap\n")
+	writeFile(t, filepath.Join(dir, "filler.txt"), "bruv\nlower-back\n")
+	cfg := filepath.Join(dir, "config.yaml")
+	writeFile(t, cfg, "content:\n  paths: [content]\n  lexicons:\n    filler: [filler.txt]\n    chat: [chat.txt]\n")
+	out, _, err := run(t, "", nil, "validate", "-config", cfg)
+	if !errors.Is(err, errFailed) || !strings.Contains(out, "filler.txt:2") || !strings.Contains(out, "lexicons FAILED") {
+		t.Errorf("validate with a bad lexicon: got %v:\n%s", err, out)
+	}
+	writeFile(t, filepath.Join(dir, "filler.txt"), "bruv\n")
+	out, _, err = run(t, "", nil, "validate", "-config", cfg)
+	if err != nil || !strings.Contains(out, "lexicons 2 words and spellings added") {
+		t.Errorf("validate with good lexicons: got %v:\n%s", err, out)
+	}
+	out, _, err = run(t, "", nil, "ask", "-config", cfg, "--json", "how long shud a npa be bruv")
+	if err != nil || !strings.Contains(out, `"kind":"answer"`) || !strings.Contains(out, "twenty minutes") {
+		t.Errorf("ask with the lexicons: got %v:\n%s", err, out)
+	}
+}
