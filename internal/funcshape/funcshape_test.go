@@ -15,8 +15,6 @@ var pending = map[string]bool{
 	"bot/safety.go doc.context":              true,
 	"bot/safety.go Triage.infoAsked":         true,
 	"bot/safety_compile.go compiler.compile": true,
-	"search/learn.go Train":                  true,
-	"search/learn.go fitRanking":             true,
 	"search/query.go snapshot.buildQuery":    true,
 	"search/synonyms.go ParseSynonyms":       true,
 	"search/wordnet.go parseWordNet":         true,
