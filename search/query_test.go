@@ -62,10 +62,7 @@ func everyClause(cs []concept) query.Query {
 			if !c.present[k] {
 				continue
 			}
-			alt := 1.0
-			if c.credit[k] < 1 {
-				alt = 0.5
-			}
+			alt := c.altBoost(k)
 			clauses = append(clauses, phraseQuery(a, "title", titleBoost*alt), phraseQuery(a, "body", bodyBoost*alt))
 		}
 	}
