@@ -177,13 +177,7 @@ func BenchmarkScaleSearch(b *testing.B) {
 			for _, q := range qs { // warm the caches (corrections, WordNet)
 				x.Search(ctx, q, 8)
 			}
-			b.ReportAllocs()
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				if _, err := x.Search(ctx, qs[i%len(qs)], 8); err != nil {
-					b.Fatal(err)
-				}
-			}
+			benchSearch(b, x, qs)
 		})
 	}
 }
