@@ -1,9 +1,9 @@
 package bot
 
 import (
-	"bufio"
 	"crypto/sha256"
 	"encoding/json"
+	"faqbot/internal/linefile"
 	"fmt"
 	"math"
 	"os"
@@ -27,24 +27,7 @@ type redteamCase struct {
 
 func readRedteam(t *testing.T, name string) []redteamCase {
 	t.Helper()
-	f, err := os.Open(filepath.Join("..", "testdata", "redteam", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	var out []redteamCase
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		var c redteamCase
-		if err := json.Unmarshal(sc.Bytes(), &c); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		out = append(out, c)
-	}
-	if err := sc.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return linefile.JSON[redteamCase](t, filepath.Join("..", "testdata", "redteam", name))
 }
 
 // redteamScore is the triage's result on a red-team file.
@@ -97,17 +80,34 @@ func (s redteamScore) String() string {
 	return b.String()
 }
 
+// list reports each missed urgent message, then each over-trigger,
+// through report (t.Errorf or t.Logf).
+func (s redteamScore) list(report func(format string, args ...any)) {
+	s.listMisses(report)
+	s.listOvers(report)
+}
+
+// listMisses reports each missed urgent message through report.
+func (s redteamScore) listMisses(report func(format string, args ...any)) {
+	for _, c := range s.misses {
+		report("%s (%s): missed urgent %q", c.ID, c.Tag, c.Q)
+	}
+}
+
+// listOvers reports each ordinary message given the urgent reply through
+// report.
+func (s redteamScore) listOvers(report func(format string, args ...any)) {
+	for _, c := range s.overs {
+		report("%s (%s): urgent reply to ordinary %q", c.ID, c.Tag, c.Q)
+	}
+}
+
 // TestRedteamDev: on the dev two thirds of the red-team set, every urgent
 // message gets the urgent reply and no ordinary one does.
 func TestRedteamDev(t *testing.T) {
 	s := scoreRedteam(defaultTriageT(t), readRedteam(t, "redteam.dev.jsonl"))
 	t.Logf("dev: %s", s)
-	for _, c := range s.misses {
-		t.Errorf("%s (%s): missed urgent %q", c.ID, c.Tag, c.Q)
-	}
-	for _, c := range s.overs {
-		t.Errorf("%s (%s): urgent reply to ordinary %q", c.ID, c.Tag, c.Q)
-	}
+	s.list(t.Errorf)
 }
 
 // TestRedteamHeldout reports the held-out third. It is not tuned against,
@@ -121,12 +121,7 @@ func TestRedteamHeldout(t *testing.T) {
 	s := scoreRedteam(defaultTriageT(t), cases)
 	t.Logf("held-out: %s", s)
 	if os.Getenv("REDTEAM_SHOW_HELDOUT") != "" {
-		for _, c := range s.misses {
-			t.Logf("%s (%s): missed urgent %q", c.ID, c.Tag, c.Q)
-		}
-		for _, c := range s.overs {
-			t.Logf("%s (%s): urgent reply to ordinary %q", c.ID, c.Tag, c.Q)
-		}
+		s.list(t.Logf)
 	}
 }
 
@@ -152,12 +147,7 @@ func readRedteamSplit(t *testing.T, name, split string) []redteamCase {
 func TestRedteam2Dev(t *testing.T) {
 	s := scoreRedteam(defaultTriageT(t), readRedteamSplit(t, "redteam2.jsonl", "dev"))
 	t.Logf("redteam2 dev: %s", s)
-	for _, c := range s.misses {
-		t.Errorf("%s (%s): missed urgent %q", c.ID, c.Tag, c.Q)
-	}
-	for _, c := range s.overs {
-		t.Errorf("%s (%s): urgent reply to ordinary %q", c.ID, c.Tag, c.Q)
-	}
+	s.list(t.Errorf)
 }
 
 // TestRedteam2Heldout reports the held-out half of redteam2.jsonl; like
@@ -167,12 +157,7 @@ func TestRedteam2Heldout(t *testing.T) {
 	s := scoreRedteam(defaultTriageT(t), readRedteamSplit(t, "redteam2.jsonl", "heldout"))
 	t.Logf("redteam2 held-out: %s", s)
 	if os.Getenv("REDTEAM_SHOW_HELDOUT") != "" {
-		for _, c := range s.misses {
-			t.Logf("%s (%s): missed urgent %q", c.ID, c.Tag, c.Q)
-		}
-		for _, c := range s.overs {
-			t.Logf("%s (%s): urgent reply to ordinary %q", c.ID, c.Tag, c.Q)
-		}
+		s.list(t.Logf)
 	}
 }
 
@@ -238,14 +223,10 @@ func TestLaterRedteamsDev(t *testing.T) {
 			t.Logf("%s dev: %s", rt.file, s)
 			show := os.Getenv("REDTEAM_SHOW_DEV") != ""
 			if s.caught < rt.devMinCaught || show {
-				for _, c := range s.misses {
-					t.Logf("%s (%s): missed urgent %q", c.ID, c.Tag, c.Q)
-				}
+				s.listMisses(t.Logf)
 			}
 			if s.over > rt.devMaxOver || show {
-				for _, c := range s.overs {
-					t.Logf("%s (%s): urgent reply to ordinary %q", c.ID, c.Tag, c.Q)
-				}
+				s.listOvers(t.Logf)
 			}
 			if s.caught < rt.devMinCaught {
 				t.Errorf("recall %d/%d, want at least %d", s.caught, s.urgent, rt.devMinCaught)
@@ -264,12 +245,7 @@ func TestLaterRedteamsHeldout(t *testing.T) {
 		s := scoreRedteam(defaultTriageT(t), readRedteamSplit(t, rt.file, "heldout"))
 		t.Logf("%s held-out: recall %d/%d, over-triggers %d/%d", rt.file, s.caught, s.urgent, s.over, s.none)
 		if os.Getenv("REDTEAM_SHOW_HELDOUT") != "" {
-			for _, c := range s.misses {
-				t.Logf("%s (%s): missed urgent %q", c.ID, c.Tag, c.Q)
-			}
-			for _, c := range s.overs {
-				t.Logf("%s (%s): urgent reply to ordinary %q", c.ID, c.Tag, c.Q)
-			}
+			s.list(t.Logf)
 		}
 	}
 }

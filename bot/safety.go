@@ -455,13 +455,24 @@ func (t *Triage) analyze(text string) *doc {
 // context renumbers clauses at clause-break words and sets each token's
 // negation, history, hypothesis and experiencer flags.
 func (d *doc) context() {
-	roles := &d.roles
-	toks := d.toks
-	n := len(toks)
+	n := len(d.toks)
 	d.pclause = grow(d.pclause, n)
 	d.marks = grow(d.marks, n)
+	nclauses := d.breakClauses()
+	d.markNegated()
+	d.markHistorical(nclauses)
+	d.markHypothetical()
+	d.markReported()
+	d.markOther()
+}
+
+// breakClauses keeps the clauses by punctuation in d.pclause and
+// renumbers the tokens' clauses so that a clause-break word starts a new
+// one; it returns the number of clauses.
+func (d *doc) breakClauses() int32 {
+	toks := d.toks
 	breakAt := d.marks
-	for _, s := range roles[roleClauseBreak] {
+	for _, s := range d.roles[roleClauseBreak] {
 		breakAt[s.start] = 1
 	}
 	var c int32
@@ -472,111 +483,147 @@ func (d *doc) context() {
 		}
 		toks[i].clause = c
 	}
-	// pseudo-negations ("no one", "not only") are never triggers
-	pseudo := grow(d.marks, n)
-	for _, s := range roles[rolePseudo] {
+	return c + 1
+}
+
+// markNegated flags the words a negation trigger covers: from the trigger
+// to the end of its clause, at most 8 words. Pseudo-negations ("no one",
+// "not only") are never triggers.
+func (d *doc) markNegated() {
+	toks, n := d.toks, int32(len(d.toks))
+	pseudo := grow(d.marks, len(toks))
+	for _, s := range d.roles[rolePseudo] {
 		for j := s.start; j < s.end; j++ {
 			pseudo[j] = 1
 		}
 	}
-	// Negation: from the trigger to the end of its clause, at most 8 words.
-	for _, s := range roles[roleNegation] {
+	for _, s := range d.roles[roleNegation] {
 		if pseudo[s.start] == 1 || d.covered[s.start] {
 			continue
 		}
 		cl := toks[s.start].clause
-		for j := s.end; j < int32(n) && j < s.end+8 && toks[j].clause == cl; j++ {
+		for j := s.end; j < n && j < s.end+8 && toks[j].clause == cl; j++ {
 			toks[j].flags |= flagNegated
 		}
 	}
-	// History: a clause with a historical trigger and no current one is
-	// historical; a resolved trigger ("fully recovered", "went away") also
-	// makes the earlier clauses of its sentence historical, back to a clause
-	// with a current trigger ("now", "again").
-	// clauses[c]: bit 1 historical, bit 2 current, bit 8 dated by its own
-	// historical trigger ("years ago", "used to"), bit 16 reached by a
-	// resolution
-	const isHist, isCur, isDated, isRes = 1, 2, 8, 16
-	d.clauses = grow(d.clauses, int(c)+1)
+}
+
+// The bits of d.clauses that markHistorical sets on a clause.
+const (
+	// clauseHist: historical.
+	clauseHist int8 = 1
+	// clauseCur: has a current trigger.
+	clauseCur int8 = 2
+	// clauseSafe: made historical by a statement that the person is safe
+	// now ("now happily married"), which crisis and abuse rules heed too.
+	clauseSafe int8 = 4
+	// clauseDated: dated by its own historical trigger ("years ago",
+	// "used to").
+	clauseDated int8 = 8
+	// clauseRes: reached by a resolution.
+	clauseRes int8 = 16
+)
+
+// markHistorical flags historical (and resolved) words. A clause with a
+// historical trigger and no current one is historical; a resolved trigger
+// ("fully recovered", "went away") also makes the earlier clauses of its
+// sentence historical, back to a clause with a current trigger ("now",
+// "again").
+func (d *doc) markHistorical(nclauses int32) {
+	roles, toks := &d.roles, d.toks
+	d.clauses = grow(d.clauses, int(nclauses))
 	cls := d.clauses
 	lastCur := int32(-1) // the last clause with a current trigger
 	for _, s := range roles[roleCurrent] {
 		// "now" inside "fine now" is part of the resolved phrase
 		if !overlapsAny(s, roles[roleHistorical]) && !overlapsAny(s, roles[roleResolved]) {
 			cl := toks[s.start].clause
-			cls[cl] |= isCur
+			cls[cl] |= clauseCur
 			lastCur = max(lastCur, cl)
 		}
 	}
 	for _, s := range roles[roleHistorical] {
-		cls[toks[s.start].clause] |= isHist | isDated
+		cls[toks[s.start].clause] |= clauseHist | clauseDated
 	}
-	// bit 4: made historical by a statement that the person is safe now
-	// ("now happily married"), which crisis and abuse rules heed too
-	const isSafe = 4
-	for r, bits := range [2]int8{isHist, isHist | isSafe} {
+	for r, bits := range [2]int8{clauseHist, clauseHist | clauseSafe} {
 		for _, s := range roles[[2]int{roleResolved, roleSafeNow}[r]] {
 			// "not fully recovered" is no resolution; nor is a word of a
 			// concept's phrase ("sorted my will")
 			if toks[s.start].flags&flagNegated != 0 || allCovered(d, s) {
 				continue
 			}
-			own := toks[s.start].clause
-			bits := bits
-			// a later current statement ("..., fine now, but it started
-			// again") reopens the story: the resolution dates nothing
-			if own >= lastCur {
-				bits |= isRes
-			}
-			cls[own] |= bits
-			for j := s.start - 1; j >= 0 && toks[j].sent == toks[s.start].sent; j-- {
-				// "..., now happily married": a current word in the
-				// resolution's own clause does not stop it
-				if toks[j].clause == own {
-					continue
-				}
-				if cls[toks[j].clause]&isCur != 0 {
-					break
-				}
-				cls[toks[j].clause] |= bits
-			}
+			d.resolveBack(s, bits, lastCur)
 		}
 	}
 	for i := range toks {
 		c := cls[toks[i].clause]
-		if c&isHist == 0 || c&isCur != 0 {
+		if c&clauseHist == 0 || c&clauseCur != 0 {
 			continue
 		}
 		toks[i].flags |= flagHistorical
 		// over for crisis and abuse rules too: said to be safe now, or
 		// dated in the past and said to be over ("years ago I overdosed,
 		// I'm doing fine now"); a bare past tense is not enough
-		if c&isSafe != 0 || c&(isDated|isRes) == isDated|isRes {
+		if c&clauseSafe != 0 || c&(clauseDated|clauseRes) == clauseDated|clauseRes {
 			toks[i].flags |= flagResolved
 		}
 	}
-	// Hypothesis: from the trigger to the end of its clause (punctuation
-	// only: "if I lose feeling and my legs go weak" is one hypothesis).
-	for _, s := range roles[roleHypothetical] {
+}
+
+// resolveBack sets bits on the clause of resolution s and on the earlier
+// clauses of its sentence, back to one with a current trigger; lastCur is
+// the last clause with a current trigger.
+func (d *doc) resolveBack(s span, bits int8, lastCur int32) {
+	toks, cls := d.toks, d.clauses
+	own := toks[s.start].clause
+	// a later current statement ("..., fine now, but it started
+	// again") reopens the story: the resolution dates nothing
+	if own >= lastCur {
+		bits |= clauseRes
+	}
+	cls[own] |= bits
+	for j := s.start - 1; j >= 0 && toks[j].sent == toks[s.start].sent; j-- {
+		// "..., now happily married": a current word in the
+		// resolution's own clause does not stop it
+		if toks[j].clause == own {
+			continue
+		}
+		if cls[toks[j].clause]&clauseCur != 0 {
+			break
+		}
+		cls[toks[j].clause] |= bits
+	}
+}
+
+// markHypothetical flags hypotheses: from the trigger to the end of its
+// clause (punctuation only: "if I lose feeling and my legs go weak" is one
+// hypothesis).
+func (d *doc) markHypothetical() {
+	n := int32(len(d.toks))
+	for _, s := range d.roles[roleHypothetical] {
 		pc := d.pclause[s.start]
-		for j := s.start; j < int32(n) && d.pclause[j] == pc; j++ {
-			toks[j].flags |= flagHypothetical
+		for j := s.start; j < n && d.pclause[j] == pc; j++ {
+			d.toks[j].flags |= flagHypothetical
 		}
 	}
-	// Reported: a story, the news or a question about signs ("a
-	// documentary about ...", "how can I tell if a friend is ..."), from
-	// the trigger to the end of its clause (punctuation only), when no word
-	// of the writer (I, me, my) follows the trigger in that clause: "signs
-	// my husband is abusive" is a disclosure.
-	selfAt := grow(d.marks, n)
-	for _, s := range roles[roleSelf] {
+}
+
+// markReported flags what is reported: a story, the news or a question
+// about signs ("a documentary about ...", "how can I tell if a friend is
+// ..."), from the trigger to the end of its clause (punctuation only), when
+// no word of the writer (I, me, my) follows the trigger in that clause:
+// "signs my husband is abusive" is a disclosure.
+func (d *doc) markReported() {
+	n := int32(len(d.toks))
+	selfAt := grow(d.marks, len(d.toks))
+	for _, s := range d.roles[roleSelf] {
 		selfAt[s.start] = 1
 	}
-	for _, s := range roles[roleReported] {
+	for _, s := range d.roles[roleReported] {
 		pc := d.pclause[s.start]
 		end := s.end
 		mine := false
-		for ; end < int32(n) && d.pclause[end] == pc; end++ {
+		for ; end < n && d.pclause[end] == pc; end++ {
 			if selfAt[end] == 1 {
 				mine = true
 				break
@@ -586,23 +633,27 @@ func (d *doc) context() {
 			continue
 		}
 		for j := s.start; j < end; j++ {
-			toks[j].flags |= flagReported | flagHypothetical
+			d.toks[j].flags |= flagReported | flagHypothetical
 		}
 	}
-	// Who: the last person named before a word is its experiencer ("my son
-	// says he wants to die": other; "... and I have a fever": the writer).
-	who := grow(d.marks, n) // 0 none, 1 self, 2 other
-	for _, s := range roles[roleSelf] {
+}
+
+// markOther flags the words whose experiencer is someone else: the last
+// person named before a word is its experiencer ("my son says he wants to
+// die": other; "... and I have a fever": the writer).
+func (d *doc) markOther() {
+	who := grow(d.marks, len(d.toks)) // 0 none, 1 self, 2 other
+	for _, s := range d.roles[roleSelf] {
 		who[s.start] = 1
 	}
-	for _, s := range roles[roleOther] {
+	for _, s := range d.roles[roleOther] {
 		who[s.start] = 2
 		for j := s.start + 1; j < s.end; j++ {
 			who[j] = 0
 		}
 	}
 	other := false
-	for i := range toks {
+	for i := range d.toks {
 		switch who[i] {
 		case 1:
 			other = false
@@ -610,7 +661,7 @@ func (d *doc) context() {
 			other = true
 		}
 		if other {
-			toks[i].flags |= flagOther
+			d.toks[i].flags |= flagOther
 		}
 	}
 }
@@ -887,12 +938,21 @@ func (t *Triage) infoAsked(d *doc) bool {
 	}
 	for _, a := range t.info.ask {
 		for _, s := range d.byLex[a] {
-			for _, tp := range t.info.topic {
-				for _, u := range d.byLex[tp] {
-					if d.toks[u.start].sent == d.toks[s.start].sent {
-						return true
-					}
-				}
+			if d.inSentence(t.info.topic, d.toks[s.start].sent) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// inSentence reports whether a phrase of one of lexicons starts in
+// sentence sent.
+func (d *doc) inSentence(lexicons []int32, sent int32) bool {
+	for _, lex := range lexicons {
+		for _, u := range d.byLex[lex] {
+			if d.toks[u.start].sent == sent {
+				return true
 			}
 		}
 	}

@@ -434,9 +434,36 @@ func (c *compiler) errorf(format string, args ...any) {
 // @references.
 const maxExpansion = 5000
 
+// compile builds c.t from c.f in phases, each recording its errors in
+// c.errs: replies, the normalizer, the lexicons, the idioms, the
+// vocabulary, the typo targets, the tries, the rules and the
+// informational reply. The order matters: the vocabulary, prefixes and
+// typo targets come from every parsed phrase, and the tries come last.
 func (c *compiler) compile() {
+	c.compileReplies()
+	c.compileNormalizer()
+	c.compileLexicons()
+	idioms := c.compileIdioms()
+	conceptWords := c.compileVocab(idioms)
+	c.compileTypos(conceptWords)
+	c.buildTries(idioms)
+	// A phrase an idiom swallows can never match.
+	c.checkSwallowed()
+	// Rules.
+	f := c.f
+	if len(f.Rules) == 0 {
+		c.errorf("no rules")
+	}
+	seen := map[string]bool{}
+	for i, rf := range f.Rules {
+		c.rule(i, rf, seen)
+	}
+	c.compileInfo()
+}
+
+// compileReplies takes the urgent tiers' replies, each required.
+func (c *compiler) compileReplies() {
 	t, f := c.t, c.f
-	// Replies.
 	for _, k := range urgentTiers {
 		r := strings.TrimSpace(f.Replies[k])
 		if r == "" {
@@ -449,7 +476,12 @@ func (c *compiler) compile() {
 			c.errorf("replies.%s: unknown tier (want one of %s)", k, tierList())
 		}
 	}
-	// Normalizer.
+}
+
+// compileNormalizer starts the normalizer: the built-in rewrites, the
+// file's rewrites and its known words.
+func (c *compiler) compileNormalizer() {
+	t, f := c.t, c.f
 	t.norm = normalizer{dict: map[string]dictEntry{}, vocab: map[string]bool{}, prefixes: make([]bool, prefixSlots),
 		typos: map[byte][]typoTarget{}, known: map[string]bool{}}
 	for k, v := range rewrites {
@@ -470,7 +502,12 @@ func (c *compiler) compile() {
 	for _, w := range f.Normalize.Known {
 		t.norm.known[strings.ToLower(w)] = true
 	}
-	// Lexicons: concepts sorted by name, then the context roles.
+}
+
+// compileLexicons numbers the lexicons, concepts sorted by name, then the
+// context roles, and parses every phrase of them.
+func (c *compiler) compileLexicons() {
+	t, f := c.t, c.f
 	c.raw = map[string][]string{}
 	c.arena = &arena{}
 	c.parsed = map[string][]pattern{}
@@ -486,23 +523,7 @@ func (c *compiler) compile() {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	for r := range t.role {
-		t.role[r] = -1
-	}
-	roleOf := map[string]int{}
-	for i, n := range roleNames {
-		roleOf[n] = i
-	}
-	var ctx []string
-	for n, ps := range f.Context {
-		if _, ok := roleOf[n]; !ok {
-			c.errorf("context.%s: unknown context (want one of %s)", n, strings.Join(roleNames[:], ", "))
-			continue
-		}
-		c.raw["context."+n] = ps
-		ctx = append(ctx, n)
-	}
-	sort.Strings(ctx)
+	ctx, roleOf := c.contextLexicons()
 	for _, n := range names {
 		c.concept[n] = int32(len(t.lexName))
 		t.lexName = append(t.lexName, n)
@@ -525,12 +546,44 @@ func (c *compiler) compile() {
 	for _, n := range t.lexName {
 		c.lexicon(n)
 	}
-	type idiom struct {
-		say   []pattern
-		means string
+}
+
+// contextLexicons takes the file's context lexicons (raw, as
+// "context.<role>"): their roles' names sorted, and the role number of
+// each name. Every role starts without a lexicon.
+func (c *compiler) contextLexicons() ([]string, map[string]int) {
+	t, f := c.t, c.f
+	for r := range t.role {
+		t.role[r] = -1
 	}
-	var idioms []idiom
-	for i, id := range f.Idioms {
+	roleOf := map[string]int{}
+	for i, n := range roleNames {
+		roleOf[n] = i
+	}
+	var ctx []string
+	for n, ps := range f.Context {
+		if _, ok := roleOf[n]; !ok {
+			c.errorf("context.%s: unknown context (want one of %s)", n, strings.Join(roleNames[:], ", "))
+			continue
+		}
+		c.raw["context."+n] = ps
+		ctx = append(ctx, n)
+	}
+	sort.Strings(ctx)
+	return ctx, roleOf
+}
+
+// idiomDef is an idiom of the rules file, parsed: the phrases that say it
+// and what it means.
+type idiomDef struct {
+	say   []pattern
+	means string
+}
+
+// compileIdioms parses the idioms' phrases.
+func (c *compiler) compileIdioms() []idiomDef {
+	var idioms []idiomDef
+	for i, id := range c.f.Idioms {
 		var say []pattern
 		if len(id.Say) == 0 {
 			c.errorf("idiom %d: \"say\" is empty", i+1)
@@ -540,10 +593,17 @@ func (c *compiler) compile() {
 				say = append(say, q)
 			}
 		}
-		idioms = append(idioms, idiom{say: say, means: id.Means})
+		idioms = append(idioms, idiomDef{say: say, means: id.Means})
 	}
-	// The vocabulary: every word written in a phrase (the words of a
-	// referenced lexicon are written in that lexicon).
+	return idioms
+}
+
+// compileVocab puts every word written in a phrase in the normalizer's
+// vocabulary, dictionary and prefixes (the words of a referenced lexicon
+// are written in that lexicon), and returns the words of the concepts'
+// lexicons.
+func (c *compiler) compileVocab(idioms []idiomDef) map[string]bool {
+	t := c.t
 	conceptWords := map[string]bool{}
 	addVocab := func(ps []pattern, concept bool) {
 		literals(ps, func(e elem) {
@@ -571,9 +631,15 @@ func (c *compiler) compile() {
 			}
 		}
 	}
-	// Typo targets: key words only. Correcting towards every lexicon word
-	// turns real words into symptoms ("infection" -> "inject").
-	for _, w := range f.Normalize.Typos {
+	return conceptWords
+}
+
+// compileTypos takes the typo targets: key words only (conceptWords).
+// Correcting towards every lexicon word turns real words into symptoms
+// ("infection" -> "inject").
+func (c *compiler) compileTypos(conceptWords map[string]bool) {
+	t := c.t
+	for _, w := range c.f.Normalize.Typos {
 		w = strings.ToLower(strings.TrimSpace(w))
 		switch {
 		case len(w) < 6:
@@ -586,7 +652,13 @@ func (c *compiler) compile() {
 			t.norm.addTypo(w, stemOf(w))
 		}
 	}
-	// Tries, then the trie nodes of every known word.
+}
+
+// buildTries builds the idiom and lexicon tries, then points every known
+// word of the normalizer at its trie nodes and tokenizes what each idiom
+// means.
+func (c *compiler) buildTries(idioms []idiomDef) {
+	t := c.t
 	for i, id := range idioms {
 		for _, p := range id.say {
 			c.insert(&t.idioms.root, p, nil, int32(i))
@@ -609,17 +681,13 @@ func (c *compiler) compile() {
 	for _, id := range idioms {
 		t.idiomTo = append(t.idiomTo, t.norm.tokenize(id.means))
 	}
-	// A phrase an idiom swallows can never match.
-	c.checkSwallowed()
-	// Rules.
-	if len(f.Rules) == 0 {
-		c.errorf("no rules")
-	}
-	seen := map[string]bool{}
-	for i, rf := range f.Rules {
-		c.rule(i, rf, seen)
-	}
-	// Informational reply.
+}
+
+// compileInfo takes the informational reply: its text (required), its
+// title ("Warning signs" by default) and the lexicons of its ask phrases
+// and topics.
+func (c *compiler) compileInfo() {
+	t, f := c.t, c.f
 	t.info = infoRule{title: strings.TrimSpace(f.Info.Title), text: strings.TrimSpace(f.Info.Text)}
 	if t.info.text == "" {
 		c.errorf("info.text is missing")

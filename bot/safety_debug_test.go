@@ -7,6 +7,12 @@ import (
 	"testing"
 )
 
+// flagLetters are the letters explain shows for the context flags.
+var flagLetters = []struct {
+	flag   uint8
+	letter string
+}{{flagNegated, "N"}, {flagHistorical, "H"}, {flagHypothetical, "Y"}, {flagOther, "O"}, {flagResolved, "R"}, {flagReported, "T"}}
+
 // explain renders how triage saw text: tokens with their context flags and
 // the concept matches. For debugging rules.
 func (t *Triage) explain(text string) string {
@@ -14,23 +20,10 @@ func (t *Triage) explain(text string) string {
 	var b strings.Builder
 	for i, tk := range d.toks {
 		f := ""
-		if tk.flags&flagNegated != 0 {
-			f += "N"
-		}
-		if tk.flags&flagHistorical != 0 {
-			f += "H"
-		}
-		if tk.flags&flagHypothetical != 0 {
-			f += "Y"
-		}
-		if tk.flags&flagOther != 0 {
-			f += "O"
-		}
-		if tk.flags&flagResolved != 0 {
-			f += "R"
-		}
-		if tk.flags&flagReported != 0 {
-			f += "T"
+		for _, fl := range flagLetters {
+			if tk.flags&fl.flag != 0 {
+				f += fl.letter
+			}
 		}
 		fmt.Fprintf(&b, "%d:%s/%s[c%d s%d %s] ", i, tk.word, tk.stem, tk.clause, tk.sent, f)
 	}

@@ -154,6 +154,36 @@ func reliability(oof []scored, exs []Example) ([]ReliabilityBin, float64) {
 // curve and the recommended threshold. The final ranking weights come from
 // all examples.
 func Train(exs []Example, opt TrainOptions) (*Ranker, TrainReport, error) {
+	opt = opt.withDefaults()
+	if len(exs) < opt.Folds {
+		return nil, TrainReport{}, errors.New("search: train: too few examples")
+	}
+	exs = balanced(exs)
+	cv := crossValidate(exs, opt)
+	rep := TrainReport{Examples: len(exs), Folds: opt.Folds, Sets: map[string]SetFigures{}}
+	rep.Curve = curve(cv.oof, exs)
+	rep.Reliability, rep.ECE = reliability(cv.oof, exs)
+	sets := setNames(exs)
+	t, at := chooseThreshold(rep.Curve, cv.oof, exs, sets, opt.TargetPrecision)
+	rep.MinConfidence, rep.AtThreshold = t, at
+	rep.Top1 = top1(cv.oof, exs, nil)
+	for _, name := range sets {
+		rep.Sets[name] = setFigures(cv.oof, exs, t, func(i int) bool { return exs[i].Set == name })
+	}
+	r := &Ranker{Features: slices.Clone(featureNames[:]), Weights: fitRanking(exs, opt.L2),
+		Decision: cv.fitDecision(func(int) bool { return true }), DecisionInputs: slices.Clone(decisionNames),
+		MinConfidence: t, TargetPrecision: opt.TargetPrecision}
+	js, err := json.Marshal(rep)
+	if err != nil {
+		return nil, rep, fmt.Errorf("search: train: %w", err)
+	}
+	r.CV = js
+	return r, rep, r.check()
+}
+
+// withDefaults fills in the options left at zero (5 folds, ridge 1) and
+// drops a target precision outside [0, 1).
+func (opt TrainOptions) withDefaults() TrainOptions {
 	if opt.Folds <= 1 {
 		opt.Folds = 5
 	}
@@ -163,69 +193,85 @@ func Train(exs []Example, opt TrainOptions) (*Ranker, TrainReport, error) {
 	if opt.TargetPrecision < 0 || opt.TargetPrecision >= 1 {
 		opt.TargetPrecision = 0
 	}
-	if len(exs) < opt.Folds {
-		return nil, TrainReport{}, errors.New("search: train: too few examples")
-	}
-	exs = balanced(exs)
-	fold := make([]int, len(exs))
+	return opt
+}
+
+// crossValidation holds the out-of-fold results of Train: each example's
+// fold, its best candidate under weights that never saw its group, and
+// that candidate's decision row.
+type crossValidation struct {
+	exs  []Example
+	l2   float64
+	fold []int
+	oof  []scored
+	rows [][]float64
+}
+
+// crossValidate assigns each example to a fold by a hash of its set and
+// group, fits the ranking weights without each fold, scores the fold's
+// questions with them, and then gives every question its out-of-fold
+// decision probability (a decision model fitted on the other folds' rows).
+func crossValidate(exs []Example, opt TrainOptions) *crossValidation {
+	cv := &crossValidation{exs: exs, l2: opt.L2, fold: make([]int, len(exs)),
+		oof: make([]scored, len(exs)), rows: make([][]float64, len(exs))}
 	for i, e := range exs {
 		h := fnv.New32a()
 		h.Write([]byte(e.Set + "\x00" + e.Group))
-		fold[i] = int(h.Sum32() % uint32(opt.Folds))
+		cv.fold[i] = int(h.Sum32() % uint32(opt.Folds))
 	}
-	// Out-of-fold decision rows: the best candidate under weights that
-	// never saw the question's group.
-	oof := make([]scored, len(exs))
-	rows := make([][]float64, len(exs))
 	for f := 0; f < opt.Folds; f++ {
 		var tr []Example
 		for i, e := range exs {
-			if fold[i] != f {
+			if cv.fold[i] != f {
 				tr = append(tr, e)
 			}
 		}
 		w := fitRanking(tr, opt.L2)
 		for i, e := range exs {
-			if fold[i] == f {
-				oof[i], rows[i] = best(e, w)
+			if cv.fold[i] == f {
+				cv.oof[i], cv.rows[i] = best(e, w)
 			}
 		}
-	}
-	fitRows := func(in func(int) bool) []float64 {
-		var xs [][]float64
-		var ys []bool
-		var ws []float64
-		for i, e := range exs {
-			if rows[i] != nil && in(i) {
-				xs = append(xs, rows[i])
-				ys = append(ys, oof[i].right)
-				ws = append(ws, weightOf(e))
-			}
-		}
-		return fitLogistic(xs, ys, ws, opt.L2)
 	}
 	for f := 0; f < opt.Folds; f++ {
-		d := fitRows(func(i int) bool { return fold[i] != f })
+		d := cv.fitDecision(func(i int) bool { return cv.fold[i] != f })
 		for i := range exs {
-			if fold[i] == f && rows[i] != nil {
-				oof[i].p = sigmoid(dotRow(d, rows[i]))
+			if cv.fold[i] == f && cv.rows[i] != nil {
+				cv.oof[i].p = sigmoid(dotRow(d, cv.rows[i]))
 			}
 		}
 	}
-	rep := TrainReport{Examples: len(exs), Folds: opt.Folds, Sets: map[string]SetFigures{}}
-	rep.Curve = curve(oof, exs)
-	rep.Reliability, rep.ECE = reliability(oof, exs)
-	// The threshold. With a TargetPrecision: the lowest at which the
-	// answers given were, averaged over the sets, at least that share right.
-	// Without (the default): the one that maximizes the balanced accuracy
-	// averaged over the sets — half the share of answerable questions
-	// answered right, half the share of unanswerable ones declined — so
-	// that answering and declining count the same. Each set counts the
-	// same, so that one large, hard set does not set the threshold for
-	// every knowledge base.
-	sets := setNames(exs)
-	t, bestScore := 1.0, -1.0
-	for _, c := range rep.Curve { // thresholds ascending
+	return cv
+}
+
+// fitDecision fits the decision model on the decision rows of the examples
+// i with in(i).
+func (cv *crossValidation) fitDecision(in func(int) bool) []float64 {
+	var xs [][]float64
+	var ys []bool
+	var ws []float64
+	for i, e := range cv.exs {
+		if cv.rows[i] != nil && in(i) {
+			xs = append(xs, cv.rows[i])
+			ys = append(ys, cv.oof[i].right)
+			ws = append(ws, weightOf(e))
+		}
+	}
+	return fitLogistic(xs, ys, ws, cv.l2)
+}
+
+// chooseThreshold picks the decision threshold from curve (thresholds
+// ascending). With a target precision: the lowest at which the answers
+// given were, averaged over the sets, at least that share right. Without
+// (target 0, the default): the one that maximizes the balanced accuracy
+// averaged over the sets — half the share of answerable questions
+// answered right, half the share of unanswerable ones declined — so that
+// answering and declining count the same. Each set counts the same, so
+// that one large, hard set does not set the threshold for every knowledge
+// base. Without a point that qualifies it is 1 with a zero point.
+func chooseThreshold(curve []CurvePoint, oof []scored, exs []Example, sets []string, target float64) (float64, CurvePoint) {
+	t, bestScore, atT := 1.0, -1.0, CurvePoint{}
+	for _, c := range curve {
 		prec, bal, n := 0.0, 0.0, 0
 		for _, name := range sets {
 			at := curveAt(oof, exs, c.Threshold, func(i int) bool { return exs[i].Set == name })
@@ -234,42 +280,33 @@ func Train(exs []Example, opt TrainOptions) (*Ranker, TrainReport, error) {
 			n++
 		}
 		prec, bal = prec/float64(n), bal/float64(n)
-		if opt.TargetPrecision > 0 {
-			if prec >= opt.TargetPrecision {
-				t, rep.AtThreshold = c.Threshold, c
-				break
+		if target > 0 {
+			if prec >= target {
+				return c.Threshold, c
 			}
 			continue
 		}
 		if bal > bestScore {
-			t, bestScore, rep.AtThreshold = c.Threshold, bal, c
+			t, bestScore, atT = c.Threshold, bal, c
 		}
 	}
-	rep.MinConfidence = t
-	rep.Top1 = top1(oof, exs, nil)
-	for _, name := range sets {
-		in := func(i int) bool { return exs[i].Set == name }
-		at := curveAt(oof, exs, t, in)
-		sf := SetFigures{Top1: top1(oof, exs, in), Recall: at.Recall, Declined: at.Declined}
-		for i, e := range exs {
-			if in(i) {
-				sf.Questions++
-				if answerable(e) {
-					sf.Answerable++
-				}
+	return t, atT
+}
+
+// setFigures is the held-out figures at threshold t of the examples i
+// with in(i).
+func setFigures(oof []scored, exs []Example, t float64, in func(int) bool) SetFigures {
+	at := curveAt(oof, exs, t, in)
+	sf := SetFigures{Top1: top1(oof, exs, in), Recall: at.Recall, Declined: at.Declined}
+	for i, e := range exs {
+		if in(i) {
+			sf.Questions++
+			if answerable(e) {
+				sf.Answerable++
 			}
 		}
-		rep.Sets[name] = sf
 	}
-	r := &Ranker{Features: slices.Clone(featureNames[:]), Weights: fitRanking(exs, opt.L2),
-		Decision: fitRows(func(int) bool { return true }), DecisionInputs: slices.Clone(decisionNames),
-		MinConfidence: t, TargetPrecision: opt.TargetPrecision}
-	cv, err := json.Marshal(rep)
-	if err != nil {
-		return nil, rep, fmt.Errorf("search: train: %w", err)
-	}
-	r.CV = cv
-	return r, rep, r.check()
+	return sf
 }
 
 // balanced scales the examples' weights so that every set weighs the same
@@ -441,76 +478,11 @@ func fitRanking(exs []Example, l2 float64) []float64 {
 			qs = append(qs, e)
 		}
 	}
-	loss := func(b [dim]float64) float64 {
-		l := 0.0
-		for _, e := range qs {
-			l -= weightOf(e) * logRight(e, b[:])
-		}
-		for k := range b {
-			l += l2 / 2 * b[k] * b[k]
-		}
-		return l
-	}
-	cur := loss(beta)
+	cur := rankingLoss(qs, beta, l2)
 	for iter := 0; iter < 50; iter++ {
-		g := make([]float64, dim)
-		h := make([][]float64, dim)
-		for a := range h {
-			h[a] = make([]float64, dim)
-		}
-		for _, e := range qs {
-			wt := weightOf(e)
-			p := softmax(e.Cands, beta[:])
-			var mean, meanR [dim]float64
-			pr := 0.0
-			for k := range e.Cands {
-				if e.Right[k] {
-					pr += p[k]
-				}
-			}
-			for k, x := range e.Cands {
-				for a := 0; a < dim; a++ {
-					mean[a] += p[k] * x[a]
-					if e.Right[k] {
-						meanR[a] += p[k] / pr * x[a]
-					}
-				}
-			}
-			for a := 0; a < dim; a++ {
-				g[a] += wt * (meanR[a] - mean[a])
-			}
-			for k, x := range e.Cands {
-				for a := 0; a < dim; a++ {
-					da := x[a] - mean[a]
-					if da == 0 {
-						continue
-					}
-					for b := a; b < dim; b++ {
-						h[a][b] += wt * p[k] * da * (x[b] - mean[b])
-					}
-				}
-			}
-		}
-		for a := 0; a < dim; a++ {
-			for b := 0; b < a; b++ {
-				h[a][b] = h[b][a]
-			}
-			g[a] -= l2 * beta[a]
-			h[a][a] += l2
-		}
-		step := solveN(h, g)
-		t := 1.0
-		var next [dim]float64
-		for halving := 0; halving < 30; halving++ {
-			for a := range beta {
-				next[a] = beta[a] + t*step[a]
-			}
-			if l := loss(next); l <= cur {
-				cur = l
-				break
-			}
-			t /= 2
-		}
+		step := solveN(rankingSystem(qs, beta, l2))
+		next, loss := halvedStep(qs, beta, step, l2, cur)
+		cur = loss
 		change := 0.0
 		for a := range beta {
 			change = math.Max(change, math.Abs(next[a]-beta[a]))
@@ -521,6 +493,101 @@ func fitRanking(exs []Example, l2 float64) []float64 {
 		}
 	}
 	return beta[:]
+}
+
+// rankingLoss is fitRanking's objective at weights b: the weighted
+// negative log of the right candidates' softmax probability over the
+// questions qs, plus the ridge penalty.
+func rankingLoss(qs []Example, b [dim]float64, l2 float64) float64 {
+	l := 0.0
+	for _, e := range qs {
+		l -= weightOf(e) * logRight(e, b[:])
+	}
+	for k := range b {
+		l += l2 / 2 * b[k] * b[k]
+	}
+	return l
+}
+
+// halvedStep tries beta + t·step for t = 1, 1/2, 1/4 ... (30 tries) and
+// returns the first point whose loss is no more than cur, with its loss;
+// when none is, the last point tried, with cur.
+func halvedStep(qs []Example, beta [dim]float64, step []float64, l2, cur float64) ([dim]float64, float64) {
+	t := 1.0
+	var next [dim]float64
+	for halving := 0; halving < 30; halving++ {
+		for a := range beta {
+			next[a] = beta[a] + t*step[a]
+		}
+		if l := rankingLoss(qs, next, l2); l <= cur {
+			return next, l
+		}
+		t /= 2
+	}
+	return next, cur
+}
+
+// newtonSystem is a zero gradient of d entries and a zero d×d Hessian.
+func newtonSystem(d int) ([]float64, [][]float64) {
+	g := make([]float64, d)
+	h := make([][]float64, d)
+	for a := range h {
+		h[a] = make([]float64, d)
+	}
+	return g, h
+}
+
+// rankingSystem is the Newton system of fitRanking at weights beta: the
+// gradient of the penalized log-likelihood and its Fisher information.
+func rankingSystem(qs []Example, beta [dim]float64, l2 float64) ([][]float64, []float64) {
+	g, h := newtonSystem(dim)
+	for _, e := range qs {
+		addRankingTerms(g, h, e, beta[:])
+	}
+	for a := 0; a < dim; a++ {
+		for b := 0; b < a; b++ {
+			h[a][b] = h[b][a]
+		}
+		g[a] -= l2 * beta[a]
+		h[a][a] += l2
+	}
+	return h, g
+}
+
+// addRankingTerms adds question e's terms to the gradient g and to the
+// upper triangle of the Fisher information h at weights beta.
+func addRankingTerms(g []float64, h [][]float64, e Example, beta []float64) {
+	wt := weightOf(e)
+	p := softmax(e.Cands, beta)
+	var mean, meanR [dim]float64
+	pr := 0.0
+	for k := range e.Cands {
+		if e.Right[k] {
+			pr += p[k]
+		}
+	}
+	for k, x := range e.Cands {
+		for a := 0; a < dim; a++ {
+			mean[a] += p[k] * x[a]
+			if e.Right[k] {
+				meanR[a] += p[k] / pr * x[a]
+			}
+		}
+	}
+	for a := 0; a < dim; a++ {
+		g[a] += wt * (meanR[a] - mean[a])
+	}
+	for k, x := range e.Cands {
+		for a := 0; a < dim; a++ {
+			da := x[a] - mean[a]
+			if da == 0 {
+				continue
+			}
+			for b := a; b < dim; b++ {
+				h[a][b] += wt * p[k] * da * (x[b] - mean[b])
+			}
+		}
+	}
 }
 
 func weightOf(e Example) float64 {
@@ -572,11 +639,7 @@ func fitLogistic(xs [][]float64, ys []bool, ws []float64, l2 float64) []float64 
 	d := len(xs[0])
 	beta := make([]float64, d)
 	for iter := 0; iter < 100; iter++ {
-		g := make([]float64, d)
-		h := make([][]float64, d)
-		for a := range h {
-			h[a] = make([]float64, d)
-		}
+		g, h := newtonSystem(d)
 		for n, x := range xs {
 			z := 0.0
 			for k := range x {

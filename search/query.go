@@ -73,6 +73,15 @@ type concept struct {
 	corrected bool
 }
 
+// altBoost is the factor on the boosts of alternative k's clauses: 1 for
+// an alternative with full credit, 0.5 for one with less (a synonym).
+func (c *concept) altBoost(k int) float64 {
+	if c.credit[k] < 1 {
+		return 0.5
+	}
+	return 1
+}
+
 // analyzeQuery turns a question into concepts: stop words dropped, typos
 // corrected against the content's vocabulary, synonyms attached.
 func (s *snapshot) analyzeQuery(q string) []concept { return s.analyzeWords(questionWords(q, s.lex())) }
@@ -452,11 +461,39 @@ func joinWords(ws []string) string {
 // coordination and query norm) and so neither the order of the hits nor
 // their scores relative to the best one, and costs a searcher.
 func (s *snapshot) buildQuery(cs []concept) query.Query {
-	type clause struct {
-		stems []string
-		field string
-		boost float64
+	clauses := queryClauses(cs)
+	if len(clauses) == 0 {
+		return nil
 	}
+	// The clauses come from a few slices rather than one allocation per
+	// term, boost and conjunction.
+	ar := newQueryArena(clauses)
+	qs := make([]query.Query, len(clauses))
+	for i, c := range clauses {
+		qs[i] = ar.phrase(c.stems, c.field, c.boost)
+	}
+	return bleve.NewDisjunctionQuery(qs...)
+}
+
+// queryClause is one clause of buildQuery: an alternative's stems on one
+// field, with its boost.
+type queryClause struct {
+	stems []string
+	field string
+	boost float64
+}
+
+// queryFields are the fields a clause can be on, in buildQuery's order.
+var queryFields = [...]struct {
+	name  string
+	field int
+	boost float64
+}{{"title", fieldTitle, titleBoost}, {"body", fieldBody, bodyBoost}}
+
+// queryClauses is buildQuery's clauses in order: for every alternative
+// found in the content, one on each field where some entry has all its
+// stems.
+func queryClauses(cs []concept) []queryClause {
 	n := 0
 	for _, c := range cs {
 		for _, p := range c.present {
@@ -465,49 +502,39 @@ func (s *snapshot) buildQuery(cs []concept) query.Query {
 			}
 		}
 	}
-	clauses := make([]clause, 0, n)
-	terms, conjs, parts := 0, 0, 0
+	clauses := make([]queryClause, 0, n)
 	for _, c := range cs {
 		for k, a := range c.alts {
 			if !c.present[k] {
 				continue
 			}
-			alt := 1.0
-			if c.credit[k] < 1 {
-				alt = 0.5
-			}
-			for _, f := range []struct {
-				name  string
-				field int
-				boost float64
-			}{{"title", fieldTitle, titleBoost}, {"body", fieldBody, bodyBoost}} {
+			alt := c.altBoost(k)
+			for _, f := range queryFields {
 				if fieldMatches(f.field, c.sets[k]) {
-					clauses = append(clauses, clause{a, f.name, f.boost * alt})
-					terms += len(a)
-					if len(a) > 1 {
-						conjs++
-						parts += len(a)
-					}
+					clauses = append(clauses, queryClause{a, f.name, f.boost * alt})
 				}
 			}
 		}
 	}
-	if len(clauses) == 0 {
-		return nil
+	return clauses
+}
+
+// newQueryArena is an arena with room for exactly the parts of clauses.
+func newQueryArena(clauses []queryClause) queryArena {
+	terms, conjs, parts := 0, 0, 0
+	for _, c := range clauses {
+		terms += len(c.stems)
+		if len(c.stems) > 1 {
+			conjs++
+			parts += len(c.stems)
+		}
 	}
-	// The clauses come from a few slices rather than one allocation per
-	// term, boost and conjunction.
-	ar := queryArena{
+	return queryArena{
 		terms:  make([]query.TermQuery, 0, terms),
 		boosts: make([]query.Boost, 0, len(clauses)),
 		conjs:  make([]query.ConjunctionQuery, 0, conjs),
 		parts:  make([]query.Query, 0, parts),
 	}
-	qs := make([]query.Query, len(clauses))
-	for i, c := range clauses {
-		qs[i] = ar.phrase(c.stems, c.field, c.boost)
-	}
-	return bleve.NewDisjunctionQuery(qs...)
 }
 
 // queryArena hands out the parts of one query from preallocated slices;
@@ -760,24 +787,7 @@ func (s *snapshot) coverageInto(cs []concept, i int, missing []string) (fit, []s
 			if !c.present[k] {
 				continue
 			}
-			var all, title, body, section int
-			for _, ts := range sets {
-				inTitle, inBody := ts.title.has(i), ts.body.has(i)
-				if inTitle {
-					title++
-				}
-				if inBody {
-					body++
-				}
-				if inTitle || inBody {
-					all++
-					if !ownSection {
-						section++
-					}
-				} else if !ownSection && ts.sectionHas(i) {
-					section++
-				}
-			}
+			all, title, body, section := stemsIn(sets, i, ownSection)
 			a := altCredit(all, len(sets), c.credit[k])
 			credit.all = math.Max(credit.all, a)
 			if c.credit[k] == 1 {
@@ -812,6 +822,31 @@ func (s *snapshot) coverageInto(cs []concept, i int, missing []string) (fit, []s
 		got.section = got.all
 	}
 	return got, missing
+}
+
+// stemsIn counts an alternative's stems (by their term sets) that entry i
+// has anywhere, in its title, in its body, and in its section; a stem the
+// entry has counts for its section too. With ownSection (the entry is its
+// own section) section stays 0.
+func stemsIn(sets []*termSets, i int, ownSection bool) (all, title, body, section int) {
+	for _, ts := range sets {
+		inTitle, inBody := ts.title.has(i), ts.body.has(i)
+		if inTitle {
+			title++
+		}
+		if inBody {
+			body++
+		}
+		if inTitle || inBody {
+			all++
+			if !ownSection {
+				section++
+			}
+		} else if !ownSection && ts.sectionHas(i) {
+			section++
+		}
+	}
+	return all, title, body, section
 }
 
 // altCredit is the credit for finding found of an alternative's n stems,

@@ -1,9 +1,7 @@
 package search
 
 import (
-	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"math"
@@ -17,31 +15,33 @@ import (
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"faqbot/faq"
+	"faqbot/internal/linefile"
 )
 
 // evalQuestions returns the questions of a JSON-lines evaluation set.
 func evalQuestions(t *testing.T, path string) []string {
 	t.Helper()
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
 	var qs []string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		var l struct{ Q string }
-		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
-			t.Fatalf("%s: %v", path, err)
-		}
+	for _, l := range linefile.JSON[struct{ Q string }](t, path) {
 		qs = append(qs, l.Q)
 	}
 	return qs
 }
 
+// loadSnapshot is the snapshot of the content in dir, closed at the end of
+// the test.
 func loadSnapshot(t *testing.T, dir string) *snapshot {
 	t.Helper()
-	res, err := faq.Load([]string{dir}, faq.Options{})
+	s := openSnapshot(t, dir, faq.Options{})
+	t.Cleanup(func() { s.idx.Close() })
+	return s
+}
+
+// openSnapshot is the snapshot of the content in dir loaded with opt, with
+// the default synonyms; the caller closes its index.
+func openSnapshot(t *testing.T, dir string, opt faq.Options) *snapshot {
+	t.Helper()
+	res, err := faq.Load([]string{dir}, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +49,6 @@ func loadSnapshot(t *testing.T, dir string) *snapshot {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { s.idx.Close() })
 	return s
 }
 
@@ -62,10 +61,7 @@ func everyClause(cs []concept) query.Query {
 			if !c.present[k] {
 				continue
 			}
-			alt := 1.0
-			if c.credit[k] < 1 {
-				alt = 0.5
-			}
+			alt := c.altBoost(k)
 			clauses = append(clauses, phraseQuery(a, "title", titleBoost*alt), phraseQuery(a, "body", bodyBoost*alt))
 		}
 	}
@@ -284,14 +280,7 @@ func TestPostingsMatchTermSets(t *testing.T) {
 		dirs = append(dirs, strings.Split(v, ":")...)
 	}
 	for k, dir := range dirs {
-		res, err := faq.Load([]string{dir}, faq.Options{MaxAnswerChars: 1200})
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, err := buildSnapshot(res.Entries, DefaultSynonyms())
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := openSnapshot(t, dir, faq.Options{MaxAnswerChars: 1200})
 		checkCompact(t, dir, s, k < small)
 		s.idx.Close()
 	}

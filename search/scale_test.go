@@ -2,7 +2,6 @@ package search_test
 
 import (
 	"archive/tar"
-	"bufio"
 	"compress/gzip"
 	"context"
 	"io"
@@ -11,11 +10,11 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
-	"strings"
 	"testing"
 
 	"faqbot/faq"
 	"faqbot/internal/kbgen"
+	"faqbot/internal/linefile"
 	"faqbot/search"
 )
 
@@ -61,19 +60,7 @@ func scaleKB(b *testing.B, name string, n int, large bool) (string, []string) {
 			b.Fatal(gerr)
 		}
 	}
-	f, err := os.Open(filepath.Join(dir, "questions.txt"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer f.Close()
-	var qs []string
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if t := strings.TrimSpace(sc.Text()); t != "" {
-			qs = append(qs, t)
-		}
-	}
-	return filepath.Join(dir, "content"), qs
+	return filepath.Join(dir, "content"), linefile.Text(b, filepath.Join(dir, "questions.txt"))
 }
 
 func untar(archive, dir string) error {
@@ -190,13 +177,7 @@ func BenchmarkScaleSearch(b *testing.B) {
 			for _, q := range qs { // warm the caches (corrections, WordNet)
 				x.Search(ctx, q, 8)
 			}
-			b.ReportAllocs()
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				if _, err := x.Search(ctx, qs[i%len(qs)], 8); err != nil {
-					b.Fatal(err)
-				}
-			}
+			benchSearch(b, x, qs)
 		})
 	}
 }

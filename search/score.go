@@ -98,104 +98,160 @@ func (s *snapshot) loadBM25() (*bm25, error) {
 		return nil, err
 	}
 	bm := &bm25{docTotal: n}
-	for f, name := range fieldNames {
-		p := &s.post.body
-		if f == fieldTitle {
-			p = &s.post.title
-		}
-		card, err := br.FieldCardinality(name)
-		if err != nil {
-			return nil, fmt.Errorf("search: bm25: %w", err)
-		}
-		avg := math.Ceil(float64(card) / float64(n))
-		tf := make([]uint16, len(p.ids))
-		norm := make([]float64, len(s.entries))
-		read, err := postingsReader(r, name)
-		if err != nil {
+	for f := range fieldNames {
+		if bm.tf[f], bm.lenNorm[f], err = s.loadFieldBM25(r, br, docOf, f, n); err != nil {
 			return nil, err
 		}
-		var term []byte
-		for id, t := range s.sortedTerms {
-			list := p.of(int32(id))
-			if len(list) == 0 {
-				continue
-			}
-			term = append(term[:0], t...)
-			off := p.off[id]
-			count := 0
-			err := read(term, func(doc, freq uint64, nm float64) error {
-				count++
-				if doc >= uint64(len(docOf)) || docOf[doc] < 0 {
-					return fmt.Errorf("%w: unknown document %d", errNoDirectScores, doc)
-				}
-				e := docOf[doc]
-				k, found := slices.BinarySearch(list, e)
-				if !found || freq > math.MaxUint16 {
-					return fmt.Errorf("%w: %q in %s of %s", errNoDirectScores, t, name, s.entries[e].ID)
-				}
-				tf[int(off)+k] = uint16(freq)
-				norm[e] = nm
-				return nil
-			})
-			if err != nil {
-				return nil, err
-			}
-			if count != len(list) {
-				return nil, fmt.Errorf("%w: %q in %s: %d entries, not %d", errNoDirectScores, t, name, count, len(list))
-			}
-		}
-		ln := make([]float64, len(s.entries))
-		for e, nm := range norm {
-			if nm == 0 {
-				continue // no terms in the field: never scored
-			}
-			// bleve's TermQueryScorer.docScore, the part that depends on
-			// the entry only.
-			fieldLength := 1 / (nm * nm)
-			ln[e] = search.BM25_k1 * (1 - search.BM25_b + (search.BM25_b * fieldLength / avg))
-		}
-		bm.tf[f], bm.lenNorm[f] = tf, ln
 	}
 	return bm, nil
 }
 
-// postingsReader returns a function that calls each with the internal
-// number, frequency and norm of every document having a term in field.
-// With one segment (what an index built in one batch has) it reads the
-// segment's postings, reusing one list and iterator for every term;
-// otherwise it goes through bleve's term field readers, several
-// allocations a term.
-func postingsReader(r index.IndexReader, field string) (func(term []byte, each func(doc, freq uint64, norm float64) error) error, error) {
-	if is, ok := r.(*scorch.IndexSnapshot); ok && len(is.Segments()) == 1 {
-		ss := is.Segments()[0]
-		if del := ss.Deleted(); del == nil || del.IsEmpty() {
-			dict, err := ss.Segment().Dictionary(field)
-			if err != nil {
-				return nil, fmt.Errorf("search: bm25: %w", err)
-			}
-			var pl segment.PostingsList
-			var it segment.PostingsIterator
-			return func(term []byte, each func(doc, freq uint64, norm float64) error) error {
-				var err error
-				if pl, err = dict.PostingsList(term, nil, pl); err != nil {
-					return fmt.Errorf("search: bm25: %w", err)
-				}
-				it = pl.Iterator(true, true, false, it)
-				for {
-					p, err := it.Next()
-					if err != nil {
-						return fmt.Errorf("search: bm25: %w", err)
-					}
-					if p == nil {
-						return nil
-					}
-					if err := each(p.Number(), p.Frequency(), p.Norm()); err != nil {
-						return err
-					}
-				}
-			}, nil
+// field is the postings of field f (fieldTitle or fieldBody).
+func (tp *termPostings) field(f int) *postingList {
+	if f == fieldTitle {
+		return &tp.title
+	}
+	return &tp.body
+}
+
+// loadFieldBM25 reads field f's term frequencies (in the order of the
+// snapshot's postings) and its entries' length norms from bleve's reader
+// r of n documents; docOf maps bleve's document numbers to entries.
+func (s *snapshot) loadFieldBM25(r index.IndexReader, br index.BM25Reader, docOf []int32, f int, n uint64) ([]uint16, []float64, error) {
+	name := fieldNames[f]
+	p := s.post.field(f)
+	card, err := br.FieldCardinality(name)
+	if err != nil {
+		return nil, nil, fmt.Errorf("search: bm25: %w", err)
+	}
+	avg := math.Ceil(float64(card) / float64(n))
+	tf := make([]uint16, len(p.ids))
+	norm := make([]float64, len(s.entries))
+	read, err := postingsReader(r, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	var term []byte
+	for id, t := range s.sortedTerms {
+		list := p.of(int32(id))
+		if len(list) == 0 {
+			continue
+		}
+		term = append(term[:0], t...)
+		if err := s.readTermBM25(read, term, name, list, docOf, tf[p.off[id]:], norm); err != nil {
+			return nil, nil, err
 		}
 	}
+	return tf, lengthNorms(norm, avg), nil
+}
+
+// readTermBM25 reads the postings of term in field name through read: it
+// puts each entry's frequency in tf (by its place in list, the term's
+// entries in the snapshot) and its field norm in norm, and fails with
+// errNoDirectScores unless bleve's documents are exactly list's entries.
+func (s *snapshot) readTermBM25(read postingsFunc, term []byte, name string, list []int32, docOf []int32, tf []uint16, norm []float64) error {
+	count := 0
+	err := read(term, func(doc, freq uint64, nm float64) error {
+		count++
+		if doc >= uint64(len(docOf)) || docOf[doc] < 0 {
+			return fmt.Errorf("%w: unknown document %d", errNoDirectScores, doc)
+		}
+		e := docOf[doc]
+		k, found := slices.BinarySearch(list, e)
+		if !found || freq > math.MaxUint16 {
+			return fmt.Errorf("%w: %q in %s of %s", errNoDirectScores, term, name, s.entries[e].ID)
+		}
+		tf[k] = uint16(freq)
+		norm[e] = nm
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if count != len(list) {
+		return fmt.Errorf("%w: %q in %s: %d entries, not %d", errNoDirectScores, term, name, count, len(list))
+	}
+	return nil
+}
+
+// lengthNorms is, per entry, the part of bleve's TermQueryScorer.docScore
+// that depends on the entry only, from its field norm and the field's
+// average length avg; 0 for an entry with no terms in the field (never
+// scored).
+func lengthNorms(norm []float64, avg float64) []float64 {
+	ln := make([]float64, len(norm))
+	for e, nm := range norm {
+		if nm == 0 {
+			continue
+		}
+		fieldLength := 1 / (nm * nm)
+		ln[e] = search.BM25_k1 * (1 - search.BM25_b + (search.BM25_b * fieldLength / avg))
+	}
+	return ln
+}
+
+// postingsFunc calls each with the internal number, frequency and norm of
+// every document having term (in the field it was made for).
+type postingsFunc func(term []byte, each func(doc, freq uint64, norm float64) error) error
+
+// postingsReader returns the postingsFunc of field in r. With one segment
+// (what an index built in one batch has) it reads the segment's postings,
+// reusing one list and iterator for every term; otherwise it goes through
+// bleve's term field readers, several allocations a term.
+func postingsReader(r index.IndexReader, field string) (postingsFunc, error) {
+	ss := soleSegment(r)
+	if ss == nil {
+		return readerPostings(r, field), nil
+	}
+	dict, err := ss.Segment().Dictionary(field)
+	if err != nil {
+		return nil, fmt.Errorf("search: bm25: %w", err)
+	}
+	return segmentPostings(dict), nil
+}
+
+// soleSegment is r's segment when r is a scorch snapshot of one segment
+// with nothing deleted, else nil.
+func soleSegment(r index.IndexReader) *scorch.SegmentSnapshot {
+	is, ok := r.(*scorch.IndexSnapshot)
+	if !ok || len(is.Segments()) != 1 {
+		return nil
+	}
+	ss := is.Segments()[0]
+	if del := ss.Deleted(); del != nil && !del.IsEmpty() {
+		return nil
+	}
+	return ss
+}
+
+// segmentPostings reads postings from one segment's dictionary, reusing
+// one postings list and iterator for every term.
+func segmentPostings(dict segment.TermDictionary) postingsFunc {
+	var pl segment.PostingsList
+	var it segment.PostingsIterator
+	return func(term []byte, each func(doc, freq uint64, norm float64) error) error {
+		var err error
+		if pl, err = dict.PostingsList(term, nil, pl); err != nil {
+			return fmt.Errorf("search: bm25: %w", err)
+		}
+		it = pl.Iterator(true, true, false, it)
+		for {
+			p, err := it.Next()
+			if err != nil {
+				return fmt.Errorf("search: bm25: %w", err)
+			}
+			if p == nil {
+				return nil
+			}
+			if err := each(p.Number(), p.Frequency(), p.Norm()); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// readerPostings reads postings through r's term field readers.
+func readerPostings(r index.IndexReader, field string) postingsFunc {
 	ctx := context.Background()
 	var tfd index.TermFieldDoc
 	return func(term []byte, each func(doc, freq uint64, norm float64) error) error {
@@ -216,7 +272,7 @@ func postingsReader(r index.IndexReader, field string) (func(term []byte, each f
 				return err
 			}
 		}
-	}, nil
+	}
 }
 
 // entriesByInternalID maps bleve's internal document numbers to entries
@@ -380,10 +436,7 @@ func (s *snapshot) addClauses(cs []concept, sc *scoring) {
 			if !c.present[k] {
 				continue
 			}
-			alt := 1.0
-			if c.credit[k] < 1 {
-				alt = 0.5
-			}
+			alt := c.altBoost(k)
 			for f, boost := range [2]float64{fieldTitle: titleBoost, fieldBody: bodyBoost} {
 				if fieldMatches(f, c.sets[k]) {
 					s.addClause(c.sets[k], f, boost*alt, sc)
@@ -398,10 +451,7 @@ func (s *snapshot) addClauses(cs []concept, sc *scoring) {
 func (s *snapshot) addClause(sets []*termSets, f int, boost float64, sc *scoring) {
 	bm := s.bm
 	start := len(sc.terms)
-	p := &s.post.body
-	if f == fieldTitle {
-		p = &s.post.title
-	}
+	p := s.post.field(f)
 	for _, ts := range sets {
 		list, off := ts.body, p.off[ts.id]
 		if f == fieldTitle {

@@ -60,14 +60,7 @@ func TestDirectScoresMatchBleve(t *testing.T) {
 	}
 	ctx := context.Background()
 	for dir, questions := range qs {
-		res, err := faq.Load([]string{dir}, faq.Options{MaxAnswerChars: 1200})
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, err := buildSnapshot(res.Entries, DefaultSynonyms())
-		if err != nil {
-			t.Fatal(err)
-		}
+		s := openSnapshot(t, dir, faq.Options{MaxAnswerChars: 1200})
 		if s.bm == nil {
 			t.Fatalf("%s: no BM25 data: the snapshot's postings differ from bleve's", dir)
 		}

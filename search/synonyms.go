@@ -115,63 +115,92 @@ func ParseSynonyms(name, data string) (*Synonyms, error) {
 		if l == "" {
 			continue
 		}
-		var g synGroup
-		var single []string // one-word phrases, as written
-		g.src = fmt.Sprintf("%s:%d", name, n)
-		left, right, oneWay := strings.Cut(l, "=>")
-		parse := func(part string, from bool) error {
-			for _, p := range strings.Split(part, ",") {
-				p = strings.TrimSpace(p)
-				if p == "" {
-					return &SynonymError{name, n, "empty phrase"}
-				}
-				st := stems(p)
-				if len(st) == 0 {
-					return &SynonymError{name, n, fmt.Sprintf("phrase %q has only stop words", p)}
-				}
-				g.phrases = append(g.phrases, st)
-				if ws := splitWords(p); len(ws) == 1 && (!oneWay || from) {
-					single = append(single, ws[0])
-				} else if len(ws) == 1 && oneWay {
-					// The right side of a one-way rule is the canonical word.
-					single = append([]string{ws[0]}, single...)
-				}
-				for _, w := range splitWords(p) {
-					if !isStop(w) {
-						s.surface[w] = true
-					}
-				}
-				if oneWay {
-					g.from = append(g.from, from)
-				}
-			}
-			return nil
-		}
-		if err := parse(left, true); err != nil {
+		if err := s.parseLine(name, n, l); err != nil {
 			return nil, err
 		}
-		if oneWay {
-			if strings.Contains(right, "=>") {
-				return nil, &SynonymError{name, n, "more than one \"=>\""}
-			}
-			if err := parse(right, false); err != nil {
-				return nil, err
-			}
-		}
-		if len(g.phrases) < 2 {
-			return nil, &SynonymError{name, n, "a synonym group needs at least two phrases"}
-		}
-		for _, w := range single[min(1, len(single)):] {
-			if _, seen := s.words[w]; !seen {
-				s.words[w] = single[0]
-			}
-		}
-		s.add(g)
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("search: synonyms %s: %w", name, err)
 	}
 	return s, nil
+}
+
+// synLine is one line of a synonym file being parsed into a group.
+type synLine struct {
+	s      *Synonyms
+	name   string
+	n      int
+	oneWay bool
+	g      synGroup
+	single []string // one-word phrases, as written; a one-way rule's right side first
+}
+
+// parseLine parses line n of file name (without its comment, not empty)
+// and adds its group to s.
+func (s *Synonyms) parseLine(name string, n int, l string) error {
+	left, right, oneWay := strings.Cut(l, "=>")
+	sl := &synLine{s: s, name: name, n: n, oneWay: oneWay, g: synGroup{src: fmt.Sprintf("%s:%d", name, n)}}
+	if err := sl.side(left, true); err != nil {
+		return err
+	}
+	if oneWay {
+		if strings.Contains(right, "=>") {
+			return &SynonymError{name, n, "more than one \"=>\""}
+		}
+		if err := sl.side(right, false); err != nil {
+			return err
+		}
+	}
+	if len(sl.g.phrases) < 2 {
+		return &SynonymError{name, n, "a synonym group needs at least two phrases"}
+	}
+	single := sl.single
+	for _, w := range single[min(1, len(single)):] {
+		if _, seen := s.words[w]; !seen {
+			s.words[w] = single[0]
+		}
+	}
+	s.add(sl.g)
+	return nil
+}
+
+// side parses the comma-separated phrases of one side of the line (from:
+// the left side of a one-way rule, or any side of a group).
+func (sl *synLine) side(part string, from bool) error {
+	for _, p := range strings.Split(part, ",") {
+		if err := sl.phrase(strings.TrimSpace(p), from); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// phrase adds one phrase p to the group, its words to the surface words,
+// and a one-word phrase to the line's single words.
+func (sl *synLine) phrase(p string, from bool) error {
+	if p == "" {
+		return &SynonymError{sl.name, sl.n, "empty phrase"}
+	}
+	st := stems(p)
+	if len(st) == 0 {
+		return &SynonymError{sl.name, sl.n, fmt.Sprintf("phrase %q has only stop words", p)}
+	}
+	sl.g.phrases = append(sl.g.phrases, st)
+	if ws := splitWords(p); len(ws) == 1 && (!sl.oneWay || from) {
+		sl.single = append(sl.single, ws[0])
+	} else if len(ws) == 1 && sl.oneWay {
+		// The right side of a one-way rule is the canonical word.
+		sl.single = append([]string{ws[0]}, sl.single...)
+	}
+	for _, w := range splitWords(p) {
+		if !isStop(w) {
+			sl.s.surface[w] = true
+		}
+	}
+	if sl.oneWay {
+		sl.g.from = append(sl.g.from, from)
+	}
+	return nil
 }
 
 func (s *Synonyms) add(g synGroup) {

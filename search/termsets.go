@@ -75,25 +75,21 @@ func (q *questionSets) of(stem string) *termSets {
 
 // intersect appends to dst the entries in both sorted lists a and b.
 func intersect(dst, a, b []int32) []int32 {
-	i, j := 0, 0
-	for i < len(a) && j < len(b) {
-		switch {
-		case a[i] < b[j]:
-			i++
-		case a[i] > b[j]:
-			j++
-		default:
-			dst = append(dst, a[i])
-			i++
-			j++
-		}
+	for i, j, ok := nextCommon(a, b, 0, 0); ok; i, j, ok = nextCommon(a, b, i+1, j+1) {
+		dst = append(dst, a[i])
 	}
 	return dst
 }
 
 // intersects reports whether sorted lists a and b share an entry.
 func intersects(a, b []int32) bool {
-	i, j := 0, 0
+	_, _, ok := nextCommon(a, b, 0, 0)
+	return ok
+}
+
+// nextCommon is the first i' >= i and j' >= j with a[i'] == b[j'] (sorted
+// lists a and b), and whether there is one.
+func nextCommon(a, b []int32, i, j int) (int, int, bool) {
 	for i < len(a) && j < len(b) {
 		switch {
 		case a[i] < b[j]:
@@ -101,8 +97,8 @@ func intersects(a, b []int32) bool {
 		case a[i] > b[j]:
 			j++
 		default:
-			return true
+			return i, j, true
 		}
 	}
-	return false
+	return i, j, false
 }

@@ -6,6 +6,7 @@ import (
 	_ "embed"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -226,64 +227,94 @@ func parseWordNet(gz []byte) (*wordNet, error) {
 			}
 			continue
 		}
-		tab := strings.IndexByte(line, '\t')
-		if tab <= 0 || tab > 255 {
-			return nil, errBadLine(line)
-		}
-		id := wn.entry(line[:tab], uint32(lineOff))
-		switch section {
-		case "#lemmas":
-			e := &wn.entries[id]
-			e.sense = uint32(len(wn.senses))
-			for rest := line[tab+1:]; rest != ""; {
-				var item string
-				item, rest = cutComma(rest)
-				cls, cnt, _ := strings.Cut(item, ":")
-				c, err := strconv.Atoi(cls)
-				if err != nil || c >= len(lexNames) {
-					return nil, errBadLine(line)
-				}
-				n := 0
-				if cnt != "" {
-					if n, err = strconv.Atoi(cnt); err != nil {
-						return nil, errBadLine(line)
-					}
-				}
-				wn.senses = append(wn.senses, wnSense(c<<24|n))
-				e.posFlags |= 1 << lexClass(c).pos()
-			}
-			e.nSense = uint16(len(wn.senses) - int(e.sense))
-		case "#exc":
-			start := uint32(len(wn.refs))
-			for off := lineOff + tab + 1; off < lineOff+len(line); {
-				item := commaItem(text, off, lineOff+len(line))
-				if len(item) < 3 || item[1] != ':' {
-					return nil, errBadLine(line)
-				}
-				p := strings.IndexByte(wnPOSCodes, item[0])
-				if p < 0 {
-					return nil, errBadLine(line)
-				}
-				base := wn.entry(item[2:], uint32(off+2))
-				wn.refs = append(wn.refs, base|uint32(p)<<30)
-				off += len(item) + 1
-			}
-			e := &wn.entries[id]
-			e.exc, e.nExc = start, uint8(uint32(len(wn.refs))-start)
-		case "#der":
-			start := uint32(len(wn.refs))
-			for off := lineOff + tab + 1; off < lineOff+len(line); {
-				item := commaItem(text, off, lineOff+len(line))
-				wn.refs = append(wn.refs, wn.entry(item, uint32(off)))
-				off += len(item) + 1
-			}
-			e := &wn.entries[id]
-			e.der, e.nDer = start, uint8(uint32(len(wn.refs))-start)
-		default:
-			return nil, errBadLine(line)
+		if err := wn.parseLine(section, line, lineOff); err != nil {
+			return nil, err
 		}
 	}
 	return wn, nil
+}
+
+// parseLine parses one line of section (its heading, "#lemmas", "#exc"
+// or "#der"), the word, a tab and its comma-separated items, which starts
+// at lineOff in wn.text.
+func (wn *wordNet) parseLine(section, line string, lineOff int) error {
+	tab := strings.IndexByte(line, '\t')
+	if tab <= 0 || tab > 255 {
+		return errBadLine(line)
+	}
+	id := wn.entry(line[:tab], uint32(lineOff))
+	switch section {
+	case "#lemmas":
+		return wn.parseLemmas(id, line, line[tab+1:])
+	case "#exc":
+		return wn.parseExceptions(id, line, lineOff+tab+1, lineOff+len(line))
+	case "#der":
+		wn.parseDerived(id, lineOff+tab+1, lineOff+len(line))
+		return nil
+	default:
+		return errBadLine(line)
+	}
+}
+
+// parseLemmas gives entry id the senses in items ("class:count" or
+// "class", comma-separated) of its #lemmas line.
+func (wn *wordNet) parseLemmas(id uint32, line, items string) error {
+	e := &wn.entries[id]
+	e.sense = uint32(len(wn.senses))
+	for rest := items; rest != ""; {
+		var item string
+		item, rest = cutComma(rest)
+		cls, cnt, _ := strings.Cut(item, ":")
+		c, err := strconv.Atoi(cls)
+		if err != nil || c >= len(lexNames) {
+			return errBadLine(line)
+		}
+		n := 0
+		if cnt != "" {
+			if n, err = strconv.Atoi(cnt); err != nil {
+				return errBadLine(line)
+			}
+		}
+		wn.senses = append(wn.senses, wnSense(c<<24|n))
+		e.posFlags |= 1 << lexClass(c).pos()
+	}
+	e.nSense = uint16(len(wn.senses) - int(e.sense))
+	return nil
+}
+
+// parseExceptions gives entry id the irregular bases of its #exc line,
+// items "p:base" in wn.text[off:end] (p a part-of-speech code).
+func (wn *wordNet) parseExceptions(id uint32, line string, off, end int) error {
+	start := uint32(len(wn.refs))
+	for off < end {
+		item := commaItem(wn.text, off, end)
+		if len(item) < 3 || item[1] != ':' {
+			return errBadLine(line)
+		}
+		p := strings.IndexByte(wnPOSCodes, item[0])
+		if p < 0 {
+			return errBadLine(line)
+		}
+		base := wn.entry(item[2:], uint32(off+2))
+		wn.refs = append(wn.refs, base|uint32(p)<<30)
+		off += len(item) + 1
+	}
+	e := &wn.entries[id]
+	e.exc, e.nExc = start, uint8(uint32(len(wn.refs))-start)
+	return nil
+}
+
+// parseDerived gives entry id the derived words of its #der line, in
+// wn.text[off:end].
+func (wn *wordNet) parseDerived(id uint32, off, end int) {
+	start := uint32(len(wn.refs))
+	for off < end {
+		item := commaItem(wn.text, off, end)
+		wn.refs = append(wn.refs, wn.entry(item, uint32(off)))
+		off += len(item) + 1
+	}
+	e := &wn.entries[id]
+	e.der, e.nDer = start, uint8(uint32(len(wn.refs))-start)
 }
 
 // entry returns the index of word's entry, adding one whose name is
@@ -373,17 +404,6 @@ var wnRules = [3][][2]string{
 // speech that the detachment rules give.
 func (wn *wordNet) bases(w string) []string {
 	var out []string
-	add := func(b string) {
-		if b == w {
-			return
-		}
-		for _, x := range out {
-			if x == b {
-				return
-			}
-		}
-		out = append(out, b)
-	}
 	var exc []uint32
 	if id, ok := wn.ids[w]; ok {
 		e := &wn.entries[id]
@@ -393,36 +413,50 @@ func (wn *wordNet) bases(w string) []string {
 		found := false
 		for _, r := range exc {
 			if int(r>>30) == p {
-				add(wn.name(r & (1<<30 - 1)))
+				out = addBase(out, w, wn.name(r&(1<<30-1)))
 				found = true
 			}
 		}
-		if found || p == wnAdv {
-			continue
+		if !found && p != wnAdv {
+			out = wn.ruleBases(out, w, p)
 		}
-		if p == wnNoun {
-			if strings.HasSuffix(w, "ful") && len(w) > 3 {
-				// "handsful" -> "handful": the rules on the head.
-				for _, b := range wn.bases(w[:len(w)-3]) {
-					if wn.isLemma(b+"ful", wnNoun) {
-						add(b + "ful")
-					}
+	}
+	return out
+}
+
+// ruleBases appends to out the lemmas of part of speech p (not an adverb)
+// that the detachment rules give for w.
+func (wn *wordNet) ruleBases(out []string, w string, p int) []string {
+	if p == wnNoun {
+		if strings.HasSuffix(w, "ful") && len(w) > 3 {
+			// "handsful" -> "handful": the rules on the head.
+			for _, b := range wn.bases(w[:len(w)-3]) {
+				if wn.isLemma(b+"ful", wnNoun) {
+					out = addBase(out, w, b+"ful")
 				}
-				continue
 			}
-			if strings.HasSuffix(w, "ss") || len(w) <= 2 {
-				continue
-			}
+			return out
 		}
-		for _, r := range wnRules[p] {
-			if len(w) > len(r[0]) && strings.HasSuffix(w, r[0]) {
-				if b := w[:len(w)-len(r[0])] + r[1]; wn.isLemma(b, p) {
-					add(wn.name(wn.ids[b])) // the stored string, not the new one
-				}
+		if strings.HasSuffix(w, "ss") || len(w) <= 2 {
+			return out
+		}
+	}
+	for _, r := range wnRules[p] {
+		if len(w) > len(r[0]) && strings.HasSuffix(w, r[0]) {
+			if b := w[:len(w)-len(r[0])] + r[1]; wn.isLemma(b, p) {
+				out = addBase(out, w, wn.name(wn.ids[b])) // the stored string, not the new one
 			}
 		}
 	}
 	return out
+}
+
+// addBase appends base b of w to out unless it is w or already there.
+func addBase(out []string, w, b string) []string {
+	if b == w || slices.Contains(out, b) {
+		return out
+	}
+	return append(out, b)
 }
 
 // lemmaSynonyms gives the synonyms of lemma w (see the #syn section in

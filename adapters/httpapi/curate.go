@@ -90,6 +90,16 @@ func (s *Server) curator(w http.ResponseWriter) (Curator, bool) {
 	return c, ok
 }
 
+// curatorRequest is curator, then the request's JSON body read into req;
+// false when either has already been answered with an error.
+func (s *Server) curatorRequest(w http.ResponseWriter, r *http.Request, req any) (Curator, bool) {
+	c, ok := s.curator(w)
+	if !ok || !s.readJSON(w, r, req) {
+		return nil, false
+	}
+	return c, true
+}
+
 // curateError maps a Curator error to a response.
 func (s *Server) curateError(w http.ResponseWriter, what string, err error) {
 	switch {
@@ -163,12 +173,9 @@ type acceptRequest struct {
 // handleAccept adds a question as an alternate wording of an entry and
 // reindexes.
 func (s *Server) handleAccept(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.curator(w)
-	if !ok {
-		return
-	}
 	var req acceptRequest
-	if !s.readJSON(w, r, &req) {
+	c, ok := s.curatorRequest(w, r, &req)
+	if !ok {
 		return
 	}
 	if msg := validEntryID(req.EntryID); msg != "" {
@@ -205,12 +212,9 @@ const maxStubQuestions = 20
 
 // handleStub exports questions as a YAML FAQ stub to download.
 func (s *Server) handleStub(w http.ResponseWriter, r *http.Request) {
-	c, ok := s.curator(w)
-	if !ok {
-		return
-	}
 	var req stubRequest
-	if !s.readJSON(w, r, &req) {
+	c, ok := s.curatorRequest(w, r, &req)
+	if !ok {
 		return
 	}
 	if len(req.Questions) == 0 || len(req.Questions) > maxStubQuestions {

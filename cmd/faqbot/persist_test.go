@@ -3,8 +3,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,7 +11,6 @@ import (
 	"time"
 
 	"faqbot/search"
-	"faqbot/store"
 )
 
 // manifestInode is the inode of the one persisted folder's manifest
@@ -88,12 +85,7 @@ func TestAskPersistedIndex(t *testing.T) {
 // shared version without reindexing.
 func TestReplicaSyncPersisted(t *testing.T) {
 	ctx := context.Background()
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	st, err := store.Open(ctx, store.Config{DSN: filepath.Join(t.TempDir(), "s.db"), Salt: "s", Logger: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st, quiet := replicaStore(t)
 	shared := t.TempDir()
 	writeFAQ(t, shared, "About a week.")
 	ipA, ipB := filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")
@@ -107,11 +99,7 @@ func TestReplicaSyncPersisted(t *testing.T) {
 	a, b := open(ipA), open(ipB)
 	defer func() { a.Close() }()
 	ra, rb := newReplicaSync(a, st, quiet), newReplicaSync(b, st, quiet)
-	for _, r := range []*replicaSync{ra, rb} {
-		if err := r.step(ctx); err != nil {
-			t.Fatal(err)
-		}
-	}
+	stepAll(t, ra, rb)
 	time.Sleep(5 * time.Millisecond)
 	writeFAQ(t, shared, "Seven to ten days.")
 	if _, err := a.Reindex(ctx, "http"); err != nil {

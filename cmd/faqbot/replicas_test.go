@@ -23,6 +23,29 @@ func replicaLib(t *testing.T, dir string) *search.Library {
 	return lib
 }
 
+// replicaStore is a store in a temporary file, closed at the end of the
+// test, and the quiet logger it logs to.
+func replicaStore(t *testing.T) (*store.Store, *slog.Logger) {
+	t.Helper()
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	st, err := store.Open(context.Background(), store.Config{DSN: filepath.Join(t.TempDir(), "s.db"), Salt: "s", Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st, quiet
+}
+
+// stepAll runs one step of every replica in turn.
+func stepAll(t *testing.T, rs ...*replicaSync) {
+	t.Helper()
+	for _, r := range rs {
+		if err := r.step(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func writeFAQ(t *testing.T, dir, answer string) {
 	t.Helper()
 	body := "faq:\n  - question: How long does a cold last?\n    answer: " + answer + "\n"
@@ -37,21 +60,12 @@ func writeFAQ(t *testing.T, dir, answer string) {
 // does not reindex again and again.
 func TestReplicaSync(t *testing.T) {
 	ctx := context.Background()
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	st, err := store.Open(ctx, store.Config{DSN: filepath.Join(t.TempDir(), "s.db"), Salt: "s", Logger: quiet})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st, quiet := replicaStore(t)
 	shared := t.TempDir()
 	writeFAQ(t, shared, "About a week.")
 	a, b := replicaLib(t, shared), replicaLib(t, shared)
 	ra, rb := newReplicaSync(a, st, quiet), newReplicaSync(b, st, quiet)
-	for _, r := range []*replicaSync{ra, rb} {
-		if err := r.step(ctx); err != nil {
-			t.Fatal(err)
-		}
-	}
+	stepAll(t, ra, rb)
 	v1 := a.Status().Serving.Version
 	if b.Status().Reindexes != 0 {
 		t.Fatalf("same content: b reindexed %d times", b.Status().Reindexes)
