@@ -178,8 +178,10 @@ func TestBrowserCloseTheLoop(t *testing.T) {
 	// 3. "Needs a new FAQ" downloads a stub of the cluster.
 	p.Do("needs a new FAQ", chromedp.Click(chromedp.CSS(`#report-body button[aria-label^="Download a FAQ stub"]`)))
 	p.waitFor("stub downloaded", `document.getElementById('msg').textContent.indexOf('Downloaded')===0`)
+	// Chromium may show the file before it has written all of it: read
+	// until the stub is complete (it ends with its answer line) or time out.
 	var stub []byte
-	for i := 0; i < 50 && stub == nil; i++ {
+	for i := 0; i < 100 && !strings.Contains(string(stub), `answer: ""`); i++ {
 		files, _ := filepath.Glob(filepath.Join(downloads, "faq-stub-*.yaml"))
 		if len(files) == 1 {
 			stub, _ = os.ReadFile(files[0])
