@@ -14,6 +14,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -135,6 +137,9 @@ type snapshot struct {
 	// marksPool recycles the entry marks of conceptDF.
 	marksPool sync.Pool
 	built     time.Time
+	// diskErr is why bleve's index was built in memory rather than on
+	// disk (buildSnapshotIn); nil when it was built on disk.
+	diskErr error
 }
 
 // postingList is a list of sorted int32 lists, numbered from 0, in one
@@ -177,9 +182,19 @@ func (s *snapshot) idfOf(df int) float64 {
 	return math.Log(1 + (n-d+0.5)/(d+0.5))
 }
 
-// build indexes entries into a new in-memory scorch index (the index type
-// that supports bleve's analysis fully and is fastest at this size).
+// buildSnapshot indexes entries in a temporary folder of the system's
+// (see buildSnapshotIn).
 func buildSnapshot(entries []faq.Entry, syn *Synonyms) (*snapshot, error) {
+	return buildSnapshotIn(entries, syn, "")
+}
+
+// buildSnapshotIn indexes entries and computes the snapshot's derived
+// data. Bleve's index is built on disk, in batches (buildOnDisk), inside
+// a new folder under parent ("" for the system's temporary folder); when
+// that fails (a read-only or full disk) it is built in memory in one
+// batch, as before, and the snapshot's diskErr says why. Both give the
+// same one segment and the same scores.
+func buildSnapshotIn(entries []faq.Entry, syn *Synonyms, parent string) (*snapshot, error) {
 	if len(entries) == 0 {
 		return nil, errors.New("search: no entries to index")
 	}
@@ -191,28 +206,30 @@ func buildSnapshot(entries []faq.Entry, syn *Synonyms) (*snapshot, error) {
 	if err != nil {
 		return nil, err
 	}
-	idx, err := bleve.NewUsing("", im, scorch.Name, scorch.Name, nil)
-	if err != nil {
-		return nil, fmt.Errorf("search: new index: %w", err)
-	}
-	s := &snapshot{idx: idx, entries: entries}
+	s := &snapshot{entries: entries}
 	if err := s.indexEntries(); err != nil {
-		idx.Close()
 		return nil, err
 	}
+	// Bleve analyzes and indexes on one goroutine while faqbot's own
+	// analysis of the same texts runs on this one.
+	built := make(chan error, 1)
+	go func() {
+		idx, derr := buildOnDisk(entries, im, parent)
+		if derr != nil {
+			s.diskErr = derr
+			idx, err = buildInMemory(entries, im)
+			if err != nil {
+				built <- err
+				return
+			}
+		}
+		s.idx = idx
+		built <- nil
+	}()
 	vocab := map[string]int{}
 	tb := newTermBuilder(len(entries))
-	b := idx.NewBatch()
 	for _, e := range entries {
-		title := titleText(e)
-		body := e.Text
-		if e.Context != "" {
-			body = e.Context + "\n" + body
-		}
-		if err := b.Index(e.ID, document{Title: title, Body: body}); err != nil {
-			idx.Close()
-			return nil, fmt.Errorf("search: index %s: %w", e.ID, err)
-		}
+		title, body := documentOf(e)
 		tb.add(title, body)
 		for _, w := range splitWords(title + " " + body) {
 			if _, ok := vocab[w]; !ok {
@@ -223,21 +240,121 @@ func buildSnapshot(entries []faq.Entry, syn *Synonyms) (*snapshot, error) {
 			vocab[w]++
 		}
 	}
-	if err := idx.Batch(b); err != nil {
-		idx.Close()
-		return nil, fmt.Errorf("search: index batch: %w", err)
+	if err := <-built; err != nil {
+		return nil, err
 	}
-	b = nil
 	s.sectionOf, s.sections = sectionsOf(entries)
 	s.termID, s.sortedTerms, s.dfs, s.post = tb.finish(s.sectionOf, s.sections)
 	s.titleTerms = tb.title
 	s.answerTypes = answerTypesOf(entries)
 	s.finish(vocab, syn)
 	if err := s.attachBM25(); err != nil {
-		idx.Close()
+		s.idx.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// documentOf is what bleve indexes of an entry: its title field and its
+// body field.
+func documentOf(e faq.Entry) (title, body string) {
+	body = e.Text
+	if e.Context != "" {
+		body = e.Context + "\n" + body
+	}
+	return titleText(e), body
+}
+
+// buildBatch is how many entries bleve analyzes into one segment at a time
+// while building on disk: the build's peak memory grows with it.
+const buildBatch = 1000
+
+// buildOnDisk builds bleve's index of entries with bleve's offline
+// builder: it analyzes buildBatch entries at a time into a segment
+// written to disk, merges the segments into one at the end and writes the
+// index, which is then opened read-only (memory-mapped). Several segments
+// would score differently (BM25's average field length comes from the sum
+// of the segments' dictionaries); the one merged segment has the single
+// batch's dictionaries, norms and frequencies, so the scores are the same
+// as buildInMemory's bit for bit (TestDirectScoresMatchBleve).
+//
+// The folder is made under parent ("" for the system's temporary
+// folder). The returned index removes it when closed; on error it is
+// removed before returning.
+func buildOnDisk(entries []faq.Entry, im mapping.IndexMapping, parent string) (idx bleve.Index, err error) {
+	prefix := "faqbot-index-"
+	if parent != "" {
+		prefix = buildPrefix + "index-"
+	}
+	dir, err := os.MkdirTemp(parent, prefix)
+	if err != nil {
+		return nil, fmt.Errorf("search: index build folder: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			os.RemoveAll(dir)
+		}
+	}()
+	path := filepath.Join(dir, "bleve")
+	b, err := bleve.NewBuilder(path, im, map[string]interface{}{"batchSize": buildBatch, "buildPathPrefix": dir})
+	if err != nil {
+		return nil, fmt.Errorf("search: index build in %s: %w", dir, err)
+	}
+	for _, e := range entries {
+		title, body := documentOf(e)
+		if err := b.Index(e.ID, document{Title: title, Body: body}); err != nil {
+			b.Close()
+			return nil, fmt.Errorf("search: index %s in %s: %w", e.ID, dir, err)
+		}
+	}
+	if err := b.Close(); err != nil {
+		return nil, fmt.Errorf("search: index build in %s: %w", dir, err)
+	}
+	bi, err := bleve.OpenUsing(path, map[string]interface{}{"read_only": true})
+	if err != nil {
+		return nil, fmt.Errorf("search: open the built index in %s: %w", dir, err)
+	}
+	return &folderIndex{bleveIndex: bi, dir: dir}, nil
+}
+
+// folderIndex is a bleve index whose folder is removed when it is closed.
+type folderIndex struct {
+	bleveIndex // embedded under this name: a field named Index would hide the method
+	dir        string
+}
+
+type bleveIndex = bleve.Index
+
+// Close closes the index and removes its folder.
+func (x *folderIndex) Close() error {
+	err := x.bleveIndex.Close()
+	if rerr := os.RemoveAll(x.dir); rerr != nil {
+		err = errors.Join(err, fmt.Errorf("search: remove index folder: %w", rerr))
+	}
+	return err
+}
+
+// buildInMemory builds bleve's index of entries in memory, in one batch
+// (one segment): the analysis of every entry is held until the segment is
+// built, so it needs several times the memory of buildOnDisk.
+func buildInMemory(entries []faq.Entry, im mapping.IndexMapping) (bleve.Index, error) {
+	idx, err := bleve.NewUsing("", im, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return nil, fmt.Errorf("search: new index: %w", err)
+	}
+	b := idx.NewBatch()
+	for _, e := range entries {
+		title, body := documentOf(e)
+		if err := b.Index(e.ID, document{Title: title, Body: body}); err != nil {
+			idx.Close()
+			return nil, fmt.Errorf("search: index %s: %w", e.ID, err)
+		}
+	}
+	if err := idx.Batch(b); err != nil {
+		idx.Close()
+		return nil, fmt.Errorf("search: index batch: %w", err)
+	}
+	return idx, nil
 }
 
 // attachBM25 reads the term frequencies and field norms that direct
