@@ -16,6 +16,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -217,9 +218,9 @@ func buildSnapshotIn(entries []faq.Entry, syn *Synonyms, parent string) (*snapsh
 		idx, derr := buildOnDisk(entries, im, parent)
 		if derr != nil {
 			s.diskErr = derr
-			idx, err = buildInMemory(entries, im)
-			if err != nil {
-				built <- err
+			var merr error
+			if idx, merr = buildInMemory(entries, im); merr != nil {
+				built <- merr
 				return
 			}
 		}
@@ -266,8 +267,16 @@ func documentOf(e faq.Entry) (title, body string) {
 }
 
 // buildBatch is how many entries bleve analyzes into one segment at a time
-// while building on disk: the build's peak memory grows with it.
-const buildBatch = 1000
+// while building on disk: the build's peak memory grows with it (MedQuAD
+// 10k, peak RSS of `faqbot ask`: 250 → 113–118 MB, 500 → 115–117 MB,
+// 1,000 → 121–122 MB, 4,000 → 167–178 MB, in one batch 205–220 MB), and
+// the merge's work with the number of segments. A variable for the tests,
+// which build small contents in several batches.
+var buildBatch = 500
+
+// buildMergeMax is how many segments bleve's builder merges at a time:
+// up to 50,000 entries in one pass.
+const buildMergeMax = 100
 
 // buildOnDisk builds bleve's index of entries with bleve's offline
 // builder: it analyzes buildBatch entries at a time into a segment
@@ -278,8 +287,13 @@ const buildBatch = 1000
 // batch's dictionaries, norms and frequencies, so the scores are the same
 // as buildInMemory's bit for bit (TestDirectScoresMatchBleve).
 //
-// The folder is made under parent ("" for the system's temporary
-// folder). The returned index removes it when closed; on error it is
+// The folder is made under parent, named buildPrefix+"index-…" there so
+// that the index path's cleanup knows it (openDiskStore), and kept while
+// the index is open: the persisted copy is made from its files
+// (copyBleve). With parent "" it is made in the system's temporary folder
+// and, where open files can be removed (not Windows), removed as soon as
+// the index is open, so that even a killed process leaves nothing behind.
+// Otherwise the returned index removes it when closed. On error it is
 // removed before returning.
 func buildOnDisk(entries []faq.Entry, im mapping.IndexMapping, parent string) (idx bleve.Index, err error) {
 	prefix := "faqbot-index-"
@@ -296,7 +310,7 @@ func buildOnDisk(entries []faq.Entry, im mapping.IndexMapping, parent string) (i
 		}
 	}()
 	path := filepath.Join(dir, "bleve")
-	b, err := bleve.NewBuilder(path, im, map[string]interface{}{"batchSize": buildBatch, "buildPathPrefix": dir})
+	b, err := bleve.NewBuilder(path, im, map[string]interface{}{"batchSize": buildBatch, "mergeMax": buildMergeMax, "buildPathPrefix": dir})
 	if err != nil {
 		return nil, fmt.Errorf("search: index build in %s: %w", dir, err)
 	}
@@ -314,13 +328,24 @@ func buildOnDisk(entries []faq.Entry, im mapping.IndexMapping, parent string) (i
 	if err != nil {
 		return nil, fmt.Errorf("search: open the built index in %s: %w", dir, err)
 	}
+	if parent == "" && runtime.GOOS != "windows" {
+		// A read-only scorch index keeps its files open and mapped and
+		// opens no other: removing the names frees the disk at Close.
+		if err := os.RemoveAll(dir); err != nil {
+			bi.Close()
+			return nil, fmt.Errorf("search: remove the index build folder: %w", err)
+		}
+		return bi, nil
+	}
 	return &folderIndex{bleveIndex: bi, dir: dir}, nil
 }
 
-// folderIndex is a bleve index whose folder is removed when it is closed.
+// folderIndex is a bleve index whose folder is removed when it is closed,
+// or earlier by dropFolder.
 type folderIndex struct {
 	bleveIndex // embedded under this name: a field named Index would hide the method
-	dir        string
+	mu         sync.Mutex
+	dir        string // "" once removed
 }
 
 type bleveIndex = bleve.Index
@@ -328,10 +353,32 @@ type bleveIndex = bleve.Index
 // Close closes the index and removes its folder.
 func (x *folderIndex) Close() error {
 	err := x.bleveIndex.Close()
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.dir == "" {
+		return err
+	}
 	if rerr := os.RemoveAll(x.dir); rerr != nil {
 		err = errors.Join(err, fmt.Errorf("search: remove index folder: %w", rerr))
 	}
+	x.dir = ""
 	return err
+}
+
+// dropFolder removes the build folder of idx, if it has one, once nothing
+// needs its files any more (its persisted copy is made, or will not be),
+// where open files can be removed (not Windows): the index keeps serving
+// from the open files, and the disk holds the persisted copy only.
+func dropFolder(idx bleve.Index) {
+	x, ok := idx.(*folderIndex)
+	if !ok || runtime.GOOS == "windows" {
+		return
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.dir != "" && os.RemoveAll(x.dir) == nil {
+		x.dir = ""
+	}
 }
 
 // buildInMemory builds bleve's index of entries in memory, in one batch
@@ -646,7 +693,12 @@ type Index struct {
 
 // New builds an index over entries with the given thesaurus (nil for none).
 func New(entries []faq.Entry, syn *Synonyms) (*Index, error) {
-	s, err := buildSnapshot(entries, syn)
+	return newIndexIn(entries, syn, "")
+}
+
+// newIndexIn is New building in a folder under parent (buildSnapshotIn).
+func newIndexIn(entries []faq.Entry, syn *Synonyms, parent string) (*Index, error) {
+	s, err := buildSnapshotIn(entries, syn, parent)
 	if err != nil {
 		return nil, err
 	}
