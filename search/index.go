@@ -1,7 +1,8 @@
-// Package search is faqbot's retrieval: an in-memory bleve index over
-// faq.Entries with an English analyzer, BM25 scoring and field boosts, a
-// thesaurus of lay health wording, typo correction against the content's
-// own vocabulary, and a calibrated confidence that tells the core when the
+// Package search is faqbot's retrieval: a bleve index over faq.Entries
+// (built on disk in batches and served memory-mapped, see buildOnDisk)
+// with an English analyzer, BM25 scoring and field boosts, a thesaurus of
+// lay health wording, typo correction against the content's own
+// vocabulary, and a calibrated confidence that tells the core when the
 // best match does not really answer the question.
 //
 // An Index serves searches from one immutable snapshot at a time. Reindex
