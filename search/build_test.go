@@ -189,11 +189,15 @@ func TestBuildFallsBackToMemory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	withBuildBatch(t, 10)
 	disk, err := buildSnapshotIn(res.Entries, DefaultSynonyms(), t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer disk.idx.Close()
+	if disk.diskErr != nil {
+		t.Fatal(disk.diskErr)
+	}
 	file := filepath.Join(t.TempDir(), "file")
 	if err := os.WriteFile(file, nil, 0o644); err != nil {
 		t.Fatal(err)
@@ -225,14 +229,25 @@ func TestBuildFallsBackToMemory(t *testing.T) {
 // TestBuildLeavesNoFolder: the build's folder is gone once the index is
 // open (in the system's temporary folder) or once it is closed or its
 // persisted copy made (in the index path), and after a failed build.
+//
+// Content of one batch is built in memory and makes no folder at all.
 func TestBuildLeavesNoFolder(t *testing.T) {
 	res, err := faq.Load([]string{"../content"}, faq.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	withBuildBatch(t, 10)
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
+	one, err := buildSnapshotIn(res.Entries, nil, tmp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, disk := one.idx.(*folderIndex); disk {
+		t.Error("content of one batch built on disk")
+	}
+	assertEmpty(t, tmp, "temporary folder, one batch")
+	one.idx.Close()
+	withBuildBatch(t, 10)
 	s, err := buildSnapshot(res.Entries, nil)
 	if err != nil {
 		t.Fatal(err)
