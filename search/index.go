@@ -139,8 +139,8 @@ type snapshot struct {
 	// marksPool recycles the entry marks of conceptDF.
 	marksPool sync.Pool
 	built     time.Time
-	// diskErr is why bleve's index was built in memory rather than on
-	// disk (buildSnapshotIn); nil when it was built on disk.
+	// diskErr is why bleve's index of more than one batch was built in
+	// memory rather than on disk (buildSnapshotIn); nil otherwise.
 	diskErr error
 }
 
@@ -184,8 +184,7 @@ func (s *snapshot) idfOf(df int) float64 {
 	return math.Log(1 + (n-d+0.5)/(d+0.5))
 }
 
-// buildSnapshot indexes entries in a temporary folder of the system's
-// (see buildSnapshotIn).
+// buildSnapshot is buildSnapshotIn with the system's temporary folder.
 func buildSnapshot(entries []faq.Entry, syn *Synonyms) (*snapshot, error) {
 	return buildSnapshotIn(entries, syn, "")
 }
@@ -207,8 +206,8 @@ func buildSnapshotIn(entries []faq.Entry, syn *Synonyms, parent string) (*snapsh
 	// process (about 50 ms, 10 MB): parsed beside the build, so that the
 	// first question does not wait for it. For content of one batch the
 	// build is shorter than the parse, so it starts now; for more, once
-	// the analysis is done, so that it does not add to the analysis's
-	// peak (MedQuAD 10k: 118–122 → 103–111 MB of peak RSS).
+	// bleve's index and faqbot's analysis are done, so that it does not
+	// add to their peak (MedQuAD 10k: 117–122 → 101–112 MB of peak RSS).
 	oneBatch := len(entries) <= buildBatch
 	if oneBatch {
 		go loadWordNet()
