@@ -1,7 +1,8 @@
-// Package search is faqbot's retrieval: an in-memory bleve index over
-// faq.Entries with an English analyzer, BM25 scoring and field boosts, a
-// thesaurus of lay health wording, typo correction against the content's
-// own vocabulary, and a calibrated confidence that tells the core when the
+// Package search is faqbot's retrieval: a bleve index over faq.Entries
+// (built on disk in batches and served memory-mapped, see buildOnDisk)
+// with an English analyzer, BM25 scoring and field boosts, a thesaurus of
+// lay health wording, typo correction against the content's own
+// vocabulary, and a calibrated confidence that tells the core when the
 // best match does not really answer the question.
 //
 // An Index serves searches from one immutable snapshot at a time. Reindex
@@ -14,6 +15,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
+	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -123,6 +127,9 @@ type snapshot struct {
 	// marksPool recycles the entry marks of conceptDF.
 	marksPool sync.Pool
 	built     time.Time
+	// diskErr is why bleve's index of more than one batch was built in
+	// memory rather than on disk (buildSnapshotIn); nil otherwise.
+	diskErr error
 }
 
 // postingList is a list of sorted int32 lists, numbered from 0, in one
@@ -165,42 +172,66 @@ func (s *snapshot) idfOf(df int) float64 {
 	return math.Log(1 + (n-d+0.5)/(d+0.5))
 }
 
-// build indexes entries into a new in-memory scorch index (the index type
-// that supports bleve's analysis fully and is fastest at this size).
+// buildSnapshot is buildSnapshotIn with the system's temporary folder.
 func buildSnapshot(entries []faq.Entry, syn *Synonyms) (*snapshot, error) {
+	return buildSnapshotIn(entries, syn, "")
+}
+
+// buildSnapshotIn indexes entries and computes the snapshot's derived
+// data. Content of more than one batch (buildBatch entries) has bleve's
+// index built on disk, in batches (buildOnDisk), inside a new folder
+// under parent ("" for the system's temporary folder); when that fails (a
+// read-only or full disk) it is built in memory in one batch, as before,
+// and the snapshot's diskErr says why. Content of one batch is built in
+// memory: the disk would save no memory and cost its writes and syncs
+// (the bundled content: 7 ms a build in memory, 27–36 ms on disk). Both
+// give the same one segment and the same scores.
+func buildSnapshotIn(entries []faq.Entry, syn *Synonyms, parent string) (*snapshot, error) {
 	if len(entries) == 0 {
 		return nil, errors.New("search: no entries to index")
 	}
-	// The ranker's word classes come from WordNet, parsed once (about
-	// 50 ms): start it now, alongside the index build, so that the first
-	// question does not wait for it.
-	go loadWordNet()
+	// The ranker's word classes come from WordNet, parsed once per
+	// process (about 50 ms, 10 MB): parsed beside the build, so that the
+	// first question does not wait for it. For content of one batch the
+	// build is shorter than the parse, so it starts now; for more, once
+	// bleve's index and faqbot's analysis are done, so that it does not
+	// add to their peak (MedQuAD 10k: 117–122 → 101–112 MB of peak RSS).
+	oneBatch := len(entries) <= buildBatch
+	if oneBatch {
+		go loadWordNet()
+	}
 	im, err := newMapping()
 	if err != nil {
 		return nil, err
 	}
-	idx, err := bleve.NewUsing("", im, scorch.Name, scorch.Name, nil)
-	if err != nil {
-		return nil, fmt.Errorf("search: new index: %w", err)
-	}
-	s := &snapshot{idx: idx, entries: entries}
+	s := &snapshot{entries: entries}
 	if err := s.indexEntries(); err != nil {
-		idx.Close()
 		return nil, err
 	}
+	// Bleve analyzes and indexes on one goroutine while faqbot's own
+	// analysis of the same texts runs on this one.
+	built := make(chan error, 1)
+	go func() {
+		var idx bleve.Index
+		var derr error
+		if !oneBatch {
+			idx, derr = buildOnDisk(entries, im, parent)
+			s.diskErr = derr
+		}
+		if oneBatch || derr != nil {
+			var merr error
+			if idx, merr = buildInMemory(entries, im); merr != nil {
+				built <- merr
+				return
+			}
+		}
+		s.idx = idx
+		built <- nil
+	}()
 	vocab := map[string]int{}
 	tb := newTermBuilder(len(entries))
-	b := idx.NewBatch()
 	for _, e := range entries {
-		title := titleText(e)
-		body := e.Text
-		if e.Context != "" {
-			body = e.Context + "\n" + body
-		}
-		if err := b.Index(e.ID, document{Title: title, Body: body}); err != nil {
-			idx.Close()
-			return nil, fmt.Errorf("search: index %s: %w", e.ID, err)
-		}
+		title, body := documentOf(e)
 		tb.add(title, body)
 		for _, w := range splitWords(title + " " + body) {
 			if _, ok := vocab[w]; !ok {
@@ -211,21 +242,170 @@ func buildSnapshot(entries []faq.Entry, syn *Synonyms) (*snapshot, error) {
 			vocab[w]++
 		}
 	}
-	if err := idx.Batch(b); err != nil {
-		idx.Close()
-		return nil, fmt.Errorf("search: index batch: %w", err)
+	if err := <-built; err != nil {
+		return nil, err
 	}
-	b = nil
+	if !oneBatch {
+		go loadWordNet()
+	}
 	s.sectionOf, s.sections = sectionsOf(entries)
 	s.termID, s.sortedTerms, s.dfs, s.post = tb.finish(s.sectionOf, s.sections)
 	s.titleTerms = tb.title
 	s.answerTypes = answerTypesOf(entries)
 	s.finish(vocab, syn)
 	if err := s.attachBM25(); err != nil {
-		idx.Close()
+		s.idx.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// documentOf is what bleve indexes of an entry: its title field and its
+// body field.
+func documentOf(e faq.Entry) (title, body string) {
+	body = e.Text
+	if e.Context != "" {
+		body = e.Context + "\n" + body
+	}
+	return titleText(e), body
+}
+
+// buildBatch is how many entries bleve analyzes into one segment at a time
+// while building on disk: the build's peak memory grows with it (MedQuAD
+// 10k, peak RSS of `faqbot ask`: 250 → 113–118 MB, 500 → 115–117 MB,
+// 1,000 → 121–122 MB, 4,000 → 167–178 MB, in one batch 205–220 MB), and
+// the merge's work with the number of segments. A variable for the tests,
+// which build small contents in several batches.
+var buildBatch = 500
+
+// buildMergeMax is how many segments bleve's builder merges at a time:
+// up to 50,000 entries in one pass.
+const buildMergeMax = 100
+
+// buildOnDisk builds bleve's index of entries with bleve's offline
+// builder: it analyzes buildBatch entries at a time into a segment
+// written to disk, merges the segments into one at the end and writes the
+// index, which is then opened read-only (memory-mapped). Several segments
+// would score differently (BM25's average field length comes from the sum
+// of the segments' dictionaries); the one merged segment has the single
+// batch's dictionaries, norms and frequencies, so the scores are the same
+// as buildInMemory's bit for bit (TestDirectScoresMatchBleve).
+//
+// The folder is made under parent, named buildPrefix+"index-…" there so
+// that the index path's cleanup knows it (openDiskStore), and kept while
+// the index is open: the persisted copy is made from its files
+// (copyBleve). With parent "" it is made in the system's temporary folder
+// and, where open files can be removed (not Windows), removed as soon as
+// the index is open, so that even a killed process leaves nothing behind.
+// Otherwise the returned index removes it when closed. On error it is
+// removed before returning.
+func buildOnDisk(entries []faq.Entry, im mapping.IndexMapping, parent string) (idx bleve.Index, err error) {
+	prefix := "faqbot-index-"
+	if parent != "" {
+		prefix = buildPrefix + "index-"
+	}
+	dir, err := os.MkdirTemp(parent, prefix)
+	if err != nil {
+		return nil, fmt.Errorf("search: index build folder: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			os.RemoveAll(dir)
+		}
+	}()
+	path := filepath.Join(dir, "bleve")
+	b, err := bleve.NewBuilder(path, im, map[string]interface{}{"batchSize": buildBatch, "mergeMax": buildMergeMax, "buildPathPrefix": dir})
+	if err != nil {
+		return nil, fmt.Errorf("search: index build in %s: %w", dir, err)
+	}
+	for _, e := range entries {
+		title, body := documentOf(e)
+		if err := b.Index(e.ID, document{Title: title, Body: body}); err != nil {
+			b.Close()
+			return nil, fmt.Errorf("search: index %s in %s: %w", e.ID, dir, err)
+		}
+	}
+	if err := b.Close(); err != nil {
+		return nil, fmt.Errorf("search: index build in %s: %w", dir, err)
+	}
+	bi, err := bleve.OpenUsing(path, map[string]interface{}{"read_only": true})
+	if err != nil {
+		return nil, fmt.Errorf("search: open the built index in %s: %w", dir, err)
+	}
+	if parent == "" && runtime.GOOS != "windows" {
+		// A read-only scorch index keeps its files open and mapped and
+		// opens no other: removing the names frees the disk at Close.
+		if err := os.RemoveAll(dir); err != nil {
+			bi.Close()
+			return nil, fmt.Errorf("search: remove the index build folder: %w", err)
+		}
+		return bi, nil
+	}
+	return &folderIndex{bleveIndex: bi, dir: dir}, nil
+}
+
+// folderIndex is a bleve index whose folder is removed when it is closed,
+// or earlier by dropFolder.
+type folderIndex struct {
+	bleveIndex // embedded under this name: a field named Index would hide the method
+	mu         sync.Mutex
+	dir        string // "" once removed
+}
+
+type bleveIndex = bleve.Index
+
+// Close closes the index and removes its folder.
+func (x *folderIndex) Close() error {
+	err := x.bleveIndex.Close()
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.dir == "" {
+		return err
+	}
+	if rerr := os.RemoveAll(x.dir); rerr != nil {
+		err = errors.Join(err, fmt.Errorf("search: remove index folder: %w", rerr))
+	}
+	x.dir = ""
+	return err
+}
+
+// dropFolder removes the build folder of idx, if it has one, once nothing
+// needs its files any more (its persisted copy is made, or will not be),
+// where open files can be removed (not Windows): the index keeps serving
+// from the open files, and the disk holds the persisted copy only.
+func dropFolder(idx bleve.Index) {
+	x, ok := idx.(*folderIndex)
+	if !ok || runtime.GOOS == "windows" {
+		return
+	}
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.dir != "" && os.RemoveAll(x.dir) == nil {
+		x.dir = ""
+	}
+}
+
+// buildInMemory builds bleve's index of entries in memory, in one batch
+// (one segment): the analysis of every entry is held until the segment is
+// built, so it needs several times the memory of buildOnDisk.
+func buildInMemory(entries []faq.Entry, im mapping.IndexMapping) (bleve.Index, error) {
+	idx, err := bleve.NewUsing("", im, scorch.Name, scorch.Name, nil)
+	if err != nil {
+		return nil, fmt.Errorf("search: new index: %w", err)
+	}
+	b := idx.NewBatch()
+	for _, e := range entries {
+		title, body := documentOf(e)
+		if err := b.Index(e.ID, document{Title: title, Body: body}); err != nil {
+			idx.Close()
+			return nil, fmt.Errorf("search: index %s: %w", e.ID, err)
+		}
+	}
+	if err := idx.Batch(b); err != nil {
+		idx.Close()
+		return nil, fmt.Errorf("search: index batch: %w", err)
+	}
+	return idx, nil
 }
 
 // attachBM25 reads the term frequencies and field norms that direct
@@ -517,7 +697,12 @@ type Index struct {
 
 // New builds an index over entries with the given thesaurus (nil for none).
 func New(entries []faq.Entry, syn *Synonyms) (*Index, error) {
-	s, err := buildSnapshot(entries, syn)
+	return newIndexIn(entries, syn, "")
+}
+
+// newIndexIn is New building in a folder under parent (buildSnapshotIn).
+func newIndexIn(entries []faq.Entry, syn *Synonyms, parent string) (*Index, error) {
+	s, err := buildSnapshotIn(entries, syn, parent)
 	if err != nil {
 		return nil, err
 	}

@@ -141,11 +141,12 @@ func OpenLibrary(cfg LibraryConfig) (*Library, Report, error) {
 		return nil, rep, fmt.Errorf("search: no content could be loaded: %w", err)
 	}
 	start := time.Now()
-	idx, berr := New(entries, syn)
+	idx, berr := newIndexIn(entries, syn, l.buildDir())
 	if berr != nil {
 		l.closeStore()
 		return nil, rep, berr
 	}
+	l.noteDiskErr(idx.snap)
 	rep.OK = err == nil
 	rep.DurationMS += ms(time.Since(start))
 	l.idx = idx
@@ -235,9 +236,10 @@ func (l *Library) rebuild(trigger string) (Report, error) {
 	entries, syn, rep, err := l.load(trigger)
 	if err == nil {
 		var s *snapshot
-		if s, err = buildSnapshot(entries, syn); err != nil {
+		if s, err = buildSnapshotIn(entries, syn, l.buildDir()); err != nil {
 			rep.Errors = append(rep.Errors, err.Error())
 		} else {
+			l.noteDiskErr(s)
 			// On disk first, then in memory: the folder of the new
 			// content is complete before it serves, and the old one is
 			// removed only once nothing serves from it.
@@ -316,6 +318,23 @@ func (l *Library) loadVocabulary() (*Synonyms, error) {
 		return nil, err
 	}
 	return syn.WithLexicons(lex), nil
+}
+
+// buildDir is where builds make their temporary folder: inside the index
+// path when there is one (its start removes what a killed build left),
+// else "" for the system's temporary folder.
+func (l *Library) buildDir() string {
+	if l.store != nil {
+		return l.store.dir
+	}
+	return ""
+}
+
+// noteDiskErr logs why s's bleve index was built in memory, if it was.
+func (l *Library) noteDiskErr(s *snapshot) {
+	if s.diskErr != nil {
+		l.log.Warn("index built in memory (more memory at the peak): building on disk failed", "error", s.diskErr)
+	}
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
@@ -443,6 +462,7 @@ func (l *Library) persist(s *snapshot, rep Report) {
 	if l.store == nil {
 		return
 	}
+	defer dropFolder(s.idx)
 	key, err := persistKey(rep.Version, l.cfg.Options)
 	if err != nil {
 		l.log.Warn("persisted index off: no key for this binary", "error", err)

@@ -168,7 +168,10 @@ func (d *diskStore) remove(name string) {
 	}
 }
 
-// prune removes every folder but the current one's.
+// prune removes every persisted folder but the current one's. The
+// ".build-" folders belong to work in progress (a save, or the build
+// folder of a snapshot, which serves from it until it is closed): their
+// owners remove them, and openDiskStore what a killed process left.
 func (d *diskStore) prune() {
 	names, err := d.list()
 	if err != nil {
@@ -176,7 +179,7 @@ func (d *diskStore) prune() {
 		return
 	}
 	for _, n := range names {
-		if n != d.current {
+		if n != d.current && !strings.HasPrefix(n, buildPrefix) {
 			d.remove(n)
 		}
 	}

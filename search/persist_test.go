@@ -137,7 +137,7 @@ func TestPersistRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	syn := DefaultSynonyms()
-	built, err := buildSnapshot(res.Entries, syn)
+	built, err := buildSnapshotIn(res.Entries, syn, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,7 +162,7 @@ func TestPersistRoundTrip(t *testing.T) {
 	for i := range a.NumField() {
 		name := a.Type().Field(i).Name
 		switch name {
-		case "idx", "built", "corrections", "scoringPool", "marksPool":
+		case "idx", "built", "corrections", "scoringPool", "marksPool", "diskErr":
 			continue
 		}
 		// Unexported fields: compare through DeepEqual on addressable copies.
