@@ -12,7 +12,6 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/search/query"
-	"github.com/blevesearch/bleve/v2/search/searcher"
 	index "github.com/blevesearch/bleve_index_api"
 
 	"faqbot/faq"
@@ -47,22 +46,12 @@ func unusableTempDir(t *testing.T) {
 // every evaluation question of every knowledge base, and the knowledge
 // bases named in FAQBOT_CHECK_KB (see TestDirectScoresMatchBleve), each
 // built in about ten segments. Bleve sums more than
-// disjunctionHeapTakeover clauses in heap order, which depends on the
+// searcher.DisjunctionHeapTakeover clauses in heap order, which depends on the
 // documents' order in the segment (a batch's is random): the comparison
 // makes it use its slice searcher, as TestDirectScoresMatchBleve does.
 func TestDiskBuildMatchesMemory(t *testing.T) {
-	defer func(n int) { searcher.DisjunctionHeapTakeover = n }(searcher.DisjunctionHeapTakeover)
-	searcher.DisjunctionHeapTakeover = 1 << 30
-	qs := parityQuestions(t)
-	if v := os.Getenv("FAQBOT_CHECK_KB"); v != "" {
-		for _, dir := range strings.Split(v, ":") {
-			b, err := os.ReadFile(filepath.Join(filepath.Dir(dir), "questions.txt"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			qs[dir] = strings.Split(strings.TrimSpace(string(b)), "\n")
-		}
-	}
+	sliceDisjunctions(t)
+	qs := checkedQuestions(t)
 	ctx := context.Background()
 	for dir, questions := range qs {
 		res, err := faq.Load([]string{dir}, faq.Options{MaxAnswerChars: 1200})
@@ -146,16 +135,7 @@ func memorySnapshot(t *testing.T, entries []faq.Entry) *snapshot {
 
 func cardinality(t *testing.T, s *snapshot, field string) int {
 	t.Helper()
-	ai, err := s.idx.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := ai.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
-	n, err := r.(index.BM25Reader).FieldCardinality(field)
+	n, err := indexReader(t, s).(index.BM25Reader).FieldCardinality(field)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -807,15 +807,27 @@ var ErrClosed = errors.New("search: index closed")
 // limit of them, each with a calibrated confidence. A query with no usable
 // words returns no matches and no error.
 func (x *Index) Search(ctx context.Context, query string, limit int) ([]faq.Match, error) {
-	if err := ctx.Err(); err != nil {
+	s, rk, err := x.reading(ctx)
+	if err != nil {
 		return nil, err
 	}
-	x.mu.RLock()
 	defer x.mu.RUnlock()
-	if x.snap == nil {
-		return nil, ErrClosed
+	return s.search(ctx, rk, query, limit)
+}
+
+// reading takes the read lock for a search in ctx and returns the serving
+// snapshot and ranker; the caller releases the lock (x.mu.RUnlock). On an
+// error (ctx's, or ErrClosed) the lock is not held.
+func (x *Index) reading(ctx context.Context) (*snapshot, *Ranker, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
 	}
-	return x.snap.search(ctx, x.rk, query, limit)
+	x.mu.RLock()
+	if x.snap == nil {
+		x.mu.RUnlock()
+		return nil, nil, ErrClosed
+	}
+	return x.snap, x.rk, nil
 }
 
 // Candidate is an entry retrieved for a question, with the features the
@@ -830,21 +842,18 @@ type Candidate struct {
 // Candidates returns every entry retrieved for query with its features,
 // best first by the current ranker: what training and explanations need.
 func (x *Index) Candidates(ctx context.Context, query string) ([]Candidate, error) {
-	if err := ctx.Err(); err != nil {
+	s, rk, err := x.reading(ctx)
+	if err != nil {
 		return nil, err
 	}
-	x.mu.RLock()
 	defer x.mu.RUnlock()
-	if x.snap == nil {
-		return nil, ErrClosed
-	}
-	cands, _, err := x.snap.ranked(ctx, x.rk, query)
+	cands, _, err := s.ranked(ctx, rk, query)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]Candidate, len(cands))
 	for k, c := range cands {
-		out[k] = Candidate{Entry: x.snap.entries[c.i], Features: c.x, Score: c.z, Confidence: c.conf}
+		out[k] = Candidate{Entry: s.entries[c.i], Features: c.x, Score: c.z, Confidence: c.conf}
 	}
 	return out, nil
 }

@@ -46,18 +46,8 @@ func parityQuestions(t *testing.T) map[string][]string {
 // makes it use its slice searcher for every question, whose order the
 // direct scoring follows.
 func TestDirectScoresMatchBleve(t *testing.T) {
-	defer func(n int) { searcher.DisjunctionHeapTakeover = n }(searcher.DisjunctionHeapTakeover)
-	searcher.DisjunctionHeapTakeover = 1 << 30
-	qs := parityQuestions(t)
-	if v := os.Getenv("FAQBOT_CHECK_KB"); v != "" {
-		for _, dir := range strings.Split(v, ":") {
-			b, err := os.ReadFile(filepath.Join(filepath.Dir(dir), "questions.txt"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			qs[dir] = strings.Split(strings.TrimSpace(string(b)), "\n")
-		}
-	}
+	sliceDisjunctions(t)
+	qs := checkedQuestions(t)
 	ctx := context.Background()
 	for dir, questions := range qs {
 		s := openSnapshot(t, dir, faq.Options{MaxAnswerChars: 1200})
@@ -171,15 +161,7 @@ type hiddenSnapshot struct{ index.IndexReader }
 // content, which is one segment.
 func TestPostingsReadersAgree(t *testing.T) {
 	s := loadSnapshot(t, "../content")
-	ai, err := s.idx.Advanced()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := ai.Reader()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Close()
+	r := indexReader(t, s)
 	if is, ok := r.(*scorch.IndexSnapshot); !ok || len(is.Segments()) != 1 {
 		t.Fatalf("reader %T: want one scorch segment", r)
 	}
@@ -297,3 +279,45 @@ func TestBleveFallbackAgrees(t *testing.T) {
 func near(a, b float64) bool { return math.Abs(a-b) <= 1e-12*math.Max(math.Abs(a), math.Abs(b)) }
 
 func nearAll(a, b []float64) bool { return slices.EqualFunc(a, b, near) }
+
+// sliceDisjunctions makes bleve sum every disjunction's clauses in its
+// slice searcher's order for the length of the test (above
+// searcher.DisjunctionHeapTakeover clauses it uses a heap, whose order
+// depends on the documents' order), and puts the setting back after.
+func sliceDisjunctions(t *testing.T) {
+	n := searcher.DisjunctionHeapTakeover
+	t.Cleanup(func() { searcher.DisjunctionHeapTakeover = n })
+	searcher.DisjunctionHeapTakeover = 1 << 30
+}
+
+// checkedQuestions are parityQuestions and the knowledge bases named in
+// FAQBOT_CHECK_KB (content folders, each with questions.txt beside it).
+func checkedQuestions(t *testing.T) map[string][]string {
+	t.Helper()
+	qs := parityQuestions(t)
+	if v := os.Getenv("FAQBOT_CHECK_KB"); v != "" {
+		for _, dir := range strings.Split(v, ":") {
+			b, err := os.ReadFile(filepath.Join(filepath.Dir(dir), "questions.txt"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			qs[dir] = strings.Split(strings.TrimSpace(string(b)), "\n")
+		}
+	}
+	return qs
+}
+
+// indexReader is a reader of s's bleve index, closed when the test ends.
+func indexReader(t *testing.T, s *snapshot) index.IndexReader {
+	t.Helper()
+	ai, err := s.idx.Advanced()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := ai.Reader()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { r.Close() })
+	return r
+}
