@@ -47,7 +47,7 @@ import (
 // holds or how must increase it. (Any change to the binary changes the
 // key anyway, see analysisVersion; this guards against the same binary
 // reading a folder some other layout wrote, which cannot happen today.)
-const persistFormat = 1
+const persistFormat = 2 // 2: the direct scoring's BM25 data (bm25)
 
 const (
 	manifestName = "MANIFEST.json"
@@ -390,6 +390,9 @@ func (d *diskStore) load(key string, syn *Synonyms) (s *snapshot, rep Report, er
 	}
 	s.spell = spellIndexOf(words, syn)
 	s.finish(nil, syn)
+	if s.bm != nil {
+		return s, mf.Report, nil
+	}
 	if err := s.attachBM25(); err != nil {
 		return s, rep, fmt.Errorf("search: persisted index %s: %w", dir, err)
 	}
@@ -530,7 +533,53 @@ func writeDerived(dir string, s *snapshot) error {
 		e.str(w.word)
 		e.u32(uint32(w.freq))
 	}
+	writeBM25(e, s.bm)
 	return e.close()
+}
+
+// writeBM25 writes the direct scoring's data (nil: the snapshot searches
+// through bleve), so that a restart does not read it from bleve's index
+// again (two thirds of a second at 50,000 entries).
+func writeBM25(e *encoder, bm *bm25) {
+	if bm == nil {
+		e.u32(0)
+		return
+	}
+	e.u32(1)
+	e.u32(uint32(bm.docTotal))
+	for f := range bm.tf {
+		b := make([]byte, 0, 2*len(bm.tf[f])+8*len(bm.lenNorm[f]))
+		for _, v := range bm.tf[f] {
+			b = binary.LittleEndian.AppendUint16(b, v)
+		}
+		e.bytes(b)
+		b = b[:0]
+		for _, v := range bm.lenNorm[f] {
+			b = binary.LittleEndian.AppendUint64(b, math.Float64bits(v))
+		}
+		e.bytes(b)
+	}
+}
+
+// readBM25 reads what writeBM25 wrote; nil when it held none.
+func readBM25(d *decoder) *bm25 {
+	if d.u32() == 0 {
+		return nil
+	}
+	bm := &bm25{docTotal: uint64(d.u32())}
+	for f := range bm.tf {
+		b := d.bytes()
+		bm.tf[f] = make([]uint16, len(b)/2)
+		for i := range bm.tf[f] {
+			bm.tf[f][i] = binary.LittleEndian.Uint16(b[2*i:])
+		}
+		b = d.bytes()
+		bm.lenNorm[f] = make([]float64, len(b)/8)
+		for i := range bm.lenNorm[f] {
+			bm.lenNorm[f][i] = math.Float64frombits(binary.LittleEndian.Uint64(b[8*i:]))
+		}
+	}
+	return bm
 }
 
 // readDerived reads the persisted fields, and the content's words for
@@ -577,6 +626,7 @@ func readDerived(dir string, sums map[string]manifestFile) (*snapshot, []spellWo
 	for i := range vocab {
 		vocab[i] = spellWord{word: d.str(), freq: int(d.u32())}
 	}
+	s.bm = readBM25(d)
 	if err := d.done(); err != nil {
 		return nil, nil, err
 	}
@@ -618,6 +668,13 @@ func (s *snapshot) checkShape() error {
 	}
 	if len(s.dfs) != nt || len(s.answerTypes) != n || len(s.qword) != n || !slices.IsSorted(s.sortedTerms) {
 		return fmt.Errorf("derived data: %d document frequencies, %d answer types and %d question words for %d terms and %d entries", len(s.dfs), len(s.answerTypes), len(s.qword), nt, n)
+	}
+	if bm := s.bm; bm != nil {
+		for f := range bm.tf {
+			if len(bm.tf[f]) != len(s.post.field(f).ids) || len(bm.lenNorm[f]) != n || bm.docTotal != uint64(n) {
+				return fmt.Errorf("derived data: BM25 data of field %s: %d frequencies and %d norms for %d postings and %d entries", fieldNames[f], len(bm.tf[f]), len(bm.lenNorm[f]), len(s.post.field(f).ids), n)
+			}
+		}
 	}
 	for k, ws := range s.wordings {
 		if k < 0 || int(k) >= n {
