@@ -2,9 +2,9 @@ package search
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
+	"faqbot/bot/bottest"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -58,29 +58,11 @@ func copyContent(t *testing.T) string {
 	return dir
 }
 
-// logBuffer is a concurrency-safe log destination.
-type logBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *logBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *logBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // openPersistLib opens a library over content with index path ip and
 // returns it with its log.
-func openPersistLib(t *testing.T, content, ip string) (*Library, Report, *logBuffer) {
+func openPersistLib(t *testing.T, content, ip string) (*Library, Report, *bottest.SyncBuffer) {
 	t.Helper()
-	var buf logBuffer
+	var buf bottest.SyncBuffer
 	l, rep, err := OpenLibrary(LibraryConfig{Paths: []string{content}, IndexPath: ip, Logger: slog.New(slog.NewTextHandler(&buf, nil))})
 	if err != nil {
 		t.Fatalf("OpenLibrary: %v", err)
