@@ -82,6 +82,15 @@ const (
 	// fConcepts is the number of the question's concepts the content
 	// has, over 6, capped at 1.
 	fConcepts
+	// fSoftTitle is the weighted share of the question's concepts the
+	// title speaks to, each counting its best word-vector cosine with a
+	// title word (vectors.go).
+	fSoftTitle
+	// fSoftBody is the same over the title and body.
+	fSoftBody
+	// fSoftPrecision is the share of the title's words the question's
+	// words speak to, by word-vector cosine.
+	fSoftPrecision
 	numFeatures
 )
 
@@ -93,6 +102,7 @@ var featureNames = [numFeatures]string{
 	fMaxMiss: "max_miss", fMatchedInfo: "matched_info", fSynonym: "synonym", fWordNet: "wordnet",
 	fQWordSame: "qword_same", fQWordOther: "qword_other", fTypeMatch: "type_match", fTypeMiss: "type_miss", fFAQ: "faq", fLeadIn: "lead_in",
 	fFirstInSection: "first_in_section", fConcepts: "concepts",
+	fSoftTitle: "soft_title", fSoftBody: "soft_body", fSoftPrecision: "soft_precision",
 }
 
 // Features are one candidate's feature values, indexed by the f* constants.
@@ -118,10 +128,21 @@ type questionInfo struct {
 	// missArena, when it has room for every concept, holds the
 	// candidates' missed concepts one after the other.
 	missArena []string
+	// soft computes the word-vector features (vectors.go); nil when the
+	// vectors did not load.
+	soft *softScorer
+	// hard holds, while one candidate's features are computed, each
+	// concept's credit from the entry's own words and synonyms (the
+	// coverage), which the soft features never count below.
+	hard []fit
 }
 
 func (s *snapshot) questionInfo(cs []concept, words []string) questionInfo {
 	qi := questionInfo{cs: cs, qword: questionWordIn(words), atype: questionType(words), terms: s.queryTerms(cs)}
+	if wv, err := loadVectors(); err == nil {
+		qi.soft = newSoftScorer(wv, cs)
+		qi.hard = qi.soft.hardFor(len(cs))
+	}
 	for _, c := range cs {
 		qi.all += c.weight
 		if anyTrue(c.present) {
@@ -188,14 +209,14 @@ func (s *snapshot) features(qi *questionInfo, i int, bm25 float64, top bool) (Fe
 	var cov fit
 	var missing []string
 	if a := qi.missArena; cap(a)-len(a) >= len(qi.cs) {
-		cov, missing = s.coverageInto(qi.cs, i, a[len(a):len(a):len(a)+len(qi.cs)])
+		cov, missing = s.coverageInto(qi.cs, i, a[len(a):len(a):len(a)+len(qi.cs)], qi.hard)
 		qi.missArena = a[:len(a)+len(missing)]
 		if len(missing) == 0 {
 			missing = nil
 		}
 		missing = slices.Clip(missing)
 	} else {
-		cov, missing = s.coverage(qi.cs, i)
+		cov, missing = s.coverageInto(qi.cs, i, nil, qi.hard)
 	}
 	if qi.known > 0 {
 		x[fCoverage] = cov.all / qi.known
@@ -249,6 +270,12 @@ func (s *snapshot) features(qi *questionInfo, i int, bm25 float64, top bool) (Fe
 		}
 	}
 	x[fConcepts] = math.Min(float64(qi.nKnown)/6, 1)
+	if qi.soft != nil {
+		title, body := s.titleRows.of(int32(i)), s.bodyRows.of(int32(i))
+		x[fSoftTitle] = qi.soft.cover(title, qi.hard, false)
+		x[fSoftBody] = qi.soft.cover(body, qi.hard, true)
+		x[fSoftPrecision] = qi.soft.precision(title)
+	}
 	return x, missing
 }
 

@@ -200,3 +200,30 @@ func TestTitlePrecisionWithAlternates(t *testing.T) {
 		t.Errorf("the alternate's own wording: title precision %.3f, want 1", alt)
 	}
 }
+
+// TestSoftFeatures shows what the word-vector features exist for: related
+// words the question and an entry do not share still tell entries apart.
+func TestSoftFeatures(t *testing.T) {
+	s := featureSnapshot(t)
+	for _, c := range []struct {
+		name, q, better, worse string
+		f                      int
+	}{
+		// "causes" is near "triggers"; both titles share only "migraine".
+		{"soft_title: a related word in the title", "what causes a migraine headache", "What triggers a migraine?", "How long does a migraine last?", fSoftTitle},
+		// "medicines" is near "relievers"; neither body has the word.
+		{"soft_body: a related word in the body", "which medicines work on a migraine", "Treatment", "What triggers a migraine?", fSoftBody},
+		// Every word of the first title is near a word of the question.
+		{"soft_precision: the title is what is asked", "what causes a migraine", "What triggers a migraine?", "How long does a migraine last?", fSoftPrecision},
+	} {
+		b, w := featuresOf(t, s, c.q, c.better)[c.f], featuresOf(t, s, c.q, c.worse)[c.f]
+		t.Logf("%s: %.3f vs %.3f", c.name, b, w)
+		if b <= w {
+			t.Errorf("%s: %s(%q) = %.3f for %q, not above %.3f for %q", c.name, featureNames[c.f], c.q, b, c.better, w, c.worse)
+		}
+	}
+	// The question's own words count 1: an entry that has them all is fully covered.
+	if v := featuresOf(t, s, "how long does a migraine last", "How long does a migraine last?")[fSoftTitle]; v < 0.999 {
+		t.Errorf("soft_title of a title with every question word = %.3f, want 1", v)
+	}
+}

@@ -114,6 +114,9 @@ type snapshot struct {
 	firstInSection []bool
 	// answerTypes holds each entry's answer types (answertype.go).
 	answerTypes []uint8
+	// titleRows and bodyRows list each entry's title and body words that
+	// have vectors, by row.
+	titleRows, bodyRows postingList
 	// wordings holds, for entries with alternate questions only, the term
 	// IDs of each wording (the title, then each alternate), so that title
 	// precision is that of the wording the question fits best.
@@ -466,6 +469,26 @@ func (s *snapshot) finish(vocab map[string]int, syn *Synonyms) {
 	}
 	s.titleWeight, s.titleAll = s.titleWeightsOf(s.titleTerms)
 	s.firstInSection = firstInSections(s.entries)
+	s.titleRows, s.bodyRows = entryRows(s.entries)
+}
+
+// entryRows gives each entry's title and body word rows.
+func entryRows(entries []faq.Entry) (title, body postingList) {
+	title.off = make([]uint32, 1, len(entries)+1)
+	body.off = make([]uint32, 1, len(entries)+1)
+	wv, err := loadVectors()
+	memo := map[string]int32{}
+	for _, e := range entries {
+		if err == nil {
+			t, b := documentOf(e)
+			title.ids = wv.textRows(title.ids, splitWords(t), memo)
+			body.ids = wv.textRows(body.ids, splitWords(t+" "+b), memo)
+		}
+		title.off = append(title.off, uint32(len(title.ids)))
+		body.off = append(body.off, uint32(len(body.ids)))
+	}
+	title.ids, body.ids = slices.Clip(title.ids), slices.Clip(body.ids)
+	return title, body
 }
 
 // wordingsOf gives the term IDs of each wording of the entries that have
@@ -706,7 +729,7 @@ func newIndexIn(entries []faq.Entry, syn *Synonyms, parent string) (*Index, erro
 	if err != nil {
 		return nil, err
 	}
-	if err := wordNetErr(); err != nil {
+	if err := embeddedDataErr(); err != nil {
 		s.idx.Close()
 		return nil, err
 	}

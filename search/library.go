@@ -423,7 +423,7 @@ func (l *Library) openPersisted() (Report, bool) {
 		l.store.remove(key)
 		return Report{}, false
 	}
-	if wordNetErr() != nil {
+	if embeddedDataErr() != nil {
 		s.idx.Close()
 		return Report{}, false // New, building, reports it
 	}

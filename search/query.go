@@ -620,6 +620,9 @@ func (s *snapshot) candidates(ctx context.Context, q string) (cands []candidate,
 		return nil, nil, nil
 	}
 	qi := s.questionInfo(cs, words)
+	if qi.soft != nil {
+		defer qi.soft.put()
+	}
 	if qi.known == 0 {
 		return nil, nil, nil
 	}
@@ -773,14 +776,18 @@ type fit struct{ all, title, body, section, indirect, wordnet, maxMiss float64 }
 
 // coverage is how entry i covers the question's concepts, and the concepts
 // it misses altogether.
-func (s *snapshot) coverage(cs []concept, i int) (fit, []string) { return s.coverageInto(cs, i, nil) }
+func (s *snapshot) coverage(cs []concept, i int) (fit, []string) {
+	return s.coverageInto(cs, i, nil, nil)
+}
 
-// coverageInto is coverage, appending the missed concepts to missing.
-func (s *snapshot) coverageInto(cs []concept, i int, missing []string) (fit, []string) {
+// coverageInto is coverage, appending the missed concepts to missing and,
+// when hard has room for every concept, setting each concept's credit in
+// the title (hard[k].title) and in the whole entry (hard[k].all).
+func (s *snapshot) coverageInto(cs []concept, i int, missing []string, hard []fit) (fit, []string) {
 	// A FAQ entry is its own section; a passage is read in its section.
 	ownSection := s.entries[i].Type != faq.TypePassage
 	var got fit
-	for _, c := range cs {
+	for ci, c := range cs {
 		var credit fit
 		direct, lexical := 0.0, 0.0
 		for k, sets := range c.sets {
@@ -810,6 +817,9 @@ func (s *snapshot) coverageInto(cs []concept, i int, missing []string) (fit, []s
 		}
 		if c.corrected {
 			direct = 0
+		}
+		if len(hard) == len(cs) {
+			hard[ci] = credit
 		}
 		got.all += credit.all * c.weight
 		got.indirect += (credit.all - direct) * c.weight
