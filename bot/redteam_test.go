@@ -213,6 +213,10 @@ var laterRedteams = []struct {
 	// infants, lay stroke and heart signs, buried red flags, and ordinary
 	// messages with the same words. 55 urgent, 46 ordinary in dev.
 	{"redteam6.jsonl", 54, 1, true},
+	// redteam7: written blind to the rules and the earlier sets; every red
+	// flag and crisis theme in lay words and slang. 59 urgent, 45 ordinary
+	// in dev; before the seventh round 44/59 and 5 over-triggers.
+	{"redteam7.jsonl", 58, 2, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.
