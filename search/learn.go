@@ -3,6 +3,7 @@ package search
 import (
 	"encoding/json"
 	"errors"
+	"faqbot/internal/logistic"
 	"fmt"
 	"hash/fnv"
 	"math"
@@ -257,7 +258,7 @@ func (cv *crossValidation) fitDecision(in func(int) bool) []float64 {
 			ws = append(ws, weightOf(e))
 		}
 	}
-	return fitLogistic(xs, ys, ws, cv.l2)
+	return logistic.Fit(xs, ys, ws, cv.l2)
 }
 
 // chooseThreshold picks the decision threshold from curve (thresholds
@@ -480,7 +481,7 @@ func fitRanking(exs []Example, l2 float64) []float64 {
 	}
 	cur := rankingLoss(qs, beta, l2)
 	for iter := 0; iter < 50; iter++ {
-		step := solveN(rankingSystem(qs, beta, l2))
+		step := logistic.Solve(rankingSystem(qs, beta, l2))
 		next, loss := halvedStep(qs, beta, step, l2, cur)
 		cur = loss
 		change := 0.0
@@ -527,20 +528,10 @@ func halvedStep(qs []Example, beta [dim]float64, step []float64, l2, cur float64
 	return next, cur
 }
 
-// newtonSystem is a zero gradient of d entries and a zero d×d Hessian.
-func newtonSystem(d int) ([]float64, [][]float64) {
-	g := make([]float64, d)
-	h := make([][]float64, d)
-	for a := range h {
-		h[a] = make([]float64, d)
-	}
-	return g, h
-}
-
 // rankingSystem is the Newton system of fitRanking at weights beta: the
 // gradient of the penalized log-likelihood and its Fisher information.
 func rankingSystem(qs []Example, beta [dim]float64, l2 float64) ([][]float64, []float64) {
-	g, h := newtonSystem(dim)
+	g, h := logistic.NewSystem(dim)
 	for _, e := range qs {
 		addRankingTerms(g, h, e, beta[:])
 	}
@@ -627,93 +618,4 @@ func logRight(e Example, w []float64) float64 {
 		}
 	}
 	return math.Log(math.Max(pr, 1e-300))
-}
-
-// fitLogistic fits logistic regression of y on rows xs (each ending in a
-// constant 1 for the bias) by Newton's method, with a ridge penalty l2 on
-// every weight but the bias.
-func fitLogistic(xs [][]float64, ys []bool, ws []float64, l2 float64) []float64 {
-	if len(xs) == 0 {
-		return nil
-	}
-	d := len(xs[0])
-	beta := make([]float64, d)
-	for iter := 0; iter < 100; iter++ {
-		g, h := newtonSystem(d)
-		for n, x := range xs {
-			z := 0.0
-			for k := range x {
-				z += beta[k] * x[k]
-			}
-			p := sigmoid(z)
-			y := 0.0
-			if ys[n] {
-				y = 1
-			}
-			for a := 0; a < d; a++ {
-				g[a] += ws[n] * (y - p) * x[a]
-				for b := a; b < d; b++ {
-					h[a][b] += ws[n] * p * (1 - p) * x[a] * x[b]
-				}
-			}
-		}
-		for a := 0; a < d; a++ {
-			for b := 0; b < a; b++ {
-				h[a][b] = h[b][a]
-			}
-			if a < d-1 {
-				g[a] -= l2 * beta[a]
-				h[a][a] += l2
-			} else {
-				h[a][a] += 1e-9
-			}
-		}
-		step := solveN(h, g)
-		change := 0.0
-		for a := range beta {
-			beta[a] += step[a]
-			change = math.Max(change, math.Abs(step[a]))
-		}
-		if change < 1e-8 {
-			break
-		}
-	}
-	return beta
-}
-
-// solveN solves h·x = g (h symmetric positive definite) by Gaussian
-// elimination with partial pivoting; h and g are overwritten.
-func solveN(h [][]float64, g []float64) []float64 {
-	n := len(g)
-	for c := 0; c < n; c++ {
-		p := c
-		for r := c + 1; r < n; r++ {
-			if math.Abs(h[r][c]) > math.Abs(h[p][c]) {
-				p = r
-			}
-		}
-		h[c], h[p] = h[p], h[c]
-		g[c], g[p] = g[p], g[c]
-		if h[c][c] == 0 {
-			continue
-		}
-		for r := c + 1; r < n; r++ {
-			f := h[r][c] / h[c][c]
-			for k := c; k < n; k++ {
-				h[r][k] -= f * h[c][k]
-			}
-			g[r] -= f * g[c]
-		}
-	}
-	x := make([]float64, n)
-	for r := n - 1; r >= 0; r-- {
-		s := g[r]
-		for k := r + 1; k < n; k++ {
-			s -= h[r][k] * x[k]
-		}
-		if h[r][r] != 0 {
-			x[r] = s / h[r][r]
-		}
-	}
-	return x
 }

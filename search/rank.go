@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"errors"
+	"faqbot/internal/logistic"
 	"fmt"
 	"math"
 	"os"
@@ -80,7 +81,7 @@ func decisionRow(x Features, zs []float64, bi int) []float64 {
 	return row
 }
 
-func sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
+func sigmoid(z float64) float64 { return logistic.Sigmoid(z) }
 
 // Score is the ranking score of one candidate's features.
 func (r *Ranker) Score(x Features) float64 { return dot(r.Weights, 0, x) }

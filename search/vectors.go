@@ -1,62 +1,35 @@
 package search
 
 import (
-	_ "embed"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
-	"unsafe"
+
+	"faqbot/internal/wordvec"
 )
 
-// Word vectors: GloVe's 100-dimensional vectors (Pennington, Socher and
-// Manning 2014; 6B tokens of Wikipedia and Gigaword; Public Domain
-// Dedication and License), 54,493 words, derived by scripts/glove.sh. They
-// give a measure of relatedness that no list written for one knowledge base
-// has: "dog" is near "pet" (cosine 0.75), "ache" near "pain" (0.51), "job"
-// near "work" (0.73). The ranker reads them as features (soft_title,
-// soft_body, soft_precision in features.go), never as matches: a word
-// related to the content's words counts toward how well an entry speaks to
-// the question, and retrieval is still bleve's.
-//
-//go:embed data/glove.bin
-var gloveBin string
+// The ranker reads the word vectors of internal/wordvec as features
+// (soft_title, soft_body, soft_precision in features.go), never as
+// matches: a word related to the content's words counts toward how well an
+// entry speaks to the question, and retrieval is still bleve's.
 
 // vecDim is the vectors' dimension.
-const vecDim = 100
+const vecDim = wordvec.Dim
 
-// wordVectors holds unit vectors scaled to signed bytes, one row per word,
-// in GloVe's frequency order.
-type wordVectors struct {
-	// words holds the words, each ending in a newline; off[r] is where row
-	// r's word starts, and byWord lists the rows in the words' order, for a
-	// binary search. (A map would take 5 MB of memory for its 70,000 keys;
-	// these take 0.6 MB, and a search of them about 1 µs.)
-	words  string
-	off    []uint32
-	byWord []int32
-	data   []int8
-}
+// wordVectors adds WordNet's base forms to the vectors' lookup.
+type wordVectors struct{ *wordvec.Vectors }
 
-// word is row r's word.
-func (wv *wordVectors) word(r int32) string {
-	return wv.words[wv.off[r] : wv.off[r+1]-1]
-}
-
-// rowOf is w's own row, or -1.
-func (wv *wordVectors) rowOf(w string) int32 {
-	k, ok := slices.BinarySearchFunc(wv.byWord, w, func(r int32, w string) int { return strings.Compare(wv.word(r), w) })
-	if !ok {
-		return -1
+// loadVectors loads the vectors once. Should they not parse, the features
+// that read them are 0 and New refuses to build an index
+// (embeddedDataErr).
+var loadVectors = sync.OnceValues(func() (*wordVectors, error) {
+	v, err := wordvec.Load()
+	if err != nil {
+		return nil, err
 	}
-	return wv.byWord[k]
-}
-
-// loadVectors parses the embedded vectors once. Should they not parse (a
-// broken build; TestVectorData guards it), the features that read them are
-// 0 and New refuses to build an index (embeddedDataErr).
-var loadVectors = sync.OnceValues(func() (*wordVectors, error) { return parseVectors(gloveBin) })
+	return &wordVectors{v}, nil
+})
 
 // embeddedDataErr is why the embedded WordNet data or word vectors did not
 // parse, or nil.
@@ -70,72 +43,25 @@ func embeddedDataErr() error {
 	return nil
 }
 
-// parseVectors reads the format scripts/glove/build.go writes. The data is
-// kept uncompressed in the binary so that the words and the vectors are
-// read where they lie, in the binary's read-only data: nothing is copied,
-// and only the pages a search reads come into memory (gzipped, they cost a
-// 7.5 MB buffer besides the 5.3 MB of compressed data read once).
-func parseVectors(text string) (*wordVectors, error) {
-	head, rest, _ := strings.Cut(text, "\n")
-	f := strings.Fields(head)
-	if len(f) != 3 || f[0] != "glove" {
-		return nil, fmt.Errorf("word vectors: bad header %q", head)
-	}
-	n, err1 := strconv.Atoi(f[1])
-	d, err2 := strconv.Atoi(f[2])
-	if err1 != nil || err2 != nil || d != vecDim || n <= 0 || n > 1<<22 {
-		return nil, fmt.Errorf("word vectors: bad header %q", head)
-	}
-	wv := &wordVectors{off: make([]uint32, 0, n+1), byWord: make([]int32, n)}
-	start := len(head) + 1
-	for k := range n {
-		w, after, ok := strings.Cut(rest, "\n")
-		if !ok || w == "" {
-			return nil, fmt.Errorf("word vectors: word %d missing", k+1)
-		}
-		wv.off = append(wv.off, uint32(len(text)-len(rest)-start))
-		wv.byWord[k] = int32(k)
-		rest = after
-	}
-	wv.words = text[start : len(text)-len(rest)]
-	wv.off = append(wv.off, uint32(len(wv.words)))
-	slices.SortFunc(wv.byWord, func(a, b int32) int { return strings.Compare(wv.word(a), wv.word(b)) })
-	for k := 1; k < n; k++ {
-		if wv.word(wv.byWord[k-1]) == wv.word(wv.byWord[k]) {
-			return nil, fmt.Errorf("word vectors: word %q twice", wv.word(wv.byWord[k]))
-		}
-	}
-	if len(rest) != n*vecDim {
-		return nil, fmt.Errorf("word vectors: %d bytes of vectors, want %d", len(rest), n*vecDim)
-	}
-	// A string's bytes are never written: viewing them as int8 is safe.
-	wv.data = unsafe.Slice((*int8)(unsafe.Pointer(unsafe.StringData(rest))), len(rest))
-	return wv, nil
-}
-
 // lookup gives w's row, or that of its WordNet base form ("massages" →
 // "massage"); -1 when neither has a vector.
 func (wv *wordVectors) lookup(w string) int32 {
-	if r := wv.rowOf(w); r >= 0 {
+	if r := wv.Row(w); r >= 0 {
 		return r
 	}
 	for _, b := range wordBase(w) {
-		if r := wv.rowOf(b); r >= 0 {
+		if r := wv.Row(b); r >= 0 {
 			return r
 		}
 	}
 	return -1
 }
 
-// sifWeight is a word's weight in a text's vector: the smooth inverse
-// frequency a/(a+p(w)) of Arora, Liang and Ma (2017), with a = 1e-3 and p(w)
-// from Zipf's law, p ≈ 0.1/rank, the rank being the word's row (GloVe
-// lists words by corpus frequency): r/(r+100). "the" weighs 0.01, a word of
-// rank 10,000 0.99.
-func sifWeight(row int32) float32 {
-	r := float32(row) + 1
-	return r / (r + 100)
-}
+// sifWeight is wordvec.SIF.
+func sifWeight(row int32) float32 { return wordvec.SIF(row) }
+
+// dot is the cosine of two rows.
+func (wv *wordVectors) dot(a, b int32) float64 { return wv.Dot(a, b) }
 
 // textRows appends the rows of text's words that have vectors, each once,
 // stop words left out; memo remembers the rows of the words looked up (-1:
@@ -156,24 +82,6 @@ func (wv *wordVectors) textRows(out []int32, words []string, memo map[string]int
 		}
 	}
 	return out
-}
-
-// dot is the cosine of two rows.
-func (wv *wordVectors) dot(a, b int32) float64 {
-	if a == b {
-		return 1
-	}
-	x := wv.data[int(a)*vecDim : int(a+1)*vecDim : int(a+1)*vecDim]
-	y := wv.data[int(b)*vecDim : int(b+1)*vecDim : int(b+1)*vecDim]
-	x, y = x[:vecDim], y[:vecDim]
-	var s0, s1, s2, s3 int32
-	for k := 0; k < vecDim; k += 4 {
-		s0 += int32(x[k]) * int32(y[k])
-		s1 += int32(x[k+1]) * int32(y[k+1])
-		s2 += int32(x[k+2]) * int32(y[k+2])
-		s3 += int32(x[k+3]) * int32(y[k+3])
-	}
-	return float64(s0+s1+s2+s3) / (127 * 127)
 }
 
 // softScorer computes one question's soft features. Each distinct content
@@ -202,7 +110,7 @@ var softScorers sync.Pool
 func newSoftScorer(wv *wordVectors, cs []concept) *softScorer {
 	sc, _ := softScorers.Get().(*softScorer)
 	if sc == nil || sc.wv != wv {
-		n := len(wv.data) / vecDim
+		n := wv.Len()
 		sc = &softScorer{wv: wv, stamp: make([]uint32, n), slot: make([]int32, n)}
 	}
 	sc.gen++

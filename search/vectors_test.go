@@ -3,70 +3,25 @@ package search
 import (
 	"strings"
 	"testing"
+
+	"faqbot/internal/wordvec"
 )
 
-// TestVectorData guards the embedded word vectors: they parse, cover the
-// words health questions use, and put related words nearer than unrelated
-// ones.
-func TestVectorData(t *testing.T) {
-	wv, err := loadVectors()
-	if err != nil {
-		t.Fatal(err)
-	}
+// TestVectorLookup: the embedded vectors load, and a form whose base
+// WordNet knows finds the base's vector.
+func TestVectorLookup(t *testing.T) {
 	if err := embeddedDataErr(); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(wv.byWord); n < 50000 || len(wv.data) != n*vecDim {
-		t.Fatalf("%d words, %d bytes of vectors", n, len(wv.data))
+	v, err := wordvec.Parse("glove 3 100\nzebra\na\ngoose\n" + strings.Repeat("\x7f", 300))
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, w := range []string{"pain", "tinnitus", "insomnia", "vaccine", "massages", "sciatica"} {
-		if wv.lookup(w) < 0 {
-			t.Errorf("no vector for %q", w)
-		}
+	wv := &wordVectors{v}
+	if r := wv.lookup("geese"); r != 2 {
+		t.Errorf("geese: row %d, want goose's, 2", r)
 	}
 	if r := wv.lookup("qzxvb"); r != -1 {
 		t.Errorf("a non-word has row %d", r)
-	}
-	cos := func(a, b string) float64 { return wv.dot(wv.lookup(a), wv.lookup(b)) }
-	for _, p := range [][3]string{{"dog", "pet", "massage"}, {"ache", "pain", "money"}, {"doctor", "physician", "window"}} {
-		if near, far := cos(p[0], p[1]), cos(p[0], p[2]); near <= far+0.2 {
-			t.Errorf("cos(%s, %s) = %.2f, cos(%s, %s) = %.2f", p[0], p[1], near, p[0], p[2], far)
-		}
-	}
-	if c := cos("pain", "pain"); c != 1 {
-		t.Errorf("a word's cosine with itself = %v", c)
-	}
-}
-
-// TestVectorsBadData: broken vector data is an error naming what is wrong,
-// never a panic.
-func TestVectorsBadData(t *testing.T) {
-	raw := func(s string) string { return s }
-	for _, c := range []struct {
-		name string
-		data string
-		want string
-	}{
-		{"no header line", "plain", "bad header"},
-		{"empty", raw(""), "bad header"},
-		{"wrong magic", raw("vectors 1 100\na\n"), "bad header"},
-		{"wrong dimension", raw("glove 1 50\na\n"), "bad header"},
-		{"missing words", raw("glove 3 100\na\n"), "missing"},
-		{"short vectors", raw("glove 1 100\na\n" + strings.Repeat("x", 99)), "99 bytes"},
-		{"long vectors", raw("glove 1 100\na\n" + strings.Repeat("x", 101)), "101 bytes"},
-		{"a word twice", raw("glove 2 100\na\na\n" + strings.Repeat("x", 200)), "twice"},
-	} {
-		_, err := parseVectors(c.data)
-		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%s: got %v, want an error with %q", c.name, err, c.want)
-		}
-	}
-	wv, err := parseVectors(raw("glove 3 100\nzebra\na\ngoose\n" + strings.Repeat("\x7f", 300)))
-	if err != nil || wv.lookup("a") != 1 || wv.lookup("zebra") != 0 || wv.lookup("goose") != 2 || wv.data[0] != 127 {
-		t.Fatalf("two good vectors: %v", err)
-	}
-	// A form whose base WordNet knows finds the base's vector.
-	if r := wv.lookup("geese"); r != 2 {
-		t.Errorf("geese: row %d, want goose's, 2", r)
 	}
 }

