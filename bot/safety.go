@@ -105,6 +105,9 @@ type Triage struct {
 	replies   map[Tier]string
 	pool      sync.Pool // of *doc
 	info      infoRule
+	// model is the second opinion on messages no rule fires on
+	// (safetymodel.go); nil: the rules alone.
+	model *SafetyModel
 }
 
 // Context roles: lexicons under "context:" in the rules file.
@@ -210,6 +213,12 @@ var defaultTriage = sync.OnceValues(func() (*Triage, error) {
 	if err != nil {
 		return nil, fmt.Errorf("bot: bundled safety rules: %w", err)
 	}
+	// The model's threshold was chosen with these rules (what they leave
+	// alone), so it goes with them only: an operator's own rules file is
+	// used alone.
+	if t.model, err = defaultModel(); err != nil {
+		return nil, fmt.Errorf("bot: bundled %w", err)
+	}
 	return t, nil
 })
 
@@ -302,7 +311,12 @@ func (t *Triage) Check(text string) (Alert, bool) {
 
 // Assess is Check that also reports a question about warning signs, as an
 // Alert of TierInfo.
-func (t *Triage) Assess(text string) (Alert, bool) {
+func (t *Triage) Assess(text string) (Alert, bool) { return t.assess(text, true) }
+
+// AssessRules is Assess by the rules alone, without the safety model.
+func (t *Triage) AssessRules(text string) (Alert, bool) { return t.assess(text, false) }
+
+func (t *Triage) assess(text string, useModel bool) (Alert, bool) {
 	fs, d := t.evaluate(text)
 	defer t.putDoc(d)
 	best := -1
@@ -329,6 +343,9 @@ func (t *Triage) Assess(text string) (Alert, bool) {
 	}
 	if len(fs) > 0 || t.infoAsked(d) {
 		return Alert{RuleID: "safety-info", Title: t.info.title, Kind: SafetyRedFlag, Tier: TierInfo, Reply: t.info.text}, true
+	}
+	if useModel {
+		return t.modelAlert(text)
 	}
 	return Alert{}, false
 }

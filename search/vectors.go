@@ -14,9 +14,6 @@ import (
 // matches: a word related to the content's words counts toward how well an
 // entry speaks to the question, and retrieval is still bleve's.
 
-// vecDim is the vectors' dimension.
-const vecDim = wordvec.Dim
-
 // wordVectors adds WordNet's base forms to the vectors' lookup.
 type wordVectors struct{ *wordvec.Vectors }
 

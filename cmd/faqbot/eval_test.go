@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -192,5 +193,55 @@ func TestEvalFlagsAfterTheSet(t *testing.T) {
 	}
 	if s := out.String(); strings.Contains(s, "MISS") || !strings.Contains(s, "/23") {
 		t.Errorf("output %q: want the held-out rates without misses", s)
+	}
+}
+
+// TestTrainSafety: `faqbot train-safety` writes a model the triage reads,
+// and, with every training set at hand (the optional ones come from
+// ../shared), the very model that is bundled: its weights are data made by
+// the command, not edited by hand.
+func TestTrainSafety(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "m.json")
+	stdout, stderr, err := run(t, "", nil, "train-safety", "-redteam", "../../testdata/redteam", "-manifest", "../../testdata/training.yaml", "-out", out)
+	if err != nil {
+		t.Fatalf("train-safety: %v\n%s", err, stderr)
+	}
+	for _, want := range []string{"held-out folds", "threshold", "false alarms", "wrote " + out} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("train-safety output lacks %q:\n%s", want, stdout)
+		}
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := bot.ParseSafetyModel(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(stderr+stdout, "skipping") {
+		return
+	}
+	for _, p := range []string{"../../../shared/eval/dev.jsonl", "../../../shared/eval/covid-q-dev/questions.dev.jsonl"} {
+		if _, err := os.Stat(p); err != nil {
+			t.Logf("%s absent: the bundled model is not compared", p)
+			return
+		}
+	}
+	bundled, err := os.ReadFile("../../bot/data/safety_model.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := bot.ParseSafetyModel(bundled)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Threshold != want.Threshold {
+		t.Errorf("threshold %v, bundled %v: retrain with `faqbot train-safety`", got.Threshold, want.Threshold)
+	}
+	for k := range want.Urgent {
+		if math.Abs(got.Urgent[k]-want.Urgent[k]) > 1e-9 || math.Abs(got.Crisis[k]-want.Crisis[k]) > 1e-9 {
+			t.Fatalf("weight %d differs from the bundled model's: retrain with `faqbot train-safety`", k)
+		}
 	}
 }

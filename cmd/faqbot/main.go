@@ -139,6 +139,7 @@ func commandTable() []command {
 		{name: "report", summary: "what people asked and what the bot could not answer", run: (*Main).report},
 		{name: "eval", summary: "measure answers against a labelled set", run: (*Main).eval, args: []string{"files"}},
 		{name: "train", summary: "learn the ranker weights from the labelled sets", run: (*Main).train},
+		{name: "train-safety", summary: "learn the safety triage's second-opinion model from the red-team sets", run: (*Main).trainSafety},
 		{name: "version", summary: "print the build", run: (*Main).version},
 		{name: "health", summary: "exit 0 when the running server is ready", run: (*Main).health},
 		{name: "completion", summary: "print a shell completion script", run: (*Main).completion, args: completionShells},

@@ -1,0 +1,308 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"faqbot/bot"
+	"faqbot/internal/logistic"
+)
+
+// safetyMessage is one training message of the safety model.
+type safetyMessage struct {
+	set, id, q string
+	urgent     bool
+	// redteam marks the red-team sets' ordinary messages (hard negatives)
+	// apart from the ordinary questions of the answer sets.
+	redteam bool
+	// rulesTier is the tier the rules give it ("" when none fires).
+	rulesTier bot.Tier
+	x         []float64
+}
+
+// trainSafety fits the triage's safety model (bot/safetymodel.go).
+func (m *Main) trainSafety(_ context.Context, args []string) error {
+	var c common
+	fl := m.flags("train-safety", &c)
+	redteam := fl.String("redteam", "testdata/redteam", "the red-team sets (their dev halves are used; redteam.heldout.jsonl never)")
+	manifest := fl.String("manifest", "testdata/training.yaml", "the answer sets whose questions are the ordinary messages")
+	out := fl.String("out", "bot/data/safety_model.json", "where to write the model")
+	folds := fl.Int("folds", 5, "cross-validation folds")
+	falseAlarm := fl.Float64("false-alarm", 0.001, "the largest share of ordinary messages the model may add the urgent reply to, on held-out folds")
+	l2 := fl.Float64("l2", 1e-3, "ridge penalty on the weights")
+	if err := parseFlags(fl, args); err != nil {
+		return err
+	}
+	msgs, used, err := m.safetyMessages(*redteam, *manifest)
+	if err != nil {
+		return err
+	}
+	model, rep, err := fitSafety(msgs, *folds, *falseAlarm, *l2)
+	if err != nil {
+		return err
+	}
+	model.Origin = fmt.Sprintf("faqbot train-safety -folds %d -false-alarm %g -l2 %g on %s; %s",
+		*folds, *falseAlarm, *l2, strings.Join(used, ", "), time.Now().UTC().Format("2006-01-02"))
+	if model.CV, err = json.Marshal(rep); err != nil {
+		return err
+	}
+	data, err := json.MarshalIndent(model, "", " ")
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "%d messages (%d urgent), %d-fold cross-validation (held-out folds only):\n", rep.Messages, rep.Urgent, *folds)
+	fmt.Fprintf(m.Stdout, "  threshold %.3f: false alarms %d/%d ordinary messages the rules leave alone (%d/%d of the red-team ones)\n",
+		model.Threshold, rep.FalseAlarms, rep.Ordinary, rep.RedteamFalseAlarms, rep.RedteamOrdinary)
+	fmt.Fprintf(m.Stdout, "  urgent messages the rules miss, caught by the model: %d/%d; crisis-or-medical reply right on %d/%d the rules catch\n",
+		rep.CaughtMissed, rep.RulesMissed, rep.CrisisRight, rep.RulesCaught)
+	if err := os.WriteFile(*out, append(data, '\n'), 0o644); err != nil {
+		return fmt.Errorf("train-safety: %w", err)
+	}
+	fmt.Fprintf(m.Stdout, "wrote %s\n", *out)
+	return nil
+}
+
+// safetyMessages reads the red-team dev halves and the answer sets'
+// ordinary questions, with their features and the rules' verdicts.
+func (m *Main) safetyMessages(redteam, manifest string) ([]safetyMessage, []string, error) {
+	tr, err := bot.DefaultTriage()
+	if err != nil {
+		return nil, nil, err
+	}
+	files, err := filepath.Glob(filepath.Join(redteam, "redteam*.jsonl"))
+	if err != nil {
+		return nil, nil, err
+	}
+	type source struct {
+		name, path string
+		redteam    bool
+	}
+	var srcs []source
+	for _, f := range files {
+		if filepath.Base(f) != "redteam.heldout.jsonl" {
+			srcs = append(srcs, source{filepath.Base(f), f, true})
+		}
+	}
+	man, err := readManifest(manifest)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, s := range man.Sets {
+		srcs = append(srcs, source{s.Name, s.Questions, false})
+	}
+	var msgs []safetyMessage
+	var used []string
+	seen := map[string]bool{}
+	for _, s := range srcs {
+		if seen[s.path] {
+			continue
+		}
+		seen[s.path] = true
+		items, err := readEvalSet(s.path, "train")
+		if errors.Is(err, fs.ErrNotExist) && !s.redteam {
+			continue // an optional set from ../shared
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		n := 0
+		for _, it := range items {
+			if !s.redteam && it.Kind == "urgent" {
+				continue // the answer sets' urgent items are the rules' examples
+			}
+			x, err := bot.SafetyFeatures(it.Q)
+			if err != nil {
+				return nil, nil, err
+			}
+			a, ok := tr.AssessRules(it.Q)
+			var tier bot.Tier
+			if ok && a.Urgent() {
+				tier = a.Tier
+			}
+			msgs = append(msgs, safetyMessage{set: s.name, id: it.ID, q: it.Q, urgent: it.Kind == "urgent",
+				redteam: s.redteam, rulesTier: tier, x: x})
+			n++
+		}
+		used = append(used, fmt.Sprintf("%s (%d)", s.name, n))
+	}
+	return msgs, used, nil
+}
+
+// safetyReport is the trainer's held-out-fold figures.
+type safetyReport struct {
+	Messages           int     `json:"messages"`
+	Urgent             int     `json:"urgent"`
+	Threshold          float64 `json:"threshold"`
+	Ordinary           int     `json:"ordinary"`
+	FalseAlarms        int     `json:"false_alarms"`
+	RedteamOrdinary    int     `json:"redteam_ordinary"`
+	RedteamFalseAlarms int     `json:"redteam_false_alarms"`
+	RulesMissed        int     `json:"rules_missed"`
+	CaughtMissed       int     `json:"caught_missed"`
+	RulesCaught        int     `json:"rules_caught"`
+	CrisisRight        int     `json:"crisis_right"`
+}
+
+// crisisTier reports whether a tier's reply is the crisis kind (the model's
+// second output) rather than the medical one.
+func crisisTier(t bot.Tier) bool {
+	return t == bot.TierCrisis || t == bot.TierOverdose || t == bot.TierSomeoneElse || t == bot.TierAbuse
+}
+
+// fitSafety fits both outputs on all messages, and chooses the threshold
+// from out-of-fold probabilities: the lowest at which the model adds the
+// urgent reply to at most falseAlarm of the ordinary messages the rules
+// leave alone.
+func fitSafety(msgs []safetyMessage, folds int, falseAlarm, l2 float64) (*bot.SafetyModel, safetyReport, error) {
+	if len(msgs) == 0 || folds < 2 {
+		return nil, safetyReport{}, errors.New("train-safety: no messages, or fewer than 2 folds")
+	}
+	fold := func(s safetyMessage) int {
+		h := fnv.New32a()
+		h.Write([]byte(s.set + "\x00" + s.id + "\x00" + s.q))
+		return int(h.Sum32() % uint32(folds))
+	}
+	oof := make([]float64, len(msgs))
+	for k := range folds {
+		w := fitUrgent(msgs, func(i int) bool { return fold(msgs[i]) != k }, l2)
+		for i := range msgs {
+			if fold(msgs[i]) == k {
+				oof[i] = logistic.Sigmoid(dotRow(w, msgs[i].x))
+			}
+		}
+	}
+	rep := safetyReport{Messages: len(msgs)}
+	var silent []float64 // OOF scores of the ordinary messages the rules leave alone
+	for i, s := range msgs {
+		switch {
+		case s.urgent:
+			rep.Urgent++
+		case s.rulesTier == "":
+			silent = append(silent, oof[i])
+		}
+		if !s.urgent {
+			rep.Ordinary++
+			if s.redteam {
+				rep.RedteamOrdinary++
+			}
+		}
+	}
+	slices.Sort(silent)
+	// The threshold lets through at most falseAlarm·(ordinary) of them.
+	allowed := int(falseAlarm * float64(rep.Ordinary))
+	t := 1.0
+	if n := len(silent); n > 0 {
+		t = silent[max(0, n-1-allowed)] + 1e-9
+		t = min(t, 1)
+	}
+	rep.Threshold = t
+	for i, s := range msgs {
+		fires := oof[i] >= t && s.rulesTier == ""
+		switch {
+		case !s.urgent && fires:
+			rep.FalseAlarms++
+			if s.redteam {
+				rep.RedteamFalseAlarms++
+			}
+		case s.urgent && s.rulesTier == "":
+			rep.RulesMissed++
+			if fires {
+				rep.CaughtMissed++
+			}
+		}
+	}
+	crisis := fitCrisis(msgs, func(int) bool { return true }, l2)
+	// The crisis output, out of fold, on the urgent messages the rules catch.
+	for k := range folds {
+		w := fitCrisis(msgs, func(i int) bool { return fold(msgs[i]) != k }, l2)
+		for _, s := range msgs {
+			if fold(s) == k && s.urgent && s.rulesTier != "" {
+				rep.RulesCaught++
+				if (logistic.Sigmoid(dotRow(w, s.x)) >= 0.5) == crisisTier(s.rulesTier) {
+					rep.CrisisRight++
+				}
+			}
+		}
+	}
+	return &bot.SafetyModel{Features: bot.SafetyFeatureVersion, Urgent: fitUrgent(msgs, func(int) bool { return true }, l2),
+		Crisis: crisis, Threshold: t}, rep, nil
+}
+
+// fitUrgent fits P(urgent) on the messages in, the urgent ones weighing as
+// much in all as the ordinary ones, and the red-team's ordinary messages
+// as much as the answer sets' questions.
+func fitUrgent(msgs []safetyMessage, in func(int) bool, l2 float64) []float64 {
+	var n [3]float64 // urgent, red-team ordinary, other ordinary
+	group := func(s safetyMessage) int {
+		switch {
+		case s.urgent:
+			return 0
+		case s.redteam:
+			return 1
+		}
+		return 2
+	}
+	for i, s := range msgs {
+		if in(i) {
+			n[group(s)]++
+		}
+	}
+	share := [3]float64{1, 0.5, 0.5}
+	var xs [][]float64
+	var ys []bool
+	var ws []float64
+	for i, s := range msgs {
+		if !in(i) || n[group(s)] == 0 {
+			continue
+		}
+		xs, ys, ws = append(xs, s.x), append(ys, s.urgent), append(ws, share[group(s)]/n[group(s)])
+	}
+	return logistic.Fit(xs, ys, ws, l2)
+}
+
+// fitCrisis fits P(crisis reply | urgent) on the urgent messages in that
+// the rules catch, labelled by the tier the rules give them, the two kinds
+// weighing the same.
+func fitCrisis(msgs []safetyMessage, in func(int) bool, l2 float64) []float64 {
+	var n [2]float64
+	for i, s := range msgs {
+		if in(i) && s.urgent && s.rulesTier != "" {
+			n[b2i(crisisTier(s.rulesTier))]++
+		}
+	}
+	var xs [][]float64
+	var ys []bool
+	var ws []float64
+	for i, s := range msgs {
+		if !in(i) || !s.urgent || s.rulesTier == "" {
+			continue
+		}
+		c := crisisTier(s.rulesTier)
+		xs, ys, ws = append(xs, s.x), append(ys, c), append(ws, 1/n[b2i(c)])
+	}
+	return logistic.Fit(xs, ys, ws, l2)
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func dotRow(w, x []float64) float64 {
+	z := 0.0
+	for k := range w {
+		z += w[k] * x[k]
+	}
+	return z
+}
