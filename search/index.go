@@ -469,7 +469,9 @@ func (s *snapshot) finish(vocab map[string]int, syn *Synonyms) {
 	}
 	s.titleWeight, s.titleAll = s.titleWeightsOf(s.titleTerms)
 	s.firstInSection = firstInSections(s.entries)
-	s.titleRows, s.bodyRows = entryRows(s.entries)
+	if s.titleRows.off == nil {
+		s.titleRows, s.bodyRows = entryRows(s.entries)
+	}
 }
 
 // entryRows gives each entry's title and body word rows.

@@ -47,7 +47,7 @@ import (
 // holds or how must increase it. (Any change to the binary changes the
 // key anyway, see analysisVersion; this guards against the same binary
 // reading a folder some other layout wrote, which cannot happen today.)
-const persistFormat = 2 // 2: the direct scoring's BM25 data (bm25)
+const persistFormat = 3 // 2: the direct scoring's BM25 data (bm25); 3: the entries' word-vector rows
 
 const (
 	manifestName = "MANIFEST.json"
@@ -505,7 +505,7 @@ func writeDerived(dir string, s *snapshot) error {
 	}
 	e.strs(s.sortedTerms)
 	e.i32s(s.dfs)
-	for _, p := range []postingList{s.post.title, s.post.body, s.post.sections, s.titleTerms} {
+	for _, p := range []postingList{s.post.title, s.post.body, s.post.sections, s.titleTerms, s.titleRows, s.bodyRows} {
 		e.u32s(p.off)
 		e.i32s(p.ids)
 	}
@@ -607,7 +607,7 @@ func readDerived(dir string, sums map[string]manifestFile) (*snapshot, []spellWo
 	}
 	s.sortedTerms = d.strs()
 	s.dfs = d.i32s()
-	for _, p := range []*postingList{&s.post.title, &s.post.body, &s.post.sections, &s.titleTerms} {
+	for _, p := range []*postingList{&s.post.title, &s.post.body, &s.post.sections, &s.titleTerms, &s.titleRows, &s.bodyRows} {
 		p.off = d.u32s()
 		p.ids = d.i32s()
 	}
@@ -641,6 +641,10 @@ func (s *snapshot) checkShape() error {
 	n, nt := len(s.entries), len(s.sortedTerms)
 	s.sectionOf, s.sections = sectionsOf(s.entries)
 	nSec := len(s.sections.off) - 1
+	nRows := 0
+	if wv, err := loadVectors(); err == nil {
+		nRows = wv.Len()
+	}
 	lists := []struct {
 		name         string
 		p            postingList
@@ -650,6 +654,8 @@ func (s *snapshot) checkShape() error {
 		{"body postings", s.post.body, nt, n},
 		{"section postings", s.post.sections, nt, nSec},
 		{"title terms", s.titleTerms, n, nt},
+		{"title word-vector rows", s.titleRows, n, nRows},
+		{"body word-vector rows", s.bodyRows, n, nRows},
 	}
 	for _, l := range lists {
 		if len(l.p.off) != l.lists+1 || l.p.off[0] != 0 || int(l.p.off[l.lists]) != len(l.p.ids) {
