@@ -11,6 +11,7 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -474,6 +475,15 @@ func (s *snapshot) finish(vocab map[string]int, syn *Synonyms) {
 	}
 }
 
+// bodyRowCap bounds an entry's body rows to its rarest words (GloVe lists
+// words by frequency, so the highest rows): the soft features dot each with
+// the question's uncovered words, and a long passage's commonest words are
+// seldom the nearest to a question's. Measured (`faqbot train`, 683
+// questions): the held-out-fold figures are the same at 32 as with every
+// word (top-1 58.2%, answered right 47.2%, declined 81.6%), and
+// BenchmarkAnswer 15% faster; at 24 the threshold moves (0.41 → 0.37).
+const bodyRowCap = 32
+
 // entryRows gives each entry's title and body word rows.
 func entryRows(entries []faq.Entry) (title, body postingList) {
 	title.off = make([]uint32, 1, len(entries)+1)
@@ -484,7 +494,13 @@ func entryRows(entries []faq.Entry) (title, body postingList) {
 		if err == nil {
 			t, b := documentOf(e)
 			title.ids = wv.textRows(title.ids, splitWords(t), memo)
+			start := len(body.ids)
 			body.ids = wv.textRows(body.ids, splitWords(t+" "+b), memo)
+			if n := bodyRowCap; len(body.ids)-start > n {
+				rows := body.ids[start:]
+				slices.SortFunc(rows, func(a, b int32) int { return cmp.Compare(b, a) })
+				body.ids = body.ids[:start+n]
+			}
 		}
 		title.off = append(title.off, uint32(len(title.ids)))
 		body.off = append(body.off, uint32(len(body.ids)))

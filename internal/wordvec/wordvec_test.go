@@ -63,3 +63,16 @@ func TestBadData(t *testing.T) {
 		t.Fatalf("two good vectors: %v", err)
 	}
 }
+
+func BenchmarkDot(b *testing.B) {
+	v, err := Load()
+	if err != nil {
+		b.Fatal(err)
+	}
+	x, y := v.Row("pain"), v.Row("ache")
+	s := 0.0
+	for b.Loop() {
+		s += v.Dot(x, y)
+	}
+	_ = s
+}
