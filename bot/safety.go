@@ -103,7 +103,7 @@ type Triage struct {
 	roleOfLex []int8
 	rules     []rule
 	replies   map[Tier]string
-	pool      sync.Pool // of *doc
+	pool      *sync.Pool // of *doc; shared by RulesOnly's copy
 	info      infoRule
 	// model is the second opinion on messages no rule fires on
 	// (safetymodel.go); nil: the rules alone.
@@ -288,13 +288,25 @@ func ParseTriage(name string, data []byte) (*Triage, error) {
 	if err := dec.Decode(&f); err != nil {
 		return nil, fmt.Errorf("bot: safety rules %s: %w", name, err)
 	}
-	c := compiler{name: name, t: &Triage{name: name, replies: map[Tier]string{}}, f: &f}
+	c := compiler{name: name, t: &Triage{name: name, replies: map[Tier]string{}, pool: &sync.Pool{}}, f: &f}
 	c.compile()
 	if err := errors.Join(c.errs...); err != nil {
 		return nil, err
 	}
 	return c.t, nil
 }
+
+// RulesOnly returns the triage without its safety model: the rules alone
+// (`safety.model: false`).
+func (t *Triage) RulesOnly() *Triage {
+	c := *t
+	c.model = nil
+	return &c
+}
+
+// HasModel reports whether the triage asks the safety model when no rule
+// fires.
+func (t *Triage) HasModel() bool { return t.model != nil }
 
 // Len is the number of rules.
 func (t *Triage) Len() int { return len(t.rules) }

@@ -152,6 +152,9 @@ func buildCore(cfg Config, log *slog.Logger, met *metrics.Metrics, opts ...bot.O
 	go func() {
 		defer close(compiled)
 		triage, triageErr = bot.LoadTriage(cfg.path(cfg.Safety.Rules))
+		if triageErr == nil && !cfg.Safety.useModel() {
+			triage = triage.RulesOnly()
+		}
 	}()
 	fail := func(err error) (*core, error) {
 		<-compiled

@@ -74,10 +74,16 @@ type IndexConfig struct {
 	Path string `yaml:"path"`
 }
 
-// SafetyConfig points at the red-flag rules ("" = built in).
+// SafetyConfig points at the red-flag rules ("" = built in) and says
+// whether the safety model gives its second opinion (with the built-in
+// rules only; default true).
 type SafetyConfig struct {
 	Rules string `yaml:"rules"`
+	Model *bool  `yaml:"model"`
 }
+
+// useModel is whether the safety model is on.
+func (s SafetyConfig) useModel() bool { return s.Model == nil || *s.Model }
 
 // BotConfig tunes the answering core.
 type BotConfig struct {

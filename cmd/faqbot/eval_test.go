@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"math"
 	"os"
@@ -243,5 +244,32 @@ func TestTrainSafety(t *testing.T) {
 		if math.Abs(got.Urgent[k]-want.Urgent[k]) > 1e-9 || math.Abs(got.Crisis[k]-want.Crisis[k]) > 1e-9 {
 			t.Fatalf("weight %d differs from the bundled model's: retrain with `faqbot train-safety`", k)
 		}
+	}
+}
+
+// TestSafetyModelConfig: with the built-in rules the safety model gives
+// the urgent reply to a message no rule catches; safety.model: false
+// leaves the rules alone.
+func TestSafetyModelConfig(t *testing.T) {
+	const q = "my grandad just went grey and sweaty and is clutching his chest"
+	dir := t.TempDir()
+	kind := func(cfgText string) string {
+		cfg := filepath.Join(dir, "config.yaml")
+		writeFile(t, cfg, cfgText+"log:\n  level: error\n")
+		out, stderr, err := run(t, "", nil, "ask", "--json", "-config", cfg, "-content", bundled, q)
+		if err != nil {
+			t.Fatalf("ask: %v\n%s", err, stderr)
+		}
+		var r struct{ Kind string }
+		if err := json.Unmarshal([]byte(out), &r); err != nil {
+			t.Fatalf("%v: %s", err, out)
+		}
+		return r.Kind
+	}
+	if k := kind(""); k != "urgent" {
+		t.Errorf("default: %s, want urgent (the safety model)", k)
+	}
+	if k := kind("safety:\n  model: false\n"); k == "urgent" {
+		t.Errorf("safety.model false: %s, want the rules alone", k)
 	}
 }
