@@ -304,10 +304,6 @@ func (t *Triage) RulesOnly() *Triage {
 	return &c
 }
 
-// HasModel reports whether the triage asks the safety model when no rule
-// fires.
-func (t *Triage) HasModel() bool { return t.model != nil }
-
 // Len is the number of rules.
 func (t *Triage) Len() int { return len(t.rules) }
 
