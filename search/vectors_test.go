@@ -13,7 +13,9 @@ func TestVectorLookup(t *testing.T) {
 	if err := embeddedDataErr(); err != nil {
 		t.Fatal(err)
 	}
-	v, err := wordvec.Parse("glove 3 100\nzebra\na\ngoose\n" + strings.Repeat("\x7f", 300))
+	// Rows zebra, a, goose; in the words' order a (1), goose (2), zebra (0).
+	v, err := wordvec.Parse("glove2 3 100\nzebra\na\ngoose\n" + strings.Repeat("\x7f", 300) +
+		"\x01\x00\x00\x00\x02\x00\x00\x00\x00\x00\x00\x00")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ package wordvec
 
 import (
 	_ "embed"
+	"encoding/binary"
 	"fmt"
 	"slices"
 	"strconv"
@@ -28,9 +29,9 @@ const Dim = 100
 // GloVe's frequency order.
 type Vectors struct {
 	// words holds the words, each ending in a newline; off[r] is where row
-	// r's word starts, and byWord lists the rows in the words' order, for a
-	// binary search. (A map would take 5 MB of memory for its 70,000 keys;
-	// these take 0.6 MB, and a search of them about 1 µs.)
+	// r's word starts, and byWord lists the rows in the words' order (the
+	// file gives it), for a binary search. (A map would take 5 MB of memory
+	// for its 70,000 keys; these take 0.6 MB, and a search of them about 1 µs.)
 	words  string
 	off    []uint32
 	byWord []int32
@@ -69,7 +70,7 @@ func (v *Vectors) Vec(r int32) []int8 { return v.data[int(r)*Dim : int(r+1)*Dim 
 func Parse(text string) (*Vectors, error) {
 	head, rest, _ := strings.Cut(text, "\n")
 	f := strings.Fields(head)
-	if len(f) != 3 || f[0] != "glove" {
+	if len(f) != 3 || f[0] != "glove2" {
 		return nil, fmt.Errorf("word vectors: bad header %q", head)
 	}
 	n, err1 := strconv.Atoi(f[1])
@@ -85,20 +86,33 @@ func Parse(text string) (*Vectors, error) {
 			return nil, fmt.Errorf("word vectors: word %d missing", k+1)
 		}
 		wv.off = append(wv.off, uint32(len(text)-len(rest)-start))
-		wv.byWord[k] = int32(k)
 		rest = after
 	}
 	wv.words = text[start : len(text)-len(rest)]
 	wv.off = append(wv.off, uint32(len(wv.words)))
-	slices.SortFunc(wv.byWord, func(a, b int32) int { return strings.Compare(wv.Word(a), wv.Word(b)) })
-	for k := 1; k < n; k++ {
-		if wv.Word(wv.byWord[k-1]) == wv.Word(wv.byWord[k]) {
-			return nil, fmt.Errorf("word vectors: word %q twice", wv.Word(wv.byWord[k]))
+	if len(rest) != n*Dim+4*n {
+		return nil, fmt.Errorf("word vectors: %d bytes of vectors and order, want %d", len(rest), n*Dim+4*n)
+	}
+	// The file gives the rows in the words' order (no start sorts them);
+	// strictly ascending words, every row in range, make it a permutation.
+	order := rest[n*Dim:]
+	for k := range n {
+		r := binary.LittleEndian.Uint32([]byte(order[4*k : 4*k+4]))
+		if r >= uint32(n) {
+			return nil, fmt.Errorf("word vectors: order: row %d of %d", r, n)
+		}
+		wv.byWord[k] = int32(r)
+		if k == 0 {
+			continue
+		}
+		switch prev, w := wv.Word(wv.byWord[k-1]), wv.Word(wv.byWord[k]); {
+		case prev == w:
+			return nil, fmt.Errorf("word vectors: word %q twice", w)
+		case prev > w:
+			return nil, fmt.Errorf("word vectors: order: %q before %q", prev, w)
 		}
 	}
-	if len(rest) != n*Dim {
-		return nil, fmt.Errorf("word vectors: %d bytes of vectors, want %d", len(rest), n*Dim)
-	}
+	rest = rest[:n*Dim]
 	// A string's bytes are never written: viewing them as int8 is safe.
 	wv.data = unsafe.Slice((*int8)(unsafe.Pointer(unsafe.StringData(rest))), len(rest))
 	return wv, nil

@@ -1,6 +1,8 @@
 package wordvec
 
 import (
+	"encoding/binary"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -39,6 +41,15 @@ func TestData(t *testing.T) {
 // never a panic.
 func TestBadData(t *testing.T) {
 	raw := func(s string) string { return s }
+	// file is the format for words (in row order) with every vector byte
+	// 127, and the rows in the given order.
+	file := func(words []string, order ...uint32) string {
+		b := []byte(fmt.Sprintf("glove2 %d 100\n%s\n%s", len(words), strings.Join(words, "\n"), strings.Repeat("\x7f", 100*len(words))))
+		for _, r := range order {
+			b = binary.LittleEndian.AppendUint32(b, r)
+		}
+		return string(b)
+	}
 	for _, c := range []struct {
 		name string
 		data string
@@ -47,18 +58,22 @@ func TestBadData(t *testing.T) {
 		{"no header line", "plain", "bad header"},
 		{"empty", raw(""), "bad header"},
 		{"wrong magic", raw("vectors 1 100\na\n"), "bad header"},
-		{"wrong dimension", raw("glove 1 50\na\n"), "bad header"},
-		{"missing words", raw("glove 3 100\na\n"), "missing"},
-		{"short vectors", raw("glove 1 100\na\n" + strings.Repeat("x", 99)), "99 bytes"},
-		{"long vectors", raw("glove 1 100\na\n" + strings.Repeat("x", 101)), "101 bytes"},
-		{"a word twice", raw("glove 2 100\na\na\n" + strings.Repeat("x", 200)), "twice"},
+		{"the first format", raw("glove 1 100\na\n" + strings.Repeat("x", 100)), "bad header"},
+		{"wrong dimension", raw("glove2 1 50\na\n"), "bad header"},
+		{"missing words", raw("glove2 3 100\na\n"), "missing"},
+		{"short vectors", raw("glove2 1 100\na\n" + strings.Repeat("x", 99)), "99 bytes"},
+		{"long vectors", raw("glove2 1 100\na\n" + strings.Repeat("x", 105)), "105 bytes"},
+		{"no order", file([]string{"a"}), "100 bytes"},
+		{"a row out of range", file([]string{"a"}, 7), "row 7"},
+		{"unsorted order", file([]string{"a", "b"}, 1, 0), "order"},
+		{"a word twice", file([]string{"a", "a"}, 0, 1), "twice"},
 	} {
 		_, err := Parse(c.data)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: got %v, want an error with %q", c.name, err, c.want)
 		}
 	}
-	wv, err := Parse(raw("glove 3 100\nzebra\na\ngoose\n" + strings.Repeat("\x7f", 300)))
+	wv, err := Parse(file([]string{"zebra", "a", "goose"}, 1, 2, 0))
 	if err != nil || wv.Row("a") != 1 || wv.Row("zebra") != 0 || wv.Row("goose") != 2 || wv.data[0] != 127 {
 		t.Fatalf("two good vectors: %v", err)
 	}

@@ -16,22 +16,25 @@
 // 68,201st word) and their inflections, without the names, numbers and
 // misspellings that make up most of GloVe's long tail.
 //
-// The output is deterministic and not compressed (search/vectors.go reads
-// it where it lies in the binary): a line "glove N D", then N
+// The output is deterministic and not compressed (internal/wordvec reads
+// it where it lies in the binary): a line "glove2 N D", then N
 // lines of words in GloVe's frequency order, then N×D signed bytes: each
 // vector scaled to unit length and rounded to 1/127 (cosines change by less
-// than 0.01).
+// than 0.01), then N little-endian uint32s: the rows in the words'
+// alphabetical order.
 package main
 
 import (
 	"bufio"
 	"compress/gzip"
+	"encoding/binary"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"log"
 	"math"
 	"os"
+	"slices"
 	"strings"
 )
 
@@ -89,7 +92,7 @@ func run(in, wn, dict, out string, common, max int) error {
 		return err
 	}
 	bw := bufio.NewWriter(o)
-	fmt.Fprintf(bw, "glove %d %d\n", len(words), m.Dimensions)
+	fmt.Fprintf(bw, "glove2 %d %d\n", len(words), m.Dimensions)
 	for _, w := range words {
 		bw.WriteString(w + "\n")
 	}
@@ -103,6 +106,16 @@ func run(in, wn, dict, out string, common, max int) error {
 		for _, x := range v {
 			bw.WriteByte(byte(int8(math.Round(x / n * 127))))
 		}
+	}
+	// The rows in the words' order, for the reader's binary search, so
+	// that no start sorts them.
+	order := make([]uint32, len(words))
+	for k := range order {
+		order[k] = uint32(k)
+	}
+	slices.SortFunc(order, func(a, b uint32) int { return strings.Compare(words[a], words[b]) })
+	for _, r := range order {
+		binary.Write(bw, binary.LittleEndian, r)
 	}
 	if err := bw.Flush(); err != nil {
 		return err
@@ -122,36 +135,28 @@ func alphabetic(w string) bool {
 
 // wordnetWords reads the lemmas and irregular forms of the WordNet data.
 func wordnetWords(path string) (map[string]bool, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		return nil, err
-	}
 	out := map[string]bool{}
-	sc := bufio.NewScanner(zr)
-	sc.Buffer(nil, 1<<20)
 	section := ""
-	for sc.Scan() {
-		line := sc.Text()
+	err := gzipLines(path, func(line string) {
 		if strings.HasPrefix(line, "#") {
 			section = line
-			continue
+			return
 		}
-		if section != "#lemmas" && section != "#exc" {
-			continue
+		if section == "#lemmas" || section == "#exc" {
+			w, _, _ := strings.Cut(line, "\t")
+			out[w] = true
 		}
-		w, _, _ := strings.Cut(line, "\t")
-		out[w] = true
-	}
-	return out, sc.Err()
+	})
+	return out, err
 }
 
 // addWords adds the words of a gzipped word list, one a line.
 func addWords(out map[string]bool, path string) error {
+	return gzipLines(path, func(line string) { out[line] = true })
+}
+
+// gzipLines calls each with every line of a gzipped text file.
+func gzipLines(path string, each func(string)) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return err
@@ -162,8 +167,9 @@ func addWords(out map[string]bool, path string) error {
 		return err
 	}
 	sc := bufio.NewScanner(zr)
+	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
-		out[sc.Text()] = true
+		each(sc.Text())
 	}
 	return sc.Err()
 }
