@@ -134,15 +134,7 @@ func (m *SafetyModel) Probabilities(text string) (urgent, crisis float64, err er
 	if err != nil {
 		return 0, 0, err
 	}
-	return logistic.Sigmoid(dotWeights(m.Urgent, x)), logistic.Sigmoid(dotWeights(m.Crisis, x)), nil
-}
-
-func dotWeights(w, x []float64) float64 {
-	z := 0.0
-	for k := range w {
-		z += w[k] * x[k]
-	}
-	return z
+	return logistic.Predict(m.Urgent, x), logistic.Predict(m.Crisis, x), nil
 }
 
 // The model's alert: the rule ID and what the reply names.

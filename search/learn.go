@@ -238,7 +238,7 @@ func crossValidate(exs []Example, opt TrainOptions) *crossValidation {
 		d := cv.fitDecision(func(i int) bool { return cv.fold[i] != f })
 		for i := range exs {
 			if cv.fold[i] == f && cv.rows[i] != nil {
-				cv.oof[i].p = sigmoid(dotRow(d, cv.rows[i]))
+				cv.oof[i].p = logistic.Predict(d, cv.rows[i])
 			}
 		}
 	}

@@ -81,23 +81,13 @@ func decisionRow(x Features, zs []float64, bi int) []float64 {
 	return row
 }
 
-func sigmoid(z float64) float64 { return logistic.Sigmoid(z) }
-
 // Score is the ranking score of one candidate's features.
 func (r *Ranker) Score(x Features) float64 { return dot(r.Weights, 0, x) }
 
 // Confidence is the probability that the best candidate (index bi, with
 // features x, among candidates scored zs) answers the question.
 func (r *Ranker) Confidence(x Features, zs []float64, bi int) float64 {
-	return sigmoid(dotRow(r.Decision, decisionRow(x, zs, bi)))
-}
-
-func dotRow(w, x []float64) float64 {
-	z := 0.0
-	for k := range w {
-		z += w[k] * x[k]
-	}
-	return z
+	return logistic.Predict(r.Decision, decisionRow(x, zs, bi))
 }
 
 // check reports a ranker whose features are not this build's.

@@ -176,7 +176,7 @@ func fitSafety(msgs []safetyMessage, folds int, falseAlarm, l2 float64) (*bot.Sa
 		w := fitUrgent(msgs, func(i int) bool { return fold(msgs[i]) != k }, l2)
 		for i := range msgs {
 			if fold(msgs[i]) == k {
-				oof[i] = logistic.Sigmoid(dotRow(w, msgs[i].x))
+				oof[i] = logistic.Predict(w, msgs[i].x)
 			}
 		}
 	}
@@ -227,7 +227,7 @@ func fitSafety(msgs []safetyMessage, folds int, falseAlarm, l2 float64) (*bot.Sa
 		for _, s := range msgs {
 			if fold(s) == k && s.urgent && s.rulesTier != "" {
 				rep.RulesCaught++
-				if (logistic.Sigmoid(dotRow(w, s.x)) >= 0.5) == crisisTier(s.rulesTier) {
+				if (logistic.Predict(w, s.x) >= 0.5) == crisisTier(s.rulesTier) {
 					rep.CrisisRight++
 				}
 			}
@@ -297,12 +297,4 @@ func b2i(b bool) int {
 		return 1
 	}
 	return 0
-}
-
-func dotRow(w, x []float64) float64 {
-	z := 0.0
-	for k := range w {
-		z += w[k] * x[k]
-	}
-	return z
 }

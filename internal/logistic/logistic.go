@@ -8,6 +8,18 @@ import "math"
 // Sigmoid is the logistic function.
 func Sigmoid(z float64) float64 { return 1 / (1 + math.Exp(-z)) }
 
+// Dot is w·x over w's length: a row's logit under weights w.
+func Dot(w, x []float64) float64 {
+	z := 0.0
+	for k := range w {
+		z += w[k] * x[k]
+	}
+	return z
+}
+
+// Predict is the probability Fit's weights w give row x.
+func Predict(w, x []float64) float64 { return Sigmoid(Dot(w, x)) }
+
 // Fit fits logistic regression of y on rows xs (each ending in a
 // constant 1 for the bias) by Newton's method, with a ridge penalty l2 on
 // every weight but the bias; ws weighs each row.
