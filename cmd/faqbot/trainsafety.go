@@ -241,60 +241,52 @@ func fitSafety(msgs []safetyMessage, folds int, falseAlarm, l2 float64) (*bot.Sa
 // much in all as the ordinary ones, and the red-team's ordinary messages
 // as much as the answer sets' questions.
 func fitUrgent(msgs []safetyMessage, in func(int) bool, l2 float64) []float64 {
-	var n [3]float64 // urgent, red-team ordinary, other ordinary
-	group := func(s safetyMessage) int {
+	return fitGroups(msgs, in, l2, []float64{1, 0.5, 0.5}, func(s safetyMessage) (int, bool, bool) {
 		switch {
 		case s.urgent:
-			return 0
+			return 0, true, true
 		case s.redteam:
-			return 1
+			return 1, false, true
 		}
-		return 2
-	}
-	for i, s := range msgs {
-		if in(i) {
-			n[group(s)]++
-		}
-	}
-	share := [3]float64{1, 0.5, 0.5}
-	var xs [][]float64
-	var ys []bool
-	var ws []float64
-	for i, s := range msgs {
-		if !in(i) || n[group(s)] == 0 {
-			continue
-		}
-		xs, ys, ws = append(xs, s.x), append(ys, s.urgent), append(ws, share[group(s)]/n[group(s)])
-	}
-	return logistic.Fit(xs, ys, ws, l2)
+		return 2, false, true
+	})
 }
 
 // fitCrisis fits P(crisis reply | urgent) on the urgent messages in that
 // the rules catch, labelled by the tier the rules give them, the two kinds
 // weighing the same.
 func fitCrisis(msgs []safetyMessage, in func(int) bool, l2 float64) []float64 {
-	var n [2]float64
+	return fitGroups(msgs, in, l2, []float64{1, 1}, func(s safetyMessage) (int, bool, bool) {
+		if !s.urgent || s.rulesTier == "" {
+			return 0, false, false
+		}
+		if crisisTier(s.rulesTier) {
+			return 1, true, true
+		}
+		return 0, false, true
+	})
+}
+
+// fitGroups fits a logistic regression on the messages in that label
+// keeps (ok), with label y; each group (by index) weighs its share in all,
+// spread evenly over its messages.
+func fitGroups(msgs []safetyMessage, in func(int) bool, l2 float64, shares []float64,
+	label func(safetyMessage) (group int, y, ok bool)) []float64 {
+	n := make([]float64, len(shares))
 	for i, s := range msgs {
-		if in(i) && s.urgent && s.rulesTier != "" {
-			n[b2i(crisisTier(s.rulesTier))]++
+		if g, _, ok := label(s); ok && in(i) {
+			n[g]++
 		}
 	}
 	var xs [][]float64
 	var ys []bool
 	var ws []float64
 	for i, s := range msgs {
-		if !in(i) || !s.urgent || s.rulesTier == "" {
+		g, y, ok := label(s)
+		if !ok || !in(i) {
 			continue
 		}
-		c := crisisTier(s.rulesTier)
-		xs, ys, ws = append(xs, s.x), append(ys, c), append(ws, 1/n[b2i(c)])
+		xs, ys, ws = append(xs, s.x), append(ys, y), append(ws, shares[g]/n[g])
 	}
 	return logistic.Fit(xs, ys, ws, l2)
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
