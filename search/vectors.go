@@ -54,12 +54,6 @@ func (wv *wordVectors) lookup(w string) int32 {
 	return -1
 }
 
-// sifWeight is wordvec.SIF.
-func sifWeight(row int32) float32 { return wordvec.SIF(row) }
-
-// dot is the cosine of two rows.
-func (wv *wordVectors) dot(a, b int32) float64 { return wv.Dot(a, b) }
-
 // textRows appends the rows of text's words that have vectors, each once,
 // stop words left out; memo remembers the rows of the words looked up (-1:
 // none), for the many texts of one knowledge base.
@@ -167,7 +161,7 @@ func (sc *softScorer) simOf(sims []float32, k int, row int32) float32 {
 	}
 	v := float32(0)
 	if q := sc.qrows[k]; q >= 0 {
-		v = max(0, float32(sc.wv.dot(q, row)))
+		v = max(0, float32(sc.wv.Dot(q, row)))
 	}
 	sims[k] = v
 	return v
@@ -223,7 +217,7 @@ const maxSoftConcepts = 64
 func (sc *softScorer) precision(rows []int32) float64 {
 	var got, all float64
 	for _, r := range rows {
-		w := float64(sifWeight(r))
+		w := float64(wordvec.SIF(r))
 		all += w
 		best := float32(0)
 		sims := sc.simsOf(r)
