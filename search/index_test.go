@@ -409,6 +409,40 @@ func TestSearchTypos(t *testing.T) {
 	}
 }
 
+// TestSearchClippedForms: a clipped word ("fibro", "physio") that is
+// neither a content word nor an English word nor a typo of one finds the
+// content word it is the front of; an English word that is the front of a
+// content word ("stand", "standard") does not.
+func TestSearchClippedForms(t *testing.T) {
+	entries := parse(t, "clip.yaml", `faq:
+  - question: Can massage help fibromyalgia?
+    answer: Gentle massage eases the widespread pain of fibromyalgia for some people.
+  - question: Should I see a physiotherapist for back pain?
+    answer: A physiotherapist can give you exercises that strengthen your back.
+  - question: What is the standard treatment for a sprain?
+    answer: Rest, ice, compression and elevation are the usual first steps.
+`)
+	x := newIndex(t, entries, search.DefaultSynonyms())
+	for _, c := range []struct{ q, title string }{
+		{"can massage help fibro", "Can massage help fibromyalgia?"},
+		{"should i see a physio", "Should I see a physiotherapist for back pain?"},
+	} {
+		m := wantTop(t, x, c.q, c.title, answerable)
+		if len(m.Missing) != 0 {
+			t.Errorf("Search(%q): Missing %q, want the clipped word found", c.q, m.Missing)
+		}
+	}
+	// Without the mechanism the clipped word is a topic the content lacks.
+	ms := find(t, x, "can massage help fibrx", 3)
+	if m, ok := matchFor(ms, "Can massage help fibromyalgia?"); ok && len(m.Missing) == 0 {
+		t.Errorf("Search(fibrx): got%s\nwant fibrx missing (not a front of a content word)", describe(ms))
+	}
+	ms = find(t, x, "how long should i stand", 3)
+	if m, ok := matchFor(ms, "What is the standard treatment for a sprain?"); ok && m.Confidence > 0.1 {
+		t.Errorf("Search(stand): got%s\nwant no credit for the standard entry (stand is a real word)", describe(ms))
+	}
+}
+
 func TestSearchConfidenceMissing(t *testing.T) {
 	x := newIndex(t, health(t), search.DefaultSynonyms())
 	full := wantTop(t, x, "can massage help lower back pain", "Can massage help lower back pain?", answerable)

@@ -2,6 +2,7 @@ package search
 
 import (
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -105,7 +106,34 @@ func (s *snapshot) correct(w string) string {
 		}
 	}
 	if bestD > max {
+		return s.unclip(w)
+	}
+	return best
+}
+
+// unclip returns the content word that w is a clipped form of — the front
+// of a longer word, as people shorten words in speech and chat ("fibro"
+// for "fibromyalgia", "chiro" for "chiropractor", "physio") — or "".
+// English forms words by clipping generally (Bauer, English Word-formation,
+// 1983, ch. 9), so this is no list: only words that are neither content
+// words nor English words nor near one get here (see correct), w has at
+// least 4 letters, and the content word is at least 3 letters longer and
+// starts with w (the most frequent one, then the shortest, then the first
+// alphabetically; thesaurus-only words do not count). Real words never
+// get here, so "stand" is never taken for "standard".
+func (s *snapshot) unclip(w string) string {
+	n := len([]rune(w))
+	if n < 4 {
 		return ""
+	}
+	best, bestF := "", 0
+	for l := n + 3; l < len(s.spell); l++ {
+		b := s.spell[l]
+		for i := sort.Search(len(b), func(i int) bool { return b[i].word >= w }); i < len(b) && strings.HasPrefix(b[i].word, w); i++ {
+			if c := b[i]; c.freq > bestF {
+				best, bestF = c.word, c.freq
+			}
+		}
 	}
 	return best
 }
