@@ -208,18 +208,32 @@ const defaultNear = 8
 // the bot never answers without triage, so callers stop then.
 func DefaultTriage() (*Triage, error) { return defaultTriage() }
 
-var defaultTriage = sync.OnceValues(func() (*Triage, error) {
+// DefaultRules returns the bundled safety rules without the safety model:
+// what `faqbot train-safety` fits the model around, so that it runs even
+// when the bundled model file is from another build's features.
+func DefaultRules() (*Triage, error) { return defaultRules() }
+
+var defaultRules = sync.OnceValues(func() (*Triage, error) {
 	t, err := ParseTriage("safety.yaml (built in)", defaultSafety)
 	if err != nil {
 		return nil, fmt.Errorf("bot: bundled safety rules: %w", err)
 	}
+	return t, nil
+})
+
+var defaultTriage = sync.OnceValues(func() (*Triage, error) {
+	rules, err := defaultRules()
+	if err != nil {
+		return nil, err
+	}
+	t := *rules
 	// The model's threshold was chosen with these rules (what they leave
 	// alone), so it goes with them only: an operator's own rules file is
 	// used alone.
 	if t.model, err = defaultModel(); err != nil {
 		return nil, fmt.Errorf("bot: bundled %w", err)
 	}
-	return t, nil
+	return &t, nil
 })
 
 // LoadTriage reads safety rules from a YAML file; "" gives the bundled

@@ -2,7 +2,10 @@ package bot
 
 import (
 	"encoding/json"
+	"faqbot/internal/logistic"
+	"faqbot/internal/wordvec"
 	"math"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -33,8 +36,8 @@ func TestSafetyModelFile(t *testing.T) {
 // is wrong.
 func TestParseSafetyModelErrors(t *testing.T) {
 	good := func() map[string]any {
-		w := make([]float64, numSafetyFeatures)
-		return map[string]any{"features": SafetyFeatureVersion, "urgent": w, "crisis": w, "threshold": 0.9}
+		w := make([]float64, SafetyWeights(2))
+		return map[string]any{"features": SafetyFeatureVersion, "stems": []string{"pill", "rope"}, "urgent": w, "crisis": w, "threshold": 0.9}
 	}
 	for _, c := range []struct {
 		name string
@@ -43,6 +46,8 @@ func TestParseSafetyModelErrors(t *testing.T) {
 	}{
 		{"other features", func(m map[string]any) { m["features"] = "bag-of-words" }, "retrain"},
 		{"short weights", func(m map[string]any) { m["urgent"] = []float64{1, 2} }, "weights"},
+		{"a stem for which there is no weight", func(m map[string]any) { m["stems"] = []string{"pill", "rope", "gun"} }, "weights"},
+		{"a stem twice", func(m map[string]any) { m["stems"] = []string{"pill", "pill"} }, "twice"},
 		{"threshold 0", func(m map[string]any) { m["threshold"] = 0 }, "threshold"},
 		{"threshold over 1", func(m map[string]any) { m["threshold"] = 1.5 }, "threshold"},
 	} {
@@ -70,16 +75,68 @@ func TestSafetyFeatures(t *testing.T) {
 		t.Fatal(err)
 	}
 	var n float64
-	for _, f := range x[:numSafetyFeatures/2] {
+	for _, f := range x[:wordvec.Dim] {
 		n += f * f
 	}
-	if math.Abs(n-1) > 1e-9 || x[numSafetyFeatures-1] != 1 {
-		t.Errorf("mean norm² %v, bias %v", n, x[numSafetyFeatures-1])
+	if math.Abs(n-1) > 1e-9 || x[numVectorFeatures] != 1 {
+		t.Errorf("mean norm² %v, bias %v", n, x[numVectorFeatures])
 	}
 	empty, _ := SafetyFeatures("12345 ???")
-	for k, f := range empty[:numSafetyFeatures-1] {
+	for k, f := range empty[:numVectorFeatures] {
 		if f != 0 {
 			t.Fatalf("feature %d of a message without words = %v", k, f)
+		}
+	}
+}
+
+// TestSafetyRow: a message's row holds its vector features, a 1 for each
+// vocabulary stem it has (once, whatever the word form), and the bias last.
+func TestSafetyRow(t *testing.T) {
+	vocab := map[string]int32{"pill": 0, "rope": 1, "tonight": 2}
+	row, err := SafetyRow("Pills, more pills, tonight!", vocab)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stems []int32
+	for k, i := range row.Idx {
+		if i >= numVectorFeatures && i < numVectorFeatures+3 {
+			stems = append(stems, i-numVectorFeatures)
+			if row.Val[k] != 1 {
+				t.Errorf("stem feature %d = %v, want 1", i, row.Val[k])
+			}
+		}
+	}
+	if !slices.Equal(stems, []int32{0, 2}) {
+		t.Errorf("stems %v, want [0 2] (pill, tonight)", stems)
+	}
+	if n := len(row.Idx); row.Idx[n-1] != numVectorFeatures+3 || row.Val[n-1] != 1 {
+		t.Errorf("last feature %d = %v, want the bias", row.Idx[n-1], row.Val[n-1])
+	}
+	if !slices.IsSorted(row.Idx) {
+		t.Errorf("columns out of order: %v", row.Idx)
+	}
+}
+
+// TestProbabilitiesMatchRow: the bundled model's probabilities are the
+// logistic of its weights times the message's SafetyRow, the row the
+// trainer fits on.
+func TestProbabilitiesMatchRow(t *testing.T) {
+	m, err := defaultModel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"", "how does massage help back pain", "I've got the pills ready for tonight", "my chest hurts and I'm sweaty"} {
+		row, err := SafetyRow(q, m.vocab)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, c, err := m.Probabilities(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		wu, wc := logistic.Sigmoid(logistic.DotSparse(m.Urgent, row)), logistic.Sigmoid(logistic.DotSparse(m.Crisis, row))
+		if math.Abs(u-wu) > 1e-12 || math.Abs(c-wc) > 1e-12 {
+			t.Errorf("%q: Probabilities %v %v, from the row %v %v", q, u, c, wu, wc)
 		}
 	}
 }
@@ -87,11 +144,15 @@ func TestSafetyFeatures(t *testing.T) {
 // TestSafetyModelHeldout: on the held-out halves of the red-team sets
 // (never trained on), the model adds urgent replies the rules miss without
 // adding any to their ordinary messages, and it never speaks where a rule
-// has (measured: 308 → 314 of 353 urgent, over-triggers 10 → 10 of 257).
+// has. Measured with the model of docs/safety.md: rules alone 340 of 391
+// urgent and 10 of 287 over-triggers, with the model 360 and 11 (redteam8,
+// never seen by the rules' authors or the model before it was trained: 32
+// → 34 of 38, 0 → 0 of 30). The floors sit a little under the measurement
+// so that a retrain may move a message or two.
 func TestSafetyModelHeldout(t *testing.T) {
 	tr := defaultTriageT(t)
 	cases := readRedteam(t, "redteam.heldout.jsonl")
-	for _, f := range []string{"redteam2.jsonl", "redteam3.jsonl", "redteam4.jsonl", "redteam5.jsonl", "redteam6.jsonl", "redteam7.jsonl"} {
+	for _, f := range []string{"redteam2.jsonl", "redteam3.jsonl", "redteam4.jsonl", "redteam5.jsonl", "redteam6.jsonl", "redteam7.jsonl", "redteam8.jsonl"} {
 		cases = append(cases, readRedteamSplit(t, f, "heldout")...)
 	}
 	var added, addedOver int
@@ -114,7 +175,7 @@ func TestSafetyModelHeldout(t *testing.T) {
 		}
 	}
 	t.Logf("held-out: the model adds %d urgent replies to urgent messages, %d to ordinary ones", added, addedOver)
-	if added < 4 || addedOver > 1 {
-		t.Errorf("the model adds %d urgent and %d ordinary: want at least 4 and at most 1", added, addedOver)
+	if added < 16 || addedOver > 2 {
+		t.Errorf("the model adds %d urgent and %d ordinary: want at least 16 and at most 2", added, addedOver)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -203,7 +204,7 @@ func TestEvalFlagsAfterTheSet(t *testing.T) {
 // the command, not edited by hand.
 func TestTrainSafety(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "m.json")
-	stdout, stderr, err := run(t, "", nil, "train-safety", "-redteam", "../../testdata/redteam", "-manifest", "../../testdata/training.yaml", "-out", out)
+	stdout, stderr, err := run(t, "", nil, "train-safety", "-redteam", "../../testdata/redteam", "-corpus", "../../testdata/safety-train", "-manifest", "../../testdata/training.yaml", "-out", out)
 	if err != nil {
 		t.Fatalf("train-safety: %v\n%s", err, stderr)
 	}
@@ -240,6 +241,12 @@ func TestTrainSafety(t *testing.T) {
 	if got.Threshold != want.Threshold {
 		t.Errorf("threshold %v, bundled %v: retrain with `faqbot train-safety`", got.Threshold, want.Threshold)
 	}
+	if !slices.Equal(got.Stems, want.Stems) {
+		t.Errorf("%d stems, bundled %d: retrain with `faqbot train-safety`", len(got.Stems), len(want.Stems))
+	}
+	if len(got.Urgent) != len(want.Urgent) {
+		t.Fatalf("%d weights, bundled %d: retrain with `faqbot train-safety`", len(got.Urgent), len(want.Urgent))
+	}
 	for k := range want.Urgent {
 		if math.Abs(got.Urgent[k]-want.Urgent[k]) > 1e-9 || math.Abs(got.Crisis[k]-want.Crisis[k]) > 1e-9 {
 			t.Fatalf("weight %d differs from the bundled model's: retrain with `faqbot train-safety`", k)
@@ -251,7 +258,7 @@ func TestTrainSafety(t *testing.T) {
 // the urgent reply to a message no rule catches; safety.model: false
 // leaves the rules alone.
 func TestSafetyModelConfig(t *testing.T) {
-	const q = "my grandad just went grey and sweaty and is clutching his chest"
+	const q = "grandpa suddenly cant lift his arm and his words come out all wrong"
 	dir := t.TempDir()
 	kind := func(cfgText string) string {
 		cfg := filepath.Join(dir, "config.yaml")

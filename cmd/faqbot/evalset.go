@@ -26,6 +26,9 @@ type evalItem struct {
 	Expect  []string `json:"expect"`
 	GoldIDs []string `json:"gold_ids"`
 	Class   string   `json:"class"`
+	// Reply, in the safety training corpus, says which urgent reply an
+	// urgent message needs: "crisis" or "medical".
+	Reply string `json:"reply"`
 	// Split is "heldout" for items kept out of training and tuning; any
 	// other value ("train", "dev", empty) may be trained on.
 	Split string `json:"split"`

@@ -26,7 +26,10 @@ type safetyMessage struct {
 	redteam bool
 	// rulesTier is the tier the rules give it ("" when none fires).
 	rulesTier bot.Tier
-	x         []float64
+	// reply, for an urgent message of the training corpus, is the reply it
+	// needs ("crisis" or "medical"), used when no rule names the tier.
+	reply string
+	x     logistic.Sparse
 }
 
 // trainSafety fits the triage's safety model (bot/safetymodel.go).
@@ -34,24 +37,30 @@ func (m *Main) trainSafety(_ context.Context, args []string) error {
 	var c common
 	fl := m.flags("train-safety", &c)
 	redteam := fl.String("redteam", "testdata/redteam", "the red-team sets (their dev halves are used; redteam.heldout.jsonl never)")
+	corpus := fl.String("corpus", "testdata/safety-train", "a folder of training messages (*.jsonl, all used; \"\" for none)")
 	manifest := fl.String("manifest", "testdata/training.yaml", "the answer sets whose questions are the ordinary messages")
 	out := fl.String("out", "bot/data/safety_model.json", "where to write the model")
 	folds := fl.Int("folds", 5, "cross-validation folds")
 	falseAlarm := fl.Float64("false-alarm", 0.001, "the largest share of ordinary messages the model may add the urgent reply to, on held-out folds")
 	l2 := fl.Float64("l2", 1e-3, "ridge penalty on the weights")
+	minStem := fl.Int("min-stem", 5, "a word stem is a feature when at least this many training messages have it")
 	if err := parseFlags(fl, args); err != nil {
 		return err
 	}
-	msgs, used, err := m.safetyMessages(*redteam, *manifest)
+	msgs, used, err := m.safetyMessages(*redteam, *corpus, *manifest)
 	if err != nil {
 		return err
 	}
-	model, rep, err := fitSafety(msgs, *folds, *falseAlarm, *l2)
+	stems, err := safetyRows(msgs, *minStem)
 	if err != nil {
 		return err
 	}
-	model.Origin = fmt.Sprintf("faqbot train-safety -folds %d -false-alarm %g -l2 %g on %s; %s",
-		*folds, *falseAlarm, *l2, strings.Join(used, ", "), time.Now().UTC().Format("2006-01-02"))
+	model, rep, err := fitSafety(msgs, stems, *folds, *falseAlarm, *l2)
+	if err != nil {
+		return err
+	}
+	model.Origin = fmt.Sprintf("faqbot train-safety -folds %d -false-alarm %g -l2 %g -min-stem %d on %s; %s",
+		*folds, *falseAlarm, *l2, *minStem, strings.Join(used, ", "), time.Now().UTC().Format("2006-01-02"))
 	if model.CV, err = json.Marshal(rep); err != nil {
 		return err
 	}
@@ -73,8 +82,8 @@ func (m *Main) trainSafety(_ context.Context, args []string) error {
 
 // safetyMessages reads the red-team dev halves and the answer sets'
 // ordinary questions, with their features and the rules' verdicts.
-func (m *Main) safetyMessages(redteam, manifest string) ([]safetyMessage, []string, error) {
-	tr, err := bot.DefaultTriage()
+func (m *Main) safetyMessages(redteam, corpus, manifest string) ([]safetyMessage, []string, error) {
+	tr, err := bot.DefaultRules()
 	if err != nil {
 		return nil, nil, err
 	}
@@ -90,6 +99,20 @@ func (m *Main) safetyMessages(redteam, manifest string) ([]safetyMessage, []stri
 	for _, f := range files {
 		if filepath.Base(f) != "redteam.heldout.jsonl" {
 			srcs = append(srcs, source{filepath.Base(f), f, true})
+		}
+	}
+	if corpus != "" {
+		if _, err := os.Stat(corpus); err != nil {
+			return nil, nil, fmt.Errorf("training corpus: %w", err)
+		}
+		extra, err := filepath.Glob(filepath.Join(corpus, "*.jsonl"))
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, f := range extra {
+			// Written as training data: its ordinary messages are hard
+			// negatives like the red-team sets' ones.
+			srcs = append(srcs, source{"corpus/" + filepath.Base(f), f, true})
 		}
 	}
 	man, err := readManifest(manifest)
@@ -119,22 +142,50 @@ func (m *Main) safetyMessages(redteam, manifest string) ([]safetyMessage, []stri
 			if !s.redteam && it.Kind == "urgent" {
 				continue // the answer sets' urgent items are the rules' examples
 			}
-			x, err := bot.SafetyFeatures(it.Q)
-			if err != nil {
-				return nil, nil, err
-			}
 			a, ok := tr.AssessRules(it.Q)
 			var tier bot.Tier
 			if ok && a.Urgent() {
 				tier = a.Tier
 			}
 			msgs = append(msgs, safetyMessage{set: s.name, id: it.ID, q: it.Q, urgent: it.Kind == "urgent",
-				redteam: s.redteam, rulesTier: tier, x: x})
+				redteam: s.redteam, rulesTier: tier, reply: it.Reply})
 			n++
 		}
 		used = append(used, fmt.Sprintf("%s (%d)", s.name, n))
 	}
 	return msgs, used, nil
+}
+
+// safetyRows chooses the vocabulary — the word stems at least minCount
+// training messages have, alphabetically (by frequency alone, so the
+// cross-validation folds do not leak labels into it) — and gives each
+// message its feature row.
+func safetyRows(msgs []safetyMessage, minCount int) ([]string, error) {
+	df := map[string]int{}
+	for _, s := range msgs {
+		for _, st := range bot.SafetyStems(s.q) {
+			df[st]++
+		}
+	}
+	var stems []string
+	for st, n := range df {
+		if n >= minCount {
+			stems = append(stems, st)
+		}
+	}
+	slices.Sort(stems)
+	vocab := make(map[string]int32, len(stems))
+	for i, st := range stems {
+		vocab[st] = int32(i)
+	}
+	for i := range msgs {
+		x, err := bot.SafetyRow(msgs[i].q, vocab)
+		if err != nil {
+			return nil, err
+		}
+		msgs[i].x = x
+	}
+	return stems, nil
 }
 
 // safetyReport is the trainer's held-out-fold figures.
@@ -162,7 +213,8 @@ func crisisTier(t bot.Tier) bool {
 // from out-of-fold probabilities: the lowest at which the model adds the
 // urgent reply to at most falseAlarm of the ordinary messages the rules
 // leave alone.
-func fitSafety(msgs []safetyMessage, folds int, falseAlarm, l2 float64) (*bot.SafetyModel, safetyReport, error) {
+func fitSafety(msgs []safetyMessage, stems []string, folds int, falseAlarm, l2 float64) (*bot.SafetyModel, safetyReport, error) {
+	d := bot.SafetyWeights(len(stems))
 	if len(msgs) == 0 || folds < 2 {
 		return nil, safetyReport{}, errors.New("train-safety: no messages, or fewer than 2 folds")
 	}
@@ -173,10 +225,10 @@ func fitSafety(msgs []safetyMessage, folds int, falseAlarm, l2 float64) (*bot.Sa
 	}
 	oof := make([]float64, len(msgs))
 	for k := range folds {
-		w := fitUrgent(msgs, func(i int) bool { return fold(msgs[i]) != k }, l2)
+		w := fitUrgent(msgs, d, func(i int) bool { return fold(msgs[i]) != k }, l2)
 		for i := range msgs {
 			if fold(msgs[i]) == k {
-				oof[i] = logistic.Predict(w, msgs[i].x)
+				oof[i] = logistic.Sigmoid(logistic.DotSparse(w, msgs[i].x))
 			}
 		}
 	}
@@ -220,28 +272,28 @@ func fitSafety(msgs []safetyMessage, folds int, falseAlarm, l2 float64) (*bot.Sa
 			}
 		}
 	}
-	crisis := fitCrisis(msgs, func(int) bool { return true }, l2)
+	crisis := fitCrisis(msgs, d, func(int) bool { return true }, l2)
 	// The crisis output, out of fold, on the urgent messages the rules catch.
 	for k := range folds {
-		w := fitCrisis(msgs, func(i int) bool { return fold(msgs[i]) != k }, l2)
+		w := fitCrisis(msgs, d, func(i int) bool { return fold(msgs[i]) != k }, l2)
 		for _, s := range msgs {
 			if fold(s) == k && s.urgent && s.rulesTier != "" {
 				rep.RulesCaught++
-				if (logistic.Predict(w, s.x) >= 0.5) == crisisTier(s.rulesTier) {
+				if (logistic.Sigmoid(logistic.DotSparse(w, s.x)) >= 0.5) == crisisTier(s.rulesTier) {
 					rep.CrisisRight++
 				}
 			}
 		}
 	}
-	return &bot.SafetyModel{Features: bot.SafetyFeatureVersion, Urgent: fitUrgent(msgs, func(int) bool { return true }, l2),
+	return &bot.SafetyModel{Features: bot.SafetyFeatureVersion, Stems: stems, Urgent: fitUrgent(msgs, d, func(int) bool { return true }, l2),
 		Crisis: crisis, Threshold: t}, rep, nil
 }
 
 // fitUrgent fits P(urgent) on the messages in, the urgent ones weighing as
 // much in all as the ordinary ones, and the red-team's ordinary messages
 // as much as the answer sets' questions.
-func fitUrgent(msgs []safetyMessage, in func(int) bool, l2 float64) []float64 {
-	return fitGroups(msgs, in, l2, []float64{1, 0.5, 0.5}, func(s safetyMessage) (int, bool, bool) {
+func fitUrgent(msgs []safetyMessage, d int, in func(int) bool, l2 float64) []float64 {
+	return fitGroups(msgs, d, in, l2, []float64{1, 0.5, 0.5}, func(s safetyMessage) (int, bool, bool) {
 		switch {
 		case s.urgent:
 			return 0, true, true
@@ -253,24 +305,32 @@ func fitUrgent(msgs []safetyMessage, in func(int) bool, l2 float64) []float64 {
 }
 
 // fitCrisis fits P(crisis reply | urgent) on the urgent messages in that
-// the rules catch, labelled by the tier the rules give them, the two kinds
-// weighing the same.
-func fitCrisis(msgs []safetyMessage, in func(int) bool, l2 float64) []float64 {
-	return fitGroups(msgs, in, l2, []float64{1, 1}, func(s safetyMessage) (int, bool, bool) {
-		if !s.urgent || s.rulesTier == "" {
+// the rules catch, labelled by the tier the rules give them, and on those
+// of the training corpus they miss, labelled by their reply field; the two
+// kinds weigh the same.
+func fitCrisis(msgs []safetyMessage, d int, in func(int) bool, l2 float64) []float64 {
+	return fitGroups(msgs, d, in, l2, []float64{1, 1}, func(s safetyMessage) (int, bool, bool) {
+		switch {
+		case !s.urgent:
 			return 0, false, false
-		}
-		if crisisTier(s.rulesTier) {
+		case s.rulesTier != "":
+			if crisisTier(s.rulesTier) {
+				return 1, true, true
+			}
+			return 0, false, true
+		case s.reply == "crisis":
 			return 1, true, true
+		case s.reply == "medical":
+			return 0, false, true
 		}
-		return 0, false, true
+		return 0, false, false
 	})
 }
 
 // fitGroups fits a logistic regression on the messages in that label
 // keeps (ok), with label y; each group (by index) weighs its share in all,
 // spread evenly over its messages.
-func fitGroups(msgs []safetyMessage, in func(int) bool, l2 float64, shares []float64,
+func fitGroups(msgs []safetyMessage, d int, in func(int) bool, l2 float64, shares []float64,
 	label func(safetyMessage) (group int, y, ok bool)) []float64 {
 	n := make([]float64, len(shares))
 	for i, s := range msgs {
@@ -278,7 +338,7 @@ func fitGroups(msgs []safetyMessage, in func(int) bool, l2 float64, shares []flo
 			n[g]++
 		}
 	}
-	var xs [][]float64
+	var xs []logistic.Sparse
 	var ys []bool
 	var ws []float64
 	for i, s := range msgs {
@@ -288,5 +348,5 @@ func fitGroups(msgs []safetyMessage, in func(int) bool, l2 float64, shares []flo
 		}
 		xs, ys, ws = append(xs, s.x), append(ys, y), append(ws, shares[g]/n[g])
 	}
-	return logistic.Fit(xs, ys, ws, l2)
+	return logistic.FitSparse(xs, d, ys, ws, l2)
 }
