@@ -217,6 +217,11 @@ var laterRedteams = []struct {
 	// flag and crisis theme in lay words and slang. 59 urgent, 45 ordinary
 	// in dev; before the seventh round 44/59 and 5 over-triggers.
 	{"redteam7.jsonl", 58, 2, true},
+	// redteam8: written blind to the rules, the model and the earlier sets.
+	// 56 urgent, 46 ordinary in dev; with the first model 50/56 and 8
+	// over-triggers (all the rules'), with the second model, trained on
+	// this dev half, 54/56 and 8.
+	{"redteam8.jsonl", 54, 8, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.
