@@ -621,14 +621,29 @@ func (d *doc) resolveBack(s span, bits int8, lastCur int32) {
 		bits |= clauseRes
 	}
 	cls[own] |= bits
-	for j := s.start - 1; j >= 0 && toks[j].sent == toks[s.start].sent; j-- {
+	j := s.start - 1
+	for ; j >= 0 && toks[j].sent == toks[s.start].sent; j-- {
 		// "..., now happily married": a current word in the
 		// resolution's own clause does not stop it
 		if toks[j].clause == own {
 			continue
 		}
 		if cls[toks[j].clause]&clauseCur != 0 {
-			break
+			return
+		}
+		cls[toks[j].clause] |= bits
+	}
+	// A statement of safety also closes the story of the sentences just
+	// before it when they are dated and not current ("Years ago I was in
+	// an abusive relationship. I'm safe now."); a bare past tense is not
+	// reached.
+	if bits&clauseSafe == 0 {
+		return
+	}
+	for ; j >= 0; j-- {
+		c := cls[toks[j].clause]
+		if c&clauseDated == 0 || c&clauseCur != 0 {
+			return
 		}
 		cls[toks[j].clause] |= bits
 	}

@@ -144,8 +144,8 @@ func TestProbabilitiesMatchRow(t *testing.T) {
 // TestSafetyModelHeldout: on the held-out halves of the red-team sets
 // (never trained on), the model adds urgent replies the rules miss without
 // adding any to their ordinary messages, and it never speaks where a rule
-// has. Measured with the model of docs/safety.md: rules alone 340 of 391
-// urgent and 10 of 287 over-triggers, with the model 360 and 11 (redteam8,
+// has. Measured with the model of docs/safety.md: rules alone 341 of 391
+// urgent and 10 of 287 over-triggers, with the model 361 and 11 (redteam8,
 // never seen by the rules' authors or the model before it was trained: 32
 // → 34 of 38, 0 → 0 of 30). The floors sit a little under the measurement
 // so that a retrain may move a message or two.
