@@ -296,7 +296,7 @@ func TestLibrarySynonymFiles(t *testing.T) {
 	if rep.Synonyms != search.DefaultSynonyms().Len()+1 {
 		t.Errorf("report Synonyms: got %d, want %d", rep.Synonyms, search.DefaultSynonyms().Len()+1)
 	}
-	wantTop(t, l.Index(), "snooze", "Are naps good for you?", 0.5)
+	wantTop(t, l.Index(), "snooze", "Are naps good for you?", answerAt(t))
 
 	// A broken synonym file fails the reindex and keeps the old thesaurus.
 	if err := os.WriteFile(syn, []byte("snooze => nap\nnap\n"), 0o644); err != nil {
@@ -307,7 +307,7 @@ func TestLibrarySynonymFiles(t *testing.T) {
 	if !errors.As(err, &se) || se.Line != 2 {
 		t.Errorf("Reindex with a broken synonym file: got %v, want a *search.SynonymError at line 2", err)
 	}
-	wantTop(t, l.Index(), "snooze", "Are naps good for you?", 0.5)
+	wantTop(t, l.Index(), "snooze", "Are naps good for you?", answerAt(t))
 }
 
 func TestLibraryOnReindex(t *testing.T) {
