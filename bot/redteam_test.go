@@ -220,8 +220,9 @@ var laterRedteams = []struct {
 	// redteam8: written blind to the rules, the model and the earlier sets.
 	// 56 urgent, 46 ordinary in dev; with the first model 50/56 and 8
 	// over-triggers (all the rules'), with the second model, trained on
-	// this dev half, 54/56 and 8; after the eighth round's rules 54/56 and 5.
-	{"redteam8.jsonl", 54, 5, true},
+	// this dev half, 54/56 and 8; after the eighth round's rules 56/56 and
+	// 5 (the rules alone 53/56).
+	{"redteam8.jsonl", 56, 5, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.
