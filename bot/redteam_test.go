@@ -221,8 +221,13 @@ var laterRedteams = []struct {
 	// 56 urgent, 46 ordinary in dev; with the first model 50/56 and 8
 	// over-triggers (all the rules'), with the second model, trained on
 	// this dev half, 54/56 and 8; after the eighth round's rules 56/56 and
-	// 5 (the rules alone 53/56).
-	{"redteam8.jsonl", 56, 5, true},
+	// 5 (the rules alone 53/56); with the model retrained on redteam9's dev
+	// half too, 55/56 and 5.
+	{"redteam8.jsonl", 55, 5, true},
+	// redteam9: written blind at the end of the eighth round and frozen; at
+	// 8393da3 (before the model saw its dev half) 48/54 and 5 over-triggers,
+	// with the model retrained on it 49/54 and 5 (the rules alone 44/54).
+	{"redteam9.jsonl", 49, 5, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.

@@ -144,15 +144,15 @@ func TestProbabilitiesMatchRow(t *testing.T) {
 // TestSafetyModelHeldout: on the held-out halves of the red-team sets
 // (never trained on), the model adds urgent replies the rules miss without
 // adding any to their ordinary messages, and it never speaks where a rule
-// has. Measured with the model of docs/safety.md: rules alone 341 of 391
-// urgent and 10 of 287 over-triggers, with the model 361 and 11 (redteam8,
-// never seen by the rules' authors or the model before it was trained: 32
-// → 34 of 38, 0 → 0 of 30). The floors sit a little under the measurement
+// has. Measured with the model of docs/safety.md on the nine sets: rules
+// alone 369 of 427 urgent and 10 of 315 over-triggers, with the model 392
+// and 11 (redteam9, frozen before the model was trained on its dev half:
+// 28 → 30 of 36, 0 of 28). The floors sit a little under the measurement
 // so that a retrain may move a message or two.
 func TestSafetyModelHeldout(t *testing.T) {
 	tr := defaultTriageT(t)
 	cases := readRedteam(t, "redteam.heldout.jsonl")
-	for _, f := range []string{"redteam2.jsonl", "redteam3.jsonl", "redteam4.jsonl", "redteam5.jsonl", "redteam6.jsonl", "redteam7.jsonl", "redteam8.jsonl"} {
+	for _, f := range []string{"redteam2.jsonl", "redteam3.jsonl", "redteam4.jsonl", "redteam5.jsonl", "redteam6.jsonl", "redteam7.jsonl", "redteam8.jsonl", "redteam9.jsonl"} {
 		cases = append(cases, readRedteamSplit(t, f, "heldout")...)
 	}
 	var added, addedOver int
@@ -175,7 +175,7 @@ func TestSafetyModelHeldout(t *testing.T) {
 		}
 	}
 	t.Logf("held-out: the model adds %d urgent replies to urgent messages, %d to ordinary ones", added, addedOver)
-	if added < 16 || addedOver > 2 {
-		t.Errorf("the model adds %d urgent and %d ordinary: want at least 16 and at most 2", added, addedOver)
+	if added < 18 || addedOver > 2 {
+		t.Errorf("the model adds %d urgent and %d ordinary: want at least 18 and at most 2", added, addedOver)
 	}
 }
