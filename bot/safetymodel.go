@@ -161,28 +161,36 @@ func distinctStems(words []string) []string {
 // stems from 0 to len(vocab)-1: the word-vector features, a 1 for each
 // vocabulary stem the message has, and the bias, last.
 func SafetyRow(text string, vocab map[string]int32) (logistic.Sparse, error) {
-	x, err := SafetyFeatures(text)
+	words := messageWords(text)
+	x, err := vectorFeatures(words)
 	if err != nil {
 		return logistic.Sparse{}, err
 	}
-	row := logistic.Sparse{Idx: make([]int32, 0, numVectorFeatures+16), Val: make([]float64, 0, numVectorFeatures+16)}
+	cols := stemColumns(words, vocab)
+	row := logistic.Sparse{Idx: make([]int32, 0, numVectorFeatures+len(cols)+1), Val: make([]float64, 0, numVectorFeatures+len(cols)+1)}
 	for k, f := range x[:numVectorFeatures] {
 		if f != 0 {
 			row.Idx, row.Val = append(row.Idx, int32(k)), append(row.Val, f)
 		}
 	}
-	var stems []int32
-	for _, st := range SafetyStems(text) {
-		if i, ok := vocab[st]; ok {
-			stems = append(stems, numVectorFeatures+i)
-		}
-	}
-	slices.Sort(stems)
-	for _, i := range stems {
+	for _, i := range cols {
 		row.Idx, row.Val = append(row.Idx, i), append(row.Val, 1)
 	}
 	row.Idx, row.Val = append(row.Idx, int32(numVectorFeatures+len(vocab))), append(row.Val, 1)
 	return row, nil
+}
+
+// stemColumns are the columns, in order, of the vocabulary stems among
+// words (each once).
+func stemColumns(words []string, vocab map[string]int32) []int32 {
+	var cols []int32
+	for _, st := range distinctStems(words) {
+		if i, ok := vocab[st]; ok {
+			cols = append(cols, numVectorFeatures+i)
+		}
+	}
+	slices.Sort(cols)
+	return cols
 }
 
 // messageWords splits text into lower-case words of letters, dropping
@@ -206,11 +214,9 @@ func (m *SafetyModel) Probabilities(text string) (urgent, crisis float64, err er
 		zu += m.Urgent[k] * f
 		zc += m.Crisis[k] * f
 	}
-	for _, st := range distinctStems(words) {
-		if i, ok := m.vocab[st]; ok {
-			zu += m.Urgent[numVectorFeatures+int(i)]
-			zc += m.Crisis[numVectorFeatures+int(i)]
-		}
+	for _, i := range stemColumns(words, m.vocab) {
+		zu += m.Urgent[i]
+		zc += m.Crisis[i]
 	}
 	return logistic.Sigmoid(zu), logistic.Sigmoid(zc), nil
 }

@@ -134,7 +134,7 @@ func TestProbabilitiesMatchRow(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		wu, wc := logistic.Sigmoid(logistic.DotSparse(m.Urgent, row)), logistic.Sigmoid(logistic.DotSparse(m.Crisis, row))
+		wu, wc := logistic.PredictSparse(m.Urgent, row), logistic.PredictSparse(m.Crisis, row)
 		if math.Abs(u-wu) > 1e-12 || math.Abs(c-wc) > 1e-12 {
 			t.Errorf("%q: Probabilities %v %v, from the row %v %v", q, u, c, wu, wc)
 		}

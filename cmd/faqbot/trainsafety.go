@@ -228,7 +228,7 @@ func fitSafety(msgs []safetyMessage, stems []string, folds int, falseAlarm, l2 f
 		w := fitUrgent(msgs, d, func(i int) bool { return fold(msgs[i]) != k }, l2)
 		for i := range msgs {
 			if fold(msgs[i]) == k {
-				oof[i] = logistic.Sigmoid(logistic.DotSparse(w, msgs[i].x))
+				oof[i] = logistic.PredictSparse(w, msgs[i].x)
 			}
 		}
 	}
@@ -279,7 +279,7 @@ func fitSafety(msgs []safetyMessage, stems []string, folds int, falseAlarm, l2 f
 		for _, s := range msgs {
 			if fold(s) == k && s.urgent && s.rulesTier != "" {
 				rep.RulesCaught++
-				if (logistic.Sigmoid(logistic.DotSparse(w, s.x)) >= 0.5) == crisisTier(s.rulesTier) {
+				if (logistic.PredictSparse(w, s.x) >= 0.5) == crisisTier(s.rulesTier) {
 					rep.CrisisRight++
 				}
 			}

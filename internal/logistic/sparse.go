@@ -22,6 +22,9 @@ func DotSparse(w []float64, x Sparse) float64 {
 	return z
 }
 
+// PredictSparse is the probability FitSparse's weights w give row x.
+func PredictSparse(w []float64, x Sparse) float64 { return Sigmoid(DotSparse(w, x)) }
+
 // FitSparse fits the model of Fit on sparse rows of d columns, the last
 // column the bias (not penalized), with gonum's L-BFGS. Fit's Newton steps
 // need a d×d system, which a vocabulary of hundreds of words makes too

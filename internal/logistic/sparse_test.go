@@ -42,7 +42,7 @@ func TestFitSparseMatchesFit(t *testing.T) {
 	}
 	right := 0
 	for i, x := range rows {
-		if (Sigmoid(DotSparse(got, x)) >= 0.5) == ys[i] {
+		if (PredictSparse(got, x) >= 0.5) == ys[i] {
 			right++
 		}
 	}
