@@ -228,6 +228,9 @@ var laterRedteams = []struct {
 	// 8393da3 (before the model saw its dev half) 48/54 and 5 over-triggers,
 	// with the model retrained on it 49/54 and 5 (the rules alone 44/54).
 	{"redteam9.jsonl", 49, 5, true},
+	// redteam10: written blind at the start of the ninth round and frozen;
+	// at e164cde 53/57 and 5 over-triggers (the rules alone 43/57).
+	{"redteam10.jsonl", 53, 5, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.
