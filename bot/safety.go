@@ -181,8 +181,9 @@ type ruleFile struct {
 	Past    []string `yaml:"past"`
 	Near    int      `yaml:"near"`
 	// Anyone: only the first lexicon of a match must be about the person
-	// the rule is about; the others may be about anyone ("I've written
-	// notes for my kids, it's time").
+	// the rule is about; the others, and the With lexicons, may be about
+	// anyone ("I've written notes for my kids, it's time"; "since the birth
+	// my wife hears voices").
 	Anyone   bool `yaml:"anyone"`
 	Examples struct {
 		Fire  []string `yaml:"fire"`
@@ -945,7 +946,7 @@ func (r *rule) withOK(d *doc, o bool, chosen []span) bool {
 	for _, lex := range r.with {
 		ok := false
 		for _, s := range d.byLex[lex] {
-			if r.state(d, s) != notValid && other(d, s) == o && !overlapsAny(s, chosen) {
+			if r.state(d, s) != notValid && (other(d, s) == o || r.anyone) && !overlapsAny(s, chosen) {
 				ok = true
 				break
 			}
