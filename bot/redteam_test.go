@@ -222,15 +222,19 @@ var laterRedteams = []struct {
 	// over-triggers (all the rules'), with the second model, trained on
 	// this dev half, 54/56 and 8; after the eighth round's rules 56/56 and
 	// 5 (the rules alone 53/56); with the model retrained on redteam9's dev
-	// half too, 55/56 and 5.
-	{"redteam8.jsonl", 55, 5, true},
+	// half too, 55/56 and 5; with the ninth round's rules and the model
+	// retrained on redteam10's dev half, 56/56 and 5.
+	{"redteam8.jsonl", 56, 5, true},
 	// redteam9: written blind at the end of the eighth round and frozen; at
 	// 8393da3 (before the model saw its dev half) 48/54 and 5 over-triggers,
-	// with the model retrained on it 49/54 and 5 (the rules alone 44/54).
-	{"redteam9.jsonl", 49, 5, true},
+	// with the model retrained on it 49/54 and 5 (the rules alone 44/54);
+	// after the ninth round 51/54 and 5 (the rules alone 45/54).
+	{"redteam9.jsonl", 51, 5, true},
 	// redteam10: written blind at the start of the ninth round and frozen;
-	// at e164cde 53/57 and 5 over-triggers (the rules alone 43/57).
-	{"redteam10.jsonl", 53, 5, true},
+	// at e164cde 53/57 and 5 over-triggers (the rules alone 43/57); after
+	// the ninth round's rules and the model retrained on it 57/57 and 2
+	// (the rules alone 47/57).
+	{"redteam10.jsonl", 57, 2, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.
