@@ -38,16 +38,25 @@ func BenchmarkSearch(b *testing.B) {
 	benchSearch(b, x, benchQuestions)
 }
 
-// benchSearch times one x.Search per iteration, cycling through qs.
+// benchSearch times one x.Search per iteration, cycling through qs, and
+// reports the median and 99th percentile of the searches besides the mean
+// (issue 15 asks for a p99 under 2 ms at 50,000 entries).
 func benchSearch(b *testing.B, x *search.Index, qs []string) {
 	ctx := context.Background()
+	took := make([]time.Duration, b.N)
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
+		t0 := time.Now()
 		if _, err := x.Search(ctx, qs[i%len(qs)], 8); err != nil {
 			b.Fatal(err)
 		}
+		took[i] = time.Since(t0)
 	}
+	b.StopTimer()
+	slices.Sort(took)
+	b.ReportMetric(float64(took[len(took)/2].Microseconds()), "p50-µs")
+	b.ReportMetric(float64(took[len(took)*99/100].Microseconds()), "p99-µs")
 }
 
 // BenchmarkBuild builds the index over the bundled content.

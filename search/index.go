@@ -130,7 +130,10 @@ type snapshot struct {
 	scoringPool sync.Pool
 	// marksPool recycles the entry marks of conceptDF.
 	marksPool sync.Pool
-	built     time.Time
+	// dfCache remembers concepts' document frequencies (cachedConceptDF).
+	dfMu    sync.RWMutex
+	dfCache map[string]int
+	built   time.Time
 	// diskErr is why bleve's index of more than one batch was built in
 	// memory rather than on disk (buildSnapshotIn); nil otherwise.
 	diskErr error

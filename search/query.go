@@ -3,6 +3,7 @@ package search
 import (
 	"cmp"
 	"context"
+	"encoding/binary"
 	"fmt"
 	"math"
 	"slices"
@@ -215,7 +216,7 @@ func (s *snapshot) weigh(cs []concept) []concept {
 		k := len(sets)
 		c.sets = sets[k-len(c.alts) : k : k]
 		w := -1.0
-		if df := conceptDF(c, marks); df > 0 {
+		if df := s.cachedConceptDF(c, marks); df > 0 {
 			w = s.idfOf(df)
 		}
 		if w < 0 {
@@ -330,18 +331,8 @@ func (s *snapshot) hasAll(stems []string) bool {
 // common as all its forms together.
 func conceptDF(c *concept, marks *entryMarks) int {
 	// Most concepts are one word found in one form: its own df.
-	only := -1
-	for k := range c.alts {
-		if c.present[k] {
-			if only >= 0 {
-				only = -2
-				break
-			}
-			only = k
-		}
-	}
-	if only >= 0 && len(c.sets[only]) == 1 {
-		return c.sets[only][0].df
+	if df, ok := singleFormDF(c); ok {
+		return df
 	}
 	// Otherwise count the union of the forms' entries: a one-word form's
 	// title and body postings as they are, a phrase's the entries that
@@ -360,6 +351,67 @@ func conceptDF(c *concept, marks *entryMarks) int {
 		lists = append(lists, phraseEntries(sets))
 	}
 	return marks.count(lists)
+}
+
+// maxDFCache bounds the concepts whose document frequency a snapshot
+// remembers (about 100 bytes each).
+const maxDFCache = 1 << 16
+
+// cachedConceptDF is conceptDF, remembered per snapshot for the concepts
+// that need more than one posting list's length: a phrase's entries or the
+// union of several forms' (at 50,000 generated entries "back pain" and
+// "headache" with its forms cost several milliseconds a question each
+// time, 37% of Search's CPU). The key is the present forms' term numbers,
+// so it is the same whatever the question's wording.
+func (s *snapshot) cachedConceptDF(c *concept, marks *entryMarks) int {
+	if df, ok := singleFormDF(c); ok {
+		return df
+	}
+	var buf [64]byte
+	key := buf[:0]
+	for k, sets := range c.sets {
+		if !c.present[k] {
+			continue
+		}
+		key = binary.AppendUvarint(key, uint64(len(sets)))
+		for _, ts := range sets {
+			key = binary.AppendUvarint(key, uint64(ts.id))
+		}
+	}
+	s.dfMu.RLock()
+	df, ok := s.dfCache[string(key)]
+	s.dfMu.RUnlock()
+	if ok {
+		return df
+	}
+	df = conceptDF(c, marks)
+	s.dfMu.Lock()
+	if s.dfCache == nil {
+		s.dfCache = map[string]int{}
+	}
+	if len(s.dfCache) < maxDFCache {
+		s.dfCache[string(key)] = df
+	}
+	s.dfMu.Unlock()
+	return df
+}
+
+// singleFormDF is the document frequency of a concept found in one form
+// of one word, which its postings give at once; ok is false otherwise.
+func singleFormDF(c *concept) (int, bool) {
+	only := -1
+	for k := range c.alts {
+		if c.present[k] {
+			if only >= 0 {
+				return 0, false
+			}
+			only = k
+		}
+	}
+	if only >= 0 && len(c.sets[only]) == 1 {
+		return c.sets[only][0].df, true
+	}
+	return 0, false
 }
 
 // phraseEntries lists the entries that have every stem of a phrase (by

@@ -195,6 +195,11 @@ func TestSetsMatchTermMaps(t *testing.T) {
 				if got := conceptDF(c, marks); got != df {
 					t.Errorf("%q: concept %q in %d entries, want %d", q, c.surface, got, df)
 				}
+				// analyzeQuery's weigh remembered it (cachedConceptDF): the
+				// same count, for this question and any other with the concept.
+				if got := s.cachedConceptDF(c, marks); got != df {
+					t.Errorf("%q: concept %q cached in %d entries, want %d", q, c.surface, got, df)
+				}
 			}
 			if total == 0 {
 				continue
