@@ -235,6 +235,10 @@ var laterRedteams = []struct {
 	// the ninth round's rules and the model retrained on it 57/57 and 2
 	// (the rules alone 47/57).
 	{"redteam10.jsonl", 57, 2, true},
+	// redteam11: written blind in the ninth round, mostly ordinary messages
+	// with alarming words; frozen and scored at its commit's parent: 42/42
+	// and 4 over-triggers (3 of them the rules').
+	{"redteam11.jsonl", 42, 4, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.
