@@ -681,3 +681,21 @@ func defaultTriageT(t testing.TB) *Triage {
 	}
 	return tr
 }
+
+// TestDeleet: leetspeak words become the words of the phrases they spell;
+// numbers, doses, vitamins and times are left as written.
+func TestDeleet(t *testing.T) {
+	tr := defaultTriageT(t)
+	for _, c := range []struct{ in, want string }{
+		{"i want to k1ll mys3lf", "i want to kill myself"},
+		{"thinking about $uicide", "thinking about suicide"},
+		{"i want to d1e", "i want to die"},
+		{"my b12 is low, 10mg at 5am", "my b12 is low, 10mg at 5am"},
+		{"covid19 jab at 4pm, 38.5 fever", "covid19 jab at 4pm, 38.5 fever"},
+		{"b4 my 1st massage", "b4 my 1st massage"},
+	} {
+		if got := tr.norm.deleet(c.in); got != c.want {
+			t.Errorf("deleet(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

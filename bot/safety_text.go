@@ -323,7 +323,7 @@ func (n *normalizer) tokenizeInto(toks []token, text string, memo map[string]tok
 	if !utf8.ValidString(text) {
 		text = strings.ToValidUTF8(text, " ")
 	}
-	text = quoteFolder.Replace(strings.ToLower(text))
+	text = n.deleet(quoteFolder.Replace(strings.ToLower(text)))
 	var clause, sent int32 = -1, -1
 	var buf []string
 	rawWords(text, func(w string, brk int) {
@@ -355,6 +355,86 @@ func (n *normalizer) tokenizeInto(toks []token, text string, memo map[string]tok
 		}
 	})
 	return toks
+}
+
+// leetRunes are the digits and signs written for letters in "leetspeak",
+// the spelling people use to get a message past a filter ("k1ll mys3lf",
+// "$uicide"); 1 is i or l.
+var leetRunes = map[byte]byte{'0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't', '@': 'a', '$': 's'}
+
+// deleet rewrites the words of text that mix letters with leetRunes into
+// letters when the result is a word some phrase uses ("k1ll" -> "kill");
+// anything else ("b12", "10kg", "covid19", "5am") is left as written.
+func (n *normalizer) deleet(text string) string {
+	var b strings.Builder
+	last := 0
+	for i := 0; i < len(text); {
+		if !isLeetWordByte(text[i]) {
+			i++
+			continue
+		}
+		j := i
+		letters, leet := 0, 0
+		for j < len(text) && isLeetWordByte(text[j]) {
+			if c := text[j]; c >= 'a' && c <= 'z' {
+				letters++
+			} else {
+				leet++
+			}
+			j++
+		}
+		if letters >= 2 && leet > 0 {
+			if w, ok := n.unleet(text[i:j]); ok {
+				b.WriteString(text[last:i])
+				b.WriteString(w)
+				last = j
+			}
+		}
+		i = j
+	}
+	if last == 0 {
+		return text
+	}
+	b.WriteString(text[last:])
+	return b.String()
+}
+
+// leetWordBytes marks the bytes a leetspeak word is made of: a-z and the
+// keys of leetRunes (a table, as deleet reads every byte of a message).
+var leetWordBytes = func() (t [256]bool) {
+	for c := 'a'; c <= 'z'; c++ {
+		t[c] = true
+	}
+	for c := range leetRunes {
+		t[c] = true
+	}
+	return t
+}()
+
+// isLeetWordByte reports whether c may be part of a leetspeak word.
+func isLeetWordByte(c byte) bool { return leetWordBytes[c] }
+
+// unleet is w with its leetRunes as letters (1 as i, else as l) when that
+// is a word of the phrases and w itself is not.
+func (n *normalizer) unleet(w string) (string, bool) {
+	if _, ok := n.dict[w]; ok {
+		return "", false
+	}
+	for _, one := range []byte{'i', 'l'} {
+		out := []byte(w)
+		for k, c := range out {
+			if r, ok := leetRunes[c]; ok {
+				if c == '1' {
+					r = one
+				}
+				out[k] = r
+			}
+		}
+		if e, ok := n.dict[string(out)]; ok && e.hasStem {
+			return string(out), true
+		}
+	}
+	return "", false
 }
 
 // token makes the token of one normalized word.
