@@ -242,6 +242,9 @@ var laterRedteams = []struct {
 	// and 4 over-triggers (3 of them the rules'); after its rules and the
 	// model retrained on it, 42/42 and 1.
 	{"redteam11.jsonl", 42, 1, true},
+	// redteam12: written blind at the end of the ninth round and frozen; at
+	// 1536893 45/48 and 2 over-triggers (the rules alone 40/48).
+	{"redteam12.jsonl", 45, 2, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.
