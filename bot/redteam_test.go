@@ -240,11 +240,13 @@ var laterRedteams = []struct {
 	// redteam11: written blind in the ninth round, mostly ordinary messages
 	// with alarming words; frozen and scored at its commit's parent: 42/42
 	// and 4 over-triggers (3 of them the rules'); after its rules and the
-	// model retrained on it, 42/42 and 1.
-	{"redteam11.jsonl", 42, 1, true},
+	// model retrained on it, 42/42 and 1; 0 after redteam12's rules (a
+	// snort after a pause is sleep apnoea).
+	{"redteam11.jsonl", 42, 0, true},
 	// redteam12: written blind at the end of the ninth round and frozen; at
-	// 1536893 45/48 and 2 over-triggers (the rules alone 40/48).
-	{"redteam12.jsonl", 45, 2, true},
+	// 1536893 45/48 and 2 over-triggers (the rules alone 40/48); after its
+	// rules and the model retrained on it, 48/48 and 1 (the rules alone 43).
+	{"redteam12.jsonl", 48, 1, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.
