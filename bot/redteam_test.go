@@ -247,6 +247,10 @@ var laterRedteams = []struct {
 	// 1536893 45/48 and 2 over-triggers (the rules alone 40/48); after its
 	// rules and the model retrained on it, 48/48 and 1 (the rules alone 43).
 	{"redteam12.jsonl", 48, 1, true},
+	// redteam13: written blind at the end of the ninth round, less common
+	// emergencies; frozen and scored at 0015c3b: 41/48 and 4 over-triggers
+	// (the rules alone 33/48).
+	{"redteam13.jsonl", 41, 4, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.
