@@ -253,6 +253,10 @@ var laterRedteams = []struct {
 	// (the rules alone 33/48); after its rules and the model retrained on
 	// it, 47/48 and 4 (the rules alone 39/48).
 	{"redteam13.jsonl", 47, 4, true},
+	// redteam14: written blind at the end of the ninth round, how people
+	// write (stories, follow-ups, asides); frozen and scored at f713ec2:
+	// 44/45 and 4 over-triggers (the rules alone 41/45).
+	{"redteam14.jsonl", 44, 4, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.
