@@ -230,14 +230,15 @@ var laterRedteams = []struct {
 	// with the model retrained on it 49/54 and 5 (the rules alone 44/54);
 	// after the ninth round 51/54 and 5 (the rules alone 45/54), 50/54 with
 	// the model retrained on redteam11's dev half as well; 51/54 with the
-	// model retrained on redteam13's.
-	{"redteam9.jsonl", 51, 5, true},
+	// model retrained on redteam13's, 50/54 with redteam14's.
+	{"redteam9.jsonl", 50, 5, true},
 	// redteam10: written blind at the start of the ninth round and frozen;
 	// at e164cde 53/57 and 5 over-triggers (the rules alone 43/57); after
 	// the ninth round's rules and the model retrained on it 57/57 and 2
 	// (the rules alone 47/57); 56/57 with the model retrained on
-	// redteam11's dev half as well; 57/57 with redteam13's.
-	{"redteam10.jsonl", 57, 2, true},
+	// redteam11's dev half as well; 57/57 with redteam13's, 56/57 with
+	// redteam14's.
+	{"redteam10.jsonl", 56, 2, true},
 	// redteam11: written blind in the ninth round, mostly ordinary messages
 	// with alarming words; frozen and scored at its commit's parent: 42/42
 	// and 4 over-triggers (3 of them the rules'); after its rules and the
@@ -255,8 +256,9 @@ var laterRedteams = []struct {
 	{"redteam13.jsonl", 47, 4, true},
 	// redteam14: written blind at the end of the ninth round, how people
 	// write (stories, follow-ups, asides); frozen and scored at f713ec2:
-	// 44/45 and 4 over-triggers (the rules alone 41/45).
-	{"redteam14.jsonl", 44, 4, true},
+	// 44/45 and 4 over-triggers (the rules alone 41/45); after its rules and
+	// the model retrained on it, 45/45 and 0 (the rules alone 42/45).
+	{"redteam14.jsonl", 45, 0, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.
