@@ -369,13 +369,13 @@ func (n *normalizer) deleet(text string) string {
 	var b strings.Builder
 	last := 0
 	for i := 0; i < len(text); {
-		if !isLeetWordByte(text[i]) {
+		if !leetWordBytes[text[i]] {
 			i++
 			continue
 		}
 		j := i
 		letters, leet := 0, 0
-		for j < len(text) && isLeetWordByte(text[j]) {
+		for j < len(text) && leetWordBytes[text[j]] {
 			if c := text[j]; c >= 'a' && c <= 'z' {
 				letters++
 			} else {
@@ -411,18 +411,15 @@ var leetWordBytes = func() (t [256]bool) {
 	return t
 }()
 
-// isLeetWordByte reports whether c may be part of a leetspeak word.
-func isLeetWordByte(c byte) bool { return leetWordBytes[c] }
-
 // unleet is w with its leetRunes as letters (1 as i, else as l) when that
 // is a word of the phrases and w itself is not.
 func (n *normalizer) unleet(w string) (string, bool) {
 	if _, ok := n.dict[w]; ok {
 		return "", false
 	}
+	out := []byte(w)
 	for _, one := range []byte{'i', 'l'} {
-		out := []byte(w)
-		for k, c := range out {
+		for k, c := range []byte(w) {
 			if r, ok := leetRunes[c]; ok {
 				if c == '1' {
 					r = one
@@ -432,6 +429,9 @@ func (n *normalizer) unleet(w string) (string, bool) {
 		}
 		if e, ok := n.dict[string(out)]; ok && e.hasStem {
 			return string(out), true
+		}
+		if !strings.ContainsRune(w, '1') {
+			break // the second spelling would be the same
 		}
 	}
 	return "", false

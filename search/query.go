@@ -334,7 +334,12 @@ func conceptDF(c *concept, marks *entryMarks) int {
 	if df, ok := singleFormDF(c); ok {
 		return df
 	}
-	// Otherwise count the union of the forms' entries: a one-word form's
+	return unionDF(c, marks)
+}
+
+// unionDF counts the entries of a concept's present forms together.
+func unionDF(c *concept, marks *entryMarks) int {
+	// Count the union of the forms' entries: a one-word form's
 	// title and body postings as they are, a phrase's the entries that
 	// have all its words (few), marking the entries seen.
 	var buf [16][]int32
@@ -384,7 +389,7 @@ func (s *snapshot) cachedConceptDF(c *concept, marks *entryMarks) int {
 	if ok {
 		return df
 	}
-	df = conceptDF(c, marks)
+	df = unionDF(c, marks)
 	s.dfMu.Lock()
 	if s.dfCache == nil {
 		s.dfCache = map[string]int{}
