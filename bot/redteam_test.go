@@ -259,6 +259,10 @@ var laterRedteams = []struct {
 	// 44/45 and 4 over-triggers (the rules alone 41/45); after its rules and
 	// the model retrained on it, 45/45 and 0 (the rules alone 42/45).
 	{"redteam14.jsonl", 45, 0, true},
+	// redteam15: written blind at the start of the tenth round, a general
+	// set across body systems and crises; frozen and scored at 0503441:
+	// 51/60 and 3 over-triggers (the rules alone 45/60).
+	{"redteam15.jsonl", 51, 3, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.
