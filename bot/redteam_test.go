@@ -237,8 +237,8 @@ var laterRedteams = []struct {
 	// the ninth round's rules and the model retrained on it 57/57 and 2
 	// (the rules alone 47/57); 56/57 with the model retrained on
 	// redteam11's dev half as well; 57/57 with redteam13's, 56/57 with
-	// redteam14's.
-	{"redteam10.jsonl", 56, 2, true},
+	// redteam14's; 57/57 with redteam15's.
+	{"redteam10.jsonl", 57, 2, true},
 	// redteam11: written blind in the ninth round, mostly ordinary messages
 	// with alarming words; frozen and scored at its commit's parent: 42/42
 	// and 4 over-triggers (3 of them the rules'); after its rules and the
@@ -261,8 +261,10 @@ var laterRedteams = []struct {
 	{"redteam14.jsonl", 45, 0, true},
 	// redteam15: written blind at the start of the tenth round, a general
 	// set across body systems and crises; frozen and scored at 0503441:
-	// 51/60 and 3 over-triggers (the rules alone 45/60).
-	{"redteam15.jsonl", 51, 3, true},
+	// 51/60 and 3 over-triggers (the rules alone 45/60); after the tenth
+	// round's rules and the model retrained on it, 60/60 and 0 (the rules
+	// alone 54/60).
+	{"redteam15.jsonl", 60, 0, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.

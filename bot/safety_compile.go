@@ -2,9 +2,14 @@ package bot
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 )
+
+// numberRange is the #lo-hi element.
+var numberRange = regexp.MustCompile(`^#([0-9]{1,6})-([0-9]{1,6})$`)
 
 // Phrase syntax in the rules file. A phrase is words separated by spaces,
 // matched by stem ("hurts" matches "hurt", "hurting"), and these elements:
@@ -14,6 +19,7 @@ import (
 //	*ing     a word ending ing
 //	#        any number                "temperature of #"
 //	#many    a number of ten or more   "took #many"
+//	#lo-hi   a number from lo to hi    "oxygen * #50-92"
 //	@name    any phrase of lexicon name  "kill @reflexive"
 //
 // A phrase may not start with *.
@@ -27,12 +33,14 @@ const (
 	eSuffix
 	eNum
 	eMany
+	eRange
 )
 
 type elem struct {
-	kind elemKind
-	s    string // stem (eLit) or affix
-	word string // the word as written (eLit), for typo targets
+	kind   elemKind
+	s      string // stem (eLit), affix, or eRange's bounds as written
+	word   string // the word as written (eLit), for typo targets
+	lo, hi int    // eRange's bounds
 }
 
 type tnode struct {
@@ -119,9 +127,10 @@ func (a *arena) out1(id int32) []int32 {
 }
 
 type tpat struct {
-	kind elemKind
-	s    string
-	to   *tnode
+	kind   elemKind
+	s      string
+	lo, hi int // eRange's bounds
+	to     *tnode
 }
 
 // trie matches phrases over tokens.
@@ -190,7 +199,7 @@ func (n *tnode) child(e elem, a *arena) *tnode {
 		}
 	}
 	next := a.node("")
-	n.pats = append(n.pats, tpat{kind: e.kind, s: e.s, to: next})
+	n.pats = append(n.pats, tpat{kind: e.kind, s: e.s, lo: e.lo, hi: e.hi, to: next})
 	return next
 }
 
@@ -267,6 +276,9 @@ func (p tpat) matches(word string) bool {
 	case eMany:
 		v, ok := numberValue(word)
 		return ok && v >= 10
+	case eRange:
+		v, ok := numberValue(word)
+		return ok && v >= p.lo && v <= p.hi
 	}
 	return false
 }
@@ -856,12 +868,17 @@ func (c *compiler) phrase(where, p string) pattern {
 			seq = append(seq, elem{kind: eNum})
 		case f == "#many":
 			seq = append(seq, elem{kind: eMany})
+		case numberRange.MatchString(f):
+			m := numberRange.FindStringSubmatch(f)
+			lo, _ := strconv.Atoi(m[1])
+			hi, _ := strconv.Atoi(m[2])
+			seq = append(seq, elem{kind: eRange, s: f, lo: lo, hi: hi})
 		case strings.Count(f, "*") == 1 && len(f) > 1 && strings.HasSuffix(f, "*"):
 			seq = append(seq, elem{kind: ePrefix, s: strings.TrimSuffix(f, "*")})
 		case strings.Count(f, "*") == 1 && len(f) > 1 && strings.HasPrefix(f, "*"):
 			seq = append(seq, elem{kind: eSuffix, s: strings.TrimPrefix(f, "*")})
 		case strings.ContainsAny(f, "*#@"):
-			c.errorf("%s: phrase %q: %q is not a word, *, word*, *suffix, # or #many", where, p, f)
+			c.errorf("%s: phrase %q: %q is not a word, *, word*, *suffix, #, #many or #lo-hi", where, p, f)
 			return nil
 		default:
 			rawWords(f, func(w string, _ int) {
