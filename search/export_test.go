@@ -30,3 +30,7 @@ func AnalyzerTerms(text string) (standalone, index []string, err error) {
 	}
 	return standalone, index, nil
 }
+
+// SetPruning turns directHits' pruning on or off for the searches that
+// follow (not while searches run), for the paired benchmark.
+func SetPruning(on bool) { pruningOff = !on }

@@ -630,7 +630,13 @@ func readDerived(dir string, sums map[string]manifestFile) (*snapshot, []spellWo
 	if err := d.done(); err != nil {
 		return nil, nil, err
 	}
-	return s, vocab, s.checkShape()
+	if err := s.checkShape(); err != nil {
+		return nil, nil, err
+	}
+	if s.bm != nil {
+		s.bm.setBounds(&s.post)
+	}
+	return s, vocab, nil
 }
 
 // checkShape verifies that decoded derived data fits together (lengths,

@@ -10,7 +10,9 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"slices"
 	"testing"
+	"time"
 
 	"faqbot/faq"
 	"faqbot/internal/kbgen"
@@ -178,6 +180,48 @@ func BenchmarkScaleSearch(b *testing.B) {
 				x.Search(ctx, q, 8)
 			}
 			benchSearch(b, x, qs)
+		})
+	}
+}
+
+// BenchmarkScalePruning is BenchmarkScaleSearch with and without the
+// candidates' pruning (prune.go) in the same run, each question searched
+// both ways, each way first in turn, so that the two are paired on a shared machine:
+// p50/p99 of the pruned searches and of the exhaustive ones.
+func BenchmarkScalePruning(b *testing.B) {
+	for _, sz := range scaleSizes {
+		b.Run(sz.name, func(b *testing.B) {
+			content, qs := scaleKB(b, sz.name, sz.n, sz.large)
+			x, err := search.New(loadScale(b, content), search.DefaultSynonyms())
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer x.Close()
+			defer search.SetPruning(true)
+			ctx := context.Background()
+			for _, q := range qs {
+				x.Search(ctx, q, 8)
+			}
+			var took [2][]time.Duration
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				for k := range took {
+					mode := (k + i) % 2 // each first in turn: the second reads warm caches
+					search.SetPruning(mode == 0)
+					t0 := time.Now()
+					if _, err := x.Search(ctx, qs[i%len(qs)], 8); err != nil {
+						b.Fatal(err)
+					}
+					took[mode] = append(took[mode], time.Since(t0))
+				}
+			}
+			b.StopTimer()
+			for mode, name := range []string{"pruned", "exhaustive"} {
+				t := took[mode]
+				slices.Sort(t)
+				b.ReportMetric(float64(t[len(t)/2].Microseconds()), name+"-p50-µs")
+				b.ReportMetric(float64(t[len(t)*99/100].Microseconds()), name+"-p99-µs")
+			}
 		})
 	}
 }

@@ -62,6 +62,36 @@ type bm25 struct {
 	lenNorm [2][]float64
 	// docTotal is bleve's document count.
 	docTotal uint64
+	// bound is, per field and term (by termID), the largest
+	// tf'·k1/(tf' + lenNorm) over the term's postings in the field, a
+	// little over: a term clause's score is at most idf·bound·qw, what
+	// pruning (prune.go) bounds the clauses it has not read by.
+	bound [2][]float64
+}
+
+// setBounds fills bm.bound from the postings post that bm.tf is parallel
+// to. It reads every posting once.
+func (bm *bm25) setBounds(post *termPostings) {
+	for f := range bm.bound {
+		p := post.field(f)
+		if len(p.off) == 0 {
+			bm.bound[f] = nil
+			continue
+		}
+		b := make([]float64, len(p.off)-1)
+		for id := range b {
+			lo, hi := p.off[id], p.off[id+1]
+			best := 0.0
+			for k := lo; k < hi; k++ {
+				tf := math.Sqrt(float64(bm.tf[f][k]))
+				best = max(best, tf*search.BM25_k1/(tf+bm.lenNorm[f][p.ids[k]]))
+			}
+			// A relative margin far above the rounding of the score's
+			// few operations keeps the bound above every score.
+			b[id] = best * (1 + 1e-9)
+		}
+		bm.bound[f] = b
+	}
 }
 
 // fieldNames are the bleve fields, by field number.
@@ -103,6 +133,7 @@ func (s *snapshot) loadBM25() (*bm25, error) {
 			return nil, err
 		}
 	}
+	bm.setBounds(&s.post)
 	return bm, nil
 }
 
@@ -313,6 +344,7 @@ type termClause struct {
 	list    []int32  // entries with the term in the field
 	tf      []uint16 // their term frequencies
 	lenNorm []float64
+	bound   float64 // bm25.bound of the term in the field
 	// idf, boost and qw (boost·idf·queryNorm) as bleve's TermQueryScorer.
 	idf, boost, qw float64
 }
@@ -370,6 +402,26 @@ type scoring struct {
 	clauses []scoreClause
 	terms   []termClause
 	top     []hit
+	// rest[j] is the sum of clauses j… 's score bounds; rest[len(clauses)]
+	// is 0 (prune.go).
+	rest []float64
+	// theta, thetaSeen, heap, scores and alive are prune.go's working
+	// space: θ and the number of seen entries it was computed with.
+	theta     float64
+	thetaSeen int
+	heap      []hit
+	alive     []int32
+	// scores are the exact scores of the entries in scoredList (scored
+	// marks them, per entry; kept false between searches).
+	scores     []float64
+	scored     []bool
+	scoredList []int32
+	// exhaustive turns pruning off and eager tries it wherever it is
+	// possible, whatever it costs (tests compare the readings); stoppedAt
+	// is the clause before which the last search stopped reading whole
+	// lists, or -1.
+	exhaustive, eager bool
+	stoppedAt         int
 }
 
 func (s *snapshot) getScoring() *scoring {
@@ -387,12 +439,23 @@ func (s *snapshot) putScoring(sc *scoring) {
 	clear(sc.clauses)
 	clear(sc.terms)
 	sc.clauses, sc.terms, sc.top = sc.clauses[:0], sc.terms[:0], sc.top[:0]
+	sc.theta, sc.thetaSeen = 0, 0
+	for _, e := range sc.scoredList {
+		sc.scored[e] = false
+	}
+	sc.scoredList, sc.scores = sc.scoredList[:0], sc.scores[:0]
 	s.scoringPool.Put(sc)
 }
 
+// pruningOff turns pruning off in every search (the tests' paired
+// benchmark, BenchmarkScalePruning; set only while no search runs).
+var pruningOff bool
+
 // directHits scores the entries for buildQuery's query over the postings
 // and returns the best n, best first, ties by ID, in sc.top. It returns
-// nil when the question has no clause.
+// nil when the question has no clause. It reads the clauses rarest first
+// and stops reading whole lists once no entry it has not seen can be among
+// the best n (prune.go).
 func (s *snapshot) directHits(cs []concept, n int, sc *scoring) []hit {
 	s.addClauses(cs, sc)
 	if len(sc.clauses) == 0 {
@@ -400,15 +463,16 @@ func (s *snapshot) directHits(cs []concept, n int, sc *scoring) []hit {
 	}
 	sort.Sort(byCount(sc.clauses))
 	setQueryWeights(sc.clauses)
-	for _, cl := range sc.clauses {
-		if len(cl.terms) == 1 {
-			t := &cl.terms[0]
-			for k, e := range t.list {
-				sc.add(e, t.score(k, e))
-			}
-			continue
+	sc.setBounds()
+	sc.stoppedAt = -1
+	exhaustive := sc.exhaustive || pruningOff
+	for j := range sc.clauses {
+		if !exhaustive && sc.canStop(j, n) {
+			sc.stoppedAt = j
+			sc.finish(j, n, s.entries)
+			return sc.top
 		}
-		s.scorePhrase(cl.terms, sc)
+		sc.accumulate(j)
 	}
 	coordTotal := float64(len(sc.clauses))
 	for _, e := range sc.touched {
@@ -416,6 +480,19 @@ func (s *snapshot) directHits(cs []concept, n int, sc *scoring) []hit {
 		sc.offer(hit{e, score}, n, s.entries)
 	}
 	return sc.top
+}
+
+// accumulate adds clause j's score to every entry it matches.
+func (sc *scoring) accumulate(j int) {
+	cl := sc.clauses[j]
+	if len(cl.terms) == 1 {
+		t := &cl.terms[0]
+		for k, e := range t.list {
+			sc.add(e, t.score(k, e))
+		}
+		return
+	}
+	sc.scorePhrase(cl.terms)
 }
 
 // addClauses puts the question's clauses in sc, in buildQuery's order;
@@ -457,7 +534,7 @@ func (s *snapshot) addClause(sets []*termSets, f int, boost float64, sc *scoring
 		if f == fieldTitle {
 			list = ts.title
 		}
-		sc.terms = append(sc.terms, termClause{list: list, tf: bm.tf[f][off : int(off)+len(list)], lenNorm: bm.lenNorm[f], boost: 1})
+		sc.terms = append(sc.terms, termClause{list: list, tf: bm.tf[f][off : int(off)+len(list)], lenNorm: bm.lenNorm[f], bound: bm.bound[f][ts.id], boost: 1})
 	}
 	terms := sc.terms[start:len(sc.terms):len(sc.terms)]
 	cl := scoreClause{terms: terms}
@@ -513,7 +590,7 @@ func (sc *scoring) add(e int32, score float64) {
 
 // scorePhrase adds the scores of the entries that have every term of a
 // phrase: the sum of the terms' scores, in their order.
-func (s *snapshot) scorePhrase(terms []termClause, sc *scoring) {
+func (sc *scoring) scorePhrase(terms []termClause) {
 	var buf [8]int
 	pos := buf[:0]
 	if len(terms) > len(buf) {
