@@ -265,6 +265,10 @@ var laterRedteams = []struct {
 	// round's rules and the model retrained on it, 60/60 and 0 (the rules
 	// alone 54/60).
 	{"redteam15.jsonl", 60, 0, true},
+	// redteam16: written blind at the start of the eleventh round, a
+	// general set across body systems and crises; frozen and scored at
+	// 4930a4c: 48/60 and 4 over-triggers (the rules alone 40/60).
+	{"redteam16.jsonl", 48, 4, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.
