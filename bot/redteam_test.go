@@ -275,6 +275,10 @@ var laterRedteams = []struct {
 	// fatal height as a method question (the rules alone 45/60); 60/60 and
 	// 2 with the rest of the round (the rules alone 50/60).
 	{"redteam16.jsonl", 60, 2, true},
+	// redteam17: written blind at the end of the eleventh round, frozen
+	// and scored at 9fc3e1b: 53/60 and 11 over-triggers (the rules alone
+	// 37/60 and 11).
+	{"redteam17.jsonl", 53, 11, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.
