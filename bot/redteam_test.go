@@ -277,8 +277,10 @@ var laterRedteams = []struct {
 	{"redteam16.jsonl", 60, 2, true},
 	// redteam17: written blind at the end of the eleventh round, frozen
 	// and scored at 9fc3e1b: 53/60 and 11 over-triggers (the rules alone
-	// 37/60 and 11).
-	{"redteam17.jsonl", 53, 11, true},
+	// 37/60 and 11); after its first rules (training and prevention
+	// questions, chest wall pain, hypothermia, fumes as a method) and the
+	// model retrained on its dev half, 54/60 and 7 (the rules alone 39/60).
+	{"redteam17.jsonl", 54, 7, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.
