@@ -279,8 +279,10 @@ var laterRedteams = []struct {
 	// and scored at 9fc3e1b: 53/60 and 11 over-triggers (the rules alone
 	// 37/60 and 11); after its first rules (training and prevention
 	// questions, chest wall pain, hypothermia, fumes as a method) and the
-	// model retrained on its dev half, 54/60 and 7 (the rules alone 39/60).
-	{"redteam17.jsonl", 54, 7, true},
+	// model retrained on its dev half, 54/60 and 7 (the rules alone 39/60);
+	// 56/60 and 7 with a hypertensive-crisis reading and a severe asthma
+	// attack by peak flow (the rules alone 41/60).
+	{"redteam17.jsonl", 56, 7, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.
