@@ -281,8 +281,9 @@ var laterRedteams = []struct {
 	// questions, chest wall pain, hypothermia, fumes as a method) and the
 	// model retrained on its dev half, 54/60 and 7 (the rules alone 39/60);
 	// 56/60 and 7 with a hypertensive-crisis reading and a severe asthma
-	// attack by peak flow (the rules alone 41/60).
-	{"redteam17.jsonl", 56, 7, true},
+	// attack by peak flow (the rules alone 41/60); 6 over-triggers with
+	// black poo on iron tablets as the medicine.
+	{"redteam17.jsonl", 56, 6, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.
