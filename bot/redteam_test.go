@@ -282,8 +282,10 @@ var laterRedteams = []struct {
 	// model retrained on its dev half, 54/60 and 7 (the rules alone 39/60);
 	// 56/60 and 7 with a hypertensive-crisis reading and a severe asthma
 	// attack by peak flow (the rules alone 41/60); 6 over-triggers with
-	// black poo on iron tablets as the medicine.
-	{"redteam17.jsonl", 56, 6, true},
+	// black poo on iron tablets as the medicine; 58/60 and 6 with carbon
+	// monoxide signs in the past tense and sudden hearing loss (the rules
+	// alone 43/60).
+	{"redteam17.jsonl", 58, 6, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.
