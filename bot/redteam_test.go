@@ -284,8 +284,9 @@ var laterRedteams = []struct {
 	// attack by peak flow (the rules alone 41/60); 6 over-triggers with
 	// black poo on iron tablets as the medicine; 58/60 and 6 with carbon
 	// monoxide signs in the past tense and sudden hearing loss (the rules
-	// alone 43/60).
-	{"redteam17.jsonl", 58, 6, true},
+	// alone 43/60); 60/60 and 6 with post-partum pre-eclampsia and bowel
+	// obstruction (the rules alone 45/60).
+	{"redteam17.jsonl", 60, 6, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.
