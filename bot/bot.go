@@ -277,20 +277,20 @@ func (b *Bot) answer(ctx context.Context, q Question) (Reply, error) {
 	}
 	text := clean(q.Text)
 	// Safety first, on the whole message, before any length or content check.
-	if a, ok := b.triage.Assess(capRunes(text, 20*b.cfg.MaxQuestionChars)); ok {
-		r := b.reply(KindUrgent, text, a.Reply, nil)
-		r.Question = capRunes(text, b.cfg.MaxQuestionChars)
-		r.Source = Source{ID: a.RuleID, Title: a.Title, Type: "safety"}
-		r.Tier = string(a.Tier)
-		r.Score = 1
-		if !a.Urgent() {
-			// A question about warning signs: the generic list, as an answer.
-			r.Kind, r.Source.Type = KindAnswer, "safety-info"
-		}
-		return r, nil
+	a, ok := b.triage.Assess(capRunes(text, 20*b.cfg.MaxQuestionChars))
+	if ok && a.Urgent() {
+		return b.safetyReply(text, a), nil
 	}
+	// A question about warning signs ("does high blood pressure make you more
+	// likely to have a stroke") is answered from the content when the content
+	// answers it with confidence, with the alert's note; otherwise with the
+	// generic list of warning signs.
+	info := ok
 	if text == "" {
 		return b.reply(KindInvalid, "", fmt.Sprintf(b.cfg.Texts.Empty, b.example()), nil), nil
+	}
+	if info && (utf8.RuneCountInString(text) > b.cfg.MaxQuestionChars || !hasLetters(text)) {
+		return b.safetyReply(text, a), nil
 	}
 	if utf8.RuneCountInString(text) > b.cfg.MaxQuestionChars {
 		return b.reply(KindInvalid, capRunes(text, b.cfg.MaxQuestionChars), fmt.Sprintf(b.cfg.Texts.TooLong, b.cfg.MaxQuestionChars), nil), nil
@@ -298,17 +298,21 @@ func (b *Bot) answer(ctx context.Context, q Question) (Reply, error) {
 	if !hasLetters(text) {
 		return b.reply(KindInvalid, text, b.cfg.Texts.NotText, nil), nil
 	}
-	switch smallTalk(text) {
-	case talkGreeting:
+	switch talk := smallTalk(text); {
+	case info:
+	case talk == talkGreeting:
 		return b.reply(KindGreeting, text, b.cfg.Texts.Greeting, b.topics(3)), nil
-	case talkThanks:
+	case talk == talkThanks:
 		return b.reply(KindGreeting, text, b.cfg.Texts.Thanks, nil), nil
-	case talkHelp:
+	case talk == talkHelp:
 		return b.help(), nil
 	}
 	ms, err := b.search.Search(ctx, text, 8)
 	if err != nil {
 		return Reply{}, fmt.Errorf("answer: %w", err)
+	}
+	if info && (len(ms) == 0 || ms[0].Confidence < b.cfg.MinConfidence) {
+		return b.safetyReply(text, a), nil
 	}
 	if len(ms) == 0 || ms[0].Confidence < b.cfg.ClarifyConfidence && ms[0].Confidence < b.cfg.MinConfidence {
 		return b.fallback(text, ms), nil
@@ -319,6 +323,12 @@ func (b *Bot) answer(ctx context.Context, q Question) (Reply, error) {
 	best := ms[0]
 	r := b.entryReply(best.Entry, text)
 	r.Score = round(best.Confidence)
+	if info {
+		r.Tier = string(a.Tier)
+		if a.Note != "" && utf8.RuneCountInString(r.Text)+1+utf8.RuneCountInString(a.Note) <= b.cfg.MaxAnswerChars {
+			r.Text += "\n\n" + a.Note
+		}
+	}
 	// Near-ties with other titles become "did you mean" (at most two); the
 	// related questions are then chosen among the rest.
 	seen := map[string]bool{best.Entry.Title: true}
@@ -333,6 +343,20 @@ func (b *Bot) answer(ctx context.Context, q Question) (Reply, error) {
 	}
 	r.Related = b.related(best.Entry, rest, seen)
 	return r, nil
+}
+
+// safetyReply is the reply to a triage alert: the urgent reply, or for
+// TierInfo the generic list of warning signs as an answer.
+func (b *Bot) safetyReply(text string, a Alert) Reply {
+	r := b.reply(KindUrgent, text, a.Reply, nil)
+	r.Question = capRunes(text, b.cfg.MaxQuestionChars)
+	r.Source = Source{ID: a.RuleID, Title: a.Title, Type: "safety"}
+	r.Tier = string(a.Tier)
+	r.Score = 1
+	if !a.Urgent() {
+		r.Kind, r.Source.Type = KindAnswer, "safety-info"
+	}
+	return r
 }
 
 // answerEntry answers with one entry directly (IntentEntry). An unknown ID

@@ -84,6 +84,10 @@ type Alert struct {
 	Tier Tier
 	// Reply is the reply text.
 	Reply string
+	// Note, for TierInfo, is a one-line pointer to emergency help that is
+	// added to the content's own answer when the content answers the
+	// question (Reply is then not used).
+	Note string
 }
 
 // Urgent reports whether the alert needs the urgent reply (every tier but
@@ -145,8 +149,8 @@ type rule struct {
 }
 
 type infoRule struct {
-	title, text string
-	ask, topic  []int32
+	title, text, note string
+	ask, topic        []int32
 }
 
 type triageFile struct {
@@ -154,6 +158,7 @@ type triageFile struct {
 	Info    struct {
 		Title string   `yaml:"title"`
 		Text  string   `yaml:"text"`
+		Note  string   `yaml:"note"`
 		Ask   []string `yaml:"ask"`
 		Topic []string `yaml:"topic"`
 	} `yaml:"info"`
@@ -365,7 +370,7 @@ func (t *Triage) assess(text string, useModel bool) (Alert, bool) {
 		return Alert{RuleID: b.rule.id, Title: b.rule.mention, Kind: kindOf(b.tier), Tier: b.tier, Reply: reply}, true
 	}
 	if len(fs) > 0 || t.infoAsked(d) {
-		return Alert{RuleID: "safety-info", Title: t.info.title, Kind: SafetyRedFlag, Tier: TierInfo, Reply: t.info.text}, true
+		return Alert{RuleID: "safety-info", Title: t.info.title, Kind: SafetyRedFlag, Tier: TierInfo, Reply: t.info.text, Note: t.info.note}, true
 	}
 	if useModel {
 		return t.modelAlert(text)

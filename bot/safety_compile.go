@@ -700,7 +700,7 @@ func (c *compiler) buildTries(idioms []idiomDef) {
 // and topics.
 func (c *compiler) compileInfo() {
 	t, f := c.t, c.f
-	t.info = infoRule{title: strings.TrimSpace(f.Info.Title), text: strings.TrimSpace(f.Info.Text)}
+	t.info = infoRule{title: strings.TrimSpace(f.Info.Title), text: strings.TrimSpace(f.Info.Text), note: strings.TrimSpace(f.Info.Note)}
 	if t.info.text == "" {
 		c.errorf("info.text is missing")
 	}

@@ -431,15 +431,21 @@ func TestUrgentReplies(t *testing.T) {
 	}
 }
 
-// TestInfoReply: a question about warning signs gets the generic list as
-// an answer, not the urgent reply, not a fallback, and no search.
+// TestInfoReply: a question about warning signs that the content does not
+// answer gets the generic list as an answer, not the urgent reply and not
+// a fallback; one the content answers with confidence gets the content's
+// answer with the one-line pointer to emergency help; a weak match does not
+// replace the list.
 func TestInfoReply(t *testing.T) {
-	for _, q := range []string{
+	qs := []string{
 		"what are the red flags for back pain?",
 		"When should I go to A&E with back pain?",
 		"what are the warning signs of cauda equina",
-	} {
-		s := &fakeSearcher{entries: testEntries(), results: map[string][]faq.Match{}}
+	}
+	for _, q := range qs {
+		s := &fakeSearcher{entries: testEntries(), results: map[string][]faq.Match{
+			q: {match(eTriggers1, 0.2)},
+		}}
 		b, err := New(s, nil, testConfig())
 		if err != nil {
 			t.Fatal(err)
@@ -451,8 +457,24 @@ func TestInfoReply(t *testing.T) {
 		if !strings.Contains(r.Text, "bladder") || !referral.MatchString(r.Text) || r.Disclaimer != testDisclaimer {
 			t.Errorf("%q: Text %q, want the warning signs, an emergency number and the disclaimer", q, r.Text)
 		}
-		if len(s.calls()) != 0 {
-			t.Errorf("%q: searched %q, want no search", q, s.calls())
+		if n := utf8.RuneCountInString(r.Text); n > b.cfg.MaxAnswerChars {
+			t.Errorf("%q: %d characters, over the answer limit", q, n)
+		}
+	}
+	for _, q := range qs {
+		s := &fakeSearcher{entries: testEntries(), results: map[string][]faq.Match{
+			q: {match(eTriggers1, 0.9)},
+		}}
+		b, err := New(s, nil, testConfig())
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := answer(t, b, q)
+		if r.Kind != KindAnswer || r.Source.ID != eTriggers1.ID || r.Tier != "info" {
+			t.Errorf("%q: got %s %+v tier %q, want the content's answer, tier info", q, r.Kind, r.Source, r.Tier)
+		}
+		if !strings.HasPrefix(r.Text, eTriggers1.Text) || !referral.MatchString(r.Text) {
+			t.Errorf("%q: Text %q, want the entry's answer and the emergency pointer", q, r.Text)
 		}
 	}
 }
