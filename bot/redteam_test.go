@@ -285,8 +285,9 @@ var laterRedteams = []struct {
 	// black poo on iron tablets as the medicine; 58/60 and 6 with carbon
 	// monoxide signs in the past tense and sudden hearing loss (the rules
 	// alone 43/60); 60/60 and 6 with post-partum pre-eclampsia and bowel
-	// obstruction (the rules alone 45/60).
-	{"redteam17.jsonl", 60, 6, true},
+	// obstruction (the rules alone 45/60); 5 over-triggers with a
+	// comparison asked as a question ("is heat stroke the same thing as").
+	{"redteam17.jsonl", 60, 5, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.
