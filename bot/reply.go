@@ -145,7 +145,9 @@ type Reply struct {
 	Quiet bool `json:"quiet,omitempty"`
 	// Tier is the safety reply tier for urgent replies ("emergency",
 	// "doctor_today", "crisis", "overdose", "someone_else", "abuse") and
-	// "info" for the warning-signs answer; empty otherwise.
+	// "info" for a question about warning signs (the generic warning-signs
+	// answer, or the content's answer to it with the emergency pointer);
+	// empty otherwise.
 	Tier string `json:"tier,omitempty"`
 }
 
