@@ -288,6 +288,10 @@ var laterRedteams = []struct {
 	// obstruction (the rules alone 45/60); 5 over-triggers with a
 	// comparison asked as a question ("is heat stroke the same thing as").
 	{"redteam17.jsonl", 60, 5, true},
+	// redteam18: written blind at the start of the thirteenth round,
+	// frozen and scored at 455180c: 55/60 and 8 over-triggers (the rules
+	// alone 44/60 and 7).
+	{"redteam18.jsonl", 55, 8, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.
