@@ -289,23 +289,24 @@ func (b *Bot) answer(ctx context.Context, q Question) (Reply, error) {
 	if text == "" {
 		return b.reply(KindInvalid, "", fmt.Sprintf(b.cfg.Texts.Empty, b.example()), nil), nil
 	}
-	if info && (utf8.RuneCountInString(text) > b.cfg.MaxQuestionChars || !hasLetters(text)) {
-		return b.safetyReply(text, a), nil
-	}
 	if utf8.RuneCountInString(text) > b.cfg.MaxQuestionChars {
+		if info {
+			return b.safetyReply(text, a), nil
+		}
 		return b.reply(KindInvalid, capRunes(text, b.cfg.MaxQuestionChars), fmt.Sprintf(b.cfg.Texts.TooLong, b.cfg.MaxQuestionChars), nil), nil
 	}
 	if !hasLetters(text) {
 		return b.reply(KindInvalid, text, b.cfg.Texts.NotText, nil), nil
 	}
-	switch talk := smallTalk(text); {
-	case info:
-	case talk == talkGreeting:
-		return b.reply(KindGreeting, text, b.cfg.Texts.Greeting, b.topics(3)), nil
-	case talk == talkThanks:
-		return b.reply(KindGreeting, text, b.cfg.Texts.Thanks, nil), nil
-	case talk == talkHelp:
-		return b.help(), nil
+	if !info {
+		switch smallTalk(text) {
+		case talkGreeting:
+			return b.reply(KindGreeting, text, b.cfg.Texts.Greeting, b.topics(3)), nil
+		case talkThanks:
+			return b.reply(KindGreeting, text, b.cfg.Texts.Thanks, nil), nil
+		case talkHelp:
+			return b.help(), nil
+		}
 	}
 	ms, err := b.search.Search(ctx, text, 8)
 	if err != nil {
@@ -325,8 +326,8 @@ func (b *Bot) answer(ctx context.Context, q Question) (Reply, error) {
 	r.Score = round(best.Confidence)
 	if info {
 		r.Tier = string(a.Tier)
-		if a.Note != "" && utf8.RuneCountInString(r.Text)+1+utf8.RuneCountInString(a.Note) <= b.cfg.MaxAnswerChars {
-			r.Text += "\n\n" + a.Note
+		if note := "\n\n" + a.Note; a.Note != "" && utf8.RuneCountInString(r.Text+note) <= b.cfg.MaxAnswerChars {
+			r.Text += note
 		}
 	}
 	// Near-ties with other titles become "did you mean" (at most two); the

@@ -477,6 +477,23 @@ func TestInfoReply(t *testing.T) {
 			t.Errorf("%q: Text %q, want the entry's answer and the emergency pointer", q, r.Text)
 		}
 	}
+	// An answer the pointer would push over the limit is given without it.
+	long := faq.Entry{ID: "f-long", Type: faq.TypeFAQ, Title: "What are the red flags?", Text: strings.Repeat("Most back pain gets better. ", 42)}
+	q := qs[0]
+	s := &fakeSearcher{entries: append(testEntries(), long), results: map[string][]faq.Match{q: {match(long, 0.9)}}}
+	b, err := New(s, nil, testConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := answer(t, b, q)
+	if r.Source.ID != long.ID || r.Tier != "info" || utf8.RuneCountInString(r.Text) > b.cfg.MaxAnswerChars || strings.Contains(r.Text, "happening now") {
+		t.Errorf("long answer: got %+v tier %q, %d characters, want the entry alone within the limit", r.Source, r.Tier, utf8.RuneCountInString(r.Text))
+	}
+	// A question too long to search still gets the warning signs.
+	r = answer(t, b, q+strings.Repeat(" and more", 40))
+	if r.Kind != KindAnswer || r.Source.Type != "safety-info" {
+		t.Errorf("long question: got %s %+v, want the warning signs", r.Kind, r.Source)
+	}
 }
 
 // TestTriageBadInput: empty, huge, binary and random input never panics.
