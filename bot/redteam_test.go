@@ -297,8 +297,14 @@ var laterRedteams = []struct {
 	// its dev half, 60/60 and 4 (the rules alone 49/60 and 4).
 	{"redteam18.jsonl", 60, 4, true},
 	// redteam19: written blind in the thirteenth round, frozen and scored
-	// at 37df108: 55/60 and 7 over-triggers (the rules alone 44/60 and 6).
-	{"redteam19.jsonl", 55, 7, true},
+	// at 37df108: 55/60 and 7 over-triggers (the rules alone 44/60 and 6);
+	// after its rules (urinary retention, snake and serious bites, a
+	// blistering rash after a new medicine, strangulation told as hands on
+	// the neck; timing, test and first-aid questions, frequency and
+	// portrayal as a topic, recovery "for a long time") and three for dev
+	// messages of redteam16 and 18 the retrained model stopped catching,
+	// 60/60 and 2 (the rules alone 49/60 and 2).
+	{"redteam19.jsonl", 60, 2, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.
