@@ -147,8 +147,9 @@ func TestProbabilitiesMatchRow(t *testing.T) {
 // has. Measured with the model of docs/safety.md on the fifteen sets:
 // rules alone 537 of 627 urgent and 24 of 523 over-triggers, with the
 // model 583 and 25 (redteam15, frozen before the model was trained on its
-// dev half: 31 → 34 of 40, 4 of 40). The floors sit a little under the
-// measurement so that a retrain may move a message or two.
+// dev half: 31 → 34 of 40, 4 of 40). With the false-alarm budget of
+// 0.2% (thirteenth round) the model adds 46 and 1. The floors sit a little
+// under the measurement so that a retrain may move a message or two.
 func TestSafetyModelHeldout(t *testing.T) {
 	tr := defaultTriageT(t)
 	cases := readRedteam(t, "redteam.heldout.jsonl")
@@ -175,7 +176,7 @@ func TestSafetyModelHeldout(t *testing.T) {
 		}
 	}
 	t.Logf("held-out: the model adds %d urgent replies to urgent messages, %d to ordinary ones", added, addedOver)
-	if added < 43 || addedOver > 2 {
-		t.Errorf("the model adds %d urgent and %d ordinary: want at least 43 and at most 2", added, addedOver)
+	if added < 45 || addedOver > 2 {
+		t.Errorf("the model adds %d urgent and %d ordinary: want at least 45 and at most 2", added, addedOver)
 	}
 }

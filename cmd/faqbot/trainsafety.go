@@ -41,7 +41,7 @@ func (m *Main) trainSafety(_ context.Context, args []string) error {
 	manifest := fl.String("manifest", "testdata/training.yaml", "the answer sets whose questions are the ordinary messages")
 	out := fl.String("out", "bot/data/safety_model.json", "where to write the model")
 	folds := fl.Int("folds", 5, "cross-validation folds")
-	falseAlarm := fl.Float64("false-alarm", 0.001, "the largest share of ordinary messages the model may add the urgent reply to, on held-out folds")
+	falseAlarm := fl.Float64("false-alarm", 0.002, "the largest share of ordinary messages the model may add the urgent reply to, on held-out folds")
 	l2 := fl.Float64("l2", 1e-3, "ridge penalty on the weights")
 	minStem := fl.Int("min-stem", 5, "a word stem is a feature when at least this many training messages have it")
 	if err := parseFlags(fl, args); err != nil {
