@@ -51,8 +51,30 @@ const k8sDataLink = "..data"
 // Watch returns nil when ctx is done, and an error when a path does not
 // exist at start or cannot be watched.
 func Watch(ctx context.Context, paths []string, debounce time.Duration, logger *slog.Logger, onChange func()) error {
+	cw, err := NewWatcher(paths, debounce, logger)
+	if err != nil {
+		return err
+	}
+	defer cw.Close()
+	return cw.Run(ctx, onChange)
+}
+
+// Watcher is Watch in two steps: NewWatcher registers the folders, so that
+// every change made after it returns is seen, and Run reacts to changes.
+// A server creates it before it announces readiness (a file written just
+// after /readyz answers would otherwise be missed while a goroutine was
+// still registering the folders).
+type Watcher struct {
+	w     *watcher
+	paths []string
+	wait  time.Duration
+}
+
+// NewWatcher watches paths as Watch does, from now on; Run reacts, Close
+// ends the watch (after Run or instead of it).
+func NewWatcher(paths []string, debounce time.Duration, logger *slog.Logger) (*Watcher, error) {
 	if len(paths) == 0 {
-		return errors.New("faq: watch: no paths")
+		return nil, errors.New("faq: watch: no paths")
 	}
 	if debounce <= 0 {
 		debounce = DefaultWatchDebounce
@@ -62,20 +84,34 @@ func Watch(ctx context.Context, paths []string, debounce time.Duration, logger *
 	}
 	dirs, err := watchedDirs(paths)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	fw, err := fsnotify.NewWatcher()
 	if err != nil {
-		return fmt.Errorf("faq: watch: %w", err)
+		return nil, fmt.Errorf("faq: watch: %w", err)
 	}
-	defer fw.Close()
 	w := &watcher{fs: fw, dirs: dirs, missing: map[string]bool{}, log: logger.With("component", "watch"),
 		deb: debouncer{wait: debounce}, now: time.Now, snapshot: func() map[string]fileState { return snapshot(dirs) }}
 	if err := w.add(); err != nil {
-		return err
+		fw.Close()
+		return nil, err
 	}
-	w.log.Info("watching content", "paths", paths, "debounce", debounce)
-	return w.run(ctx, onChange)
+	return &Watcher{w: w, paths: paths, wait: debounce}, nil
+}
+
+// Run calls onChange after each burst of changes, as Watch does, until ctx
+// is done (nil) or the watch fails.
+func (cw *Watcher) Run(ctx context.Context, onChange func()) error {
+	cw.w.log.Info("watching content", "paths", cw.paths, "debounce", cw.wait)
+	return cw.w.run(ctx, onChange)
+}
+
+// Close ends the watch; it may be called more than once.
+func (cw *Watcher) Close() error {
+	if err := cw.w.fs.Close(); err != nil {
+		return fmt.Errorf("faq: watch: %w", err)
+	}
+	return nil
 }
 
 // watchedDirs maps each watched folder to the file names of interest in it

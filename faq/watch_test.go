@@ -372,3 +372,31 @@ func TestWatchConfigMap(t *testing.T) {
 
 // The debounce itself (stable files, the 10×debounce cap under continuous
 // writes) is tested without sleeping in debounce_test.go.
+
+// TestNewWatcherSeesEarlyChange: a change made after NewWatcher returns and
+// before Run starts is reported (the folders are registered by NewWatcher,
+// so a server that creates it before announcing readiness misses nothing).
+func TestNewWatcherSeesEarlyChange(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "a.yaml"), []byte("- question: Q?\n  answer: A.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cw, err := faq.NewWatcher([]string{dir}, testDebounce, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cw.Close()
+	if err := os.WriteFile(filepath.Join(dir, "b.yaml"), []byte("- question: R?\n  answer: B.\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(2 * testDebounce) // Run starts late, as a busy server's goroutine may
+	calls := make(chan struct{}, 10)
+	testrun.Start(t, "Watcher.Run", 2*time.Second, func(ctx context.Context) error {
+		return cw.Run(ctx, func() { calls <- struct{}{} })
+	})
+	select {
+	case <-calls:
+	case <-time.After(20 * testDebounce):
+		t.Fatal("the change made before Run was not reported")
+	}
+}

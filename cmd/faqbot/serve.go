@@ -171,6 +171,16 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 		}
 		runs, httpAddr = append(runs, run), addr
 	}
+	if cfg.Content.Watch {
+		// Registered before any server runs, so a change made once /readyz
+		// answers is never missed.
+		cw, err := faq.NewWatcher(cfg.contentPaths(), time.Duration(cfg.Content.Debounce), log)
+		if err != nil {
+			return err
+		}
+		defer cw.Close()
+		g.Go(func() error { return watchContent(ctx, cw, co.lib, log) })
+	}
 	for _, run := range runs {
 		g.Go(func() error { return run(ctx) })
 	}
@@ -180,9 +190,6 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	signal.Notify(hup, syscall.SIGHUP)
 	defer signal.Stop(hup)
 	g.Go(func() error { return reindexOnSIGHUP(ctx, hup, co.lib, log) })
-	if cfg.Content.Watch {
-		g.Go(func() error { return watchContent(ctx, cfg, co.lib, log) })
-	}
 	if every := cfg.syncInterval(m.Getenv); st != nil && every > 0 {
 		rs := newReplicaSync(co.lib, st, log.With("component", "replicas"))
 		g.Go(func() error { return rs.run(ctx, every) })
@@ -292,8 +299,8 @@ func (m *Main) buildPlatforms(cfg Config, co *core, st *store.Store, met *metric
 }
 
 // watchContent reindexes whenever the content files change (content.watch).
-func watchContent(ctx context.Context, cfg Config, lib *search.Library, log *slog.Logger) error {
-	return faq.Watch(ctx, cfg.contentPaths(), time.Duration(cfg.Content.Debounce), log, func() {
+func watchContent(ctx context.Context, cw *faq.Watcher, lib *search.Library, log *slog.Logger) error {
+	return cw.Run(ctx, func() {
 		if _, err := lib.Reindex(ctx, "watch"); err != nil && !errors.Is(err, context.Canceled) {
 			log.Warn("content changed but the new content did not load; still serving the previous version")
 		}
