@@ -303,8 +303,9 @@ var laterRedteams = []struct {
 	// the neck; timing, test and first-aid questions, frequency and
 	// portrayal as a topic, recovery "for a long time") and three for dev
 	// messages of redteam16 and 18 the retrained model stopped catching,
-	// 60/60 and 2 (the rules alone 49/60 and 2).
-	{"redteam19.jsonl", 60, 2, true},
+	// 60/60 and 2 (the rules alone 49/60 and 2); 1 over-trigger with
+	// "what's" read as "what is".
+	{"redteam19.jsonl", 60, 1, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.

@@ -134,6 +134,7 @@ func TestTokenize(t *testing.T) {
 		{"I couldn't really feel it", "i could not feel it"},
 		{"temp 38.5. baby", "temperature 38.5 baby"},
 		{"i keep cuttin myself, cnt cope", "i keep cutting myself can not cope"},
+		{"What's wrong, he's fitting, it's my mum's", "what is wrong he is fitting it is my mum"},
 	} {
 		var got []string
 		for _, tk := range tr.norm.tokenize(c.in) {

@@ -86,10 +86,24 @@ func contraction(w string) string {
 		return head + " will"
 	case "d":
 		return head + " would"
-	case "s", "":
+	case "s":
+		if isVerbS[head] {
+			return head + " is"
+		}
+		return head
+	case "":
 		return head
 	}
 	return head + tail
+}
+
+// isVerbS are the words whose "'s" is "is" (or "has"), never a possessive:
+// "what's" reads as the apostrophe-less "whats" does, "what is", and
+// "he's fitting" as "he is fitting". After a noun ("mum's") it is a
+// possessive and is dropped.
+var isVerbS = map[string]bool{
+	"what": true, "that": true, "there": true, "here": true, "who": true, "where": true, "when": true,
+	"why": true, "how": true, "it": true, "he": true, "she": true,
 }
 
 // isWordRune reports whether r belongs inside a word. '&' keeps "a&e"
