@@ -127,10 +127,11 @@ const (
 	roleSelf
 	roleReported
 	roleSafeNow
+	roleStatement
 	numRoles
 )
 
-var roleNames = [numRoles]string{"negation", "pseudo_negation", "clause_break", "historical", "resolved", "current", "hypothetical", "other_person", "self", "reported", "safe_now"}
+var roleNames = [numRoles]string{"negation", "pseudo_negation", "clause_break", "historical", "resolved", "current", "hypothetical", "other_person", "self", "reported", "safe_now", "statement"}
 
 type rule struct {
 	id, mention string
@@ -658,15 +659,36 @@ func (d *doc) resolveBack(s span, bits int8, lastCur int32) {
 // markHypothetical flags hypotheses: from the trigger to the end of its
 // clause (punctuation only: "if I lose feeling and my legs go weak" is one
 // hypothesis).
+//
+// A statement about now that follows the question without punctuation
+// ("what are the signs of a stroke my face is drooping", as people type on
+// a phone) ends the scope: from a `statement` phrase ("my face is", "he
+// keeps", "i took") that starts after the trigger, unless a subordinator
+// ("if", "when") or the trigger itself leads into it ("what do I do if my
+// face is drooping" stays a hypothesis).
 func (d *doc) markHypothetical() {
 	n := int32(len(d.toks))
+	stmt := grow(d.marks, len(d.toks))
+	for _, s := range d.roles[roleStatement] {
+		stmt[s.start] = 1
+	}
 	for _, s := range d.roles[roleHypothetical] {
 		pc := d.pclause[s.start]
 		for j := s.start; j < n && d.pclause[j] == pc; j++ {
+			if j >= s.end && j > 0 && stmt[j] == 1 && !subordinators[d.toks[j-1].word] {
+				break
+			}
 			d.toks[j].flags |= flagHypothetical
 		}
 	}
 }
+
+// subordinators lead into a clause that stays inside the question ("what
+// do I do if my son is choking"): a statement after one does not end a
+// hypothesis.
+var subordinators = map[string]bool{"if": true, "when": true, "whenever": true, "whether": true, "that": true,
+	"case": true, "unless": true, "once": true, "until": true, "before": true, "after": true, "while": true,
+	"because": true, "suppose": true, "supposing": true}
 
 // markReported flags what is reported: a story, the news or a question
 // about signs ("a documentary about ...", "how can I tell if a friend is

@@ -739,3 +739,31 @@ func TestDeleet(t *testing.T) {
 		}
 	}
 }
+
+// TestRunOnStatement: a statement about now typed straight after a
+// question, with no punctuation between, is not part of the question's
+// hypothesis; a statement the question leads into with "if" or "when" is.
+func TestRunOnStatement(t *testing.T) {
+	tr := defaultTriageT(t)
+	for _, q := range []string{
+		"what are the signs of a stroke my face is drooping and my arm is weak",
+		"is this the same as a stroke my face is drooping and my arm is weak",
+		"what does a heart attack feel like my chest is crushing and im sweating",
+		"whats the right way to do back blows my baby is choking",
+		"how does the glass test work my babys rash wont fade and she has a fever",
+	} {
+		if a, ok := tr.Assess(q); !ok || !a.Urgent() {
+			t.Errorf("%q: got %+v, want an urgent reply", q, a)
+		}
+	}
+	for _, q := range []string{
+		"what do i do if my face is drooping",
+		"what should i do if my baby is choking",
+		"what are the signs of a stroke",
+		"how does the glass test work for a meningitis rash",
+	} {
+		if a, ok := tr.Assess(q); ok && a.Urgent() {
+			t.Errorf("%q: got %s (%s), want no urgent reply", q, a.Tier, a.RuleID)
+		}
+	}
+}
