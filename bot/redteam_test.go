@@ -306,6 +306,10 @@ var laterRedteams = []struct {
 	// 60/60 and 2 (the rules alone 49/60 and 2); 1 over-trigger with
 	// "what's" read as "what is".
 	{"redteam19.jsonl", 60, 1, true},
+	// redteam20: written blind at the end of the thirteenth round, frozen
+	// and scored at 591b0f9: 52/60 and 3 over-triggers (the rules alone
+	// 42/60 and 3).
+	{"redteam20.jsonl", 52, 3, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.
