@@ -148,8 +148,9 @@ func TestProbabilitiesMatchRow(t *testing.T) {
 // rules alone 537 of 627 urgent and 24 of 523 over-triggers, with the
 // model 583 and 25 (redteam15, frozen before the model was trained on its
 // dev half: 31 → 34 of 40, 4 of 40). With the false-alarm budget of
-// 0.2% (thirteenth round) the model adds 46 and 1. The floors sit a little
-// under the measurement so that a retrain may move a message or two.
+// 0.2% (thirteenth round) the model adds 46 and 1, and 49 and 1 once
+// trained on redteam20's dev half as well. The floors sit a little under
+// the measurement so that a retrain may move a message or two.
 func TestSafetyModelHeldout(t *testing.T) {
 	tr := defaultTriageT(t)
 	cases := readRedteam(t, "redteam.heldout.jsonl")
