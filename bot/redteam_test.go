@@ -317,8 +317,11 @@ var laterRedteams = []struct {
 	{"redteam20.jsonl", 60, 2, true},
 	// redteam21: written blind at the end of the thirteenth round, frozen
 	// and scored at d1e1121: 56/60 and 4 over-triggers (the rules alone
-	// 44/60 and 4).
-	{"redteam21.jsonl", 56, 4, true},
+	// 44/60 and 4); after its rules (a knocked-out tooth, a wish to be hit
+	// by a car, an older person by age and kept locked in, a partner's
+	// weeks of pregnancy, running as exertion, dreams as hypotheses) and
+	// the model retrained, 60/60 and 2 (the rules alone 48/60 and 2).
+	{"redteam21.jsonl", 60, 2, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.
