@@ -444,13 +444,7 @@ func TestInfoReply(t *testing.T) {
 		"what are the warning signs of cauda equina",
 	}
 	for _, q := range qs {
-		s := &fakeSearcher{entries: testEntries(), results: map[string][]faq.Match{
-			q: {match(eTriggers1, 0.2)},
-		}}
-		b, err := New(s, nil, testConfig())
-		if err != nil {
-			t.Fatal(err)
-		}
+		b, _, _ := newTestBot(t, map[string][]faq.Match{q: {match(eTriggers1, 0.2)}})
 		r := answer(t, b, q)
 		if r.Kind != KindAnswer || r.Source.Type != "safety-info" || r.Tier != "info" {
 			t.Errorf("%q: got %s %+v tier %q, want an answer from safety-info", q, r.Kind, r.Source, r.Tier)
@@ -463,13 +457,7 @@ func TestInfoReply(t *testing.T) {
 		}
 	}
 	for _, q := range qs {
-		s := &fakeSearcher{entries: testEntries(), results: map[string][]faq.Match{
-			q: {match(eTriggers1, 0.9)},
-		}}
-		b, err := New(s, nil, testConfig())
-		if err != nil {
-			t.Fatal(err)
-		}
+		b, _, _ := newTestBot(t, map[string][]faq.Match{q: {match(eTriggers1, 0.9)}})
 		r := answer(t, b, q)
 		if r.Kind != KindAnswer || r.Source.ID != eTriggers1.ID || r.Tier != "info" {
 			t.Errorf("%q: got %s %+v tier %q, want the content's answer, tier info", q, r.Kind, r.Source, r.Tier)
@@ -481,11 +469,7 @@ func TestInfoReply(t *testing.T) {
 	// An answer the pointer would push over the limit is given without it.
 	long := faq.Entry{ID: "f-long", Type: faq.TypeFAQ, Title: "What are the red flags?", Text: strings.Repeat("Most back pain gets better. ", 42)}
 	q := qs[0]
-	s := &fakeSearcher{entries: append(testEntries(), long), results: map[string][]faq.Match{q: {match(long, 0.9)}}}
-	b, err := New(s, nil, testConfig())
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, _, _ := newTestBot(t, map[string][]faq.Match{q: {match(long, 0.9)}})
 	r := answer(t, b, q)
 	if r.Source.ID != long.ID || r.Tier != "info" || utf8.RuneCountInString(r.Text) > b.cfg.MaxAnswerChars || strings.Contains(r.Text, "happening now") {
 		t.Errorf("long answer: got %+v tier %q, %d characters, want the entry alone within the limit", r.Source, r.Tier, utf8.RuneCountInString(r.Text))
