@@ -128,10 +128,11 @@ const (
 	roleReported
 	roleSafeNow
 	roleStatement
+	roleOtherStart
 	numRoles
 )
 
-var roleNames = [numRoles]string{"negation", "pseudo_negation", "clause_break", "historical", "resolved", "current", "hypothetical", "other_person", "self", "reported", "safe_now", "statement"}
+var roleNames = [numRoles]string{"negation", "pseudo_negation", "clause_break", "historical", "resolved", "current", "hypothetical", "other_person", "self", "reported", "safe_now", "statement", "other_person_start"}
 
 type rule struct {
 	id, mention string
@@ -732,6 +733,14 @@ func (d *doc) markOther() {
 		who[s.start] = 2
 		for j := s.start + 1; j < s.end; j++ {
 			who[j] = 0
+		}
+	}
+	// a relative named bare at the start of a sentence, as chat does
+	// ("gran suddenly cant lift her arm"); elsewhere a bare "mum" is as
+	// often a word of the writer's own phrase ("my elderly mum")
+	for _, s := range d.roles[roleOtherStart] {
+		if s.start == 0 || d.toks[s.start-1].sent != d.toks[s.start].sent {
+			who[s.start] = 2
 		}
 	}
 	other := false

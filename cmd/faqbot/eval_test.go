@@ -275,7 +275,9 @@ func TestTrainSafety(t *testing.T) {
 // the urgent reply to a message no rule catches; safety.model: false
 // leaves the rules alone.
 func TestSafetyModelConfig(t *testing.T) {
-	const q = "grandpa suddenly cant lift his arm and his words come out all wrong"
+	// A message only the model catches (the rules miss where the pain
+	// moved to); when a rule learns it, pick another.
+	const q = "pain started round my belly button and now its sharp low on the right, worse when I cough, fever and vomiting"
 	dir := t.TempDir()
 	kind := func(cfgText string) string {
 		cfg := filepath.Join(dir, "config.yaml")
