@@ -333,6 +333,14 @@ var laterRedteams = []struct {
 	// knife and blood emoji) and the model retrained, 59/60 and 0 (the
 	// rules alone 50/60 and 0).
 	{"redteam22.jsonl", 59, 0, true},
+	// redteam23: written blind in the fourteenth round, frozen and scored
+	// at 0f8bdb2: 52/60 and 2 over-triggers (the rules alone 41/60 and 2);
+	// after its rules (an infant's sign whoever is named first, a blistering
+	// rash and two verbs of breathing said apart, sudden and the worst ever,
+	// NEWS2 and GCS readings, shingles by the eye, a day decided as the
+	// last, well now, seizure-free) and the model retrained, 60/60 and 0
+	// (the rules alone 49/60 and 0).
+	{"redteam23.jsonl", 60, 0, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.
