@@ -78,7 +78,9 @@ type Alert struct {
 	// Title says what the person mentioned, in plain words
 	// ("numbness around the groin or bottom").
 	Title string
-	// Kind is redflag, crisis or abuse.
+	// Kind is redflag, crisis or abuse: what the rule is about, whoever
+	// it happens to (a stroke of someone else is a redflag with the
+	// someone_else tier).
 	Kind SafetyKind
 	// Tier is the reply tier.
 	Tier Tier
@@ -369,7 +371,7 @@ func (t *Triage) assess(text string, useModel bool) (Alert, bool) {
 			}
 		}
 		reply := strings.ReplaceAll(t.replies[b.tier], "{mention}", mention)
-		return Alert{RuleID: b.rule.id, Title: b.rule.mention, Kind: kindOf(b.tier), Tier: b.tier, Reply: reply}, true
+		return Alert{RuleID: b.rule.id, Title: b.rule.mention, Kind: kindOf(b.rule.tier), Tier: b.tier, Reply: reply}, true
 	}
 	if len(fs) > 0 || t.infoAsked(d) {
 		return Alert{RuleID: "safety-info", Title: t.info.title, Kind: SafetyRedFlag, Tier: TierInfo, Reply: t.info.text, Note: t.info.note}, true

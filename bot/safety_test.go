@@ -89,6 +89,29 @@ func TestTriageTiers(t *testing.T) {
 	}
 }
 
+// TestAlertKindOfSomeoneElse: the someone_else tier keeps what the rule is
+// about, so a relative's medical emergency is a red flag and a friend's
+// crisis a crisis (the safety model's crisis-or-medical output is trained
+// on it).
+func TestAlertKindOfSomeoneElse(t *testing.T) {
+	tr := defaultTriageT(t)
+	for _, c := range []struct {
+		q    string
+		kind SafetyKind
+	}{
+		{"my dad has crushing chest pain", SafetyRedFlag},
+		{"my son says he wants to kill himself", SafetyCrisis},
+		{"crushing chest pain", SafetyRedFlag},
+		{"i want to die", SafetyCrisis},
+		{"my husband hits me", SafetyAbuse},
+	} {
+		a, ok := tr.AssessRules(c.q)
+		if !ok || a.Kind != c.kind {
+			t.Errorf("AssessRules(%q): kind %q (tier %s), want %q", c.q, a.Kind, a.Tier, c.kind)
+		}
+	}
+}
+
 func TestTriageQuiet(t *testing.T) {
 	tr := defaultTriageT(t)
 	for _, q := range []string{

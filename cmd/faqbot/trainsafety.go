@@ -26,6 +26,10 @@ type safetyMessage struct {
 	redteam bool
 	// rulesTier is the tier the rules give it ("" when none fires).
 	rulesTier bot.Tier
+	// rulesCrisis says the rule that fired is about a crisis or abuse
+	// (its kind), whoever it happens to: "my dad is clutching his chest"
+	// gets the someone_else tier, but it is a medical emergency.
+	rulesCrisis bool
 	// reply, for an urgent message of the training corpus, is the reply it
 	// needs ("crisis" or "medical"), used when no rule names the tier.
 	reply string
@@ -144,11 +148,12 @@ func (m *Main) safetyMessages(redteam, corpus, manifest string) ([]safetyMessage
 			}
 			a, ok := tr.AssessRules(it.Q)
 			var tier bot.Tier
+			var crisis bool
 			if ok && a.Urgent() {
-				tier = a.Tier
+				tier, crisis = a.Tier, a.Kind != bot.SafetyRedFlag
 			}
 			msgs = append(msgs, safetyMessage{set: s.name, id: it.ID, q: it.Q, urgent: it.Kind == "urgent",
-				redteam: s.redteam, rulesTier: tier, reply: it.Reply})
+				redteam: s.redteam, rulesTier: tier, rulesCrisis: crisis, reply: it.Reply})
 			n++
 		}
 		used = append(used, fmt.Sprintf("%s (%d)", s.name, n))
@@ -201,12 +206,6 @@ type safetyReport struct {
 	CaughtMissed       int     `json:"caught_missed"`
 	RulesCaught        int     `json:"rules_caught"`
 	CrisisRight        int     `json:"crisis_right"`
-}
-
-// crisisTier reports whether a tier's reply is the crisis kind (the model's
-// second output) rather than the medical one.
-func crisisTier(t bot.Tier) bool {
-	return t == bot.TierCrisis || t == bot.TierOverdose || t == bot.TierSomeoneElse || t == bot.TierAbuse
 }
 
 // fitSafety fits both outputs on all messages, and chooses the threshold
@@ -279,7 +278,7 @@ func fitSafety(msgs []safetyMessage, stems []string, folds int, falseAlarm, l2 f
 		for _, s := range msgs {
 			if fold(s) == k && s.urgent && s.rulesTier != "" {
 				rep.RulesCaught++
-				if (logistic.PredictSparse(w, s.x) >= 0.5) == crisisTier(s.rulesTier) {
+				if (logistic.PredictSparse(w, s.x) >= 0.5) == s.rulesCrisis {
 					rep.CrisisRight++
 				}
 			}
@@ -305,7 +304,8 @@ func fitUrgent(msgs []safetyMessage, d int, in func(int) bool, l2 float64) []flo
 }
 
 // fitCrisis fits P(crisis reply | urgent) on the urgent messages in that
-// the rules catch, labelled by the tier the rules give them, and on those
+// the rules catch, labelled by the kind of the rule that fires (crisis and
+// abuse, or a medical red flag, whoever it happens to), and on those
 // of the training corpus they miss, labelled by their reply field; the two
 // kinds weigh the same.
 func fitCrisis(msgs []safetyMessage, d int, in func(int) bool, l2 float64) []float64 {
@@ -314,7 +314,7 @@ func fitCrisis(msgs []safetyMessage, d int, in func(int) bool, l2 float64) []flo
 		case !s.urgent:
 			return 0, false, false
 		case s.rulesTier != "":
-			if crisisTier(s.rulesTier) {
+			if s.rulesCrisis {
 				return 1, true, true
 			}
 			return 0, false, true
