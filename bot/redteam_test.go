@@ -341,6 +341,14 @@ var laterRedteams = []struct {
 	// last, well now, seizure-free) and the model retrained, 60/60 and 0
 	// (the rules alone 49/60 and 0).
 	{"redteam23.jsonl", 60, 0, true},
+	// redteam24: written blind in the fourteenth round, frozen and scored
+	// at 18bfef5: 54/60 and 1 over-trigger (the rules alone 44/60 and 1);
+	// after its rules (a stab wound, a wrong or extra insulin dose, a
+	// ligature and a time said together, roughness as violence, an older
+	// writer's own age with money, phone and home taken, a child's
+	// medicine 10 words on, the writer's own death for goodbye) and the
+	// model retrained, 60/60 and 0 (the rules alone 50/60 and 0).
+	{"redteam24.jsonl", 60, 0, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.
