@@ -349,6 +349,14 @@ var laterRedteams = []struct {
 	// medicine 10 words on, the writer's own death for goodbye) and the
 	// model retrained, 60/60 and 0 (the rules alone 50/60 and 0).
 	{"redteam24.jsonl", 60, 0, true},
+	// redteam25: written blind in the fourteenth round, frozen and scored
+	// at deefa98: 53/60 and 2 over-triggers (the rules alone 44/60 and 1);
+	// after its rules (lithium toxicity, a child who will not bear weight
+	// with a fever, a blistering rash on a drug that carries the warning,
+	// appendicitis without "the", a full sentence in an asthma attack, a
+	// pet's new home as a farewell act, "mugged" not "mug") and the model
+	// retrained, 59/60 and 0 (the rules alone 50/60 and 0).
+	{"redteam25.jsonl", 59, 0, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.
