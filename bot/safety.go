@@ -725,7 +725,9 @@ func (d *doc) markReported() {
 
 // markOther flags the words whose experiencer is someone else: the last
 // person named before a word is its experiencer ("my son says he wants to
-// die": other; "... and I have a fever": the writer).
+// die": other; "... and I have a fever": the writer). A kinship word that
+// opens a sentence bare ("gran suddenly ...") names someone else for that
+// sentence only.
 func (d *doc) markOther() {
 	who := grow(d.marks, len(d.toks)) // 0 none, 1 self, 2 other
 	for _, s := range d.roles[roleSelf] {
@@ -738,11 +740,26 @@ func (d *doc) markOther() {
 		}
 	}
 	// a relative named bare at the start of a sentence, as chat does
-	// ("gran suddenly cant lift her arm"); elsewhere a bare "mum" is as
-	// often a word of the writer's own phrase ("my elderly mum")
+	// ("gran suddenly cant lift her arm"), for that sentence; elsewhere a
+	// bare "mum" is as often a word of the writer's own phrase ("my
+	// elderly mum"), and so is it before "of" or "day" at the start ("mum
+	// of 3 here", "mother's day is hard")
+	toks := d.toks
 	for _, s := range d.roles[roleOtherStart] {
-		if s.start == 0 || d.toks[s.start-1].sent != d.toks[s.start].sent {
-			who[s.start] = 2
+		if s.start > 0 && toks[s.start-1].sent == toks[s.start].sent {
+			continue
+		}
+		if n := s.end; int(n) < len(toks) && (toks[n].word == "of" || toks[n].word == "day") {
+			continue
+		}
+		who[s.start] = 2
+		for j := int(s.end); j < len(toks); j++ {
+			if toks[j].sent != toks[s.start].sent {
+				if who[j] == 0 {
+					who[j] = 1
+				}
+				break
+			}
 		}
 	}
 	other := false

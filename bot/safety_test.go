@@ -56,6 +56,11 @@ func TestTriageTiers(t *testing.T) {
 		{"I took a whole packet of paracetamol", TierOverdose, "overdose-taken"},
 		{"my son says he wants to kill himself", TierSomeoneElse, "suicidal-thoughts"},
 		{"my dad has crushing chest pain", TierSomeoneElse, "chest-pain"},
+		{"gran suddenly cant lift her arm", TierSomeoneElse, "stroke-sudden-weakness"},
+		// a bare kinship word opening a sentence names someone else for that
+		// sentence only, and not before "of" or "day"
+		{"mum of 3 here. cant go on anymore, want to end it all", TierCrisis, ""},
+		{"gran is here. i want to die", TierCrisis, ""},
 		{"my husband hits me", TierAbuse, "violence"},
 		{"I was raped", TierAbuse, "sexual-assault"},
 		{"what are the red flags for back pain?", TierInfo, ""},

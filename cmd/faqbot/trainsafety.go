@@ -24,12 +24,10 @@ type safetyMessage struct {
 	// redteam marks the red-team sets' ordinary messages (hard negatives)
 	// apart from the ordinary questions of the answer sets.
 	redteam bool
-	// rulesTier is the tier the rules give it ("" when none fires).
-	rulesTier bot.Tier
-	// rulesCrisis says the rule that fired is about a crisis or abuse
-	// (its kind), whoever it happens to: "my dad is clutching his chest"
-	// gets the someone_else tier, but it is a medical emergency.
-	rulesCrisis bool
+	// rulesKind is the kind of the rule that fires ("" when none does):
+	// what it is about, whoever it happens to ("my dad is clutching his
+	// chest" gets the someone_else tier, but it is a red flag).
+	rulesKind bot.SafetyKind
 	// reply, for an urgent message of the training corpus, is the reply it
 	// needs ("crisis" or "medical"), used when no rule names the tier.
 	reply string
@@ -147,18 +145,23 @@ func (m *Main) safetyMessages(redteam, corpus, manifest string) ([]safetyMessage
 				continue // the answer sets' urgent items are the rules' examples
 			}
 			a, ok := tr.AssessRules(it.Q)
-			var tier bot.Tier
-			var crisis bool
+			var kind bot.SafetyKind
 			if ok && a.Urgent() {
-				tier, crisis = a.Tier, a.Kind != bot.SafetyRedFlag
+				kind = a.Kind
 			}
 			msgs = append(msgs, safetyMessage{set: s.name, id: it.ID, q: it.Q, urgent: it.Kind == "urgent",
-				redteam: s.redteam, rulesTier: tier, rulesCrisis: crisis, reply: it.Reply})
+				redteam: s.redteam, rulesKind: kind, reply: it.Reply})
 			n++
 		}
 		used = append(used, fmt.Sprintf("%s (%d)", s.name, n))
 	}
 	return msgs, used, nil
+}
+
+// crisisReply says the rules' alert for s calls for the crisis kind of
+// reply (crisis, overdose or abuse) rather than the medical one.
+func (s safetyMessage) crisisReply() bool {
+	return s.rulesKind != "" && s.rulesKind != bot.SafetyRedFlag
 }
 
 // safetyRows chooses the vocabulary — the word stems at least minCount
@@ -237,7 +240,7 @@ func fitSafety(msgs []safetyMessage, stems []string, folds int, falseAlarm, l2 f
 		switch {
 		case s.urgent:
 			rep.Urgent++
-		case s.rulesTier == "":
+		case s.rulesKind == "":
 			silent = append(silent, oof[i])
 		}
 		if !s.urgent {
@@ -257,14 +260,14 @@ func fitSafety(msgs []safetyMessage, stems []string, folds int, falseAlarm, l2 f
 	}
 	rep.Threshold = t
 	for i, s := range msgs {
-		fires := oof[i] >= t && s.rulesTier == ""
+		fires := oof[i] >= t && s.rulesKind == ""
 		switch {
 		case !s.urgent && fires:
 			rep.FalseAlarms++
 			if s.redteam {
 				rep.RedteamFalseAlarms++
 			}
-		case s.urgent && s.rulesTier == "":
+		case s.urgent && s.rulesKind == "":
 			rep.RulesMissed++
 			if fires {
 				rep.CaughtMissed++
@@ -276,9 +279,9 @@ func fitSafety(msgs []safetyMessage, stems []string, folds int, falseAlarm, l2 f
 	for k := range folds {
 		w := fitCrisis(msgs, d, func(i int) bool { return fold(msgs[i]) != k }, l2)
 		for _, s := range msgs {
-			if fold(s) == k && s.urgent && s.rulesTier != "" {
+			if fold(s) == k && s.urgent && s.rulesKind != "" {
 				rep.RulesCaught++
-				if (logistic.PredictSparse(w, s.x) >= 0.5) == s.rulesCrisis {
+				if (logistic.PredictSparse(w, s.x) >= 0.5) == s.crisisReply() {
 					rep.CrisisRight++
 				}
 			}
@@ -313,8 +316,8 @@ func fitCrisis(msgs []safetyMessage, d int, in func(int) bool, l2 float64) []flo
 		switch {
 		case !s.urgent:
 			return 0, false, false
-		case s.rulesTier != "":
-			if s.rulesCrisis {
+		case s.rulesKind != "":
+			if s.crisisReply() {
 				return 1, true, true
 			}
 			return 0, false, true
