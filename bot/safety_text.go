@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -174,14 +175,22 @@ func rawWords(s string, emit func(w string, brk int)) {
 	flush(len(s))
 }
 
-// emojiWords writes out the emoji that stand for a means of harm in chat
+// quotePairs straighten the apostrophes people type.
+var quotePairs = []string{"\u2019", "'", "\u2018", "'", "`", "'", "\u00b4", "'", "\u02bc", "'"}
+
+// emojiPairs write out the emoji that stand for a means of harm in chat
 // ("took everything in the cupboard 💊💊"); the tokenizer would drop them.
 // Only emoji whose sense is the object itself: not 💀 or ⚰️, which chat
 // uses for laughing ("im dead 💀").
 // origin: Unicode CLDR short names (U+1F48A pill, U+1F52A kitchen knife, U+1FA78 drop of blood)
-var emojiWords = strings.NewReplacer("\U0001F48A", " pills ", "\U0001F52A", " knife ", "\U0001FA78", " blood ")
+var emojiPairs = []string{"\U0001F48A", " pills ", "\U0001F52A", " knife ", "\U0001FA78", " blood "}
 
-var quoteFolder = strings.NewReplacer("\u2019", "'", "\u2018", "'", "`", "'", "\u00b4", "'", "\u02bc", "'")
+// quoteFolder folds the rules' own phrases; messageFolder folds a message
+// in one pass, its emoji too.
+var (
+	quoteFolder   = strings.NewReplacer(quotePairs...)
+	messageFolder = strings.NewReplacer(append(slices.Clone(quotePairs), emojiPairs...)...)
+)
 
 // stemOf is the Porter stem of a lower-case word; words with characters
 // outside a-z are kept as they are.
@@ -344,7 +353,7 @@ func (n *normalizer) tokenizeInto(toks []token, text string, memo map[string]tok
 	if !utf8.ValidString(text) {
 		text = strings.ToValidUTF8(text, " ")
 	}
-	text = n.deleet(quoteFolder.Replace(emojiWords.Replace(strings.ToLower(text))))
+	text = n.deleet(messageFolder.Replace(strings.ToLower(text)))
 	var clause, sent int32 = -1, -1
 	var buf []string
 	rawWords(text, func(w string, brk int) {
