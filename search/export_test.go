@@ -34,3 +34,6 @@ func AnalyzerTerms(text string) (standalone, index []string, err error) {
 // SetPruning turns directHits' pruning on or off for the searches that
 // follow (not while searches run), for the paired benchmark.
 func SetPruning(on bool) { pruningOff = !on }
+
+// CollectHarder is collectHarder, for the tests.
+var CollectHarder = collectHarder

@@ -232,6 +232,7 @@ func (l *Library) run(b *build) {
 
 func (l *Library) rebuild(trigger string) (Report, error) {
 	l.saving.Wait()
+	defer collectHarder(reindexGCPercent)()
 	start := time.Now()
 	entries, syn, rep, err := l.load(trigger)
 	if err == nil {
@@ -259,6 +260,50 @@ func (l *Library) rebuild(trigger string) (Report, error) {
 	}
 	l.log.Info("reindexed", "trigger", trigger, "version", rep.Version, "entries", rep.Entries, "duration_ms", rep.DurationMS)
 	return rep, nil
+}
+
+// reindexGCPercent is the collector's target while a reindex builds. The
+// old index serves beside the new one, so the live heap is about twice the
+// steady state, and Go's default (GOGC=100: the heap may grow to twice what
+// is live before a collection) let the process reach about three times its
+// steady RSS. Measured with `faqbot serve` and POST /admin/reindex?force=1
+// (docs/BENCHMARKS.md, "Reindex peak"): see there for the figures that
+// chose it.
+const reindexGCPercent = 25
+
+// collectHarder lowers the collector's target to percent until the
+// returned function is called, unless the process already runs with a
+// lower one or with the collector off (GOGC=off), which it keeps. Builds
+// of several libraries may overlap: the first lowers the target, the last
+// to finish restores it.
+func collectHarder(percent int) (restore func()) {
+	harder.mu.Lock()
+	defer harder.mu.Unlock()
+	if harder.builds == 0 {
+		harder.saved = debug.SetGCPercent(percent)
+		if harder.saved >= 0 && harder.saved < percent || harder.saved < 0 {
+			debug.SetGCPercent(harder.saved)
+		}
+	}
+	harder.builds++
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			harder.mu.Lock()
+			defer harder.mu.Unlock()
+			if harder.builds--; harder.builds == 0 {
+				debug.SetGCPercent(harder.saved)
+			}
+		})
+	}
+}
+
+// harder is collectHarder's state: the builds under way and the target
+// they replaced.
+var harder struct {
+	mu     sync.Mutex
+	builds int
+	saved  int
 }
 
 // load reads content and synonyms into a report; err joins every problem.

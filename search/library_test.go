@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"sync"
 	"testing"
@@ -362,5 +363,61 @@ func TestSynonymTerms(t *testing.T) {
 	var none *search.Synonyms
 	if got := none.Terms("Massages"); len(got) != 1 {
 		t.Errorf("nil thesaurus: got %v", got)
+	}
+}
+
+// gcPercent reads the collector's target without changing it for long.
+func gcPercent() int {
+	p := debug.SetGCPercent(-1)
+	debug.SetGCPercent(p)
+	return p
+}
+
+func TestCollectHarder(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	for _, c := range []struct{ have, during int }{
+		{100, 25}, {400, 25}, // the default and a raised target are lowered
+		{25, 25}, {10, 10}, // an operator's lower target is kept
+		{-1, -1}, // so is GOGC=off
+	} {
+		debug.SetGCPercent(c.have)
+		restore := search.CollectHarder(25)
+		if got := gcPercent(); got != c.during {
+			t.Errorf("GC percent %d: during the build got %d, want %d", c.have, got, c.during)
+		}
+		restore()
+		if got := gcPercent(); got != c.have {
+			t.Errorf("GC percent %d: after the build got %d, want it restored", c.have, got)
+		}
+	}
+
+	// A reindex gives the process its target back, failed or not.
+	debug.SetGCPercent(100)
+	dir := contentDir(t)
+	l, _ := openLibrary(t, search.LibraryConfig{Paths: []string{dir}})
+	if _, err := l.Reindex(context.Background(), "test"); err != nil {
+		t.Fatal(err)
+	}
+	put(t, dir, "sleep.yaml", "- question: [unclosed\n")
+	if _, err := l.Reindex(context.Background(), "test-broken"); err == nil {
+		t.Fatal("Reindex with a broken file: got no error")
+	}
+	if got := gcPercent(); got != 100 {
+		t.Errorf("GC percent after reindexes: got %d, want 100", got)
+	}
+}
+
+func TestCollectHarderOverlapping(t *testing.T) {
+	defer debug.SetGCPercent(debug.SetGCPercent(100))
+	a := search.CollectHarder(25)
+	b := search.CollectHarder(25)
+	a()
+	if got := gcPercent(); got != 25 {
+		t.Errorf("one build of two done: GC percent %d, want 25 until the other is done", got)
+	}
+	b()
+	b() // a second call changes nothing
+	if got := gcPercent(); got != 100 {
+		t.Errorf("both builds done: GC percent %d, want 100", got)
 	}
 }
