@@ -359,6 +359,9 @@ var laterRedteams = []struct {
 	// pet's new home as a farewell act, "mugged" not "mug") and the model
 	// retrained, 59/60 and 0 (the rules alone 50/60 and 0).
 	{"redteam25.jsonl", 59, 0, true},
+	// redteam26: written blind in the fifteenth round, frozen and scored
+	// at ffb3b68: 59/60 and 5 over-triggers (the rules alone 46/60 and 5).
+	{"redteam26.jsonl", 59, 5, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.
