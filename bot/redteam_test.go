@@ -360,8 +360,12 @@ var laterRedteams = []struct {
 	// retrained, 59/60 and 0 (the rules alone 50/60 and 0).
 	{"redteam25.jsonl", 59, 0, true},
 	// redteam26: written blind in the fifteenth round, frozen and scored
-	// at ffb3b68: 59/60 and 5 over-triggers (the rules alone 46/60 and 5).
-	{"redteam26.jsonl", 59, 5, true},
+	// at ffb3b68: 59/60 and 5 over-triggers (the rules alone 46/60 and 5);
+	// after its rules (altitude illness, undiagnosed DKA, an open fracture,
+	// a crushed limb, a disclosure supposed, a month gone by, tests found
+	// normal, old scars, "chess" for "chest") and the model retrained,
+	// 60/60 and 1 (the rules alone 57/60 and 1).
+	{"redteam26.jsonl", 60, 1, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.

@@ -149,7 +149,10 @@ func TestProbabilitiesMatchRow(t *testing.T) {
 // model 583 and 25 (redteam15, frozen before the model was trained on its
 // dev half: 31 → 34 of 40, 4 of 40). With the false-alarm budget of
 // 0.2% (thirteenth round) the model adds 46 and 1, and 49 and 1 once
-// trained on redteam20's dev half as well. The floors sit a little under
+// trained on redteam20's dev half as well. Rules written since catch some
+// of what only the model caught, so the model's own share falls while the
+// total rises: in the fifteenth round 593 urgent caught in all (45 by the
+// model) before its rules, 594 (43) after. The floors sit a little under
 // the measurement so that a retrain may move a message or two.
 func TestSafetyModelHeldout(t *testing.T) {
 	tr := defaultTriageT(t)
@@ -157,10 +160,13 @@ func TestSafetyModelHeldout(t *testing.T) {
 	for _, f := range []string{"redteam2.jsonl", "redteam3.jsonl", "redteam4.jsonl", "redteam5.jsonl", "redteam6.jsonl", "redteam7.jsonl", "redteam8.jsonl", "redteam9.jsonl", "redteam10.jsonl", "redteam11.jsonl", "redteam12.jsonl", "redteam13.jsonl", "redteam14.jsonl", "redteam15.jsonl"} {
 		cases = append(cases, readRedteamSplit(t, f, "heldout")...)
 	}
-	var added, addedOver int
+	var added, addedOver, caught int
 	for _, c := range cases {
 		rules, rok := tr.AssessRules(c.Q)
 		both, bok := tr.Assess(c.Q)
+		if bok && both.Urgent() && c.Kind == "urgent" {
+			caught++
+		}
 		if rok && (!bok || both != rules) {
 			t.Errorf("%s: the model changed a rule's verdict: %+v -> %+v", c.ID, rules, both)
 		}
@@ -176,8 +182,8 @@ func TestSafetyModelHeldout(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("held-out: the model adds %d urgent replies to urgent messages, %d to ordinary ones", added, addedOver)
-	if added < 45 || addedOver > 2 {
-		t.Errorf("the model adds %d urgent and %d ordinary: want at least 45 and at most 2", added, addedOver)
+	t.Logf("held-out: the model adds %d urgent replies to urgent messages, %d to ordinary ones; %d urgent caught in all", added, addedOver, caught)
+	if added < 40 || addedOver > 2 || caught < 590 {
+		t.Errorf("the model adds %d urgent and %d ordinary, %d caught in all: want at least 40, at most 2, at least 590", added, addedOver, caught)
 	}
 }
