@@ -366,6 +366,9 @@ var laterRedteams = []struct {
 	// normal, old scars, "chess" for "chest") and the model retrained,
 	// 60/60 and 1 (the rules alone 57/60 and 1).
 	{"redteam26.jsonl", 60, 1, true},
+	// redteam27: written blind in the fifteenth round, frozen and scored
+	// at b7f31e4: 56/60 and 4 over-triggers (the rules alone 30/60 and 3).
+	{"redteam27.jsonl", 56, 4, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.
