@@ -364,11 +364,18 @@ var laterRedteams = []struct {
 	// after its rules (altitude illness, undiagnosed DKA, an open fracture,
 	// a crushed limb, a disclosure supposed, a month gone by, tests found
 	// normal, old scars, "chess" for "chest") and the model retrained,
-	// 60/60 and 1 (the rules alone 57/60 and 1).
-	{"redteam26.jsonl", 60, 1, true},
+	// 60/60 and 1 (the rules alone 57/60 and 1); 3 over-triggers once a
+	// review took the supposed-disclosure and tests-normal lines back out
+	// (they silenced real emergencies).
+	{"redteam26.jsonl", 60, 3, true},
 	// redteam27: written blind in the fifteenth round, frozen and scored
-	// at b7f31e4: 56/60 and 4 over-triggers (the rules alone 30/60 and 3).
-	{"redteam27.jsonl", 56, 4, true},
+	// at b7f31e4: 56/60 and 4 over-triggers (the rules alone 30/60 and 3);
+	// after its rules (medicines that lower white cells, infection after a
+	// pregnancy loss, hyperemesis, toxic shock, priapism, paraphimosis, a
+	// kidney infection, neuroleptic malignant syndrome, HIV exposure, no
+	// phrase across a sentence end) and the model retrained, 60/60 and 3
+	// (the rules alone 41/60 and 3).
+	{"redteam27.jsonl", 60, 3, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.
