@@ -372,9 +372,9 @@ var laterRedteams = []struct {
 	// at b7f31e4: 56/60 and 4 over-triggers (the rules alone 30/60 and 3);
 	// after its rules (medicines that lower white cells, infection after a
 	// pregnancy loss, hyperemesis, toxic shock, priapism, paraphimosis, a
-	// kidney infection, neuroleptic malignant syndrome, HIV exposure, no
-	// phrase across a sentence end) and the model retrained, 60/60 and 3
-	// (the rules alone 41/60 and 3).
+	// kidney infection, neuroleptic malignant syndrome, HIV exposure, a
+	// narrower puzzlement) and the model retrained, 60/60 and 3 (the rules
+	// alone 40/60 and 3).
 	{"redteam27.jsonl", 60, 3, true},
 }
 

@@ -477,11 +477,6 @@ func (t *Triage) analyze(text string) *doc {
 	d.covered = grow(d.covered, len(toks))
 	var i int
 	visit := func(lex int32, end int) {
-		// no phrase runs over a sentence's end: "she is very confused.
-		// What should I do?" is no "confused what" (puzzlement)
-		if toks[end-1].sent != toks[i].sent {
-			return
-		}
 		s := span{lex: lex, start: int32(i), end: int32(end)}
 		if r := t.roleOfLex[lex]; r >= 0 {
 			roles[r] = append(roles[r], s)
