@@ -37,3 +37,6 @@ func SetPruning(on bool) { pruningOff = !on }
 
 // CollectHarder is collectHarder, for the tests.
 var CollectHarder = collectHarder
+
+// SetTestHookBuild sets the hook a reindex runs before it builds.
+func SetTestHookBuild(f func()) { testHookBuild = f }

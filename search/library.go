@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"runtime/metrics"
 	"sync"
 	"time"
 
@@ -235,6 +236,9 @@ func (l *Library) rebuild(trigger string) (Report, error) {
 	defer collectHarder(reindexGCPercent)()
 	start := time.Now()
 	entries, syn, rep, err := l.load(trigger)
+	if testHookBuild != nil {
+		testHookBuild()
+	}
 	if err == nil {
 		var s *snapshot
 		if s, err = buildSnapshotIn(entries, syn, l.buildDir()); err != nil {
@@ -262,48 +266,63 @@ func (l *Library) rebuild(trigger string) (Report, error) {
 	return rep, nil
 }
 
+// testHookBuild, when set by a test, runs in a reindex once the content is
+// loaded, before the index is built.
+var testHookBuild func()
+
 // reindexGCPercent is the collector's target while a reindex builds. The
 // old index serves beside the new one, so the live heap is about twice the
 // steady state, and Go's default (GOGC=100: the heap may grow to twice what
-// is live before a collection) let the process reach about three times its
-// steady RSS. Measured with `faqbot serve` and POST /admin/reindex?force=1
-// (docs/BENCHMARKS.md, "Reindex peak"): see there for the figures that
-// chose it.
+// is live before a collection) let the process reach 2–3 times its steady
+// RSS. Measured with `faqbot serve` and POST /admin/reindex?force=1; the
+// figures that chose it are in docs/BENCHMARKS.md, "Reindex peak".
 const reindexGCPercent = 25
 
 // collectHarder lowers the collector's target to percent until the
 // returned function is called, unless the process already runs with a
-// lower one or with the collector off (GOGC=off), which it keeps. Builds
-// of several libraries may overlap: the first lowers the target, the last
-// to finish restores it.
+// lower one or with the collector off (GOGC=off), which it leaves alone.
+// Builds of several libraries may overlap: the first lowers the target,
+// the last to finish restores it.
 func collectHarder(percent int) (restore func()) {
 	harder.mu.Lock()
 	defer harder.mu.Unlock()
 	if harder.builds == 0 {
-		harder.saved = debug.SetGCPercent(percent)
-		if harder.saved >= 0 && harder.saved < percent || harder.saved < 0 {
-			debug.SetGCPercent(harder.saved)
+		harder.saved = gcPercent()
+		harder.lowered = harder.saved > percent
+		if harder.lowered {
+			debug.SetGCPercent(percent)
 		}
 	}
 	harder.builds++
-	var once sync.Once
 	return func() {
-		once.Do(func() {
-			harder.mu.Lock()
-			defer harder.mu.Unlock()
-			if harder.builds--; harder.builds == 0 {
-				debug.SetGCPercent(harder.saved)
-			}
-		})
+		harder.mu.Lock()
+		defer harder.mu.Unlock()
+		if harder.builds--; harder.builds == 0 && harder.lowered {
+			debug.SetGCPercent(harder.saved)
+		}
 	}
 }
 
-// harder is collectHarder's state: the builds under way and the target
-// they replaced.
+// harder is collectHarder's state: the builds under way, the target they
+// replaced and whether they replaced it.
 var harder struct {
-	mu     sync.Mutex
-	builds int
-	saved  int
+	mu      sync.Mutex
+	builds  int
+	saved   int
+	lowered bool
+}
+
+// gcPercent reads the collector's target without changing it (-1 when it
+// is off), from the runtime's own metric (debug.SetGCPercent can only read
+// it by setting it).
+func gcPercent() int {
+	sample := []metrics.Sample{{Name: "/gc/gogc:percent"}}
+	metrics.Read(sample)
+	if sample[0].Value.Kind() != metrics.KindUint64 {
+		return 100 // not reported: Go's default
+	}
+	// off is -1, which the metric holds as its two's complement
+	return int(int64(sample[0].Value.Uint64()))
 }
 
 // load reads content and synonyms into a report; err joins every problem.

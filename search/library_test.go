@@ -391,8 +391,12 @@ func TestCollectHarder(t *testing.T) {
 		}
 	}
 
-	// A reindex gives the process its target back, failed or not.
+	// A reindex lowers the target while it builds and gives it back,
+	// failed or not.
 	debug.SetGCPercent(100)
+	var during []int
+	search.SetTestHookBuild(func() { during = append(during, gcPercent()) })
+	defer search.SetTestHookBuild(nil)
 	dir := contentDir(t)
 	l, _ := openLibrary(t, search.LibraryConfig{Paths: []string{dir}})
 	if _, err := l.Reindex(context.Background(), "test"); err != nil {
@@ -401,6 +405,9 @@ func TestCollectHarder(t *testing.T) {
 	put(t, dir, "sleep.yaml", "- question: [unclosed\n")
 	if _, err := l.Reindex(context.Background(), "test-broken"); err == nil {
 		t.Fatal("Reindex with a broken file: got no error")
+	}
+	if len(during) != 2 || during[0] != 25 || during[1] != 25 {
+		t.Errorf("GC percent during the reindexes: got %v, want [25 25]", during)
 	}
 	if got := gcPercent(); got != 100 {
 		t.Errorf("GC percent after reindexes: got %d, want 100", got)
@@ -416,7 +423,6 @@ func TestCollectHarderOverlapping(t *testing.T) {
 		t.Errorf("one build of two done: GC percent %d, want 25 until the other is done", got)
 	}
 	b()
-	b() // a second call changes nothing
 	if got := gcPercent(); got != 100 {
 		t.Errorf("both builds done: GC percent %d, want 100", got)
 	}
