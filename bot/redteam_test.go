@@ -376,6 +376,9 @@ var laterRedteams = []struct {
 	// narrower puzzlement) and the model retrained, 60/60 and 3 (the rules
 	// alone 40/60 and 3).
 	{"redteam27.jsonl", 60, 3, true},
+	// redteam28: written blind in the fifteenth round, frozen and scored
+	// at fa28ad0: 52/60 and 4 over-triggers (the rules alone 47/60 and 4).
+	{"redteam28.jsonl", 52, 4, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.
