@@ -377,8 +377,12 @@ var laterRedteams = []struct {
 	// alone 40/60 and 3).
 	{"redteam27.jsonl", 60, 3, true},
 	// redteam28: written blind in the fifteenth round, frozen and scored
-	// at fa28ad0: 52/60 and 4 over-triggers (the rules alone 47/60 and 4).
-	{"redteam28.jsonl", 52, 4, true},
+	// at fa28ad0: 52/60 and 4 over-triggers (the rules alone 47/60 and 4);
+	// after its lines (tetanus, a fall onto the bump, the reliever's names
+	// with breathing signs, "been well for 8 years", a burn's depth and
+	// size, sextortion) and the model retrained, 53/60 and 3 (the rules
+	// alone 48/60 and 3).
+	{"redteam28.jsonl", 53, 3, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.
