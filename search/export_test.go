@@ -38,5 +38,8 @@ func SetPruning(on bool) { pruningOff = !on }
 // CollectHarder is collectHarder, for the tests.
 var CollectHarder = collectHarder
 
+// GCPercent is gcPercent, for the tests.
+var GCPercent = gcPercent
+
 // SetTestHookBuild sets the hook a reindex runs before it builds.
 func SetTestHookBuild(f func()) { testHookBuild = f }

@@ -287,9 +287,7 @@ func collectHarder(percent int) (restore func()) {
 	harder.mu.Lock()
 	defer harder.mu.Unlock()
 	if harder.builds == 0 {
-		harder.saved = gcPercent()
-		harder.lowered = harder.saved > percent
-		if harder.lowered {
+		if harder.saved = gcPercent(); harder.saved > percent {
 			debug.SetGCPercent(percent)
 		}
 	}
@@ -297,19 +295,18 @@ func collectHarder(percent int) (restore func()) {
 	return func() {
 		harder.mu.Lock()
 		defer harder.mu.Unlock()
-		if harder.builds--; harder.builds == 0 && harder.lowered {
+		if harder.builds--; harder.builds == 0 && harder.saved > percent {
 			debug.SetGCPercent(harder.saved)
 		}
 	}
 }
 
-// harder is collectHarder's state: the builds under way, the target they
-// replaced and whether they replaced it.
+// harder is collectHarder's state: the builds under way and the target
+// the first of them found.
 var harder struct {
-	mu      sync.Mutex
-	builds  int
-	saved   int
-	lowered bool
+	mu     sync.Mutex
+	builds int
+	saved  int
 }
 
 // gcPercent reads the collector's target without changing it (-1 when it

@@ -366,13 +366,6 @@ func TestSynonymTerms(t *testing.T) {
 	}
 }
 
-// gcPercent reads the collector's target without changing it for long.
-func gcPercent() int {
-	p := debug.SetGCPercent(-1)
-	debug.SetGCPercent(p)
-	return p
-}
-
 func TestCollectHarder(t *testing.T) {
 	defer debug.SetGCPercent(debug.SetGCPercent(100))
 	for _, c := range []struct{ have, during int }{
@@ -382,11 +375,11 @@ func TestCollectHarder(t *testing.T) {
 	} {
 		debug.SetGCPercent(c.have)
 		restore := search.CollectHarder(25)
-		if got := gcPercent(); got != c.during {
+		if got := search.GCPercent(); got != c.during {
 			t.Errorf("GC percent %d: during the build got %d, want %d", c.have, got, c.during)
 		}
 		restore()
-		if got := gcPercent(); got != c.have {
+		if got := search.GCPercent(); got != c.have {
 			t.Errorf("GC percent %d: after the build got %d, want it restored", c.have, got)
 		}
 	}
@@ -395,7 +388,7 @@ func TestCollectHarder(t *testing.T) {
 	// failed or not.
 	debug.SetGCPercent(100)
 	var during []int
-	search.SetTestHookBuild(func() { during = append(during, gcPercent()) })
+	search.SetTestHookBuild(func() { during = append(during, search.GCPercent()) })
 	defer search.SetTestHookBuild(nil)
 	dir := contentDir(t)
 	l, _ := openLibrary(t, search.LibraryConfig{Paths: []string{dir}})
@@ -409,7 +402,7 @@ func TestCollectHarder(t *testing.T) {
 	if len(during) != 2 || during[0] != 25 || during[1] != 25 {
 		t.Errorf("GC percent during the reindexes: got %v, want [25 25]", during)
 	}
-	if got := gcPercent(); got != 100 {
+	if got := search.GCPercent(); got != 100 {
 		t.Errorf("GC percent after reindexes: got %d, want 100", got)
 	}
 }
@@ -419,11 +412,11 @@ func TestCollectHarderOverlapping(t *testing.T) {
 	a := search.CollectHarder(25)
 	b := search.CollectHarder(25)
 	a()
-	if got := gcPercent(); got != 25 {
+	if got := search.GCPercent(); got != 25 {
 		t.Errorf("one build of two done: GC percent %d, want 25 until the other is done", got)
 	}
 	b()
-	if got := gcPercent(); got != 100 {
+	if got := search.GCPercent(); got != 100 {
 		t.Errorf("both builds done: GC percent %d, want 100", got)
 	}
 }
