@@ -22,7 +22,7 @@ const (
 	UrgentQ = "back pain with fever"
 	// UnknownQ is not covered by the content: the reply is a fallback with
 	// topics.
-	UnknownQ = "Can massage help with knee pain?"
+	UnknownQ = "Can massage help my knee?"
 )
 
 // New opens the content at dir (the bundled content is "../../content"
