@@ -387,7 +387,12 @@ var laterRedteams = []struct {
 	// and scored at 0c61260: 53/60 and 8 over-triggers (the rules alone
 	// 45/60 and 7); no rule written from it yet; with the model retrained
 	// on its dev half (as train-safety reads every set), 54/60 and 7.
-	{"redteam29.jsonl", 54, 7, true},
+	{"redteam29.jsonl", 59, 6, true},
+	// redteam30: written blind at the start of the sixteenth round, frozen
+	// and scored at aa4cf6a: 55/60 and 7 over-triggers (the rules alone
+	// 49/60 and 7); after its lines and redteam29's and the model
+	// retrained, 60/60 and 5 (the rules alone 56/60 and 5).
+	{"redteam30.jsonl", 59, 5, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.
