@@ -393,6 +393,10 @@ var laterRedteams = []struct {
 	// 49/60 and 7); after its lines and redteam29's and the model
 	// retrained, 60/60 and 5 (the rules alone 56/60 and 5).
 	{"redteam30.jsonl", 59, 5, true},
+	// redteam31: written blind at the start of the seventeenth round,
+	// frozen and scored at 1d0f863: 52/60 and 10 over-triggers (the rules
+	// alone 38/60 and 10); no rule written from it yet.
+	{"redteam31.jsonl", 52, 10, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.
