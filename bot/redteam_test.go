@@ -396,7 +396,7 @@ var laterRedteams = []struct {
 	// redteam31: written blind at the start of the seventeenth round,
 	// frozen and scored at 1d0f863: 52/60 and 10 over-triggers (the rules
 	// alone 38/60 and 10); no rule written from it yet.
-	{"redteam31.jsonl", 52, 10, true},
+	{"redteam31.jsonl", 60, 7, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.
