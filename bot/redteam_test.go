@@ -395,7 +395,8 @@ var laterRedteams = []struct {
 	{"redteam30.jsonl", 59, 5, true},
 	// redteam31: written blind at the start of the seventeenth round,
 	// frozen and scored at 1d0f863: 52/60 and 10 over-triggers (the rules
-	// alone 38/60 and 10); no rule written from it yet.
+	// alone 38/60 and 10); after its lines and the model retrained, 60/60
+	// and 7 (the rules alone 46/60 and 7).
 	{"redteam31.jsonl", 60, 7, true},
 }
 
