@@ -482,8 +482,12 @@ func (s *Server) handleReport(w http.ResponseWriter, r *http.Request) {
 	var buf bytes.Buffer
 	done := make(chan error, 1)
 	go func() {
-		defer func() { <-s.reporting }()
-		done <- s.admin.Report(ctx, &buf, format, from, to)
+		// The slot is let go before the result is handed over, so that a
+		// client whose previous report has been answered never finds the
+		// slot still taken by it.
+		err := s.admin.Report(ctx, &buf, format, from, to)
+		<-s.reporting
+		done <- err
 	}()
 	select {
 	case err = <-done:
