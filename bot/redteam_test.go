@@ -398,6 +398,10 @@ var laterRedteams = []struct {
 	// alone 38/60 and 10); after its lines and the model retrained, 60/60
 	// and 7 (the rules alone 46/60 and 7).
 	{"redteam31.jsonl", 60, 7, true},
+	// redteam32: written blind at the start of the eighteenth round,
+	// frozen and scored at 66a2bcf: 29/36 and 0 over-triggers (the rules
+	// alone 26/36 and 0).
+	{"redteam32.jsonl", 29, 0, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.
