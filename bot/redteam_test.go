@@ -400,8 +400,9 @@ var laterRedteams = []struct {
 	{"redteam31.jsonl", 60, 7, true},
 	// redteam32: written blind at the start of the eighteenth round,
 	// frozen and scored at 66a2bcf: 29/36 and 0 over-triggers (the rules
-	// alone 26/36 and 0).
-	{"redteam32.jsonl", 29, 0, true},
+	// alone 26/36 and 0); after its lines and the model retrained, 36/36
+	// and 0 (the rules alone 33/36 and 0).
+	{"redteam32.jsonl", 36, 0, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.
