@@ -131,10 +131,12 @@ const (
 	roleSafeNow
 	roleStatement
 	roleOtherStart
+	roleStudyFrame
+	roleQuestionOpen
 	numRoles
 )
 
-var roleNames = [numRoles]string{"negation", "pseudo_negation", "clause_break", "historical", "resolved", "current", "hypothetical", "other_person", "self", "reported", "safe_now", "statement", "other_person_start"}
+var roleNames = [numRoles]string{"negation", "pseudo_negation", "clause_break", "historical", "resolved", "current", "hypothetical", "other_person", "self", "reported", "safe_now", "statement", "other_person_start", "study_frame", "question_open"}
 
 type rule struct {
 	id, mention string
@@ -512,6 +514,7 @@ func (d *doc) context() {
 	d.markHistorical(nclauses)
 	d.markHypothetical()
 	d.markReported()
+	d.markFramed()
 	d.markOther()
 }
 
@@ -720,6 +723,84 @@ func (d *doc) markReported() {
 		for j := s.start; j < end; j++ {
 			d.toks[j].flags |= flagReported | flagHypothetical
 		}
+	}
+}
+
+// markFramed flags the whole message as reported when it names course work
+// or professional practice as its purpose ("biology homework question: why
+// does ...", "... ? doing a pharmacology essay", "mental health nurse here -
+// what does ..."), every sentence outside that frame opens as a question,
+// and the writer (I, me, my) is named only inside the frame. It is the
+// ConText "generic experiencer" over a message rather than a clause, since
+// such a frame comes before or after the question it frames. A message
+// that speaks of the writer outside the frame ("for my essay ... and I've
+// taken 20") or tells of something ("doing homework, my brother collapsed")
+// is left to the clause-level context.
+// maxFrameModifiers is how many words may lead into a study frame as its
+// modifiers: a subject or a field of two words ("mental health nurse
+// here"), and one more for an article or a level ("a level biology").
+const maxFrameModifiers = 3
+
+func (d *doc) markFramed() {
+	frames := d.roles[roleStudyFrame]
+	if len(frames) == 0 {
+		return
+	}
+	n := len(d.toks)
+	inFrame := grow(d.marks, n)
+	for _, s := range frames {
+		if d.toks[s.start].flags&flagNegated != 0 {
+			continue
+		}
+		for j := s.start; j < s.end; j++ {
+			inFrame[j] = 1
+		}
+	}
+	for _, s := range d.roles[roleSelf] {
+		if inFrame[s.start] == 0 {
+			return
+		}
+	}
+	opens := make(map[int32]bool, len(d.roles[roleQuestionOpen]))
+	for _, s := range d.roles[roleQuestionOpen] {
+		opens[s.start] = true
+	}
+	framed := false
+	for i := 0; i < n; {
+		start := i
+		sent := d.toks[i].sent
+		for ; i < n && d.toks[i].sent == sent; i++ {
+			framed = framed || inFrame[i] == 1
+		}
+		// the sentence's first word outside the frame opens the question;
+		// up to maxFrameModifiers words that lead into a frame modify it
+		// ("biology homework question: why ...", "mental health nurse
+		// here - what ..."), so the question opens after the frame
+		first := start
+		for first < i && inFrame[first] == 1 {
+			first++
+		}
+		if first < i && !opens[int32(first)] {
+			j := first
+			for j < i && j-first < maxFrameModifiers && inFrame[j] == 0 {
+				j++
+			}
+			if j < i && inFrame[j] == 1 {
+				for j < i && inFrame[j] == 1 {
+					j++
+				}
+				first = j
+			}
+		}
+		if first < i && !opens[int32(first)] {
+			return
+		}
+	}
+	if !framed {
+		return
+	}
+	for i := range d.toks {
+		d.toks[i].flags |= flagReported | flagHypothetical
 	}
 }
 
