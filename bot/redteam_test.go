@@ -405,8 +405,9 @@ var laterRedteams = []struct {
 	{"redteam32.jsonl", 36, 0, true},
 	// redteam33: written blind during the eighteenth round, frozen and
 	// scored at ede911c: 30/36 and 0 over-triggers (the rules alone 27/36
-	// and 0).
-	{"redteam33.jsonl", 30, 0, true},
+	// and 0); after its lines and the retrained model, 36/36 and 0 (the
+	// rules alone 33/36 and 0).
+	{"redteam33.jsonl", 36, 0, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.
