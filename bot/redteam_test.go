@@ -408,6 +408,11 @@ var laterRedteams = []struct {
 	// and 0); after its lines and the retrained model, 36/36 and 0 (the
 	// rules alone 33/36 and 0).
 	{"redteam33.jsonl", 36, 0, true},
+	// redteam34: written blind at the start of the twentieth round, frozen
+	// and scored at face32c: 31/36 and 3 over-triggers (the rules alone
+	// 23/36); after its lines and the retrained model, 36/36 and 0 (the
+	// rules alone 31/36).
+	{"redteam34.jsonl", 36, 0, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.
