@@ -413,6 +413,11 @@ var laterRedteams = []struct {
 	// 23/36); after its lines and the retrained model, 36/36 and 0 (the
 	// rules alone 31/36).
 	{"redteam34.jsonl", 36, 0, true},
+	// redteam35: written blind at the start of the twenty-first round,
+	// frozen and scored at 447c64d: 29/36 and 4 over-triggers (the rules
+	// alone 24/36); after its lines and the retrained model, 35/36 and 0
+	// (the rules alone 30/36).
+	{"redteam35.jsonl", 35, 0, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.
