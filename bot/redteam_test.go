@@ -418,6 +418,11 @@ var laterRedteams = []struct {
 	// alone 24/36); after its lines and the retrained model, 35/36 and 0
 	// (the rules alone 30/36).
 	{"redteam35.jsonl", 35, 0, true},
+	// redteam36: written blind at the start of the twenty-second round,
+	// frozen and scored at 1d29056: 34/36 and 3 over-triggers (the rules
+	// alone 23/36); after its lines and the retrained model, 36/36 and 2
+	// (the rules alone 35/36).
+	{"redteam36.jsonl", 36, 2, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.

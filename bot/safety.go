@@ -133,10 +133,11 @@ const (
 	roleOtherStart
 	roleStudyFrame
 	roleQuestionOpen
+	roleOwned
 	numRoles
 )
 
-var roleNames = [numRoles]string{"negation", "pseudo_negation", "clause_break", "historical", "resolved", "current", "hypothetical", "other_person", "self", "reported", "safe_now", "statement", "other_person_start", "study_frame", "question_open"}
+var roleNames = [numRoles]string{"negation", "pseudo_negation", "clause_break", "historical", "resolved", "current", "hypothetical", "other_person", "self", "reported", "safe_now", "statement", "other_person_start", "study_frame", "question_open", "owned_thing"}
 
 type rule struct {
 	id, mention string
@@ -421,6 +422,7 @@ type doc struct {
 	pclause []int32 // clause by punctuation only
 	marks   []int8  // scratch, one per token
 	clauses []int8  // scratch, one per clause
+	starts  []bool  // scratch, one per token (marks2)
 	memo    map[string]token
 }
 
@@ -814,7 +816,13 @@ func (d *doc) markOther() {
 	for _, s := range d.roles[roleSelf] {
 		who[s.start] = 1
 	}
+	// a person named as the owner of the thing that follows ("my mum's
+	// tablets") is not the one the clause is about: whoever took them is
+	owned := d.marks2(roleOwned)
 	for _, s := range d.roles[roleOther] {
+		if int(s.end) < len(owned) && owned[s.end] || int(s.end)+1 < len(owned) && owned[s.end+1] {
+			continue
+		}
 		who[s.start] = 2
 		for j := s.start + 1; j < s.end; j++ {
 			who[j] = 0
@@ -855,6 +863,16 @@ func (d *doc) markOther() {
 			d.toks[i].flags |= flagOther
 		}
 	}
+}
+
+// marks2 returns, one per token, whether a span of context role r starts
+// there, in the scratch buffer d.starts.
+func (d *doc) marks2(r int) []bool {
+	d.starts = grow(d.starts, len(d.toks))
+	for _, s := range d.roles[r] {
+		d.starts[s.start] = true
+	}
+	return d.starts
 }
 
 // allCovered reports whether every word of s is inside a concept's phrase.
