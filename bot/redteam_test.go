@@ -423,6 +423,12 @@ var laterRedteams = []struct {
 	// alone 23/36); after its lines and the retrained model, 36/36 and 2
 	// (the rules alone 35/36).
 	{"redteam36.jsonl", 36, 2, true},
+	// redteam37 and redteam38: written blind at the start of the
+	// twenty-third round on false alarms, frozen and scored at d97b40f and
+	// 55853aa: 12/12 and 1 over-trigger, 10/12 and 8; after their lines and
+	// the retrained model, 12/12 and 1, 12/12 and 0.
+	{"redteam37.jsonl", 12, 1, true},
+	{"redteam38.jsonl", 12, 0, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.

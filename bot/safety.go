@@ -714,7 +714,11 @@ func (d *doc) markReported() {
 		end := s.end
 		mine := false
 		for ; end < n && d.pclause[end] == pc; end++ {
-			if selfAt[end] == 1 {
+			// past a clause-break word only the writer as a subject ("...
+			// and I want to") makes it theirs, not the writer as an owner
+			// or an object ("a film about a suicide and my son asked
+			// about it", "... and it stuck with me")
+			if selfAt[end] == 1 && (d.toks[end].clause == d.toks[s.start].clause || d.toks[end].word == "i") {
 				mine = true
 				break
 			}
@@ -794,7 +798,7 @@ func (d *doc) markFramed() {
 				first = j
 			}
 		}
-		if first < i && !opens[int32(first)] {
+		if first < i && !opens[int32(first)] && !(first > start && (d.plainRest(first, i) || d.toks[first].word == "on" || d.toks[first].word == "about")) {
 			return
 		}
 	}
@@ -804,6 +808,20 @@ func (d *doc) markFramed() {
 	for i := range d.toks {
 		d.toks[i].flags |= flagReported | flagHypothetical
 	}
+}
+
+// plainRest reports whether no concept matches a word of toks[from:to]:
+// what follows a frame in its sentence only says where the writer works
+// or studies ("I'm a nurse on a mental health ward."). A frame followed by
+// "on" or "about" names its topic instead ("writing an essay on suicide
+// prevention"), which the frame covers too.
+func (d *doc) plainRest(from, to int) bool {
+	for j := from; j < to; j++ {
+		if d.covered[j] {
+			return false
+		}
+	}
+	return true
 }
 
 // markOther flags the words whose experiencer is someone else: the last

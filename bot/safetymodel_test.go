@@ -152,8 +152,10 @@ func TestProbabilitiesMatchRow(t *testing.T) {
 // trained on redteam20's dev half as well. Rules written since catch some
 // of what only the model caught, so the model's own share falls while the
 // total rises: in the fifteenth round 593 urgent caught in all (45 by the
-// model) before its rules, 594 (43) after. The floors sit a little under
-// the measurement so that a retrain may move a message or two.
+// model) before its rules, 594 (43) after; in the twenty-third round 594
+// (38), the rules having taken over more of the model's catches. The
+// floors sit a little under the measurement so that a retrain may move a
+// message or two.
 func TestSafetyModelHeldout(t *testing.T) {
 	tr := defaultTriageT(t)
 	cases := readRedteam(t, "redteam.heldout.jsonl")
@@ -183,7 +185,7 @@ func TestSafetyModelHeldout(t *testing.T) {
 		}
 	}
 	t.Logf("held-out: the model adds %d urgent replies to urgent messages, %d to ordinary ones; %d urgent caught in all", added, addedOver, caught)
-	if added < 40 || addedOver > 2 || caught < 590 {
-		t.Errorf("the model adds %d urgent and %d ordinary, %d caught in all: want at least 40, at most 2, at least 590", added, addedOver, caught)
+	if added < 35 || addedOver > 2 || caught < 590 {
+		t.Errorf("the model adds %d urgent and %d ordinary, %d caught in all: want at least 35, at most 2, at least 590", added, addedOver, caught)
 	}
 }
