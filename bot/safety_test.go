@@ -57,6 +57,12 @@ func TestTriageTiers(t *testing.T) {
 		{"my son says he wants to kill himself", TierSomeoneElse, "suicidal-thoughts"},
 		{"my dad has crushing chest pain", TierSomeoneElse, "chest-pain"},
 		{"gran suddenly cant lift her arm", TierSomeoneElse, "stroke-sudden-weakness"},
+		// the owner of a medicine is not whom the clause is about (owned_thing)
+		{"swallowed a lot of my mums bp tablets on purpose 20 mins ago", TierOverdose, "overdose-taken"},
+		// a reported story's scope stops at "and" unless the writer is the next subject
+		{"read an article about suicide and i want to kill myself", TierCrisis, "suicidal-thoughts"},
+		// a practice frame covers only a question, never the writer's own statement
+		{"i am a nurse on nights. i want to kill myself", TierCrisis, "suicidal-thoughts"},
 		// a bare kinship word opening a sentence names someone else for that
 		// sentence only, and not before "of" or "day"
 		{"mum of 3 here. cant go on anymore, want to end it all", TierCrisis, ""},
@@ -142,6 +148,11 @@ func TestTriageQuiet(t *testing.T) {
 		"years ago I overdosed as a teenager, I'm doing fine now",
 		"I used to self harm at school, I've been clean for 6 years",
 		"my daughter had seizures when she was a toddler, she is 10 now",
+		// twenty-third round: a story's scope past "and", a frame opening its sentence
+		"just watched a film about a suicide and it really stuck with me, is that normal",
+		"there was a news story about a suicide and my son keeps asking about it, how do i talk to him",
+		"I'm a nurse on a surgical ward. What is the best way to talk to a patient about suicide?",
+		"I'm writing an essay on suicide prevention for my course. What does the research say?",
 	} {
 		if a, ok := tr.Check(q); ok {
 			t.Errorf("Check(%q): fired %s (%s), want no urgent reply", q, a.RuleID, a.Tier)
