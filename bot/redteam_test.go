@@ -429,6 +429,9 @@ var laterRedteams = []struct {
 	// the retrained model, 12/12 and 1, 12/12 and 0.
 	{"redteam37.jsonl", 12, 1, true},
 	{"redteam38.jsonl", 12, 0, true},
+	// redteam39: the same brief, frozen and scored at d49f7d1: 10/12 and 4
+	// over-triggers; after its lines and the retrained model, 12/12 and 0.
+	{"redteam39.jsonl", 12, 0, true},
 }
 
 // TestLaterRedteamsDev: each later set's dev half at its measured floors.
