@@ -422,7 +422,6 @@ type doc struct {
 	pclause []int32 // clause by punctuation only
 	marks   []int8  // scratch, one per token
 	clauses []int8  // scratch, one per clause
-	starts  []bool  // scratch, one per token (marks2)
 	memo    map[string]token
 }
 
@@ -798,7 +797,7 @@ func (d *doc) markFramed() {
 				first = j
 			}
 		}
-		if first < i && !opens[int32(first)] && !(first > start && (d.plainRest(first, i) || d.toks[first].word == "on" || d.toks[first].word == "about")) {
+		if first < i && !opens[int32(first)] && !(first > start && d.frameRest(first, i)) {
 			return
 		}
 	}
@@ -810,12 +809,15 @@ func (d *doc) markFramed() {
 	}
 }
 
-// plainRest reports whether no concept matches a word of toks[from:to]:
-// what follows a frame in its sentence only says where the writer works
-// or studies ("I'm a nurse on a mental health ward."). A frame followed by
-// "on" or "about" names its topic instead ("writing an essay on suicide
-// prevention"), which the frame covers too.
-func (d *doc) plainRest(from, to int) bool {
+// frameRest reports whether toks[from:to], what follows a frame in its
+// sentence, belongs to the frame: it names the frame's topic after "on" or
+// "about" ("writing an essay on suicide prevention"), or no concept at all,
+// only where the writer works or studies ("I'm a nurse on a mental health
+// ward.").
+func (d *doc) frameRest(from, to int) bool {
+	if w := d.toks[from].word; w == "on" || w == "about" {
+		return true
+	}
 	for j := from; j < to; j++ {
 		if d.covered[j] {
 			return false
@@ -836,9 +838,8 @@ func (d *doc) markOther() {
 	}
 	// a person named as the owner of the thing that follows ("my mum's
 	// tablets") is not the one the clause is about: whoever took them is
-	owned := d.marks2(roleOwned)
 	for _, s := range d.roles[roleOther] {
-		if int(s.end) < len(owned) && owned[s.end] || int(s.end)+1 < len(owned) && owned[s.end+1] {
+		if d.ownerOf(s.end) {
 			continue
 		}
 		who[s.start] = 2
@@ -883,14 +884,15 @@ func (d *doc) markOther() {
 	}
 }
 
-// marks2 returns, one per token, whether a span of context role r starts
-// there, in the scratch buffer d.starts.
-func (d *doc) marks2(r int) []bool {
-	d.starts = grow(d.starts, len(d.toks))
-	for _, s := range d.roles[r] {
-		d.starts[s.start] = true
+// ownerOf reports whether an owned thing (role owned_thing) starts at
+// token at or the one after it ("my mum's tablets", "my mum's bp tablets").
+func (d *doc) ownerOf(at int32) bool {
+	for _, o := range d.roles[roleOwned] {
+		if o.start == at || o.start == at+1 {
+			return true
+		}
 	}
-	return d.starts
+	return false
 }
 
 // allCovered reports whether every word of s is inside a concept's phrase.
